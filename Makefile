@@ -1,0 +1,27 @@
+# Reservia: `make run` starts the server on SQLite, `make test` runs the whole test suite.
+# Both create the virtualenv and install what they need on first use.
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test venv lint clean
+
+run: $(VENV)/.runtime
+	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
+
+test: $(VENV)/.test
+	bash scripts/test-setup.sh
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+venv: $(VENV)/.runtime
+
+$(VENV)/.runtime: requirements.txt
+	bash scripts/make-venv.sh $(VENV) requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt
+	bash scripts/make-venv.sh $(VENV) requirements-test.txt
+	touch $(VENV)/.runtime $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,95 @@
+"""Reservia: first-come reservations of shared resources, for browsers, scripts and operators."""
+from pathlib import Path
+
+from flask import Flask
+
+from backend.database import Database
+from backend.database.engine import configure_engine
+from backend.error_handlers import register_error_handlers
+from backend.extensions import csrf, db, login_manager
+from backend.log_events import STARTUP, log
+from backend.logging_setup import configure_logging
+from backend.request_hooks import register_request_hooks
+from backend.secret_key import load_secret_key
+from config import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build a Reservia application; `config` overrides the defaults and the environment."""
+    settings = load_settings(config)
+    app = Flask(__name__, template_folder=str(ROOT / "frontend" / "templates"),
+                static_folder=str(ROOT / "frontend" / "static"))
+    app.config.update(settings)
+    home = Path(settings["RESERVIA_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SECRET_KEY=load_secret_key(settings["RESERVIA_SECRET_KEY"], home),
+        SQLALCHEMY_DATABASE_URI=settings["RESERVIA_DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_NAME="reservia_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["RESERVIA_SECURE_COOKIES"],
+        # The login form and the API both check their own input; CSRF is checked per request
+        # by backend/request_hooks.py, for form posts only.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.json.sort_keys = False  # keep fields in the documented order
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    prepare_database(app)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.extensions["reservia_database"] = Database()
+    with app.app_context():
+        configure_engine(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
+
+
+@login_manager.user_loader
+def _load_user(token):
+    from backend.database import get_database
+
+    return get_database().user_for_session(token)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    from backend.errors import NotAuthenticated
+
+    raise NotAuthenticated("Log in first.", "NOT_AUTHENTICATED")
+
+
+def register_blueprints(app):
+    from backend.views import admin, info, reservation, session
+
+    for module in (info, session, admin, reservation):
+        app.register_blueprint(module.blueprint)
+
+
+def register_commands(app):
+    from backend.commands import register
+
+    register(app)
+
+
+def prepare_database(app):
+    """Create the schema and the first administrator; warn while its password is the default."""
+    with app.app_context():
+        database = app.extensions["reservia_database"]
+        database.create_schema()
+        if database.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"]):
+            log.warning("%s the administrator 'admin' still has the default password 'admin': "
+                        "change it (flask --app app set-password admin)", STARTUP)

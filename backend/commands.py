@@ -1,0 +1,5 @@
+"""Command-line tasks for operators: `flask --app app <command>`."""
+
+
+def register(app):
+    """Attach Reservia's commands to the application's CLI."""

@@ -1,0 +1,65 @@
+"""Transactions and the clock, shared by every part of the Database layer."""
+from contextlib import contextmanager
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from backend.database.engine import WRITE
+from backend.errors import Busy, Conflict
+from backend.extensions import db
+from backend.models.types import utcnow
+
+
+class DatabaseBase:
+    """Holds no session, engine or app: everything is reached through the current application."""
+
+    def __init__(self, clock=utcnow):
+        # Tests replace the clock to make holds expire without sleeping.
+        self.clock = clock
+
+    def now(self):
+        return self.clock()
+
+    @property
+    def session(self):
+        return db.session
+
+    @property
+    def dialect(self):
+        return db.engine.dialect.name
+
+    def setting(self, name):
+        return current_app.config[name]
+
+    def minutes_setting(self, name):
+        minutes = self.setting(name)
+        return timedelta(minutes=minutes) if minutes > 0 else None
+
+    @contextmanager
+    def writing(self):
+        """A transaction that will write: the write lock is taken before anything is read."""
+        session = db.session
+        # A read snapshot left open by this request (the login check, say) cannot be upgraded
+        # safely; end it so the write starts from a fresh, locked view of the data.
+        session.commit()
+        session.connection(execution_options={WRITE: True})
+        try:
+            yield session
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise Conflict("That change conflicts with data stored meanwhile; try again.",
+                           "CONFLICT") from exc
+        except OperationalError as exc:
+            session.rollback()
+            if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+                raise Busy("The database is busy; try again in a moment.") from exc
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+
+    def end_read(self):
+        """Close the read snapshot so that a long request does not pin old data."""
+        db.session.commit()

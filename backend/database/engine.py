@@ -1,0 +1,29 @@
+"""Engine set-up that makes SQLite safe for many processes: WAL, a busy timeout, and write locks taken up front."""
+from sqlalchemy import event
+
+# Execution option marking a connection whose transaction will write. On SQLite it begins with
+# BEGIN IMMEDIATE, so the write lock is held before the first read that decides the write: two
+# processes can never both see a resource free. Other engines lock rows instead (SELECT ... FOR UPDATE).
+WRITE = "reservia_write"
+
+
+def configure_engine(engine, busy_timeout_seconds):
+    """Install the SQLite pragmas and transaction handling; other engines need nothing here."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when and how transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        writing = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -1,0 +1,73 @@
+"""The queue rules: expiry, and approving the head of the queue when a resource is free."""
+from sqlalchemy import select, text
+
+from backend.log_events import RESERVATION, log
+from backend.models import Reservation
+from backend.models.reservation import ACTIVE_SQL, APPROVED, EXPIRED, REQUESTED
+
+
+class QueueRules:
+    def _active_rows(self, session, resource_id):
+        return list(session.scalars(
+            select(Reservation)
+            .where(Reservation.resource_id == resource_id, text(ACTIVE_SQL))
+            .order_by(Reservation.id)
+        ))
+
+    def _settle(self, session, resource):
+        """Bring one locked resource up to date as of now.
+
+        Overdue holds and queued requests expire at their own deadline, and whoever is next is
+        approved at the moment the resource became free, so the history is the same whether this
+        runs at that moment, on the next request, or from the expiry command hours later.
+        """
+        now = self.now()
+        active = self._active_rows(session, resource.id)
+        holder = next((r for r in active if r.state == APPROVED), None)
+        queue = [r for r in active if r.state == REQUESTED]
+        free_since = now
+        while True:
+            if holder is not None and holder.valid_until is not None and holder.valid_until <= now:
+                self._end(session, holder, EXPIRED, holder.valid_until)
+                free_since = holder.valid_until
+                holder = None
+            if holder is not None or resource.maintenance:
+                break
+            head = self._next_waiting(session, queue, free_since)
+            if head is None:
+                break
+            self._approve(session, head, max(free_since, head.requested_at))
+            holder = head
+        for waiting in queue:
+            if waiting.valid_until is not None and waiting.valid_until <= now:
+                self._end(session, waiting, EXPIRED, waiting.valid_until)
+        return holder
+
+    def _next_waiting(self, session, queue, at):
+        """Pop the first queued request still valid at `at`, expiring those that ran out first."""
+        while queue:
+            head = queue.pop(0)
+            if head.valid_until is None or head.valid_until > at:
+                return head
+            self._end(session, head, EXPIRED, head.valid_until)
+        return None
+
+    def _approve(self, session, reservation, at):
+        reservation.state = APPROVED
+        reservation.approved_at = at
+        hold = self.minutes_setting("RESERVIA_HOLD_MINUTES")
+        reservation.valid_until = at + hold if hold else None
+        session.flush()
+        log.info("%s approved reservation=%s user_id=%s resource_id=%s",
+                 RESERVATION, reservation.id, reservation.user_id, reservation.resource_id)
+
+    def _end(self, session, reservation, state, at, reason=None, by=None):
+        reservation.state = state
+        reservation.ended_at = at
+        reservation.end_reason = reason
+        reservation.ended_by_id = by.id if by is not None else None
+        # Flush now: the next approval on this resource must not meet this row still 'approved'.
+        session.flush()
+        log.info("%s %s reservation=%s user_id=%s resource_id=%s%s", RESERVATION, state,
+                 reservation.id, reservation.user_id, reservation.resource_id,
+                 f" reason={reason!r}" if reason else "")

@@ -1,0 +1,174 @@
+"""What users do with reservations: request, cancel, release, keep alive, and see the queues."""
+from sqlalchemy import func, or_, select, text
+
+from backend.database.results import Page, QueueEntry, ReleaseOutcome
+from backend.errors import Conflict, NotFound
+from backend.log_events import RESERVATION, log
+from backend.models import Reservation, Resource, User
+from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
+
+
+class ReservationQueries:
+    def request_reservation(self, user, resource_id):
+        """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry."""
+        with self.writing() as session:
+            resource = self._locked_resource(session, resource_id)
+            self._settle(session, resource)
+            if self._users_active(session, user.id, resource_id) is not None:
+                raise Conflict(f"You already have an active reservation on {resource.name!r}.",
+                               "ALREADY_ACTIVE")
+            now = self.now()
+            wait = self.minutes_setting("RESERVIA_QUEUE_MINUTES")
+            reservation = Reservation(user_id=user.id, resource_id=resource_id, state=REQUESTED,
+                                      requested_at=now, valid_until=now + wait if wait else None)
+            session.add(reservation)
+            session.flush()
+            log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
+                     reservation.id, user.name, resource.name)
+            self._settle(session, resource)
+            position = self._position(session, reservation)
+        return QueueEntry(reservation, user.name, resource.name, position)
+
+    def cancel_reservation(self, user, resource_id):
+        """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""
+        with self.writing() as session:
+            resource = self._locked_resource(session, resource_id)
+            self._settle(session, resource)
+            reservation = self._users_active(session, user.id, resource_id)
+            if reservation is None:
+                raise NotFound(f"You have no queued request on {resource.name!r}.", "NOTHING_QUEUED")
+            if reservation.state == APPROVED:
+                raise Conflict(f"You hold {resource.name!r}; release it instead of cancelling.",
+                               "IS_APPROVED")
+            self._end(session, reservation, CANCELLED, self.now())
+        return reservation
+
+    def release_reservation(self, user, resource_id):
+        """Give the resource back; the head of the queue is approved in the same transaction."""
+        with self.writing() as session:
+            resource = self._locked_resource(session, resource_id)
+            self._settle(session, resource)
+            reservation = self._users_active(session, user.id, resource_id)
+            if reservation is None:
+                raise NotFound(f"You do not hold {resource.name!r}.", "NOTHING_APPROVED")
+            if reservation.state == REQUESTED:
+                raise Conflict(f"Your request on {resource.name!r} is still queued; cancel it instead.",
+                               "IS_QUEUED")
+            self._end(session, reservation, RELEASED, self.now())
+            next_holder = self._settle(session, resource)
+            next_name = session.get(User, next_holder.user_id).name if next_holder else None
+        return ReleaseOutcome(reservation, next_holder, next_name)
+
+    def keep_alive(self, user, resource_id):
+        """Push back the deadline of the user's hold or queued request on the resource."""
+        with self.writing() as session:
+            resource = self._locked_resource(session, resource_id)
+            self._settle(session, resource)
+            reservation = self._users_active(session, user.id, resource_id)
+            if reservation is None:
+                raise NotFound(f"You have no active reservation on {resource.name!r}.",
+                               "NOTHING_ACTIVE")
+            name = "RESERVIA_HOLD_MINUTES" if reservation.state == APPROVED else "RESERVIA_QUEUE_MINUTES"
+            span = self.minutes_setting(name)
+            reservation.valid_until = self.now() + span if span else None
+            position = self._position(session, reservation)
+        log.info("%s kept alive reservation=%s user=%r", RESERVATION, reservation.id, user.name)
+        return QueueEntry(reservation, user.name, resource.name, position)
+
+    def _users_active(self, session, user_id, resource_id):
+        return session.scalars(
+            select(Reservation).where(Reservation.user_id == user_id,
+                                      Reservation.resource_id == resource_id, text(ACTIVE_SQL))
+        ).first()
+
+    def _position(self, session, reservation):
+        if reservation.state == APPROVED:
+            return 0
+        if reservation.state != REQUESTED:
+            return None
+        return session.scalar(
+            select(func.count(Reservation.id)).where(
+                Reservation.resource_id == reservation.resource_id, text(ACTIVE_SQL),
+                Reservation.state == REQUESTED, Reservation.id <= reservation.id)
+        )
+
+    def active_reservations(self, resource_id=None, user_id=None):
+        """Every hold and queued request, resource by resource, in queue order, with positions.
+
+        A fixed number of statements whatever the numbers of resources and reservations; when a
+        deadline has passed since the last write, the affected resources are settled first.
+        """
+        entries = self._read_active(resource_id)
+        now = self.now()
+        overdue = {e.reservation.resource_id for e in entries
+                   if e.reservation.valid_until is not None and e.reservation.valid_until <= now}
+        if overdue:
+            self.settle_resources(overdue)
+            entries = self._read_active(resource_id)
+        if user_id is not None:
+            entries = [e for e in entries if e.reservation.user_id == user_id]
+        return entries
+
+    def _read_active(self, resource_id):
+        stmt = (
+            select(Reservation, User.name, Resource.name)
+            .join(User, User.id == Reservation.user_id)
+            .join(Resource, Resource.id == Reservation.resource_id)
+            .where(text(ACTIVE_SQL))
+            .order_by(Reservation.resource_id, Reservation.id)
+        )
+        if resource_id is not None:
+            stmt = stmt.where(Reservation.resource_id == resource_id)
+        entries, waiting = [], {}
+        for reservation, user_name, resource_name in self.session.execute(stmt):
+            if reservation.state == APPROVED:
+                position = 0
+            else:
+                waiting[reservation.resource_id] = waiting.get(reservation.resource_id, 0) + 1
+                position = waiting[reservation.resource_id]
+            entries.append(QueueEntry(reservation, user_name, resource_name, position))
+        return entries
+
+    def active_reservation_for(self, user, resource_id):
+        """The user's hold or queued request on one resource, or None."""
+        self.get_resource(resource_id)
+        found = self.active_reservations(resource_id=resource_id, user_id=user.id)
+        return found[0] if found else None
+
+    def settle_resources(self, resource_ids=None):
+        """Run expiry now for the given resources, or for every resource with a deadline passed."""
+        if resource_ids is None:
+            resource_ids = set(self.session.scalars(
+                select(Reservation.resource_id).where(
+                    text(ACTIVE_SQL), Reservation.valid_until <= self.now()).distinct()))
+        with self.writing() as session:
+            for resource_id in sorted(resource_ids):
+                resource = session.get(Resource, resource_id, with_for_update=True)
+                if resource is not None:
+                    self._settle(session, resource)
+        return len(resource_ids)
+
+    def reservation_history(self, user_id=None, resource_id=None, states=None,
+                            since=None, until=None, page=1, per_page=20):
+        """Reservations newest first, filtered, one page at a time, with user and resource names."""
+        conditions = []
+        if user_id is not None:
+            conditions.append(Reservation.user_id == user_id)
+        if resource_id is not None:
+            conditions.append(Reservation.resource_id == resource_id)
+        if states:
+            conditions.append(Reservation.state.in_(states))
+        if since is not None:
+            conditions.append(or_(Reservation.ended_at.is_(None), Reservation.ended_at >= since))
+        if until is not None:
+            conditions.append(Reservation.requested_at < until)
+        total = self.session.scalar(select(func.count(Reservation.id)).where(*conditions))
+        rows = self.session.execute(
+            select(Reservation, User.name, Resource.name)
+            .join(User, User.id == Reservation.user_id)
+            .join(Resource, Resource.id == Reservation.resource_id)
+            .where(*conditions).order_by(Reservation.id.desc())
+            .limit(per_page).offset((page - 1) * per_page)
+        ).all()
+        items = [QueueEntry(r, user_name, resource_name, None) for r, user_name, resource_name in rows]
+        return Page(items, page, per_page, total)

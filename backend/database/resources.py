@@ -1,0 +1,39 @@
+"""Resources: creation, lookup and listing."""
+from sqlalchemy import select
+
+from backend.errors import Conflict, NotFound
+from backend.log_events import ADMIN, log
+from backend.models import Resource
+
+
+class ResourceQueries:
+    def create_resource(self, name, comment=""):
+        with self.writing() as session:
+            if session.scalar(select(Resource.id).where(Resource.name == name)) is not None:
+                raise Conflict(f"A resource named {name!r} already exists.", "RESOURCE_EXISTS")
+            resource = Resource(name=name, comment=comment or "", created_at=self.now())
+            session.add(resource)
+        log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
+        return resource
+
+    def list_resources(self, include_inactive=False):
+        stmt = select(Resource).order_by(Resource.name)
+        if not include_inactive:
+            stmt = stmt.where(Resource.active.is_(True))
+        return list(self.session.scalars(stmt))
+
+    def get_resource(self, resource_id):
+        resource = self.session.get(Resource, resource_id)
+        if resource is None:
+            raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
+        return resource
+
+    def _locked_resource(self, session, resource_id):
+        """The resource row, locked against other writers until commit (a no-op lock on SQLite,
+        whose BEGIN IMMEDIATE already holds the database write lock)."""
+        resource = session.scalars(
+            select(Resource).where(Resource.id == resource_id).with_for_update()
+        ).first()
+        if resource is None or not resource.active:
+            raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
+        return resource

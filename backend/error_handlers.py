@@ -1,0 +1,73 @@
+"""The one place where errors become HTTP: JSON {"error", "code"} for scripts, pages and flashes for people."""
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from backend.errors import NotAuthenticated, ReserviaError
+from backend.forms.binding import is_form_post
+from backend.log_events import log
+from backend.views.responses import back_url
+
+
+def wants_json():
+    """Scripts get JSON: JSON posts, and any request that does not prefer HTML over JSON."""
+    if request.is_json:
+        return True
+    if is_form_post():
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best != "text/html"
+
+
+def _json_error(message, code, status, fields=None):
+    body = {"error": message, "code": code}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+def _error_page(message, status):
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_domain_error(error):
+    if wants_json():
+        return _json_error(error.message, error.code, error.status, error.fields)
+    if isinstance(error, NotAuthenticated):
+        return redirect(url_for("session.login", next=request.full_path.rstrip("?")))
+    if is_form_post():
+        flash(error.message, "error")
+        return redirect(back_url())
+    return _error_page(error.message, error.status)
+
+
+def handle_http_error(error):
+    if isinstance(error, CSRFError):
+        message, code = f"The form could not be accepted: {error.description}", "CSRF_FAILED"
+        if wants_json():
+            message += " JSON clients must send Content-Type: application/json."
+    else:
+        message, code = error.description, error.name.upper().replace(" ", "_")
+    if wants_json():
+        response = _json_error(message, code, error.code)[0]
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, error.code
+    return _error_page(message, error.code)
+
+
+def handle_unexpected_error(error):
+    """A bug: log it with its traceback, show nothing internal to the caller."""
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    message = "Something went wrong on the server; the error was logged."
+    if wants_json():
+        return _json_error(message, "INTERNAL_ERROR", 500)
+    return _error_page(message, InternalServerError.code)
+
+
+def register_error_handlers(app):
+    app.register_error_handler(ReserviaError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

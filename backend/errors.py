@@ -1,0 +1,50 @@
+"""Domain errors, raised once where a rule is broken and turned into HTTP in one place (backend/error_handlers.py)."""
+
+
+class ReserviaError(Exception):
+    """A refusal a person can act on: a message for them, a code for scripts, an HTTP status."""
+
+    status = 400
+    code = "INVALID_INPUT"
+
+    def __init__(self, message, code=None, fields=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+
+class Invalid(ReserviaError):
+    status = 400
+    code = "INVALID_INPUT"
+
+
+class NotAuthenticated(ReserviaError):
+    status = 401
+    code = "NOT_AUTHENTICATED"
+
+
+class Forbidden(ReserviaError):
+    status = 403
+    code = "FORBIDDEN"
+
+
+class NotFound(ReserviaError):
+    status = 404
+    code = "NOT_FOUND"
+
+
+class Conflict(ReserviaError):
+    status = 409
+    code = "CONFLICT"
+
+
+class UnsupportedMediaType(ReserviaError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class Busy(ReserviaError):
+    status = 503
+    code = "BUSY"

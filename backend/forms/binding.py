@@ -1,0 +1,56 @@
+"""One way in for POST data: a JSON object or a browser form, checked by the same WTForms rules."""
+from flask import request
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, IntegerField
+
+from backend.errors import Invalid
+
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def is_form_post():
+    """True for a browser form submission (its CSRF token was checked before the view ran)."""
+    return request.method == "POST" and request.mimetype in FORM_MIMETYPES
+
+
+def bind_form(form_class):
+    """The validated form for this request, or Invalid naming the first problem.
+
+    JSON values must already have the right type: "3" or 3.0 or true is not a resource id, even
+    though a browser form, where everything is text, sends "3".
+    """
+    if is_form_post():
+        form = form_class(meta={"csrf": False})
+    else:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise Invalid("The body must be a JSON object.", "INVALID_JSON")
+        form = form_class(formdata=None, meta={"csrf": False})
+        form.process(_typed_formdata(form, body))
+    if not form.validate():
+        name, messages = next(iter(form.errors.items()))
+        label = form[name].label.text if name in form else name
+        raise Invalid(f"{label}: {messages[0]}", "INVALID_INPUT", fields=form.errors)
+    return form
+
+
+def _typed_formdata(form, body):
+    data = MultiDict()
+    for name, field in form._fields.items():
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(field, BooleanField):
+            if not isinstance(value, bool):
+                raise Invalid(f"{name} must be true or false.", "INVALID_TYPE")
+            if value:
+                data[name] = "y"
+        elif isinstance(field, IntegerField):
+            if type(value) is not int:
+                raise Invalid(f"{name} must be a whole number.", "INVALID_TYPE")
+            data[name] = str(value)
+        else:
+            if not isinstance(value, str):
+                raise Invalid(f"{name} must be a string.", "INVALID_TYPE")
+            data[name] = value
+    return data

@@ -1,0 +1,16 @@
+"""Forms for logging in and out."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from backend.forms.fields import strip
+
+
+class LoginForm(FlaskForm):
+    name = StringField("User name", filters=[strip], validators=[InputRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    """Carries only the CSRF token of the logout button."""

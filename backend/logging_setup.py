@@ -1,0 +1,28 @@
+"""Log set-up: a rotating file in the data folder (or standard error), level and size from the settings."""
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from backend.log_events import log
+
+_FORMAT = "%(asctime)s %(levelname)s pid=%(process)d %(message)s"
+
+
+def configure_logging(app):
+    """Attach Reservia's handler to the 'reservia' logger, replacing one set up by an earlier app."""
+    for handler in [h for h in log.handlers if getattr(h, "reservia", False)]:
+        log.removeHandler(handler)
+        handler.close()
+    log_file = app.config["RESERVIA_LOG_FILE"]
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(log_file, maxBytes=app.config["RESERVIA_LOG_MAX_BYTES"],
+                                      backupCount=app.config["RESERVIA_LOG_BACKUPS"], encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.reservia = True
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    log.addHandler(handler)
+    log.setLevel(app.config["RESERVIA_LOG_LEVEL"].upper())
+    log.propagate = False

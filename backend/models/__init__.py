@@ -1,0 +1,7 @@
+"""Reservia's tables."""
+from backend.models.login_session import LoginSession
+from backend.models.reservation import Reservation
+from backend.models.resource import Resource
+from backend.models.user import User
+
+__all__ = ["LoginSession", "Reservation", "Resource", "User"]

@@ -1,0 +1,39 @@
+"""Checks and records around every request: CSRF by content type, and the access log."""
+import time
+
+from flask import g, request
+from flask_login import current_user
+
+from backend.errors import UnsupportedMediaType
+from backend.extensions import csrf
+from backend.forms.binding import is_form_post
+from backend.log_events import ACCESS, log
+
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def check_post_origin():
+    """Form posts need a valid CSRF token; anything else must be JSON, which no other site can
+    send with our SameSite cookie. Text/plain or body-less posts are refused before any view runs."""
+    g.started = time.perf_counter()
+    if request.method not in _UNSAFE or request.routing_exception is not None:
+        return  # unknown URLs and wrong methods get their 404 / 405 from the router
+    if is_form_post():
+        csrf.protect()
+    elif not request.is_json:
+        raise UnsupportedMediaType(
+            "Send the body as JSON with the header Content-Type: application/json.",
+            "UNSUPPORTED_MEDIA_TYPE")
+
+
+def log_access(response):
+    user = current_user.name if current_user and current_user.is_authenticated else "-"
+    elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    log.info("%s %s %s %s user=%s %.1fms", ACCESS, request.method, request.path,
+             response.status_code, user, elapsed)
+    return response
+
+
+def register_request_hooks(app):
+    app.before_request(check_post_origin)
+    app.after_request(log_access)

@@ -1,0 +1,44 @@
+"""Service facts and read-only lists: is it alive, which version, which resources and users."""
+from flask import Blueprint, jsonify
+from flask.views import MethodView
+
+from backend.database import get_database
+from backend.version import __version__
+from backend.views.access import admin_required, login_required
+from backend.views.serializers import resource_json, user_json
+
+blueprint = Blueprint("info", __name__)
+
+
+class IsAliveView(MethodView):
+    """Health check for monitors and load balancers; needs no login and no database."""
+
+    def get(self):
+        return jsonify(status="alive", service="Reservia")
+
+
+class VersionView(MethodView):
+    def get(self):
+        return jsonify(version=__version__)
+
+
+class ResourcesView(MethodView):
+    decorators = [login_required]
+
+    def get(self):
+        resources = get_database().list_resources()
+        return jsonify(resources=[resource_json(r) for r in resources], count=len(resources))
+
+
+class UsersView(MethodView):
+    decorators = [admin_required]
+
+    def get(self):
+        users = get_database().list_users()
+        return jsonify(users=[user_json(u) for u in users], count=len(users))
+
+
+blueprint.add_url_rule("/info/is_alive", view_func=IsAliveView.as_view("is_alive"))
+blueprint.add_url_rule("/info/get_version", view_func=VersionView.as_view("get_version"))
+blueprint.add_url_rule("/info/resources", view_func=ResourcesView.as_view("resources"))
+blueprint.add_url_rule("/info/users", view_func=UsersView.as_view("users"))

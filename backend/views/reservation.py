@@ -1,0 +1,121 @@
+"""Requesting, cancelling, releasing and keeping alive reservations; the queues; the dashboard."""
+from flask import Blueprint, jsonify, render_template, request
+from flask.views import MethodView
+from flask_login import current_user
+
+from backend.database import get_database
+from backend.errors import Invalid
+from backend.forms.binding import bind_form
+from backend.forms.fields import MAX_ID
+from backend.forms.reservation import ResourceActionForm
+from backend.views.access import login_required
+from backend.views.responses import respond
+from backend.views.serializers import entry_json, iso
+
+blueprint = Blueprint("reservation", __name__)
+
+
+def resource_id_arg(required):
+    """The ?resource_id= query argument as a positive id, or None when optional and absent."""
+    raw = request.args.get("resource_id")
+    if raw is None or raw == "":
+        if required:
+            raise Invalid("resource_id is required.", "INVALID_INPUT")
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise Invalid("resource_id must be a positive whole number.", "INVALID_INPUT")
+    return int(raw)
+
+
+class RequestView(MethodView):
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(ResourceActionForm)
+        entry = get_database().request_reservation(current_user, form.resource_id.data)
+        r = entry.reservation
+        if r.state == "approved":
+            message = f"Reservation approved: you hold {entry.resource_name}."
+        else:
+            message = f"{entry.resource_name} is busy: you are queued at position {entry.position}."
+        return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
+                        "status": r.state, "position": entry.position,
+                        "valid_until_date": iso(r.valid_until)}, 201)
+
+
+class CancelView(MethodView):
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(ResourceActionForm)
+        r = get_database().cancel_reservation(current_user, form.resource_id.data)
+        return respond({"message": "Request cancelled.", "reservation_id": r.id,
+                        "resource_id": r.resource_id, "cancelled_date": iso(r.ended_at)})
+
+
+class ReleaseView(MethodView):
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(ResourceActionForm)
+        outcome = get_database().release_reservation(current_user, form.resource_id.data)
+        r, following = outcome.reservation, outcome.next_reservation
+        message = "Released."
+        if following is not None:
+            message = f"Released — {outcome.next_user_name} now holds it."
+        return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
+                        "released_date": iso(r.ended_at),
+                        "next_reservation_id": following.id if following else None})
+
+
+class KeepAliveView(MethodView):
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(ResourceActionForm)
+        entry = get_database().keep_alive(current_user, form.resource_id.data)
+        r = entry.reservation
+        until = iso(r.valid_until)
+        message = f"Kept alive until {until}." if until else "Kept alive; it does not expire."
+        return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
+                        "valid_until_date": until})
+
+
+class ActiveView(MethodView):
+    """Every hold and queued request, optionally for one resource."""
+
+    decorators = [login_required]
+
+    def get(self):
+        entries = get_database().active_reservations(resource_id=resource_id_arg(required=False))
+        return jsonify(reservations=[entry_json(e) for e in entries], count=len(entries))
+
+
+class ActiveForUserView(MethodView):
+    """The caller's own hold or queued request on one resource, or null."""
+
+    decorators = [login_required]
+
+    def get(self):
+        entry = get_database().active_reservation_for(current_user, resource_id_arg(required=True))
+        return jsonify(reservation=entry_json(entry) if entry else None)
+
+
+class DashboardView(MethodView):
+    decorators = [login_required]
+
+    def get(self):
+        database = get_database()
+        return render_template("reservation/dashboard.html",
+                               resources=database.list_resources(),
+                               entries=database.active_reservations())
+
+
+blueprint.add_url_rule("/", view_func=DashboardView.as_view("dashboard"))
+blueprint.add_url_rule("/reservation/request", view_func=RequestView.as_view("request"))
+blueprint.add_url_rule("/reservation/cancel", view_func=CancelView.as_view("cancel"))
+blueprint.add_url_rule("/reservation/release", view_func=ReleaseView.as_view("release"))
+blueprint.add_url_rule("/reservation/keep_alive", view_func=KeepAliveView.as_view("keep_alive"))
+blueprint.add_url_rule("/reservation/active", view_func=ActiveView.as_view("active"))
+blueprint.add_url_rule("/reservation/active/all_users", view_func=ActiveView.as_view("active_all_users"))
+blueprint.add_url_rule("/reservation/active/user", view_func=ActiveForUserView.as_view("active_user"))

@@ -1,0 +1,45 @@
+"""Answering one action two ways: JSON for scripts, flash and redirect for browser forms."""
+from urllib.parse import urlsplit
+
+from flask import flash, jsonify, redirect, request, url_for
+
+from backend.forms.binding import is_form_post
+
+
+def safe_next(target):
+    """The target if it stays on this site (a path, no scheme or host), else None."""
+    if not target or not isinstance(target, str):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def back_url(default_endpoint="reservation.dashboard"):
+    """Where a browser form returns: its `next` field, the page it came from, or the default."""
+    for candidate in (request.form.get("next"), _same_site_referrer()):
+        target = safe_next(candidate)
+        if target:
+            return target
+    return url_for(default_endpoint)
+
+
+def _same_site_referrer():
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def respond(payload, status=200, default_endpoint="reservation.dashboard"):
+    """JSON for API clients; for a form post, post/redirect/get with the message flashed."""
+    if is_form_post():
+        flash(payload.get("message", "Done."), "success")
+        return redirect(back_url(default_endpoint))
+    return jsonify(payload), status

@@ -1,0 +1,75 @@
+"""Logging in and out, and asking who is logged in."""
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask.views import MethodView
+from flask_login import current_user, login_user, logout_user
+
+from backend.database import get_database
+from backend.errors import NotAuthenticated
+from backend.forms.binding import bind_form, is_form_post
+from backend.forms.session import LoginForm
+from backend.views.responses import safe_next
+
+blueprint = Blueprint("session", __name__)
+
+
+class LoginView(MethodView):
+    def get(self):
+        form = LoginForm(next=safe_next(request.args.get("next")) or "")
+        return render_template("session/login.html", form=form)
+
+    def post(self):
+        if is_form_post():
+            return self._browser_login()
+        form = bind_form(LoginForm)
+        user = self._log_in(form)
+        return jsonify(message="Login successful", user_name=user.name, user_id=user.id,
+                       role=user.role)
+
+    def _browser_login(self):
+        """The login page's post: back to where the user was going, or the form with its errors."""
+        form = LoginForm(meta={"csrf": False})
+        status = 400
+        if form.validate():
+            try:
+                user = self._log_in(form)
+            except NotAuthenticated as error:
+                form.password.errors.append(error.message)
+                status = error.status
+            else:
+                flash(f"Welcome, {user.name}.", "success")
+                return redirect(safe_next(form.next.data) or url_for("reservation.dashboard"))
+        form.password.data = ""
+        return render_template("session/login.html", form=form), status
+
+    def _log_in(self, form):
+        database = get_database()
+        user = database.authenticate(form.name.data, form.password.data)
+        session.clear()  # a fresh session on login: nothing from before survives it
+        database.open_session(user)  # gives user the token Flask-Login keeps in the cookie
+        login_user(user)
+        return user
+
+
+class LogoutView(MethodView):
+    def post(self):
+        if current_user.is_authenticated:
+            get_database().close_session(current_user.get_id())
+        logout_user()
+        session.clear()
+        if is_form_post():
+            flash("You are logged out.", "success")
+            return redirect(url_for("session.login"))
+        return jsonify(message="Logout successful")
+
+
+class StatusView(MethodView):
+    def get(self):
+        if not current_user.is_authenticated:
+            return jsonify(logged_in=False)
+        return jsonify(logged_in=True, user_id=current_user.id, user_name=current_user.name,
+                       user_email=current_user.email, role=current_user.role)
+
+
+blueprint.add_url_rule("/session/login", view_func=LoginView.as_view("login"))
+blueprint.add_url_rule("/session/logout", view_func=LogoutView.as_view("logout"))
+blueprint.add_url_rule("/session/status", view_func=StatusView.as_view("status"))

@@ -1,0 +1,32 @@
+"""Default settings. Each name can be overridden by an environment variable of the same name."""
+
+DEFAULTS = {
+    # Data folder: the SQLite file, the log file and the generated secret key live here.
+    "RESERVIA_HOME": "~/.reservia",
+    # Any SQLAlchemy URL; empty means the SQLite file reservia.sqlite3 inside RESERVIA_HOME.
+    "RESERVIA_DATABASE_URL": "",
+    # Empty means: read RESERVIA_HOME/secret_key, generating it (mode 0600) on first start.
+    "RESERVIA_SECRET_KEY": "",
+    # Password given to the default administrator "admin" on a fresh database; empty means "admin".
+    "RESERVIA_ADMIN_PASSWORD": "",
+    "RESERVIA_LOG_LEVEL": "INFO",
+    # File name inside RESERVIA_HOME (or an absolute path); empty logs to standard error only.
+    "RESERVIA_LOG_FILE": "reservia.log",
+    "RESERVIA_LOG_MAX_BYTES": 5_000_000,
+    "RESERVIA_LOG_BACKUPS": 5,
+    # How long an approved hold lasts without a keep-alive; 0 means holds never expire.
+    "RESERVIA_HOLD_MINUTES": 10,
+    # How long a queued request waits before it expires; 0 means it waits for ever.
+    "RESERVIA_QUEUE_MINUTES": 0,
+    # Seconds a writer waits for the SQLite write lock before giving up with 503.
+    "RESERVIA_SQLITE_BUSY_TIMEOUT": 30,
+    # Werkzeug password hashing method; tests use a cheaper one.
+    "RESERVIA_PASSWORD_METHOD": "scrypt",
+    # Set to true behind HTTPS so that browsers send the session cookie only over TLS.
+    "RESERVIA_SECURE_COOKIES": False,
+    # Seconds between the dashboard's automatic refreshes.
+    "RESERVIA_REFRESH_SECONDS": 5,
+    "RESERVIA_PAGE_SIZE": 20,
+    # A login session ends this many days after it started.
+    "RESERVIA_SESSION_DAYS": 14,
+}

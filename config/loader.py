@@ -1,0 +1,44 @@
+"""Turn defaults, environment variables and explicit overrides into one settings dict."""
+import os
+from pathlib import Path
+
+from config.defaults import DEFAULTS
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _cast(name, raw, default):
+    """Convert an environment string to the type of its default, refusing nonsense at start-up."""
+    if isinstance(default, bool):
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(f"{name} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    return raw
+
+
+def load_settings(overrides=None, environ=None):
+    """Defaults, then the environment, then explicit overrides (tests), with derived paths filled in."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        if name in environ:
+            settings[name] = _cast(name, environ[name], default)
+    settings.update(overrides or {})
+
+    home = Path(settings["RESERVIA_HOME"]).expanduser().resolve()
+    settings["RESERVIA_HOME"] = str(home)
+    if not settings["RESERVIA_DATABASE_URL"]:
+        settings["RESERVIA_DATABASE_URL"] = f"sqlite:///{home / 'reservia.sqlite3'}"
+    log_file = settings["RESERVIA_LOG_FILE"]
+    if log_file:
+        settings["RESERVIA_LOG_FILE"] = str(home / Path(log_file).expanduser())
+    return settings

@@ -1,0 +1,117 @@
+"""Shared fixtures: an application on a fresh database, and clients logged in per role."""
+import pytest
+from sqlalchemy import event
+
+from backend import create_app
+from backend.extensions import db
+
+ADMIN_PASSWORD = "admin-test-password"
+USER_PASSWORD = "user-password-1"
+# Cheap hashing keeps the suite fast; production uses the default (scrypt).
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
+def test_settings(home, **overrides):
+    """Settings for an application whose data lives in `home`."""
+    settings = {
+        "TESTING": True,
+        "RESERVIA_HOME": str(home),
+        "RESERVIA_SECRET_KEY": "test-secret-key",
+        "RESERVIA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "RESERVIA_PASSWORD_METHOD": FAST_HASH,
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replaces pytest-flask's: a request context held open for the whole test would make every
+    request share one app context, and so one login cache and one database session, unlike a server."""
+
+
+@pytest.fixture
+def app_settings():
+    """Override in a test module to change settings of the `app` fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_settings):
+    application = create_app(test_settings(tmp_path / "home", **app_settings))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+class Accounts:
+    """Creates users through the API and hands out test clients logged in as them."""
+
+    def __init__(self, app):
+        self.app = app
+        self._admin = None
+
+    def login(self, name, password=USER_PASSWORD):
+        client = self.app.test_client()
+        response = client.post("/session/login", json={"name": name, "password": password})
+        assert response.status_code == 200, response.json
+        return client
+
+    @property
+    def admin(self):
+        if self._admin is None:
+            self._admin = self.login("admin", ADMIN_PASSWORD)
+        return self._admin
+
+    def add_user(self, name, role="user", password=USER_PASSWORD):
+        response = self.admin.post("/admin/user/add", json={
+            "name": name, "email": f"{name}@example.org", "password": password, "role": role})
+        assert response.status_code == 201, response.json
+        return response.json["user_id"]
+
+    def user(self, name, role="user"):
+        """A client logged in as a new user called `name`."""
+        self.add_user(name, role)
+        return self.login(name)
+
+    def add_resource(self, name, comment=""):
+        response = self.admin.post("/admin/resource/add", json={"name": name, "comment": comment})
+        assert response.status_code == 201, response.json
+        return response.json["resource_id"]
+
+
+@pytest.fixture
+def accounts(app):
+    return Accounts(app)
+
+
+@pytest.fixture
+def admin_client(accounts):
+    return accounts.admin
+
+
+@pytest.fixture
+def user_client(accounts):
+    return accounts.user("alice")
+
+
+@pytest.fixture
+def count_statements(app):
+    """Call with a function; returns how many SQL statements it sent to the database."""
+
+    def counter(action):
+        statements = []
+        with app.app_context():
+            engine = db.engine
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return counter
