@@ -44,6 +44,13 @@ def app(tmp_path, app_settings):
         db.engine.dispose()
 
 
+@pytest.fixture
+def client(app):
+    """An anonymous client. Replaces pytest-flask's, whose `with` block would keep the last
+    request's context pushed and so leak it into other clients' requests."""
+    return app.test_client()
+
+
 class Accounts:
     """Creates users through the API and hands out test clients logged in as them."""
 
