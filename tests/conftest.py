@@ -11,7 +11,7 @@ USER_PASSWORD = "user-password-1"
 FAST_HASH = "pbkdf2:sha256:1000"
 
 
-def test_settings(home, **overrides):
+def settings_for(home, **overrides):
     """Settings for an application whose data lives in `home`."""
     settings = {
         "TESTING": True,
@@ -38,7 +38,7 @@ def app_settings():
 
 @pytest.fixture
 def app(tmp_path, app_settings):
-    application = create_app(test_settings(tmp_path / "home", **app_settings))
+    application = create_app(settings_for(tmp_path / "home", **app_settings))
     yield application
     with application.app_context():
         db.engine.dispose()

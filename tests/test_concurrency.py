@@ -1,0 +1,93 @@
+"""Many OS processes fight over a few resources; the stored history must prove the rules held."""
+import multiprocessing
+import random
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import USER_PASSWORD, settings_for
+
+PROCESSES = 6
+OPERATIONS = 40
+RESOURCES = 3
+
+
+def _worker(settings, name, resource_ids, seed, results):
+    """One process with its own application and connections, acting as one user."""
+    from backend import create_app
+
+    app = create_app(settings)
+    client = app.test_client()
+    assert client.post("/session/login", json={"name": name, "password": USER_PASSWORD}).status_code == 200
+    rng = random.Random(seed)
+    statuses = defaultdict(int)
+    for _ in range(OPERATIONS):
+        action = rng.choice(["request", "request", "release", "cancel"])
+        response = client.post(f"/reservation/{action}", json={"resource_id": rng.choice(resource_ids)})
+        statuses[response.status_code] += 1
+    results.put((name, dict(statuses)))
+
+
+@pytest.fixture
+def app_settings():
+    return {"RESERVIA_HOLD_MINUTES": 0}
+
+
+@pytest.mark.slow
+def test_processes_never_share_a_resource_and_queues_are_served_in_order(app, accounts, tmp_path):
+    resource_ids = [accounts.add_resource(f"bench-{i}") for i in range(RESOURCES)]
+    names = [f"worker{i}" for i in range(PROCESSES)]
+    for name in names:
+        accounts.add_user(name)
+    settings = settings_for(app.config["RESERVIA_HOME"],
+                             RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
+                             RESERVIA_HOLD_MINUTES=0)
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=_worker, args=(settings, name, resource_ids, seed, results))
+               for seed, name in enumerate(names)]
+    for worker in workers:
+        worker.start()
+    outcomes = dict(results.get(timeout=300) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+
+    for name, statuses in outcomes.items():
+        assert set(statuses) <= {200, 201, 404, 409}, (name, statuses)
+    history = _history(app)
+    assert len(history) > PROCESSES, "the workers made too few reservations to prove anything"
+    waited = [r for r in history if r.approved_at and r.approved_at > r.requested_at]
+    assert waited, "nobody ever waited in a queue: the test did not exercise contention"
+    for resource_id in resource_ids:
+        rows = [r for r in history if r.resource_id == resource_id]
+        _assert_no_overlapping_holds(rows)
+        _assert_served_in_request_order(rows)
+
+
+def _history(app):
+    from backend.extensions import db
+    from backend.models import Reservation
+
+    with app.app_context():
+        return list(db.session.scalars(select(Reservation).order_by(Reservation.id)))
+
+
+def _assert_no_overlapping_holds(rows):
+    holds = sorted((r for r in rows if r.approved_at), key=lambda r: r.approved_at)
+    open_holds = [r for r in holds if r.ended_at is None]
+    assert len(open_holds) <= 1
+    for earlier, later in zip(holds, holds[1:]):
+        assert earlier.ended_at is not None and earlier.ended_at <= later.approved_at, (earlier, later)
+
+
+def _assert_served_in_request_order(rows):
+    """Whenever someone was approved, nobody who had asked earlier was still waiting."""
+    for approved in (r for r in rows if r.approved_at):
+        moment = approved.approved_at
+        for earlier in (r for r in rows if r.id < approved.id):
+            still_waiting = (earlier.requested_at <= moment
+                             and (earlier.approved_at is None or earlier.approved_at > moment)
+                             and (earlier.ended_at is None or earlier.ended_at > moment))
+            assert not still_waiting, (approved, earlier)
