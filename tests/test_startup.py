@@ -1,0 +1,86 @@
+"""What an operator meets on first start: generated secret key, default administrator, log, settings."""
+import stat
+from pathlib import Path
+
+import pytest
+
+from backend import create_app
+from config import load_settings
+from tests.conftest import FAST_HASH
+
+
+def _fresh_app(home, **overrides):
+    settings = {"TESTING": True, "RESERVIA_HOME": str(home), "RESERVIA_PASSWORD_METHOD": FAST_HASH}
+    settings.update(overrides)
+    return create_app(settings)
+
+
+def test_secret_key_is_generated_once_and_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("RESERVIA_SECRET_KEY", raising=False)
+    first = _fresh_app(tmp_path)
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert _fresh_app(tmp_path).config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESERVIA_SECRET_KEY", "from-the-environment")
+    assert _fresh_app(tmp_path).config["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_default_admin_password_is_warned_about_at_every_start(tmp_path, monkeypatch):
+    monkeypatch.delenv("RESERVIA_ADMIN_PASSWORD", raising=False)
+    for _ in range(2):
+        app = _fresh_app(tmp_path)
+    log_text = Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
+    assert log_text.count("default password") == 2
+    client = app.test_client()
+    assert client.post("/session/login", json={"name": "admin", "password": "admin"}).status_code == 200
+
+
+def test_configured_admin_password_replaces_the_default(tmp_path):
+    app = _fresh_app(tmp_path, RESERVIA_ADMIN_PASSWORD="a-better-password")
+    client = app.test_client()
+    assert client.post("/session/login", json={"name": "admin", "password": "admin"}).status_code == 401
+    assert client.post("/session/login", json={
+        "name": "admin", "password": "a-better-password"}).status_code == 200
+    assert "default password" not in Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
+
+
+def test_log_records_access_and_lifecycle(tmp_path):
+    app = _fresh_app(tmp_path, RESERVIA_ADMIN_PASSWORD="a-better-password")
+    client = app.test_client()
+    client.post("/session/login", json={"name": "admin", "password": "a-better-password"})
+    resource_id = client.post("/admin/resource/add", json={"name": "bench-1"}).json["resource_id"]
+    client.post("/reservation/request", json={"resource_id": resource_id})
+    log_text = Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
+    assert "[access] POST /reservation/request 201 user=admin" in log_text
+    assert "[reservation] approved reservation=1" in log_text
+    assert "[session] login user='admin'" in log_text
+    assert "a-better-password" not in log_text
+
+
+def test_settings_come_from_the_environment(tmp_path):
+    settings = load_settings(environ={
+        "RESERVIA_HOME": str(tmp_path), "RESERVIA_HOLD_MINUTES": "25",
+        "RESERVIA_SECURE_COOKIES": "true", "RESERVIA_LOG_FILE": ""})
+    assert settings["RESERVIA_HOLD_MINUTES"] == 25
+    assert settings["RESERVIA_SECURE_COOKIES"] is True
+    assert settings["RESERVIA_DATABASE_URL"] == f"sqlite:///{tmp_path / 'reservia.sqlite3'}"
+    assert settings["RESERVIA_LOG_FILE"] == ""
+
+
+def test_database_url_is_one_setting(tmp_path):
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    app = _fresh_app(tmp_path / "home", RESERVIA_DATABASE_URL=url)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == url
+    assert (tmp_path / "elsewhere.db").exists()
+
+
+@pytest.mark.parametrize("name, value", [("RESERVIA_HOLD_MINUTES", "ten"),
+                                         ("RESERVIA_SECURE_COOKIES", "maybe")])
+def test_nonsense_settings_stop_the_start_with_a_clear_message(tmp_path, name, value):
+    with pytest.raises(ValueError, match=name):
+        load_settings(environ={"RESERVIA_HOME": str(tmp_path), name: value})
