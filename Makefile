@@ -25,3 +25,8 @@ $(VENV)/.test: requirements.txt requirements-test.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Performance figures under a real multi-process server (about 10 minutes; see docs/performance.md).
+.PHONY: bench
+bench:
+	VENV=$(VENV) bash bench/run.sh $(BENCH_ARGS)

@@ -1,0 +1,203 @@
+"""The load generator, run as its own process: `python -m bench.load < spec.json` prints the figures as JSON.
+
+Each virtual client keeps one HTTP/1.1 keep-alive connection to the loopback server and repeats its
+operation (one or more requests in order) back to back. Only operations that start after the warm-up
+and end before the deadline are counted, so every figure comes from the steady state.
+"""
+import asyncio
+import json
+import resource
+import sys
+
+REQUEST_TIMEOUT = 30.0
+DRAIN_TIMEOUT = 35.0
+
+
+class HttpConnection(asyncio.Protocol):
+    """One keep-alive connection that sends a request and hands back (status, body) when it is whole."""
+
+    def __init__(self):
+        self.transport = None
+        self.buffer = bytearray()
+        self.waiter = None
+        self.closed = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def connection_lost(self, exc):
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("connection closed mid-response"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def data_received(self, data):
+        self.buffer += data
+        if self.waiter is not None and not self.waiter.done():
+            response = self._complete_response()
+            if response is not None:
+                self.waiter.set_result(response)
+
+    def send(self, raw):
+        self.buffer.clear()
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(raw)
+        return self.waiter
+
+    def _complete_response(self):
+        """(status, keep_alive) once the buffer holds a whole response, else None."""
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        head = bytes(self.buffer[:end]).lower()
+        status = int(head[9:12])
+        body_start = end + 4
+        length = _header(head, b"content-length")
+        if length is not None:
+            if len(self.buffer) - body_start < int(length):
+                return None
+        elif _header(head, b"transfer-encoding") == b"chunked":
+            if not self.buffer.endswith(b"0\r\n\r\n"):
+                return None
+        elif status not in (204, 304):
+            return None  # body ends when the server closes; connection_lost reports it
+        keep_alive = _header(head, b"connection") != b"close"
+        return status, keep_alive
+
+
+def _header(head, name):
+    start = head.find(b"\r\n" + name + b":")
+    if start < 0:
+        return None
+    start += len(name) + 3
+    stop = head.find(b"\r\n", start)
+    return head[start:stop if stop >= 0 else None].strip()
+
+
+def build_request(step, host):
+    """The bytes of one request step: {"method", "path", "headers", "body"}."""
+    body = step.get("body")
+    body_bytes = json.dumps(body).encode() if body is not None else b""
+    lines = [f"{step['method']} {step['path']} HTTP/1.1", f"Host: {host}"]
+    for name, value in step.get("headers", {}).items():
+        lines.append(f"{name}: {value}")
+    if body is not None:
+        lines.append("Content-Type: application/json")
+    if body is not None or step["method"] == "POST":
+        lines.append(f"Content-Length: {len(body_bytes)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body_bytes
+
+
+class Group:
+    """The clients of one scenario and the operations they completed in the measured window."""
+
+    def __init__(self, spec, host):
+        self.name = spec["name"]
+        self.clients = [
+            [(build_request(step, host), set(step["expect"])) for step in client["steps"]]
+            for client in spec["clients"]
+        ]
+        self.latencies = []
+        self.requests = 0
+        self.errors = 0
+        self.error_samples = {}
+
+    def record_error(self, what):
+        self.errors += 1
+        self.error_samples[what] = self.error_samples.get(what, 0) + 1
+
+
+async def run_client(group, steps, host, port, window):
+    """Repeat the client's operation until the deadline, reconnecting after closes and failures."""
+    loop = asyncio.get_running_loop()
+    start_at, stop_at, hard_stop = window
+    connection = None
+    while loop.time() < stop_at:
+        began = loop.time()
+        measured = began >= start_at
+        failed = False
+        for raw, expected in steps:
+            try:
+                if connection is None or connection.transport.is_closing():
+                    _, connection = await loop.create_connection(HttpConnection, host, port)
+                status, keep_alive = await asyncio.wait_for(connection.send(raw), REQUEST_TIMEOUT)
+            except (OSError, ConnectionError, asyncio.TimeoutError) as exc:
+                status, keep_alive = type(exc).__name__, False
+            if not keep_alive and connection is not None:
+                connection.transport.close()
+                connection = None
+            if measured and loop.time() <= hard_stop:
+                group.requests += 1
+                if status not in expected:
+                    failed = True
+                    group.record_error(str(status))
+            if isinstance(status, str):
+                await asyncio.sleep(0.05)
+        ended = loop.time()
+        if measured and ended <= stop_at and not failed:
+            group.latencies.append(ended - began)
+    if connection is not None:
+        connection.transport.close()
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+def summarise(group, seconds):
+    values = sorted(group.latencies)
+    ms = (lambda v: round(v * 1000, 2) if v is not None else None)
+    operations = len(values)
+    return {
+        "name": group.name,
+        "clients": len(group.clients),
+        "operations": operations,
+        "requests": group.requests,
+        "errors": group.errors,
+        "error_kinds": group.error_samples,
+        "seconds": round(seconds, 3),
+        "ops_per_s": round(operations / seconds, 1),
+        "requests_per_s": round(group.requests / seconds, 1),
+        "p50_ms": ms(percentile(values, 0.50)),
+        "p95_ms": ms(percentile(values, 0.95)),
+        "p99_ms": ms(percentile(values, 0.99)),
+        "max_ms": ms(values[-1] if values else None),
+    }
+
+
+async def drive(spec):
+    host, port = spec["host"], spec["port"]
+    groups = [Group(g, f"{host}:{port}") for g in spec["groups"]]
+    loop = asyncio.get_running_loop()
+    start_at = loop.time() + spec["warmup"]
+    stop_at = start_at + spec["duration"]
+    window = (start_at, stop_at, stop_at)
+    tasks = [asyncio.create_task(run_client(group, steps, host, port, window))
+             for group in groups for steps in group.clients]
+    await asyncio.sleep(max(0.0, start_at - loop.time()))
+    cpu_before = _cpu_seconds()
+    await asyncio.sleep(max(0.0, stop_at - loop.time()))
+    cpu_used = _cpu_seconds() - cpu_before
+    _, pending = await asyncio.wait(tasks, timeout=DRAIN_TIMEOUT)
+    for task in pending:
+        task.cancel()
+    return {"groups": [summarise(g, spec["duration"]) for g in groups],
+            "client_cpu_share": round(cpu_used / spec["duration"], 3)}
+
+
+def _cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main():
+    spec = json.load(sys.stdin)
+    json.dump(asyncio.run(drive(spec)), sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

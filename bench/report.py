@@ -1,0 +1,105 @@
+"""The machine, the table and the targets: everything a reader needs to judge the figures."""
+import os
+import platform
+from pathlib import Path
+
+
+def machine_info():
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cpu_model": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "system": platform.platform()}
+
+
+def _find(measurements, label, name, clients, **state):
+    for record in measurements:
+        if (record["label"] == label and record["name"] == name and record["clients"] == clients
+                and all(record["state"].get(k) == v for k, v in state.items())):
+            return record
+    return None
+
+
+def ceiling_for(measurements, clients):
+    record = _find(measurements, "ceiling", "hello", clients)
+    return record["requests_per_s"] if record else None
+
+
+def table(measurements):
+    """A fixed-width table: one row per load group, throughput also as a share of the ceiling."""
+    header = (f"{'scenario':<26} {'load':<9} {'data':<26} {'clients':>7} {'req/s':>8} "
+              f"{'ceiling':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    lines = [header, "-" * len(header)]
+    for r in measurements:
+        ceiling = ceiling_for(measurements, r["clients"])
+        share = f"{100 * r['requests_per_s'] / ceiling:.0f}%" if ceiling else "-"
+        state = r["state"]
+        data = ""
+        if state:
+            data = f"{state['resources']} res, {state['active']} act, {state['history']:,} hist"
+        lines.append(f"{r['label'][:26]:<26} {r['name']:<9} {data[:26]:<26} {r['clients']:>7} "
+                     f"{r['requests_per_s']:>8.1f} {share:>7} {_ms(r['p50_ms'])} {_ms(r['p95_ms'])} "
+                     f"{_ms(r['p99_ms'])} {r['errors']:>6}")
+    return "\n".join(lines)
+
+
+def _ms(value):
+    return f"{value:>8.1f}" if value is not None else f"{'-':>8}"
+
+
+def targets(measurements, sizes):
+    """Each target of the issue with the measured figure and whether it is met."""
+    checks = []
+    top = 32 if 32 in sizes.clients else max(sizes.clients)
+    mid = 8 if 8 in sizes.clients else max(sizes.clients)
+
+    def share(record, clients):
+        ceiling = ceiling_for(measurements, clients)
+        return record["requests_per_s"] / ceiling if record and ceiling else None
+
+    alive = _find(measurements, "health", "is_alive", top)
+    value = share(alive, top)
+    checks.append((f"is_alive at {top} clients >= 80% of ceiling", _pct(value),
+                   value is not None and value >= 0.8))
+    active = _find(measurements, "active list", "active", top)
+    value = share(active, top)
+    checks.append((f"active list at {top} clients >= 50% of ceiling", _pct(value),
+                   value is not None and value >= 0.5))
+    checks.append((f"active list at {top} clients p99 < 50 ms",
+                   f"{active['p99_ms']} ms" if active else "-",
+                   bool(active and active["p99_ms"] is not None and active["p99_ms"] < 50)))
+    cycle = _find(measurements, "request-release cycle", "cycle", mid)
+    value = share(cycle, mid)
+    checks.append((f"cycle at {mid} clients >= 30% of ceiling (requests)", _pct(value),
+                   value is not None and value >= 0.3))
+    checks.append((f"cycle at {mid} clients without errors", str(cycle["errors"]) if cycle else "-",
+                   bool(cycle and cycle["errors"] == 0 and cycle["operations"] > 0)))
+    largest = max(sizes.history_steps)
+    for label, name in (("active list, growing data", "active"), ("dashboard, growing data", "dashboard")):
+        for clients in sizes.growth_clients:
+            empty = _find(measurements, label, name, clients, history=0)
+            full = _find(measurements, label, name, clients, history=largest, resources=sizes.resources)
+            ratio = empty["requests_per_s"] / full["requests_per_s"] \
+                if empty and full and full["requests_per_s"] else None
+            checks.append((f"{name} at {clients} clients, {largest:,} history vs none: within 1.2x",
+                           f"{ratio:.2f}x" if ratio else "-", ratio is not None and ratio <= 1.2))
+    mixed = [r for r in measurements if r["label"] == "cycle while others log in"]
+    cycle_mixed = next((r for r in mixed if r["name"] == "cycle"), None)
+    checks.append(("cycle while others log in: no errors",
+                   str(cycle_mixed["errors"]) if cycle_mixed else "-",
+                   bool(cycle_mixed and cycle_mixed["errors"] == 0 and cycle_mixed["operations"] > 0)))
+    return [{"target": t, "measured": m, "met": bool(ok)} for t, m, ok in checks]
+
+
+def _pct(value):
+    return f"{100 * value:.0f}%" if value is not None else "-"
+
+
+def targets_table(checks):
+    width = max(len(c["target"]) for c in checks)
+    return "\n".join(f"{c['target']:<{width}}  {c['measured']:>9}  {'met' if c['met'] else 'NOT MET'}"
+                     for c in checks)

@@ -1,0 +1,149 @@
+"""The benchmark's course: start the server on a fresh database, build the data, measure, grow the data, measure."""
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench import scenarios, seed
+from bench.api import DataSet
+from bench.servers import ROOT
+
+ADMIN_PASSWORD = "bench-admin-password"
+USER_PASSWORD = "bench-user-password"
+
+
+@dataclass
+class Sizes:
+    """How long each measurement lasts and how big each data set is."""
+
+    warmup: float = 1.5
+    duration: float = 8.0
+    clients: list = field(default_factory=lambda: [1, 8, 32])
+    users: int = 40
+    resources: int = 50
+    per_resource: int = 4
+    history_steps: list = field(default_factory=lambda: [100_000, 1_000_000])
+    big_resources: int = 1000
+    big_waiting: int = 5
+    growth_clients: list = field(default_factory=lambda: [1, 8, 32])
+    mix_clients: int = 8
+    password_method: str = ""
+
+
+QUICK = Sizes(warmup=0.2, duration=0.6, clients=[1, 4], users=6, resources=5, per_resource=2,
+              history_steps=[500, 2000], big_resources=12, big_waiting=3, growth_clients=[2],
+              mix_clients=2, password_method="pbkdf2:sha256:1000")
+
+
+def server_env(home, sizes):
+    """The environment of the server processes: a fresh data folder and nothing inherited from ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RESERVIA_")}
+    env.update(RESERVIA_HOME=str(home), RESERVIA_ADMIN_PASSWORD=ADMIN_PASSWORD,
+               RESERVIA_SECRET_KEY="bench-secret-key", RESERVIA_HOLD_MINUTES="0")
+    if sizes.password_method:
+        env["RESERVIA_PASSWORD_METHOD"] = sizes.password_method
+    return env
+
+
+class Bench:
+    """Runs load measurements against one server and keeps every figure."""
+
+    def __init__(self, sizes, log=print):
+        self.sizes = sizes
+        self.measurements = []
+        self.log = log
+
+    def measure(self, port, label, groups, state):
+        spec = {"host": "127.0.0.1", "port": port, "warmup": self.sizes.warmup,
+                "duration": self.sizes.duration, "groups": groups}
+        done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec),
+                              capture_output=True, text=True, cwd=ROOT,
+                              timeout=self.sizes.warmup + self.sizes.duration + 90)
+        if done.returncode != 0:
+            raise RuntimeError(f"the load process failed: {done.stderr[-2000:]}")
+        outcome = json.loads(done.stdout)
+        for figures in outcome["groups"]:
+            record = {"label": label, "state": dict(state), **figures,
+                      "client_cpu_share": outcome["client_cpu_share"]}
+            self.measurements.append(record)
+            self.log(_line(record))
+        return outcome["groups"]
+
+
+def _line(record):
+    return (f"  {record['label']:<28} {record['name']:<10} c={record['clients']:<3} "
+            f"{record['requests_per_s']:>8.1f} req/s  p50 {record['p50_ms']} ms  "
+            f"p99 {record['p99_ms']} ms  errors {record['errors']}")
+
+
+def base_phase(bench, server, sizes):
+    """The ceiling and every endpoint on the standard data set: 50 resources, 200 active reservations."""
+    port = server.reservia_port
+    data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD)
+    data.add_users(max(sizes.users, max(sizes.clients)))
+    data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)
+    state = {"resources": sizes.resources, "active": sizes.resources * sizes.per_resource,
+             "history": 0}
+    for clients in sizes.clients:
+        bench.measure(server.hello_port, "ceiling", [scenarios.hello(clients)], {})
+    for clients in sizes.clients:
+        bench.measure(port, "health", [scenarios.is_alive(clients)], {})
+    for clients in sizes.clients:
+        bench.measure(port, "active list", [scenarios.active_list(data.cookies, clients)], state)
+    for clients in sizes.clients:
+        bench.measure(port, "dashboard", [scenarios.dashboard(data.cookies, clients)], state)
+    for clients in sizes.clients:
+        bench.measure(port, "login", [scenarios.login(data.user_names, USER_PASSWORD, clients)], {})
+    cycle_resources = data.add_resources(max(sizes.clients), prefix="cycle")
+    for clients in sizes.clients:
+        bench.measure(port, "request-release cycle",
+                      [scenarios.request_release_cycle(data.cookies, cycle_resources, clients)], {})
+    mix = sizes.mix_clients
+    bench.measure(port, "cycle while others log in", [
+        scenarios.request_release_cycle(data.cookies, cycle_resources, mix),
+        scenarios.login(data.user_names, USER_PASSWORD, mix)], {})
+
+
+def growth_phase(bench, server, sizes, database_path):
+    """The active list and the dashboard as the history grows, then with many resources and long queues."""
+    port = server.reservia_port
+    data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD)
+    data.add_users(sizes.users)
+    data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)
+    state = {"resources": sizes.resources, "active": sizes.resources * sizes.per_resource,
+             "history": 0}
+
+    def measure_reads():
+        for clients in sizes.growth_clients:
+            bench.measure(port, "active list, growing data",
+                          [scenarios.active_list(data.cookies, clients)], state)
+        for clients in sizes.growth_clients:
+            bench.measure(port, "dashboard, growing data",
+                          [scenarios.dashboard(data.cookies, clients)], state)
+
+    measure_reads()
+    for target in sizes.history_steps:
+        started = time.perf_counter()
+        seed.add_history(database_path, target - state["history"], data.user_ids, data.resource_ids)
+        state["history"] = target
+        bench.log(f"  history now {target} finished reservations "
+                  f"(inserted in {time.perf_counter() - started:.1f}s)")
+        measure_reads()
+    big = data.add_resources(sizes.big_resources, prefix="big")
+    seed.add_queues(database_path, big, data.user_ids, sizes.big_waiting)
+    state["resources"] += sizes.big_resources
+    state["active"] += sizes.big_resources * (sizes.big_waiting + 1)
+    state["queued"] = sizes.resources * (sizes.per_resource - 1) + sizes.big_resources * sizes.big_waiting
+    bench.log(f"  now {state['resources']} resources, {state['queued']} queued requests")
+    measure_reads()
+
+
+def sizes_dict(sizes):
+    return asdict(sizes)
+
+
+def database_file(home):
+    return Path(home) / "reservia.sqlite3"

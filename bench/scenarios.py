@@ -1,0 +1,56 @@
+"""What each virtual client repeats: the requests of one operation and the statuses that count as success."""
+
+JSON = "application/json"
+HTML = "text/html,application/xhtml+xml"
+
+
+def _get(path, cookie=None, accept=JSON):
+    headers = {"Accept": accept}
+    if cookie:
+        headers["Cookie"] = cookie
+    return {"method": "GET", "path": path, "headers": headers, "expect": [200]}
+
+
+def _post(path, body, cookie=None, expect=(200,)):
+    headers = {"Accept": JSON}
+    if cookie:
+        headers["Cookie"] = cookie
+    return {"method": "POST", "path": path, "headers": headers, "body": body, "expect": list(expect)}
+
+
+def group(name, steps_for_client, clients):
+    """A load group of `clients` clients; steps_for_client(i) gives client i's operation."""
+    return {"name": name, "clients": [{"steps": steps_for_client(i)} for i in range(clients)]}
+
+
+def hello(clients):
+    return group("hello", lambda i: [_get("/hello")], clients)
+
+
+def is_alive(clients):
+    return group("is_alive", lambda i: [_get("/info/is_alive")], clients)
+
+
+def active_list(cookies, clients):
+    return group("active", lambda i: [_get("/reservation/active", cookies[i % len(cookies)])], clients)
+
+
+def dashboard(cookies, clients):
+    """The logged-in home page as a browser asks for it."""
+    return group("dashboard", lambda i: [_get("/", cookies[i % len(cookies)], HTML)], clients)
+
+
+def login(names, password, clients):
+    """Each login opens a new server-side session; the cookie it returns is thrown away."""
+    return group("login", lambda i: [_post("/session/login", {
+        "name": names[i % len(names)], "password": password})], clients)
+
+
+def request_release_cycle(cookies, resource_ids, clients):
+    """Client i holds and gives back its own resource, so every request is approved at once."""
+    if clients > min(len(cookies), len(resource_ids)):
+        raise ValueError("a cycle needs one user and one resource per client")
+    return group("cycle", lambda i: [
+        _post("/reservation/request", {"resource_id": resource_ids[i]}, cookies[i], expect=(201,)),
+        _post("/reservation/release", {"resource_id": resource_ids[i]}, cookies[i]),
+    ], clients)

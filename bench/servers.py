@@ -1,0 +1,134 @@
+"""Starting and stopping the multi-process WSGI server that serves Reservia and the bare Flask ceiling."""
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESERVIA_APP = "app:application"
+HELLO_APP = "bench.hello:application"
+
+
+def free_port():
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answering(port, path, timeout=60.0, process=None):
+    """Poll the server until `path` answers, failing early if the server process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode} before answering")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                connection.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on port {port}{path} within {timeout:.0f}s")
+
+
+def stop_process(process, timeout=15.0):
+    """Ask the server's process group to stop, then insist."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class GunicornServer:
+    """Reservia and the ceiling app under gunicorn, each with the same processes and threads."""
+
+    kind = "gunicorn"
+
+    def __init__(self, workdir, env, processes, threads, python=sys.executable):
+        self.workdir = Path(workdir)
+        self.env = env
+        self.processes = processes
+        self.threads = threads
+        self.python = python
+        self.reservia_port = free_port()
+        self.hello_port = free_port()
+        self._procs = []
+
+    def describe(self):
+        return {"server": self.kind, "processes": self.processes, "threads": self.threads,
+                "worker_class": "gthread"}
+
+    def _launch(self, app, port, name):
+        log = open(self.workdir / f"{name}.server.log", "ab")
+        command = [self.python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                   "--workers", str(self.processes), "--threads", str(self.threads),
+                   "--worker-class", "gthread", "--keep-alive", "10", "--backlog", "256",
+                   "--graceful-timeout", "5", app]
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
+                                   start_new_session=True)
+        log.close()
+        self._procs.append(process)
+        return process
+
+    def start(self):
+        reservia = self._launch(RESERVIA_APP, self.reservia_port, "reservia")
+        hello = self._launch(HELLO_APP, self.hello_port, "hello")
+        wait_until_answering(self.reservia_port, "/info/is_alive", process=reservia)
+        wait_until_answering(self.hello_port, "/hello", process=hello)
+
+    def server_pids(self):
+        """The master process of Reservia's server (profilers follow its workers)."""
+        return [self._procs[0].pid]
+
+    def stop(self):
+        for process in self._procs:
+            stop_process(process)
+        self._procs = []
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+DEPLOY = ROOT / "deploy"
+DEFAULT_PROCESSES = 2
+DEFAULT_THREADS = 4
+
+
+def worker_settings():
+    """Processes and threads of the deploy/ Apache configuration, so that gunicorn runs the same."""
+    processes, threads = DEFAULT_PROCESSES, DEFAULT_THREADS
+    for conf in sorted(DEPLOY.glob("*.conf*")):
+        for line in conf.read_text().splitlines():
+            words = line.split()
+            if words and words[0] == "WSGIDaemonProcess":
+                for word in words[2:]:
+                    key, _, value = word.partition("=")
+                    if key == "processes" and value.isdigit():
+                        processes = int(value)
+                    elif key == "threads" and value.isdigit():
+                        threads = int(value)
+                return processes, threads
+    return processes, threads
+
+
+def pick_server(choice, tmp, name, env):
+    """The server to measure under: Apache with the deploy/ configuration where possible, else gunicorn."""
+    workdir = Path(tmp) / f"{name}-server"
+    workdir.mkdir(parents=True, exist_ok=True)
+    processes, threads = worker_settings()
+    return GunicornServer(workdir, env, processes, threads)
