@@ -10,11 +10,10 @@ from backend.views.responses import back_url
 
 
 def wants_json():
-    """Scripts get JSON: JSON posts, and any request that does not prefer HTML over JSON."""
+    """Scripts get JSON: JSON posts, and any request that does not prefer HTML over JSON
+    (browsers always ask for text/html; curl's */* and a missing Accept mean JSON)."""
     if request.is_json:
         return True
-    if is_form_post():
-        return False
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best != "text/html"
 
