@@ -74,6 +74,7 @@ def _unauthorized():
 
 def register_blueprints(app):
     from backend.views import admin, info, reservation, session
+    from backend.views import history, statistics  # noqa: F401 (routes on those blueprints)
 
     for module in (info, session, admin, reservation):
         app.register_blueprint(module.blueprint)

@@ -2,14 +2,17 @@
 from flask import current_app
 
 from backend.database.base import DatabaseBase
+from backend.database.history import HistoryQueries
 from backend.database.queue import QueueRules
 from backend.database.reservations import ReservationQueries
 from backend.database.resources import ResourceQueries
 from backend.database.schema import SchemaQueries
+from backend.database.statistics import StatisticsQueries
 from backend.database.users import UserQueries
 
 
-class Database(UserQueries, ResourceQueries, ReservationQueries, QueueRules, SchemaQueries,
+class Database(UserQueries, ResourceQueries, HistoryQueries, StatisticsQueries, ReservationQueries,
+               QueueRules, SchemaQueries,
                DatabaseBase):
     """Views call its methods and get results or domain errors; they never touch the ORM."""
 

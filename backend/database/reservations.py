@@ -1,7 +1,7 @@
 """What users do with reservations: request, cancel, release, keep alive, and see the queues."""
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, select, text
 
-from backend.database.results import Page, QueueEntry, ReleaseOutcome
+from backend.database.results import QueueEntry, ReleaseOutcome
 from backend.errors import Conflict, NotFound
 from backend.log_events import RESERVATION, log
 from backend.models import Reservation, Resource, User
@@ -147,28 +147,3 @@ class ReservationQueries:
                 if resource is not None:
                     self._settle(session, resource)
         return len(resource_ids)
-
-    def reservation_history(self, user_id=None, resource_id=None, states=None,
-                            since=None, until=None, page=1, per_page=20):
-        """Reservations newest first, filtered, one page at a time, with user and resource names."""
-        conditions = []
-        if user_id is not None:
-            conditions.append(Reservation.user_id == user_id)
-        if resource_id is not None:
-            conditions.append(Reservation.resource_id == resource_id)
-        if states:
-            conditions.append(Reservation.state.in_(states))
-        if since is not None:
-            conditions.append(or_(Reservation.ended_at.is_(None), Reservation.ended_at >= since))
-        if until is not None:
-            conditions.append(Reservation.requested_at < until)
-        total = self.session.scalar(select(func.count(Reservation.id)).where(*conditions))
-        rows = self.session.execute(
-            select(Reservation, User.name, Resource.name)
-            .join(User, User.id == Reservation.user_id)
-            .join(Resource, Resource.id == Reservation.resource_id)
-            .where(*conditions).order_by(Reservation.id.desc())
-            .limit(per_page).offset((page - 1) * per_page)
-        ).all()
-        items = [QueueEntry(r, user_name, resource_name, None) for r, user_name, resource_name in rows]
-        return Page(items, page, per_page, total)

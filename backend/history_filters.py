@@ -1,0 +1,100 @@
+"""History filters as people type them, in a query string or on the command line, made into typed values."""
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+from backend.errors import Invalid
+from backend.forms.fields import MAX_ID
+from backend.models.reservation import STATES
+
+# In a query string an unencoded "+" arrives as a space: "10:00:00 01:00" was meant as "+01:00".
+_OFFSET_AS_SPACE = re.compile(r"^(.*\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
+
+
+def parse_moment(name, raw):
+    """An ISO 8601 date or date and time as an aware UTC datetime; `Z` and offsets are honoured,
+    a time without an offset is UTC, and a date alone is midnight UTC."""
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    offset_lost = _OFFSET_AS_SPACE.match(text)
+    if offset_lost:
+        text = f"{offset_lost.group(1)}+{offset_lost.group(2)}"
+    try:
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise Invalid(f"{name} must be an ISO 8601 date or date and time, such as "
+                      f"2026-11-25 or 2026-11-25T14:30:00Z; got {raw!r}.", "INVALID_DATE") from None
+
+
+def parse_id(name, raw):
+    """A positive database id, or None when absent."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise Invalid(f"{name} must be a positive whole number; got {raw!r}.", "INVALID_INPUT")
+    return int(text)
+
+
+def parse_whole_number(name, raw, default, maximum):
+    """A whole number from 1 to `maximum`, or the default when absent."""
+    if raw is None or str(raw).strip() == "":
+        return default
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
+        raise Invalid(f"{name} must be a whole number from 1 to {maximum}; got {raw!r}.",
+                      "INVALID_INPUT")
+    return int(text)
+
+
+def parse_states(raws):
+    """Reservation states from repeated values and comma-separated lists; empty means every state."""
+    states = []
+    for raw in raws or ():
+        for part in str(raw).split(","):
+            state = part.strip().lower()
+            if not state:
+                continue
+            if state not in STATES:
+                raise Invalid(f"Unknown state {part.strip()!r}; use one of {', '.join(STATES)}.",
+                              "INVALID_STATE")
+            if state not in states:
+                states.append(state)
+    return tuple(states)
+
+
+def check_period(since, until):
+    """Refuse a period that ends before it starts."""
+    if since is not None and until is not None and since >= until:
+        raise Invalid("since must be earlier than until.", "INVALID_PERIOD")
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    """Which reservations a history listing or export shows; None and () mean no restriction."""
+
+    user_id: int | None = None
+    resource_id: int | None = None
+    states: tuple = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def as_kwargs(self):
+        return asdict(self)
+
+
+def parse_history_filters(user_id=None, resource_id=None, states=(), since=None, until=None):
+    """Typed filters from raw text values, or Invalid naming the first bad one."""
+    filters = HistoryFilters(
+        user_id=parse_id("user_id", user_id),
+        resource_id=parse_id("resource_id", resource_id),
+        states=parse_states(states),
+        since=parse_moment("since", since),
+        until=parse_moment("until", until),
+    )
+    check_period(filters.since, filters.until)
+    return filters

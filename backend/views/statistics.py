@@ -1,0 +1,35 @@
+"""Per-resource usage figures for administrators: JSON for scripts, a table and a bar chart for browsers."""
+from dataclasses import asdict
+from datetime import timedelta
+
+from flask import jsonify, render_template, request
+from flask.views import MethodView
+
+from backend.database import get_database
+from backend.error_handlers import wants_json
+from backend.history_filters import check_period, parse_moment
+from backend.views.access import admin_required
+from backend.views.admin import blueprint
+from backend.views.serializers import iso
+
+# The period shown when none is given: the last 30 days.
+DEFAULT_PERIOD = timedelta(days=30)
+
+
+class StatisticsView(MethodView):
+    decorators = [admin_required]
+
+    def get(self):
+        database = get_database()
+        since = parse_moment("since", request.args.get("since"))
+        until = parse_moment("until", request.args.get("until")) or database.now()
+        since = since or until - DEFAULT_PERIOD
+        check_period(since, until)
+        figures = database.resource_statistics(since, until)
+        if wants_json():
+            return jsonify(since=iso(since), until=iso(until),
+                           resources=[asdict(f) for f in figures])
+        return render_template("admin/statistics.html", since=since, until=until, figures=figures)
+
+
+blueprint.add_url_rule("/admin/statistics", view_func=StatisticsView.as_view("statistics"))
