@@ -28,12 +28,12 @@ class ResourceQueries:
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource
 
-    def _locked_resource(self, session, resource_id):
+    def _locked_resource(self, session, resource_id, include_inactive=False):
         """The resource row, locked against other writers until commit (a no-op lock on SQLite,
         whose BEGIN IMMEDIATE already holds the database write lock)."""
         resource = session.scalars(
             select(Resource).where(Resource.id == resource_id).with_for_update()
         ).first()
-        if resource is None or not resource.active:
+        if resource is None or not (resource.active or include_inactive):
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource

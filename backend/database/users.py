@@ -15,7 +15,7 @@ DEFAULT_ADMIN_NAME = "admin"
 DEFAULT_ADMIN_PASSWORD = "admin"
 
 
-def _token_hash(token):
+def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -76,7 +76,7 @@ class UserQueries:
         cutoff = self.now() - self._session_lifetime()
         with self.writing() as session:
             session.execute(delete(LoginSession).where(LoginSession.created_at < cutoff))
-            session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, created_at=self.now()))
+            session.add(LoginSession(token_hash=token_hash(token), user_id=user.id, created_at=self.now()))
         user.session_token = token
         log.info("%s login user=%r", SESSION, user.name)
         return token
@@ -86,7 +86,7 @@ class UserQueries:
         row = self.session.execute(
             select(User, LoginSession.created_at)
             .join(LoginSession, LoginSession.user_id == User.id)
-            .where(LoginSession.token_hash == _token_hash(token))
+            .where(LoginSession.token_hash == token_hash(token))
         ).first()
         if row is None or row.created_at < self.now() - self._session_lifetime():
             return None
@@ -96,14 +96,14 @@ class UserQueries:
 
     def close_session(self, token):
         with self.writing() as session:
-            session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+            session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
 
     def close_other_sessions(self, user, keep_token=None):
         """End every session of the user but the one given (after a password change, say)."""
         with self.writing() as session:
             stmt = delete(LoginSession).where(LoginSession.user_id == user.id)
             if keep_token:
-                stmt = stmt.where(LoginSession.token_hash != _token_hash(keep_token))
+                stmt = stmt.where(LoginSession.token_hash != token_hash(keep_token))
             session.execute(stmt)
 
     def _session_lifetime(self):

@@ -21,17 +21,33 @@ def bind_form(form_class):
     """
     if is_form_post():
         form = form_class(meta={"csrf": False})
+        form.provided = {name for name in form._fields if name in request.form}
     else:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise Invalid("The body must be a JSON object.", "INVALID_JSON")
         form = form_class(formdata=None, meta={"csrf": False})
         form.process(_typed_formdata(form, body))
+        form.provided = {name for name in form._fields if body.get(name) is not None}
     if not form.validate():
         name, messages = next(iter(form.errors.items()))
         label = form[name].label.text if name in form else name
         raise Invalid(f"{label}: {messages[0]}", "INVALID_INPUT", fields=form.errors)
     return form
+
+
+def provided_changes(form, names, clearable=()):
+    """The named fields the request actually sent, with their validated values.
+
+    An empty text field means "leave as it is" (a blank new-password box, say), except for the
+    fields listed as clearable, such as a comment.
+    """
+    changes = {}
+    for name in names:
+        value = form[name].data
+        if name in form.provided and (value != "" or name in clearable):
+            changes[name] = value
+    return changes
 
 
 def _typed_formdata(form, body):
@@ -43,8 +59,7 @@ def _typed_formdata(form, body):
         if isinstance(field, BooleanField):
             if not isinstance(value, bool):
                 raise Invalid(f"{name} must be true or false.", "INVALID_TYPE")
-            if value:
-                data[name] = "y"
+            data[name] = "y" if value else "false"
         elif isinstance(field, IntegerField):
             if type(value) is not int:
                 raise Invalid(f"{name} must be a whole number.", "INVALID_TYPE")

@@ -6,8 +6,9 @@ from flask_login import current_user, login_user, logout_user
 from backend.database import get_database
 from backend.errors import NotAuthenticated
 from backend.forms.binding import bind_form, is_form_post
-from backend.forms.session import LoginForm
-from backend.views.responses import safe_next
+from backend.forms.session import LoginForm, PasswordChangeForm
+from backend.views.access import login_required
+from backend.views.responses import respond, safe_next
 
 blueprint = Blueprint("session", __name__)
 
@@ -70,6 +71,19 @@ class StatusView(MethodView):
                        user_email=current_user.email, role=current_user.role)
 
 
+class PasswordView(MethodView):
+    """A user changes their own password; every other session of theirs is logged out."""
+
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(PasswordChangeForm)
+        get_database().change_password(current_user, form.current_password.data,
+                                       form.new_password.data, keep_token=current_user.get_id())
+        return respond({"message": "Password changed; your other sessions were logged out."})
+
+
 blueprint.add_url_rule("/session/login", view_func=LoginView.as_view("login"))
 blueprint.add_url_rule("/session/logout", view_func=LogoutView.as_view("logout"))
 blueprint.add_url_rule("/session/status", view_func=StatusView.as_view("status"))
+blueprint.add_url_rule("/session/password", view_func=PasswordView.as_view("password"))

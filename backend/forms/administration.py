@@ -1,0 +1,52 @@
+"""Forms administrators use to change users and resources and to end other people's reservations.
+
+Only the fields a request names are changed: `bind_form` records them in `form.provided`.
+"""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from backend.forms.fields import MAX_ID, PrintableName, strip
+from backend.models.user import ROLE_ADMIN, ROLE_USER
+
+_ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
+_REASON = [Optional(), Length(max=500)]
+
+
+class UserModifyForm(FlaskForm):
+    user_id = IntegerField("User", validators=_ID)
+    name = StringField("User name", filters=[strip],
+                       validators=[Optional(), Length(min=1, max=80), PrintableName()])
+    email = EmailField("Email", filters=[strip], validators=[
+        Optional(), Length(max=254), Email(check_deliverability=False, allow_smtputf8=True)])
+    password = PasswordField("New password", validators=[Optional(), Length(min=8, max=1024)])
+    role = SelectField("Role", choices=[(ROLE_USER, "User"), (ROLE_ADMIN, "Administrator")],
+                       validators=[Optional()])
+    active = BooleanField("Active")
+
+
+class UserDeleteForm(FlaskForm):
+    user_id = IntegerField("User", validators=_ID)
+
+
+class ResourceModifyForm(FlaskForm):
+    resource_id = IntegerField("Resource", validators=_ID)
+    name = StringField("Name", filters=[strip],
+                       validators=[Optional(), Length(min=1, max=80), PrintableName()])
+    comment = StringField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
+    maintenance = BooleanField("In maintenance")
+    active = BooleanField("Active")
+
+
+class ResourceDeleteForm(FlaskForm):
+    resource_id = IntegerField("Resource", validators=_ID)
+
+
+class ForceReleaseForm(FlaskForm):
+    resource_id = IntegerField("Resource", validators=_ID)
+    reason = StringField("Reason", filters=[strip], validators=_REASON)
+
+
+class RemoveRequestForm(FlaskForm):
+    reservation_id = IntegerField("Reservation", validators=_ID)
+    reason = StringField("Reason", filters=[strip], validators=_REASON)

@@ -1,0 +1,90 @@
+"""Administrators change and retire users and resources, and end other people's reservations."""
+from flask.views import MethodView
+from flask_login import current_user
+
+from backend.database import get_database
+from backend.forms.administration import (
+    ForceReleaseForm, RemoveRequestForm, ResourceDeleteForm, ResourceModifyForm, UserDeleteForm,
+    UserModifyForm)
+from backend.forms.binding import bind_form, provided_changes
+from backend.views.access import admin_required
+from backend.views.admin import blueprint
+from backend.views.responses import respond
+from backend.views.serializers import iso
+
+
+class UserModifyView(MethodView):
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(UserModifyForm)
+        changes = provided_changes(form, ("name", "email", "password", "role", "active"))
+        user = get_database().modify_user(current_user, form.user_id.data, changes)
+        return respond({"message": "User modified successfully", "user_id": user.id})
+
+
+class UserDeleteView(MethodView):
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(UserDeleteForm)
+        deactivated = get_database().delete_user(current_user, form.user_id.data)
+        message = ("User deactivated: their history is kept." if deactivated
+                   else "User deleted successfully")
+        return respond({"message": message, "user_id": form.user_id.data, "deactivated": deactivated})
+
+
+class ResourceModifyView(MethodView):
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(ResourceModifyForm)
+        changes = provided_changes(form, ("name", "comment", "maintenance", "active"),
+                                   clearable=("comment",))
+        resource = get_database().modify_resource(current_user, form.resource_id.data, changes)
+        return respond({"message": "Resource modified successfully", "resource_id": resource.id})
+
+
+class ResourceDeleteView(MethodView):
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(ResourceDeleteForm)
+        deactivated = get_database().delete_resource(current_user, form.resource_id.data)
+        message = ("Resource deactivated: its history is kept." if deactivated
+                   else "Resource deleted successfully")
+        return respond({"message": message, "resource_id": form.resource_id.data,
+                        "deactivated": deactivated})
+
+
+class ForceReleaseView(MethodView):
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(ForceReleaseForm)
+        ended, following, next_name = get_database().force_release(
+            current_user, form.resource_id.data, form.reason.data)
+        message = "Hold ended." + (f" {next_name} now holds it." if next_name else "")
+        return respond({"message": message, "reservation_id": ended.id,
+                        "resource_id": ended.resource_id, "released_date": iso(ended.ended_at),
+                        "next_reservation_id": following.id if following else None})
+
+
+class RemoveRequestView(MethodView):
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(RemoveRequestForm)
+        removed = get_database().remove_request(current_user, form.reservation_id.data,
+                                                form.reason.data)
+        return respond({"message": "Request removed from the queue.", "reservation_id": removed.id,
+                        "resource_id": removed.resource_id, "cancelled_date": iso(removed.ended_at)})
+
+
+blueprint.add_url_rule("/admin/user/modify", view_func=UserModifyView.as_view("user_modify"))
+blueprint.add_url_rule("/admin/user/delete", view_func=UserDeleteView.as_view("user_delete"))
+blueprint.add_url_rule("/admin/resource/modify", view_func=ResourceModifyView.as_view("resource_modify"))
+blueprint.add_url_rule("/admin/resource/delete", view_func=ResourceDeleteView.as_view("resource_delete"))
+blueprint.add_url_rule("/admin/reservation/force_release",
+                       view_func=ForceReleaseView.as_view("force_release"))
+blueprint.add_url_rule("/admin/reservation/remove", view_func=RemoveRequestView.as_view("remove_request"))
