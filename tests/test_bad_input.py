@@ -4,25 +4,76 @@ import json
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import USER_PASSWORD
+
 from backend.extensions import db
 
-# Endpoint -> (a body that would be accepted, its fields as "id" or "text").
+# Endpoint -> (a body that would be accepted, its fields as "id", "text" or "flag", optional fields).
 ENDPOINTS = {
-    "/session/login": ({"name": "admin", "password": "x"}, {"name": "text", "password": "text"}),
+    "/session/login": ({"name": "admin", "password": "x"},
+                       {"name": "text", "password": "text"}, set()),
+    "/session/password": ({"current_password": "x", "new_password": "new-password-1"},
+                          {"current_password": "text", "new_password": "text"}, set()),
     "/admin/user/add": (
         {"name": "newbie", "email": "newbie@example.org", "password": "newbie-pass", "role": "user"},
-        {"name": "text", "email": "text", "password": "text", "role": "text"}),
-    "/admin/resource/add": ({"name": "new-bench", "comment": "c"}, {"name": "text", "comment": "text"}),
-    "/reservation/request": ({"resource_id": 1}, {"resource_id": "id"}),
-    "/reservation/cancel": ({"resource_id": 1}, {"resource_id": "id"}),
-    "/reservation/release": ({"resource_id": 1}, {"resource_id": "id"}),
-    "/reservation/keep_alive": ({"resource_id": 1}, {"resource_id": "id"}),
+        {"name": "text", "email": "text", "password": "text", "role": "text"}, {"role"}),
+    "/admin/user/modify": (
+        {"user_id": 3, "name": "renamed", "email": "renamed@example.org", "password": "new-password",
+         "role": "user", "active": True},
+        {"user_id": "id", "name": "text", "email": "text", "password": "text", "role": "text",
+         "active": "flag"},
+        {"name", "email", "password", "role", "active"}),
+    "/admin/user/delete": ({"user_id": 3}, {"user_id": "id"}, set()),
+    "/admin/resource/add": ({"name": "new-bench", "comment": "c"},
+                            {"name": "text", "comment": "text"}, {"comment"}),
+    "/admin/resource/modify": (
+        {"resource_id": 1, "name": "renamed", "comment": "c", "maintenance": True, "active": True},
+        {"resource_id": "id", "name": "text", "comment": "text", "maintenance": "flag",
+         "active": "flag"},
+        {"name", "comment", "maintenance", "active"}),
+    "/admin/resource/delete": ({"resource_id": 1}, {"resource_id": "id"}, set()),
+    "/admin/reservation/force_release": ({"resource_id": 1, "reason": "r"},
+                                         {"resource_id": "id", "reason": "text"}, {"reason"}),
+    "/admin/reservation/remove": ({"reservation_id": 2, "reason": "r"},
+                                  {"reservation_id": "id", "reason": "text"}, {"reason"}),
+    "/reservation/request": ({"resource_id": 1}, {"resource_id": "id"}, set()),
+    "/reservation/cancel": ({"resource_id": 1}, {"resource_id": "id"}, set()),
+    "/reservation/release": ({"resource_id": 1}, {"resource_id": "id"}, set()),
+    "/reservation/keep_alive": ({"resource_id": 1}, {"resource_id": "id"}, set()),
 }
 
-WRONG_IDS = ["1", 1.0, 1.5, True, False, None, -1, 0, 2**63, 2**64, [], {}, [1], {"id": 1}]
-WRONG_TEXTS = [1, 1.5, True, None, [], {}, ["a"], "x" * 10_240]
-OPTIONAL = {"comment", "role"}
+WRONG = {
+    "id": ["1", 1.0, 1.5, True, False, None, -1, 0, 2**63, 2**64, [], {}, [1], {"id": 1}],
+    "text": [1, 1.5, True, None, [], {}, ["a"], "x" * 10_240],
+    "flag": ["true", "false", 1, 0, None, [], {}],
+}
 NAME_ONLY = ["", "   ", "bad\x00name", "tab\tname", "x" * 81]
+
+
+def _field_cases():
+    for path, (valid, fields, optional) in ENDPOINTS.items():
+        for field, kind in fields.items():
+            if field not in optional:
+                yield path, {k: v for k, v in valid.items() if k != field}, f"{field} missing"
+            wrong = WRONG[kind]
+            if path.endswith("/add") and field == "name":
+                wrong = wrong + NAME_ONLY
+            for value in wrong:
+                if value is None and field in optional:
+                    continue  # optional fields may be null
+                yield path, {**valid, field: value}, f"{field}={json.dumps(value)[:20]}"
+    yield "/admin/user/add", {**ENDPOINTS["/admin/user/add"][0], "email": "not-an-email"}, "bad email"
+    yield "/admin/user/add", {**ENDPOINTS["/admin/user/add"][0], "role": "root"}, "unknown role"
+    yield "/admin/user/modify", {"user_id": 3, "role": "root"}, "unknown role"
+    yield "/admin/user/modify", {"user_id": 3, "password": "short"}, "short password"
+    yield "/admin/user/modify", {"user_id": 999, "name": "ghost"}, "unknown user"
+    yield "/admin/resource/modify", {"resource_id": 999, "name": "ghost"}, "unknown resource"
+    yield "/session/password", {"current_password": "wrong", "new_password": "new-password-1"}, "wrong"
+    yield "/session/password", {"current_password": USER_PASSWORD, "new_password": "short"}, "short"
+
+
+FIELD_CASES = list(_field_cases())
+
 
 RAW_BODIES = [
     ("no body", b""),
@@ -35,23 +86,6 @@ RAW_BODIES = [
 ]
 
 
-def _field_cases():
-    for path, (valid, fields) in ENDPOINTS.items():
-        for field, kind in fields.items():
-            if field not in OPTIONAL:
-                yield path, {k: v for k, v in valid.items() if k != field}, f"{field} missing"
-            wrong = WRONG_IDS if kind == "id" else WRONG_TEXTS
-            if path.startswith("/admin/") and field == "name":
-                wrong = wrong + NAME_ONLY
-            for value in wrong:
-                if value is None and field in OPTIONAL:
-                    continue  # optional fields may be null
-                yield path, {**valid, field: value}, f"{field}={json.dumps(value)[:20]}"
-    yield "/admin/user/add", {**ENDPOINTS["/admin/user/add"][0], "email": "not-an-email"}, "bad email"
-    yield "/admin/user/add", {**ENDPOINTS["/admin/user/add"][0], "role": "root"}, "unknown role"
-
-
-FIELD_CASES = list(_field_cases())
 
 
 @pytest.fixture

@@ -1,0 +1,10 @@
+"""Commands for operators and cron: `flask --app app <command>`, one module per subject."""
+
+
+def register_cli_commands(app):
+    """Attach the user, resource and reservation commands to the application's CLI."""
+    from backend.cli import reservations, resources, users
+
+    for module in (users, resources, reservations):
+        for command in module.COMMANDS:
+            app.cli.add_command(command)

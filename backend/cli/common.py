@@ -1,0 +1,54 @@
+"""What every command shares: domain errors as clean messages, and input checked by the web forms' rules."""
+from functools import wraps
+
+import click
+from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import MultiDict
+
+from backend.errors import ReserviaError
+
+# Read when --password is not given, so that scripts need not put a password on a command line.
+PASSWORD_ENV = "RESERVIA_NEW_PASSWORD"
+
+
+def reports_errors(command):
+    """Turn a refusal by the Database layer, or a database that cannot be reached, into
+    `Error: <message>` and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ReserviaError as error:
+            raise click.ClickException(error.message) from error
+        except OperationalError as error:
+            raise click.ClickException(f"The database could not be used: {error.orig}") from error
+
+    return wrapper
+
+
+def checked_form(form_class, **values):
+    """The form filled with these values and validated like a browser post, or a ClickException."""
+    form = form_class(formdata=None, meta={"csrf": False})
+    form.process(MultiDict({name: value for name, value in values.items() if value is not None}))
+    if not form.validate():
+        problems = [f"{form[name].label.text}: {messages[0]}" for name, messages in form.errors.items()]
+        raise click.ClickException(" ".join(problems))
+    return form
+
+
+def password_option(command):
+    """--password, else $RESERVIA_NEW_PASSWORD, else a hidden prompt asked twice."""
+    return click.option(
+        "--password", envvar=PASSWORD_ENV, show_envvar=True, prompt=True, hide_input=True,
+        confirmation_prompt=True,
+        help="The new password (at least 8 characters); prompted for when not given.",
+    )(command)
+
+
+class ShellOperator:
+    """Who acts when a command changes data: the person at the server's shell, not a Reservia
+    user; the logs name them "command line"."""
+
+    id = None
+    name = "command line"
