@@ -1,15 +1,12 @@
 """The curl sessions in README.md and docs/API.md, run against a live server: the docs cannot drift."""
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.live_server import running_reservia
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTED_BASE = "http://127.0.0.1:5000"
@@ -37,35 +34,10 @@ def contains(actual, expected):
     return actual == expected
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_reservia(tmp_path):
-    """`python app.py` as a new user starts it: default settings in a fresh data folder."""
-    port = _free_port()
-    env = {**os.environ, "RESERVIA_HOME": str(tmp_path / "home"), "RESERVIA_PORT": str(port),
-           "RESERVIA_DATABASE_URL": "", "RESERVIA_ADMIN_PASSWORD": "",
-           "RESERVIA_PASSWORD_METHOD": "pbkdf2:sha256:1000"}
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/info/is_alive", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert server.poll() is None, server.stderr.read().decode()
-                time.sleep(0.1)
+    with running_reservia(tmp_path / "home") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stderr.close()
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/API.md"])
