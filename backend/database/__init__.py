@@ -1,6 +1,7 @@
 """The Database layer: the one object that owns every query and transaction of Reservia."""
 from flask import current_app
 
+from backend.database.administration import AdministrationQueries
 from backend.database.base import DatabaseBase
 from backend.database.history import HistoryQueries
 from backend.database.queue import QueueRules
@@ -11,8 +12,8 @@ from backend.database.statistics import StatisticsQueries
 from backend.database.users import UserQueries
 
 
-class Database(UserQueries, ResourceQueries, HistoryQueries, StatisticsQueries, ReservationQueries,
-               QueueRules, SchemaQueries,
+class Database(UserQueries, ResourceQueries, AdministrationQueries, HistoryQueries,
+               StatisticsQueries, ReservationQueries, QueueRules, SchemaQueries,
                DatabaseBase):
     """Views call its methods and get results or domain errors; they never touch the ORM."""
 
