@@ -137,3 +137,22 @@ def test_browsers_get_a_table_and_a_bar_chart(morning):
 def test_browsers_are_told_about_bad_periods_on_a_page(morning):
     response = morning.get("/admin/statistics?since=soon", headers={"Accept": "text/html"})
     assert response.status_code == 400 and "since must be an ISO 8601 date" in response.get_data(as_text=True)
+
+
+def test_statistics_cost_the_same_few_statements_whatever_the_history(app, accounts, count_statements):
+    admin = accounts.admin
+    alice = accounts.user("alice")
+    resources = [accounts.add_resource(f"bench-{n}") for n in range(3)]
+
+    def use_every_resource(times):
+        for _ in range(times):
+            for resource in resources:
+                post(alice, "request", resource)
+                post(alice, "release", resource)
+
+    use_every_resource(1)
+    few = count_statements(lambda: figures(admin))
+    use_every_resource(10)
+    many = count_statements(lambda: figures(admin))
+    assert [r["holds"] for r in figures(admin)["resources"]] == [11, 11, 11]
+    assert few == many

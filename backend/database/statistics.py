@@ -1,4 +1,4 @@
-"""Per-resource usage figures for a period: how often and how long resources were held, how long people waited."""
+"""Per-resource usage figures for a period: how much resources were held, how long people waited."""
 from dataclasses import dataclass
 from statistics import median
 
