@@ -4,6 +4,7 @@ from flask import current_app
 from backend.database.administration import AdministrationQueries
 from backend.database.base import DatabaseBase
 from backend.database.history import HistoryQueries
+from backend.database.pages import PageQueries
 from backend.database.queue import QueueRules
 from backend.database.reservations import ReservationQueries
 from backend.database.resources import ResourceQueries
@@ -13,7 +14,7 @@ from backend.database.users import UserQueries
 
 
 class Database(UserQueries, ResourceQueries, AdministrationQueries, HistoryQueries,
-               StatisticsQueries, ReservationQueries, QueueRules, SchemaQueries,
+               StatisticsQueries, ReservationQueries, QueueRules, SchemaQueries, PageQueries,
                DatabaseBase):
     """Views call its methods and get results or domain errors; they never touch the ORM."""
 

@@ -1,5 +1,5 @@
-"""Requesting, cancelling, releasing and keeping alive reservations; the queues; the dashboard."""
-from flask import Blueprint, jsonify, render_template, request
+"""Requesting, cancelling, releasing and keeping alive reservations; the queues."""
+from flask import Blueprint, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -101,17 +101,6 @@ class ActiveForUserView(MethodView):
         return jsonify(reservation=entry_json(entry) if entry else None)
 
 
-class DashboardView(MethodView):
-    decorators = [login_required]
-
-    def get(self):
-        database = get_database()
-        return render_template("reservation/dashboard.html",
-                               resources=database.list_resources(),
-                               entries=database.active_reservations())
-
-
-blueprint.add_url_rule("/", view_func=DashboardView.as_view("dashboard"))
 blueprint.add_url_rule("/reservation/request", view_func=RequestView.as_view("request"))
 blueprint.add_url_rule("/reservation/cancel", view_func=CancelView.as_view("cancel"))
 blueprint.add_url_rule("/reservation/release", view_func=ReleaseView.as_view("release"))

@@ -1,0 +1,25 @@
+"""The filters of the reservation history page, read from the query string."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from backend.models.reservation import STATES
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") else None
+
+
+class HistoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that only reads
+
+    resource_id = SelectField("Resource", coerce=_optional_int, validators=[Optional()])
+    state = SelectField("State", choices=[("", "Any state")] + [(s, s.capitalize()) for s in STATES],
+                        validators=[Optional()])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("Must not be before the start date.")

@@ -1,0 +1,85 @@
+"""A live Reservia on a free loopback port, and a headless Debian Chromium driven by Playwright."""
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from backend import create_app
+from tests.conftest import ADMIN_PASSWORD, settings_for
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+
+class LiveServer:
+    """Reservia served by Werkzeug in a thread, with its data in a temporary RESERVIA_HOME."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    app = create_app(settings_for(tmp_path / "home", RESERVIA_REFRESH_SECONDS=1))
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Opens a page in a fresh browser context (its own cookies), logged in when a name is given."""
+    contexts = []
+
+    def open_as(name=None, password=None, viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url,
+                                      timezone_id="UTC", locale="en-GB")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        if name:
+            log_in(page, name, password or ADMIN_PASSWORD)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, name, password):
+    page.goto("/session/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+def screenshot(page, name):
+    """Saves the page for docs/screenshots/, shown in the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,69 @@
+"""What a browser must never be able to do, and a layout that fits a phone."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def test_form_post_with_a_wrong_csrf_token_is_rejected_and_changes_nothing(open_page):
+    admin = open_page("admin")
+    admin.goto("/admin/resources")
+    admin.get_by_label("Name", exact=True).fill("bench-forged")
+    admin.locator('input[name="csrf_token"]').last.evaluate("input => input.value = 'forged'")
+    admin.get_by_role("button", name="Add resource").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("The request could not be completed")
+    expect(admin.locator("main")).to_contain_text("The form could not be accepted")
+    admin.goto("/admin/resources")
+    expect(admin.locator("table")).to_have_count(0)
+    expect(admin.locator("main")).to_contain_text("No resources yet")
+
+
+def test_user_cannot_open_admin_pages(open_page, live_server):
+    admin = open_page("admin")
+    admin.goto("/admin/users")
+    form = admin.locator("form", has=admin.get_by_role("button", name="Add user"))
+    form.get_by_label("User name").fill("alice")
+    form.get_by_label("Email").fill("alice@example.org")
+    form.get_by_label("Password").fill("browser-password")
+    form.get_by_role("button", name="Add user").click()
+
+    alice = open_page("alice", "browser-password")
+    expect(alice.get_by_role("navigation", name="Main").get_by_role("link", name="Users")).to_have_count(0)
+    for path in ("/admin/users", "/admin/resources"):
+        response = alice.goto(path)
+        assert response.status == 403
+        expect(alice.get_by_role("heading", level=1)).to_have_text("Not allowed")
+
+
+def test_anonymous_visitor_logs_in_and_lands_where_they_were_going(open_page):
+    page = open_page()
+    page.goto("/reservation/mine")
+    expect(page).to_have_url(re.compile(r"/session/login\?next=/reservation/mine$"))
+    page.get_by_label("User name").fill("admin")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#password-error")).to_have_text("Invalid user name or password.")
+    expect(page.get_by_label("Password")).to_be_focused()
+
+
+@pytest.mark.parametrize("path", ["/", "/reservation/mine", "/admin/users", "/admin/resources",
+                                  "/session/login"])
+def test_no_horizontal_scroll_at_phone_width(open_page, path):
+    page = open_page("admin", viewport=PHONE)
+    long_name = "thermal-chamber-with-a-very-long-name-0123456789"
+    api = page.request
+    resource = api.post("/admin/resource/add", data={
+        "name": long_name, "comment": "Climate chamber " * 12}).json()["resource_id"]
+    api.post("/admin/user/add", data={"name": "maximilian-alexander-longname",
+                                      "email": "maximilian.alexander.longname@laboratory.example.org",
+                                      "password": "browser-password"})
+    api.post("/reservation/request", data={"resource_id": resource})
+    page.goto(path)
+    if path == "/":
+        expect(page.get_by_role("article", name=long_name)).to_be_visible()
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1] == PHONE["width"]
