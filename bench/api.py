@@ -24,8 +24,15 @@ class ApiClient:
         if body is not None:
             payload = json.dumps(body)
             headers["Content-Type"] = "application/json"
-        self.connection.request(method, path, body=payload, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=payload, headers=headers)
+            response = self.connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closed the idle keep-alive connection (a long measurement ran meanwhile);
+            # the request never reached a view, so sending it again on a new connection is safe.
+            self.connection.close()
+            self.connection.request(method, path, body=payload, headers=headers)
+            response = self.connection.getresponse()
         raw = response.read()
         if response.status not in expect:
             raise ApiError(f"{method} {path} answered {response.status}: {raw[:300]!r}")

@@ -30,9 +30,10 @@ def ceiling_for(measurements, clients):
 
 
 def table(measurements):
-    """A fixed-width table: one row per load group, throughput also as a share of the ceiling."""
+    """One row per load group: throughput also as a share of the ceiling at the same concurrency, and
+    the cores that other programs used meanwhile (figures taken beside a busy neighbour are low)."""
     header = (f"{'scenario':<26} {'load':<9} {'data':<26} {'clients':>7} {'req/s':>8} "
-              f"{'ceiling':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+              f"{'ceiling':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'others':>6}")
     lines = [header, "-" * len(header)]
     for r in measurements:
         ceiling = ceiling_for(measurements, r["clients"])
@@ -43,7 +44,7 @@ def table(measurements):
             data = f"{state['resources']} res, {state['active']} act, {state['history']:,} hist"
         lines.append(f"{r['label'][:26]:<26} {r['name']:<9} {data[:26]:<26} {r['clients']:>7} "
                      f"{r['requests_per_s']:>8.1f} {share:>7} {_ms(r['p50_ms'])} {_ms(r['p95_ms'])} "
-                     f"{_ms(r['p99_ms'])} {r['errors']:>6}")
+                     f"{_ms(r['p99_ms'])} {r['errors']:>6} {r['cpu']['other_cores']:>6.2f}")
     return "\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """The benchmark's course: start the server on a fresh database, build the data, measure, grow the data, measure."""
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from bench import scenarios, seed
 from bench.api import DataSet
+from bench.machine import CpuWatch, wait_for_quiet
 from bench.servers import ROOT
 
 ADMIN_PASSWORD = "bench-admin-password"
@@ -30,12 +32,14 @@ class Sizes:
     big_waiting: int = 5
     growth_clients: list = field(default_factory=lambda: [1, 8, 32])
     mix_clients: int = 8
+    # Seconds to wait before a measurement while other programs keep the CPUs busy.
+    quiet_wait: float = 60.0
     password_method: str = ""
 
 
 QUICK = Sizes(warmup=0.2, duration=0.6, clients=[1, 4], users=6, resources=5, per_resource=2,
               history_steps=[500, 2000], big_resources=12, big_waiting=3, growth_clients=[2],
-              mix_clients=2, password_method="pbkdf2:sha256:1000")
+              mix_clients=2, quiet_wait=0, password_method="pbkdf2:sha256:1000")
 
 
 def server_env(home, sizes):
@@ -53,35 +57,51 @@ class Bench:
 
     def __init__(self, sizes, log=print):
         self.sizes = sizes
+        self.server = None
         self.measurements = []
         self.log = log
 
     def measure(self, port, label, groups, state):
         spec = {"host": "127.0.0.1", "port": port, "warmup": self.sizes.warmup,
                 "duration": self.sizes.duration, "groups": groups}
-        done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec),
-                              capture_output=True, text=True, cwd=ROOT,
-                              timeout=self.sizes.warmup + self.sizes.duration + 90)
+        sessions = self.server.session_ids()
+        others_before = wait_for_quiet(sessions, self.sizes.quiet_wait, log=self.log)
+        children_before = _children_cpu()
+        with CpuWatch(sessions) as watch:
+            done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec),
+                                  capture_output=True, text=True, cwd=ROOT,
+                                  timeout=self.sizes.warmup + self.sizes.duration + 90)
         if done.returncode != 0:
             raise RuntimeError(f"the load process failed: {done.stderr[-2000:]}")
         outcome = json.loads(done.stdout)
+        client_cores = outcome["client_cpu_share"]
+        load_process_cores = (_children_cpu() - children_before) / watch.seconds
+        cpu = {"server_cores": round(watch.server_cores, 2), "client_cores": client_cores,
+               "other_cores": round(watch.others(load_process_cores), 2),
+               "other_cores_before": round(others_before, 2)}
         for figures in outcome["groups"]:
-            record = {"label": label, "state": dict(state), **figures,
-                      "client_cpu_share": outcome["client_cpu_share"]}
+            record = {"label": label, "state": dict(state), **figures, "cpu": cpu}
             self.measurements.append(record)
             self.log(_line(record))
         return outcome["groups"]
 
 
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _line(record):
     return (f"  {record['label']:<28} {record['name']:<10} c={record['clients']:<3} "
             f"{record['requests_per_s']:>8.1f} req/s  p50 {record['p50_ms']} ms  "
-            f"p99 {record['p99_ms']} ms  errors {record['errors']}")
+            f"p99 {record['p99_ms']} ms  errors {record['errors']}  "
+            f"cores: server {record['cpu']['server_cores']}, others {record['cpu']['other_cores']}")
 
 
 def base_phase(bench, server, sizes):
     """The ceiling and every endpoint on the standard data set: 50 resources, 200 active reservations."""
     port = server.reservia_port
+    bench.server = server
     data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD)
     data.add_users(max(sizes.users, max(sizes.clients)))
     data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)
@@ -110,6 +130,7 @@ def base_phase(bench, server, sizes):
 def growth_phase(bench, server, sizes, database_path):
     """The active list and the dashboard as the history grows, then with many resources and long queues."""
     port = server.reservia_port
+    bench.server = server
     data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD)
     data.add_users(sizes.users)
     data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)

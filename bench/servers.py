@@ -91,6 +91,10 @@ class GunicornServer:
         """The master process of Reservia's server (profilers follow its workers)."""
         return [self._procs[0].pid]
 
+    def session_ids(self):
+        """Each server runs in its own session; CPU use is summed over its processes."""
+        return [process.pid for process in self._procs]
+
     def stop(self):
         for process in self._procs:
             stop_process(process)

@@ -1,0 +1,68 @@
+"""What else the CPUs were doing: figures taken while other programs compete for two cores are not comparable."""
+import os
+import time
+from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _system_ticks():
+    """(busy, total) clock ticks of all CPUs since boot."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    total = sum(fields[:8])
+    return total - idle, total
+
+
+def _session_ticks(session_ids):
+    """CPU ticks used so far by live processes of the given sessions (a server and its workers)."""
+    used = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        fields = raw.rsplit(")", 1)[1].split()
+        if int(fields[3]) in session_ids:
+            used += int(fields[11]) + int(fields[12])
+    return used
+
+
+class CpuWatch:
+    """CPU cores used, on average, by everything, by the servers, and by the rest, over a span of time."""
+
+    def __init__(self, session_ids):
+        self.session_ids = set(session_ids)
+
+    def __enter__(self):
+        self._start = (time.monotonic(), *_system_ticks(), _session_ticks(self.session_ids))
+        return self
+
+    def __exit__(self, *exc):
+        end = (time.monotonic(), *_system_ticks(), _session_ticks(self.session_ids))
+        self.seconds = seconds = end[0] - self._start[0]
+        busy_share = (end[1] - self._start[1]) / max(1, end[2] - self._start[2])
+        self.busy_cores = busy_share * (os.cpu_count() or 1)
+        self.server_cores = (end[3] - self._start[3]) / TICKS / seconds
+        return False
+
+    def others(self, client_cores=0.0):
+        """Cores used by programs that are neither the servers nor the load process."""
+        return max(0.0, self.busy_cores - self.server_cores - client_cores)
+
+
+def wait_for_quiet(session_ids, limit_seconds, threshold_cores=0.3, log=print):
+    """Wait (up to the limit) until other programs use less than threshold_cores; returns their last use."""
+    deadline = time.monotonic() + limit_seconds
+    announced = False
+    while True:
+        with CpuWatch(session_ids) as watch:
+            time.sleep(1.0)
+        others = watch.others()
+        if others < threshold_cores or time.monotonic() >= deadline:
+            return others
+        if not announced:
+            log(f"  waiting: other programs use {others:.1f} cores")
+            announced = True
