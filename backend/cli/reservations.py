@@ -1,4 +1,6 @@
 """Commands for reservations: see who holds and waits, run expiry, export the history."""
+import sys
+
 import click
 from flask.cli import with_appcontext
 
@@ -69,15 +71,20 @@ def export_history_command(user_id, resource_id, states, since, until, output):
     filters = parse_history_filters(user_id, resource_id, states, since, until)
     entries = get_database().iter_history(**filters.as_kwargs())
     if output is None:
-        for line in history_csv_lines(entries):
-            click.echo(line, nl=False)
+        _write_csv(entries, sys.stdout)
         return
-    written = -1
     with open(output, "w", newline="", encoding="utf-8") as target:
-        for line in history_csv_lines(entries):
-            target.write(line)
-            written += 1
+        written = _write_csv(entries, target)
     click.echo(f"Wrote {written} reservation{'' if written == 1 else 's'} to {output}.", err=True)
+
+
+def _write_csv(entries, target):
+    """Write the CSV lines to an open text file; returns the number of reservations written."""
+    lines = 0
+    for line in history_csv_lines(entries):
+        target.write(line)
+        lines += 1
+    return lines - 1
 
 
 COMMANDS = (list_active_command, expire_command, export_history_command)
