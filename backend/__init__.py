@@ -6,11 +6,12 @@ from flask import Flask
 from backend.database import Database
 from backend.database.engine import configure_engine
 from backend.error_handlers import register_error_handlers
-from backend.extensions import csrf, db, login_manager
+from backend.extensions import csrf, db, login_manager, migrate
 from backend.log_events import STARTUP, log
 from backend.logging_setup import configure_logging
 from backend.request_hooks import register_request_hooks
 from backend.secret_key import load_secret_key
+from backend.session_cookie import MountPointSessionInterface
 from config import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def create_app(config=None):
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.json.sort_keys = False  # keep fields in the documented order
+    app.session_interface = MountPointSessionInterface()
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -53,6 +55,7 @@ def register_extensions(app):
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     app.extensions["reservia_database"] = Database()
     with app.app_context():
         configure_engine(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
@@ -92,7 +95,9 @@ def prepare_database(app):
     """Create the schema and the first administrator; warn while its password is the default."""
     with app.app_context():
         database = app.extensions["reservia_database"]
-        database.create_schema()
-        if database.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"]):
+        with database.startup_lock():
+            database.create_schema()
+            default_password = database.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"])
+        if default_password:
             log.warning("%s the administrator 'admin' still has the default password 'admin': "
                         "change it (flask --app app set-password admin)", STARTUP)

@@ -1,9 +1,12 @@
 """Shared fixtures: an application on a fresh database, and clients logged in per role."""
+import os
+
 import pytest
 from sqlalchemy import event
 
 from backend import create_app
 from backend.extensions import db
+from tests.postgres import databases_under_test
 
 ADMIN_PASSWORD = "admin-test-password"
 USER_PASSWORD = "user-password-1"
@@ -21,7 +24,32 @@ def settings_for(home, **overrides):
         "RESERVIA_PASSWORD_METHOD": FAST_HASH,
     }
     settings.update(overrides)
+    if not settings.get("RESERVIA_DATABASE_URL"):
+        # SQLite: a file in `home`; PostgreSQL (--database=postgresql): a database of its own.
+        settings["RESERVIA_DATABASE_URL"] = databases_under_test.url_for_home(home)
     return settings
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database", choices=("sqlite", "postgresql"),
+                     default=os.environ.get("RESERVIA_TEST_DATABASE", "sqlite"),
+                     help="engine the applications under test use; postgresql starts a throwaway cluster")
+
+
+def pytest_configure(config):
+    if config.getoption("--database") == "postgresql":
+        # Applications a test builds and never disposes leave pooled connections to the garbage
+        # collector; psycopg warns about each one (SQLite's driver stays silent).
+        config.addinivalue_line("filterwarnings", "ignore:.*deleted while still open:ResourceWarning")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_engine(request):
+    """Start the throwaway PostgreSQL cluster when the run asks for it, and remove it afterwards."""
+    if request.config.getoption("--database") == "postgresql":
+        databases_under_test.start_postgresql()
+    yield databases_under_test.engine
+    databases_under_test.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,74 @@
-"""Creating the tables, safely when several server processes start at once."""
-from sqlalchemy import text
+"""Bringing the schema up to the newest migration, safely when several server processes start at once."""
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from backend.database.engine import WRITE
 from backend.extensions import db
 
-# Any fixed number: PostgreSQL advisory lock that serialises schema changes between processes.
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# The migration that matches the tables Reservia created before it had migrations.
+FIRST_REVISION = "0001"
+# Any fixed numbers: PostgreSQL advisory locks that serialise schema changes, and start-up as a
+# whole, between processes. SQLite needs neither: its write transaction locks the whole file.
 SCHEMA_LOCK_ID = 7_346_201
+STARTUP_LOCK_ID = 7_346_202
+
+
+def alembic_config(connection=None):
+    """Alembic settings for Reservia's migrations, optionally running on a given connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision():
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection):
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_schema(engine, revision="head"):
+    """Run every pending migration in one transaction that holds the schema lock."""
+    with engine.connect().execution_options(**{WRITE: True}) as connection:
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID})
+            _adopt_unversioned(connection)
+            command.upgrade(alembic_config(connection), revision)
+
+
+def _adopt_unversioned(connection):
+    """A database made before migrations existed holds the first migration's tables: record that."""
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables and "users" in tables:
+        command.stamp(alembic_config(connection), FIRST_REVISION)
 
 
 class SchemaQueries:
     def create_schema(self):
-        """Create missing tables under the database's write lock, so concurrent starts do not collide."""
-        with db.engine.connect().execution_options(**{WRITE: True}) as connection:
-            with connection.begin():
-                if connection.dialect.name == "postgresql":
-                    connection.execute(text(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_ID})"))
-                db.metadata.create_all(connection)
+        """Create or upgrade the tables through the migrations, so every database ends up identical."""
+        upgrade_schema(db.engine)
+
+    @contextmanager
+    def startup_lock(self):
+        """Let one process at a time prepare a PostgreSQL database (tables, first administrator)."""
+        if db.engine.dialect.name != "postgresql":
+            yield
+            return
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": STARTUP_LOCK_ID})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": STARTUP_LOCK_ID})
+                connection.commit()

@@ -1,0 +1,112 @@
+"""A throwaway PostgreSQL cluster for the test suite: one per run, one database per application home."""
+import hashlib
+import os
+import random
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+POSTGRES_BIN = Path(os.environ.get("RESERVIA_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+# The kernel hands out ephemeral ports from 32768 up; a server port must stay below them.
+PORT_RANGE = (21000, 32000)
+
+
+def _as_postgres(*command):
+    """PostgreSQL refuses to run as root; its tools run as the postgres account instead."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *map(str, command)], check=True, capture_output=True, text=True)
+
+
+def _free_port():
+    for _ in range(200):
+        port = random.randint(*PORT_RANGE)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port for PostgreSQL")
+
+
+class ThrowawayCluster:
+    """initdb + pg_ctl in a temporary folder, loopback only, durability off: it lives for one run."""
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="reservia-pg-", dir="/var/tmp"))
+        self.data = self.root / "data"
+        self.port = None
+
+    def start(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        _as_postgres(POSTGRES_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
+                     "-E", "UTF8", "--locale=C.UTF-8")
+        for _ in range(5):
+            self.port = _free_port()
+            options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
+                       "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                       "-c max_connections=300")
+            try:
+                _as_postgres(POSTGRES_BIN / "pg_ctl", "-D", self.data, "-l", self.root / "server.log",
+                             "-o", options, "-w", "-t", "60", "start")
+                return self
+            except subprocess.CalledProcessError:
+                time.sleep(0.2)
+        raise RuntimeError(f"PostgreSQL did not start; see {self.root / 'server.log'}")
+
+    def stop(self):
+        if self.port is not None:
+            subprocess.run(["runuser", "-u", "postgres", "--", str(POSTGRES_BIN / "pg_ctl"),
+                            "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+                           if os.geteuid() == 0 else
+                           [str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                           capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database, driver="postgresql+psycopg"):
+        return f"{driver}://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name):
+        """A new empty database; returns its SQLAlchemy URL."""
+        with psycopg.connect(self.url("postgres", "postgresql"), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        return self.url(name)
+
+
+class DatabasesUnderTest:
+    """Hands each application home its own database, as SQLite gives each home its own file."""
+
+    def __init__(self):
+        self.cluster = None
+        self._by_home = {}
+
+    @property
+    def engine(self):
+        return "postgresql" if self.cluster else "sqlite"
+
+    def start_postgresql(self):
+        self.cluster = ThrowawayCluster().start()
+
+    def stop(self):
+        if self.cluster is not None:
+            self.cluster.stop()
+            self.cluster = None
+
+    def url_for_home(self, home):
+        """The database URL for an application whose data folder is `home`; empty means SQLite there."""
+        if self.cluster is None:
+            return ""
+        home = str(Path(home).expanduser().resolve())
+        if home not in self._by_home:
+            name = "reservia_" + hashlib.sha256(home.encode()).hexdigest()[:16]
+            self._by_home[home] = self.cluster.create_database(name)
+        return self._by_home[home]
+
+
+databases_under_test = DatabasesUnderTest()
