@@ -22,12 +22,16 @@ def parse_moment(name, raw):
         text = f"{offset_lost.group(1)}+{offset_lost.group(2)}"
     try:
         moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise Invalid(f"{name} must be an ISO 8601 date or date and time, such as "
                       f"2026-11-25 or 2026-11-25T14:30:00Z; got {raw!r}.", "INVALID_DATE") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise Invalid(f"{name} is out of range: in UTC it falls outside the years 1 to 9999.",
+                      "INVALID_DATE") from None
 
 
 def parse_id(name, raw):

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from backend.database import get_database
 from backend.error_handlers import wants_json
+from backend.errors import Invalid
 from backend.history_filters import check_period, parse_moment
 from backend.views.access import admin_required
 from backend.views.admin import blueprint
@@ -16,6 +17,15 @@ from backend.views.serializers import iso
 DEFAULT_PERIOD = timedelta(days=30)
 
 
+def default_start(until):
+    """The start of the default period ending at `until`."""
+    try:
+        return until - DEFAULT_PERIOD
+    except OverflowError:
+        raise Invalid("until is too early for the default period; give since as well.",
+                      "INVALID_PERIOD") from None
+
+
 class StatisticsView(MethodView):
     decorators = [admin_required]
 
@@ -23,7 +33,8 @@ class StatisticsView(MethodView):
         database = get_database()
         since = parse_moment("since", request.args.get("since"))
         until = parse_moment("until", request.args.get("until")) or database.now()
-        since = since or until - DEFAULT_PERIOD
+        if since is None:
+            since = default_start(until)
         check_period(since, until)
         figures = database.resource_statistics(since, until)
         if wants_json():
