@@ -244,8 +244,9 @@ def test_export_is_not_paginated(app, clock, accounts):
     for _ in range(app.config["RESERVIA_PAGE_SIZE"] + 5):
         post(alice, "request", bench)
         post(alice, "release", bench)
-    rows = read_csv(alice.get("/reservation/history/export?per_page=1"))
-    assert len(rows) == app.config["RESERVIA_PAGE_SIZE"] + 5
+    response = alice.get("/reservation/history/export?per_page=1")
+    assert response.is_streamed
+    assert len(read_csv(response)) == app.config["RESERVIA_PAGE_SIZE"] + 5
 
 
 def test_export_keeps_spreadsheets_from_running_names_as_formulas(app, clock, accounts):
