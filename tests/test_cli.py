@@ -105,6 +105,12 @@ def test_set_password_changes_it_and_logs_the_user_out(run, accounts):
     accounts.login("bob", "brand-new-pass")
 
 
+def test_set_password_of_the_default_administrator(run, accounts):
+    result = run("set-password", "admin", env={"RESERVIA_NEW_PASSWORD": "a-better-password"})
+    assert result.exit_code == 0, result.output
+    accounts.login("admin", "a-better-password")
+
+
 def test_set_password_for_an_unknown_user_fails(run):
     result = run("set-password", "nobody", "--password", "whatever-123")
     assert result.exit_code == 1

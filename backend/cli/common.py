@@ -28,11 +28,14 @@ def reports_errors(command):
 
 
 def checked_form(form_class, **values):
-    """The form filled with these values and validated like a browser post, or a ClickException."""
+    """The form filled with these values and validated like a browser post, or a ClickException.
+    Only the fields given are checked, so that one field can be checked by its form's rules."""
     form = form_class(formdata=None, meta={"csrf": False})
     form.process(MultiDict({name: value for name, value in values.items() if value is not None}))
-    if not form.validate():
-        problems = [f"{form[name].label.text}: {messages[0]}" for name, messages in form.errors.items()]
+    form.validate()
+    problems = [f"{form[name].label.text}: {form[name].errors[0]}" for name in values
+                if form[name].errors]
+    if problems:
         raise click.ClickException(" ".join(problems))
     return form
 

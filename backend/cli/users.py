@@ -38,7 +38,7 @@ def set_password_command(name, password):
     user = next((u for u in database.list_users() if u.name == name), None)
     if user is None:
         raise click.ClickException(f"No user named {name!r}.")
-    checked_form(UserForm, name=user.name, email=user.email, password=password)
+    checked_form(UserForm, password=password)
     database.modify_user(ShellOperator(), user.id, {"password": password})
     click.echo(f"Password of {user.name!r} changed; their sessions were logged out.")
 
