@@ -158,3 +158,11 @@ def test_statistics_cost_the_same_few_statements_whatever_the_history(app, accou
     many = count_statements(lambda: figures(admin))
     assert [r["holds"] for r in figures(admin)["resources"]] == [11, 11, 11]
     assert few == many
+
+
+def test_a_deactivated_resource_is_listed_only_for_periods_it_was_held(morning):
+    bench = next(r["resource_id"] for r in figures(morning)["resources"] if r["resource_name"] == "bench")
+    deleted = morning.post("/admin/resource/delete", json={"resource_id": bench})
+    assert deleted.status_code == 200 and deleted.json["deactivated"] is True
+    assert by_name(figures(morning, "?since=2026-11-02T08:00:00Z"))["bench"]["holds"] == 3
+    assert "bench" not in by_name(figures(morning, "?since=2026-11-02T10:00:00Z"))
