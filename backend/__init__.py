@@ -77,7 +77,7 @@ def _unauthorized():
 
 def register_blueprints(app):
     from backend.views import admin, info, reservation, session
-    from backend.views import admin_pages, reservation_pages  # noqa: F401 (pages on those blueprints)
+    from backend.views import admin_pages, reservation_pages, session_pages  # noqa: F401 (pages)
     from backend.views import history, statistics  # noqa: F401 (routes on those blueprints)
     from backend.views import admin_control  # noqa: F401 (admin actions on the admin blueprint)
 

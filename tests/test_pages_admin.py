@@ -31,8 +31,8 @@ def test_users_page_lists_users_with_their_roles(accounts):
     accounts.add_user("alice")
     accounts.add_user("olga", role="admin")
     page = accounts.admin.get("/admin/users", headers=HTML).get_data(as_text=True)
-    rows = re.findall(r'<th scope="row" data-label="Name">([^<]+)</th>.*?data-label="Role"><span[^>]*>(\w+)',
-                      page, re.S)
+    rows = re.findall(r'data-label="Name"><a [^>]*>([^<]+)</a></th>'
+                      r'.*?data-label="Role"><span[^>]*>(\w+)', page, re.S)
     assert rows == [("admin", "Administrator"), ("alice", "User"), ("olga", "Administrator")]
 
 
@@ -77,7 +77,8 @@ def test_resources_page_shows_holder_and_queue_length(accounts):
     alice.post("/reservation/request", json={"resource_id": bench})
     bob.post("/reservation/request", json={"resource_id": bench})
     page = accounts.admin.get("/admin/resources", headers=HTML).get_data(as_text=True)
-    row = re.search(r'<th scope="row" data-label="Name">bench-1</th>.*?</tr>', page, re.S).group(0)
+    row = re.search(r'data-label="Name"><a href="/admin/resources/\d+">bench-1</a></th>.*?</tr>',
+                    page, re.S).group(0)
     assert "the fast one" in row
     assert re.search(r'data-label="Held by">alice', row)
     assert '<td data-label="Queue">1</td>' in row

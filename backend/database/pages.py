@@ -59,3 +59,10 @@ class PageQueries:
     def resource_names(self):
         """(id, name) of every resource, active or not, for filter menus."""
         return list(self.session.execute(select(Resource.id, Resource.name).order_by(Resource.name)))
+
+    def resource_board_for(self, resource_id):
+        """One resource, active or not, with its holder and queue; NotFound when there is none."""
+        resource = self.get_resource(resource_id)
+        entries = self.active_reservations(resource_id=resource_id)
+        holder = next((e for e in entries if e.position == 0), None)
+        return ResourceBoard(resource, holder, [e for e in entries if e.position != 0])

@@ -1,17 +1,17 @@
-"""Administrators' pages: users and resources, each listed with the form that adds one."""
-from flask import render_template, request
+"""Administrators' pages: users and resources listed with the form that adds one, and a page
+for each to change it, retire it, and end its reservations."""
+from flask import render_template
 from flask.views import MethodView
 
 from backend.database import get_database
-from backend.error_handlers import handle_domain_error
-from backend.errors import ReserviaError
 from backend.forms.admin import ResourceForm, UserForm
-from backend.forms.binding import is_form_post
+from backend.forms.administration import ResourceModifyForm, UserModifyForm
 from backend.views.access import admin_required
 from backend.views.admin import blueprint
+from backend.views.form_pages import show_refusals_at_fields
 
-# The form field that a refusal by the Database layer is about, by its code.
-FIELD_OF_CODE = {"USER_EXISTS": "name", "EMAIL_EXISTS": "email", "RESOURCE_EXISTS": "name"}
+# Reservations shown on a user's page; the full list is in the history.
+RECENT = 10
 
 
 def users_page(form=None, status=200):
@@ -23,6 +23,22 @@ def resources_page(form=None, status=200):
     boards = get_database().resource_board(include_inactive=True)
     return render_template("admin/resources.html", boards=boards,
                            form=form or ResourceForm()), status
+
+
+def user_page(user_id, form=None, status=200):
+    database = get_database()
+    user = database.get_user(user_id)
+    if form is None:
+        form = UserModifyForm(obj=user, user_id=user.id)
+    recent = database.reservation_history(user_id=user.id, per_page=RECENT)
+    return render_template("admin/user.html", user=user, form=form, recent=recent), status
+
+
+def resource_page(resource_id, form=None, status=200):
+    board = get_database().resource_board_for(resource_id)
+    if form is None:
+        form = ResourceModifyForm(obj=board.resource, resource_id=board.resource.id)
+    return render_template("admin/resource.html", board=board, form=form), status
 
 
 class UsersPageView(MethodView):
@@ -39,29 +55,37 @@ class ResourcesPageView(MethodView):
         return resources_page()
 
 
-ADD_FORM_PAGES = {"admin.user_add": (UserForm, users_page),
-                  "admin.resource_add": (ResourceForm, resources_page)}
+class UserPageView(MethodView):
+    decorators = [admin_required]
+
+    def get(self, user_id):
+        return user_page(user_id)
 
 
-@blueprint.errorhandler(ReserviaError)
-def show_add_form_errors(error):
-    """A refused add form comes back as its page, input kept and each message at its field;
-    every other refusal is answered as everywhere else."""
-    page = ADD_FORM_PAGES.get(request.endpoint)
-    if page is None or not is_form_post() or error.status in (401, 403):
-        return handle_domain_error(error)
-    form_class, render = page
-    form = form_class(meta={"csrf": False})
-    if form.validate():
-        field_name = FIELD_OF_CODE.get(error.code)
-        if field_name:
-            form[field_name].errors.append(error.message)
-        else:
-            form.form_errors.append(error.message)
-    if "password" in form:
-        form.password.data = ""
-    return render(form, error.status)
+class ResourcePageView(MethodView):
+    decorators = [admin_required]
 
+    def get(self, resource_id):
+        return resource_page(resource_id)
+
+
+def _user_page_for(form, status):
+    return user_page(form.user_id.data or 0, form, status)
+
+
+def _resource_page_for(form, status):
+    return resource_page(form.resource_id.data or 0, form, status)
+
+
+show_refusals_at_fields(blueprint, {
+    "admin.user_add": (UserForm, users_page),
+    "admin.resource_add": (ResourceForm, resources_page),
+    "admin.user_modify": (UserModifyForm, _user_page_for),
+    "admin.resource_modify": (ResourceModifyForm, _resource_page_for),
+})
 
 blueprint.add_url_rule("/admin/users", view_func=UsersPageView.as_view("users"))
+blueprint.add_url_rule("/admin/users/<int:user_id>", view_func=UserPageView.as_view("user"))
 blueprint.add_url_rule("/admin/resources", view_func=ResourcesPageView.as_view("resources"))
+blueprint.add_url_rule("/admin/resources/<int:resource_id>",
+                       view_func=ResourcePageView.as_view("resource"))

@@ -55,7 +55,8 @@ class MyReservationsView(MethodView):
             user_id=current_user.id, page=_page_number(),
             per_page=current_app.config["RESERVIA_PAGE_SIZE"], **filters)
         query = {k: v for k, v in request.args.items() if k != "page" and v}
-        return render_template("reservation/mine.html", history=history, form=form, query=query)
+        return render_template("reservation/mine.html", history=history, form=form, query=query,
+                               export_query=_export_query(filters))
 
 
 def _start_of(day, days_after=0):
@@ -63,6 +64,15 @@ def _start_of(day, days_after=0):
     if day is None:
         return None
     return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=timezone.utc)
+
+
+def _export_query(filters):
+    """The same filters in the query string of the CSV export."""
+    query = {"resource_id": filters.get("resource_id"),
+             "state": (filters.get("states") or [None])[0],
+             "since": filters["since"].date().isoformat() if filters.get("since") else None,
+             "until": filters["until"].date().isoformat() if filters.get("until") else None}
+    return {k: v for k, v in query.items() if v is not None}
 
 
 def _page_number():

@@ -1,0 +1,70 @@
+"""An administrator ends a forgotten hold and the queue moves on, seen live on the dashboards."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "browser-password"
+
+
+def seed(page, users, resources):
+    """Users and resources created through the JSON API with the administrator's cookies."""
+    for name in users:
+        page.request.post("/admin/user/add", data={
+            "name": name, "email": f"{name}@example.org", "password": PASSWORD})
+    return [page.request.post("/admin/resource/add", data={"name": name, "comment": comment})
+            .json()["resource_id"] for name, comment in resources]
+
+
+def test_force_release_moves_the_queue_and_the_countdown_runs(open_page):
+    admin = open_page("admin")
+    bench, _ = seed(admin, ["alice", "bob"], [("bench-1", "Oscilloscope, room 2.14"),
+                                                ("licence-matlab", "One seat")])
+    alice = open_page("alice", PASSWORD)
+    alice.get_by_role("article", name="bench-1").get_by_role("button", name="Request").click()
+    countdown = alice.get_by_role("article", name="bench-1").locator(".countdown")
+    expect(countdown).to_have_text(re.compile(r"\((9:\d\d|10:00) left\)"))
+    alice.get_by_role("article", name="bench-1").get_by_role("button", name="Keep alive").click()
+    expect(alice.get_by_role("status")).to_contain_text("Kept alive until")
+
+    bob = open_page("bob", PASSWORD)
+    bob.get_by_role("article", name="bench-1").get_by_role("button", name="Request").click()
+    expect(bob.get_by_role("status")).to_contain_text("position 1")
+
+    admin.goto(f"/admin/resources/{bench}")
+    expect(admin.locator("main")).to_contain_text("Held by alice")
+    screenshot(admin, "admin-resource")
+    admin.get_by_label("Reason (kept in the history)").fill("left for the day")
+    admin.get_by_role("button", name="End this hold").click()
+    expect(admin.get_by_role("status")).to_contain_text("Hold ended. bob now holds it.")
+
+    expect(bob.get_by_role("article", name="bench-1")).to_contain_text("Approved — you hold it.")
+    expect(alice.get_by_role("article", name="bench-1").get_by_role("button", name="Request")).to_be_visible()
+    alice.goto("/reservation/mine")
+    expect(alice.get_by_role("row", name=re.compile("bench-1"))).to_contain_text("left for the day")
+    screenshot(alice, "my-reservations")
+
+
+def test_maintenance_and_password_change_through_the_pages(open_page):
+    admin = open_page("admin")
+    seed(admin, ["alice"], [("bench-1", "")])
+    admin.goto("/admin/resources")
+    admin.get_by_role("button", name="Start maintenance of bench-1").click()
+    expect(admin.get_by_role("status")).to_contain_text("Resource modified successfully")
+    expect(admin.get_by_role("button", name="End maintenance of bench-1")).to_be_visible()
+
+    alice = open_page("alice", PASSWORD)
+    expect(alice.get_by_role("article", name="bench-1")).to_contain_text("Maintenance")
+    alice.get_by_role("link", name="alice").click()
+    alice.get_by_label("Current password").fill("wrong-password")
+    alice.get_by_label("New password").fill("an-even-better-one")
+    alice.get_by_role("button", name="Change password").click()
+    expect(alice.locator("#current_password-error")).to_have_text("The current password is not right.")
+    alice.get_by_label("Current password").fill(PASSWORD)
+    alice.get_by_label("New password").fill("an-even-better-one")
+    alice.get_by_role("button", name="Change password").click()
+    expect(alice.get_by_role("status")).to_contain_text("Password changed")
