@@ -1,5 +1,6 @@
 """What a browser must never be able to do, and a layout that fits a phone."""
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -67,3 +68,13 @@ def test_no_horizontal_scroll_at_phone_width(open_page, path):
         expect(page.get_by_role("article", name=long_name)).to_be_visible()
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1] == PHONE["width"]
+
+
+def test_times_are_shown_in_the_readers_time_zone(open_page):
+    page = open_page("admin", timezone_id="Asia/Kolkata")
+    resource = page.request.post("/admin/resource/add", data={"name": "bench-1"}).json()["resource_id"]
+    page.request.post("/reservation/request", data={"resource_id": resource})
+    page.goto("/")
+    since = page.get_by_role("article", name="bench-1").locator("time").first
+    held_at = datetime.fromisoformat(since.get_attribute("datetime"))
+    expect(since).to_have_text((held_at + timedelta(hours=5, minutes=30)).strftime("%H:%M"))

@@ -56,6 +56,9 @@
       document.getElementById(focusedId).focus();
     }
     announceChanges(before);
+    if (window.ReserviaTimes) {
+      window.ReserviaTimes.localize(board);
+    }
     tick();
   }
 
