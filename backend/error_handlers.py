@@ -33,7 +33,9 @@ def handle_domain_error(error):
     if wants_json():
         return _json_error(error.message, error.code, error.status, error.fields)
     if isinstance(error, NotAuthenticated):
-        return redirect(url_for("session.login", next=request.full_path.rstrip("?")))
+        # script_root keeps the mount point (/reservia under Apache) in the way back.
+        target = request.script_root + request.full_path.rstrip("?")
+        return redirect(url_for("session.login", next=target))
     if is_form_post():
         flash(error.message, "error")
         return redirect(back_url())

@@ -11,15 +11,23 @@ from pathlib import Path
 
 import psycopg
 
-POSTGRES_BIN = Path(os.environ.get("RESERVIA_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _postgres_bin():
+    """The newest server installed by Debian's postgresql package (15 on Debian 12)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: run scripts/test-setup.sh (apt-get install postgresql)")
+    return found[-1].parent
+
 # The kernel hands out ephemeral ports from 32768 up; a server port must stay below them.
 PORT_RANGE = (21000, 32000)
 
 
-def _as_postgres(*command):
+def _as_postgres(*command, check=True):
     """PostgreSQL refuses to run as root; its tools run as the postgres account instead."""
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run([*prefix, *map(str, command)], check=True, capture_output=True, text=True)
+    return subprocess.run([*prefix, *map(str, command)], check=check, capture_output=True, text=True)
 
 
 def _free_port():
@@ -41,11 +49,12 @@ class ThrowawayCluster:
         self.root = Path(tempfile.mkdtemp(prefix="reservia-pg-", dir="/var/tmp"))
         self.data = self.root / "data"
         self.port = None
+        self.bin = _postgres_bin()
 
     def start(self):
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
-        _as_postgres(POSTGRES_BIN / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
+        _as_postgres(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
                      "-E", "UTF8", "--locale=C.UTF-8")
         for _ in range(5):
             self.port = _free_port()
@@ -53,7 +62,7 @@ class ThrowawayCluster:
                        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                        "-c max_connections=300")
             try:
-                _as_postgres(POSTGRES_BIN / "pg_ctl", "-D", self.data, "-l", self.root / "server.log",
+                _as_postgres(self.bin / "pg_ctl", "-D", self.data, "-l", self.root / "server.log",
                              "-o", options, "-w", "-t", "60", "start")
                 return self
             except subprocess.CalledProcessError:
@@ -62,11 +71,7 @@ class ThrowawayCluster:
 
     def stop(self):
         if self.port is not None:
-            subprocess.run(["runuser", "-u", "postgres", "--", str(POSTGRES_BIN / "pg_ctl"),
-                            "-D", str(self.data), "-m", "immediate", "-w", "stop"]
-                           if os.geteuid() == 0 else
-                           [str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                           capture_output=True)
+            _as_postgres(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database, driver="postgresql+psycopg"):

@@ -1,0 +1,217 @@
+"""A private Apache with mod_wsgi, run from deploy/reservia.conf with test paths and loopback ports."""
+import fcntl
+import hashlib
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+# Debian's mod_wsgi embeds Debian's Python: Apache's virtualenv must be made with that interpreter.
+SYSTEM_PYTHON = "/usr/bin/python3"
+APACHE = "/usr/sbin/apache2"
+MODULES = Path("/usr/lib/apache2/modules")
+DAEMON_USER = "www-data"
+# Everything Apache's processes read or write must be outside /root, which www-data cannot enter.
+SHARED_TMP = Path("/var/tmp")
+CODE = ("app.py", "requirements.txt", "backend", "config", "deploy", "frontend", "migrations")
+MOUNT = "/reservia"
+ADMIN_PASSWORD = "admin-deploy-password"
+
+
+def _free_port():
+    """A loopback port below the kernel's ephemeral range (32768 and up)."""
+    for _ in range(200):
+        port = random.randint(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port for Apache")
+
+
+def apache_virtualenv():
+    """A virtualenv for Apache with Reservia's requirements, built once per requirements.txt and reused."""
+    requirements = (REPO / "requirements.txt").read_bytes()
+    python_version = subprocess.run([SYSTEM_PYTHON, "--version"], capture_output=True, text=True,
+                                    check=True).stdout
+    key = hashlib.sha256(requirements + python_version.encode()).hexdigest()[:12]
+    venv = SHARED_TMP / f"reservia-apache-venv-{key}"
+    complete = venv / ".complete"
+    with open(SHARED_TMP / f"{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two runs at once: the second waits and reuses
+        if not complete.exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                            "--disable-pip-version-check", "-r", str(REPO / "requirements.txt")],
+                           check=True)
+            complete.touch()
+    return venv
+
+
+def _self_signed_certificate(folder):
+    cert, key = folder / "server.crt", folder / "server.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+class ApacheSite:
+    """Reservia copied to a folder www-data can read, served by its own Apache until stop()."""
+
+    def __init__(self, venv, database_url="", processes=2, threads=3, extra_settings=None):
+        self.root = Path(tempfile.mkdtemp(prefix="reservia-deploy-", dir=SHARED_TMP))
+        self.root.chmod(0o755)
+        self.app = self.root / "app"
+        self.data = self.root / "data"
+        self.logs = self.root / "logs"
+        self.run = self.root / "run"
+        self.venv = venv
+        self.database_url = database_url
+        self.processes = processes
+        self.threads = threads
+        self.extra_settings = extra_settings or {}
+        self.http_port = self.https_port = None
+        self.process = None
+
+    @property
+    def reservia_log(self):
+        return self.data / "reservia.log"
+
+    @property
+    def access_log(self):
+        return self.logs / "reservia_access.log"
+
+    def url(self, path=""):
+        return f"https://127.0.0.1:{self.https_port}{MOUNT}{path}"
+
+    def http_url(self, path=""):
+        return f"http://127.0.0.1:{self.http_port}{MOUNT}{path}"
+
+    def session(self):
+        """A requests session that trusts this site's certificate, like a browser with its CA."""
+        client = requests.Session()
+        # The environment's CA bundle or proxy would otherwise override these for every request.
+        client.trust_env = False
+        client.verify = str(self.certificate)
+        return client
+
+    def prepare(self):
+        for name in CODE:
+            source = REPO / name
+            if source.is_dir():
+                shutil.copytree(source, self.app / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                self.app.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, self.app / name)
+        for folder in (self.data, self.logs, self.run):
+            folder.mkdir()
+        shutil.chown(self.data, DAEMON_USER, DAEMON_USER)
+        self.run.chmod(0o755)
+        self.certificate, self.certificate_key = _self_signed_certificate(self.run)
+        return self
+
+    def _write_config(self):
+        settings = {"RESERVIA_ADMIN_PASSWORD": ADMIN_PASSWORD, **self.extra_settings}
+        if self.database_url:
+            settings["RESERVIA_DATABASE_URL"] = self.database_url
+        settings_file = self.run / "settings.conf"
+        settings_file.write_text("".join(f'SetEnv {k} "{v}"\n' for k, v in settings.items()))
+        settings_file.chmod(0o600)
+        defines = {
+            "RESERVIA_ROOT": self.app, "RESERVIA_VENV": self.venv, "RESERVIA_HOME": self.data,
+            "RESERVIA_SETTINGS": settings_file, "RESERVIA_SERVER_NAME": "127.0.0.1",
+            "RESERVIA_MOUNT": MOUNT, "RESERVIA_STATIC_URL": f"{MOUNT}/static",
+            "RESERVIA_HTTP_PORT": self.http_port, "RESERVIA_HTTPS_PORT": self.https_port,
+            "RESERVIA_CERTIFICATE": self.certificate, "RESERVIA_CERTIFICATE_KEY": self.certificate_key,
+            "RESERVIA_LOG_DIR": self.logs, "RESERVIA_USER": DAEMON_USER,
+            "RESERVIA_PROCESSES": self.processes, "RESERVIA_THREADS": self.threads,
+        }
+        modules = ["mpm_event", "authz_core", "alias", "mime", "env", "ssl", "socache_shmcb", "wsgi"]
+        lines = [
+            f"ServerRoot {self.run}",
+            "ServerName 127.0.0.1",
+            f"DefaultRuntimeDir {self.run}",
+            f"PidFile {self.run}/apache.pid",
+            f"Mutex file:{self.run} default",
+            f"ErrorLog {self.logs}/apache_error.log",
+            "LogLevel warn",
+            f"User {DAEMON_USER}",
+            f"Group {DAEMON_USER}",
+            f"Listen 127.0.0.1:{self.http_port}",
+            f"Listen 127.0.0.1:{self.https_port}",
+            *(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in modules),
+            "TypesConfig /etc/mime.types",
+            'LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined',
+            f"WSGISocketPrefix {self.run}/wsgi",
+            *(f"Define {name} {value}" for name, value in defines.items()),
+            f"Include {self.app}/deploy/reservia.conf",
+        ]
+        config = self.run / "apache.conf"
+        config.write_text("\n".join(lines) + "\n")
+        return config
+
+    def start(self, timeout=120):
+        """Start Apache in the foreground and wait until Reservia answers through it."""
+        for _ in range(5):
+            self.http_port, self.https_port = _free_port(), _free_port()
+            config = self._write_config()
+            check = subprocess.run([APACHE, "-t", "-f", str(config)], capture_output=True, text=True)
+            if check.returncode != 0:
+                raise RuntimeError(f"Apache refuses the configuration:\n{check.stderr}")
+            self.process = subprocess.Popen([APACHE, "-f", str(config), "-DFOREGROUND"],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if self._wait_until_serving(timeout):
+                return self
+            self.stop()
+        raise RuntimeError(f"Apache did not serve Reservia:\n{self.error_logs()}")
+
+    def _wait_until_serving(self, timeout):
+        deadline = time.monotonic() + timeout
+        client = self.session()
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False  # a port taken meanwhile, say: try others
+            try:
+                if client.get(self.url("/info/is_alive"), timeout=10).status_code == 200:
+                    return True
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        return False
+
+    def error_logs(self):
+        texts = []
+        for log in sorted(self.logs.glob("*error.log")):
+            texts.append(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}")
+        if self.process is not None and self.process.stderr is not None and self.process.poll() is not None:
+            texts.append(self.process.stderr.read().decode(errors="replace")[-2000:])
+        return "\n".join(texts)
+
+    def stop(self):
+        """SIGTERM, as `apache2 -DFOREGROUND` expects; the daemon processes go with it."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stderr.close()
+        self.process = None
+
+    def remove(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
