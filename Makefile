@@ -9,9 +9,12 @@ PORT ?= 5000
 run: $(VENV)/.runtime
 	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
 
+# The suite runs twice: on SQLite, then on a throwaway PostgreSQL cluster. The browser tests
+# exercise pages, not the engine, so they run on SQLite only.
 test: $(VENV)/.test
 	bash scripts/test-setup.sh
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest --database=postgresql -m "not browser" $(PYTEST_ARGS)
 
 venv: $(VENV)/.runtime
 
