@@ -76,8 +76,8 @@ def _history(accounts):
 
 
 def rows(page):
-    return re.findall(r'data-label="Resource">([^<]+)</th>\s*<td data-label="State"><span class="badge '
-                      r'badge-\w+">(\w+)', page)
+    return re.findall(r'data-label="Resource">([^<]+)</th>.*?data-label="State"><span class="badge '
+                      r'badge-\w+">(\w+)', page, re.S)
 
 
 def test_history_lists_only_my_reservations_newest_first(accounts):
@@ -93,7 +93,7 @@ def test_history_filters_by_resource_and_state(accounts):
     page = text(alice.get("/reservation/mine?state=released", headers=HTML))
     assert rows(page) == [("bench-1", "released")]
     assert '<option selected value="released">' in page
-    assert 'href="/reservation/history/export?state=released"' in page
+    assert re.search(r'href="/reservation/history/export\?user_id=\d+&state=released"', page)
 
 
 def test_history_filters_by_dates(accounts):
@@ -118,3 +118,39 @@ def test_history_is_paginated(accounts, app):
     second = text(alice.get("/reservation/mine?page=2", headers=HTML))
     assert rows(second) == [("bench-1", "released")]
     assert 'rel="prev" href="/reservation/mine?page=1"' in second
+
+
+def test_users_see_only_their_own_history_whatever_they_ask(accounts):
+    _history(accounts)
+    bob = accounts.login("bob")
+    page = text(bob.get("/reservation/mine?user=all", headers=HTML))
+    assert rows(page) == [("bench-1", "approved")]
+    assert 'id="user"' not in page
+    assert 'href="/reservation/history/export?user_id=' in page
+
+
+def test_administrators_choose_whose_history_they_see(accounts):
+    _history(accounts)
+    admin = accounts.admin
+    own = text(admin.get("/reservation/mine", headers=HTML))
+    assert "<h1>My reservations</h1>" in own and rows(own) == []
+    everyone = text(admin.get("/reservation/mine?user=all", headers=HTML))
+    assert "<h1>Reservations</h1>" in everyone
+    assert len(rows(everyone)) == 4
+    assert 'data-label="User">bob</td>' in everyone
+    assert 'href="/reservation/history/export"' in everyone
+    bob_id = next(u["id"] for u in admin.get("/info/users").json["users"] if u["name"] == "bob")
+    bobs = text(admin.get(f"/reservation/mine?user={bob_id}", headers=HTML))
+    assert 'data-label="User">bob</td>' in bobs and 'data-label="User">alice</td>' not in bobs
+    assert f'href="/reservation/history/export?user_id={bob_id}"' in bobs
+
+
+def test_csv_link_exports_what_the_page_shows(accounts):
+    alice, bench1 = _history(accounts)
+    page = text(alice.get(f"/reservation/mine?resource_id={bench1}&since=2020-01-01&until=2099-12-31",
+                          headers=HTML))
+    link = re.search(r'href="(/reservation/history/export[^"]*)"', page).group(1)
+    export = alice.get(link)
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    lines = export.get_data(as_text=True).strip().splitlines()
+    assert len(lines) == 1 + len(rows(page)) == 3

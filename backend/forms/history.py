@@ -14,6 +14,8 @@ class HistoryFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
+    # Administrators only: "" is themselves, "all" everyone, or a user id. Removed for others.
+    user = SelectField("Whose", validators=[Optional()])
     resource_id = SelectField("Resource", coerce=_optional_int, validators=[Optional()])
     state = SelectField("State", choices=[("", "Any state")] + [(s, s.capitalize()) for s in STATES],
                         validators=[Optional()])

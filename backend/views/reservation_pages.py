@@ -39,23 +39,32 @@ class BoardView(MethodView):
 
 
 class MyReservationsView(MethodView):
+    """The caller's reservations; administrators may choose someone else's, or everyone's."""
+
     decorators = [login_required]
 
     def get(self):
         database = get_database()
         form = HistoryFilterForm(request.args)
         form.resource_id.choices = [("", "Any resource")] + database.resource_names()
-        filters = {}
+        if current_user.is_admin:
+            form.user.choices = [("", "Me"), ("all", "Everyone")] + [
+                (str(u.id), u.name) for u in database.list_users() if u.id != current_user.id]
+        else:
+            del form.user
+        filters = {"user_id": current_user.id}
         if form.validate():
-            filters = {"resource_id": form.resource_id.data,
-                       "states": [form.state.data] if form.state.data else None,
-                       "since": _start_of(form.since.data),
-                       "until": _start_of(form.until.data, days_after=1)}
+            filters.update(resource_id=form.resource_id.data,
+                           states=[form.state.data] if form.state.data else None,
+                           since=_start_of(form.since.data),
+                           until=_start_of(form.until.data, days_after=1))
+            if "user" in form and form.user.data:
+                filters["user_id"] = None if form.user.data == "all" else int(form.user.data)
         history = database.reservation_history(
-            user_id=current_user.id, page=_page_number(),
-            per_page=current_app.config["RESERVIA_PAGE_SIZE"], **filters)
+            page=_page_number(), per_page=current_app.config["RESERVIA_PAGE_SIZE"], **filters)
         query = {k: v for k, v in request.args.items() if k != "page" and v}
         return render_template("reservation/mine.html", history=history, form=form, query=query,
+                               own=filters["user_id"] == current_user.id,
                                export_query=_export_query(filters))
 
 
@@ -68,7 +77,7 @@ def _start_of(day, days_after=0):
 
 def _export_query(filters):
     """The same filters in the query string of the CSV export."""
-    query = {"resource_id": filters.get("resource_id"),
+    query = {"user_id": filters.get("user_id"), "resource_id": filters.get("resource_id"),
              "state": (filters.get("states") or [None])[0],
              "since": filters["since"].date().isoformat() if filters.get("since") else None,
              "until": filters["until"].date().isoformat() if filters.get("until") else None}
