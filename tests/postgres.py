@@ -80,7 +80,8 @@ class ThrowawayCluster:
     def create_database(self, name):
         """A new empty database; returns its SQLAlchemy URL."""
         with psycopg.connect(self.url("postgres", "postgresql"), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+            # FILE_COPY: for a tiny database, ten times faster than the default WAL_LOG strategy.
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY FILE_COPY')
         return self.url(name)
 
 
