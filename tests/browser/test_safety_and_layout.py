@@ -51,19 +51,22 @@ def test_anonymous_visitor_logs_in_and_lands_where_they_were_going(open_page):
     expect(page.get_by_label("Password")).to_be_focused()
 
 
-@pytest.mark.parametrize("path", ["/", "/reservation/mine", "/admin/users", "/admin/resources",
-                                  "/session/login"])
+@pytest.mark.parametrize("path", ["/", "/reservation/mine?user=all", "/admin/users",
+                                  "/admin/users/{user}", "/admin/resources", "/admin/resources/{resource}",
+                                  "/admin/statistics", "/session/password", "/session/login",
+                                  "/no/such/page"])
 def test_no_horizontal_scroll_at_phone_width(open_page, path):
     page = open_page("admin", viewport=PHONE)
     long_name = "thermal-chamber-with-a-very-long-name-0123456789"
     api = page.request
     resource = api.post("/admin/resource/add", data={
         "name": long_name, "comment": "Climate chamber " * 12}).json()["resource_id"]
-    api.post("/admin/user/add", data={"name": "maximilian-alexander-longname",
-                                      "email": "maximilian.alexander.longname@laboratory.example.org",
-                                      "password": "browser-password"})
+    user = api.post("/admin/user/add", data={
+        "name": "maximilian-alexander-longname", "password": "browser-password",
+        "email": "maximilian.alexander.longname@laboratory.example.org"}).json()["user_id"]
     api.post("/reservation/request", data={"resource_id": resource})
-    page.goto(path)
+    page.goto(path.format(user=user, resource=resource))
+    expect(page.locator("main")).to_be_visible()
     if path == "/":
         expect(page.get_by_role("article", name=long_name)).to_be_visible()
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
