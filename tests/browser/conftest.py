@@ -56,9 +56,10 @@ def open_page(browser, live_server):
     """Opens a page in a fresh browser context (its own cookies), logged in when a name is given."""
     contexts = []
 
-    def open_as(name=None, password=None, viewport=DESKTOP, timezone_id="UTC"):
+    def open_as(name=None, password=None, viewport=DESKTOP, timezone_id="UTC", javascript=True):
         context = browser.new_context(viewport=viewport, base_url=live_server.url,
-                                      timezone_id=timezone_id, locale="en-GB")
+                                      timezone_id=timezone_id, locale="en-GB",
+                                      java_script_enabled=javascript)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

@@ -92,3 +92,20 @@ def test_cancelling_a_queued_request(open_page, live_server):
     expect(card(alice, "bench-1").get_by_role("button", name="Request")).to_be_visible()
     alice.goto("/reservation/mine")
     expect(alice.get_by_role("row", name=re.compile("bench-1"))).to_contain_text("cancelled")
+
+
+def test_everything_works_with_javascript_off(open_page):
+    admin = open_page("admin")
+    add_user(admin, "alice")
+    add_resource(admin, "bench-1", "")
+    admin.goto("/")
+    card(admin, "bench-1").get_by_role("button", name="Request").click()
+
+    alice = open_page("alice", PASSWORD, javascript=False)
+    card(alice, "bench-1").get_by_role("button", name="Request").click()
+    expect(alice.get_by_role("status")).to_contain_text("position 1")
+    expect(card(alice, "bench-1").locator("time").first).to_contain_text("UTC")
+
+    card(admin, "bench-1").get_by_role("button", name="Release").click()
+    # No script: the page reloads itself every few seconds instead.
+    expect(card(alice, "bench-1")).to_contain_text("Approved — you hold it.")
