@@ -104,6 +104,7 @@ def test_maintenance_shows_on_the_dashboard_and_the_queue_waits(accounts):
     admin = accounts.admin
     post_form(admin, "/admin/resource/modify", "/admin/resources", resource_id=bench, maintenance="y")
     alice = accounts.user("alice")
+    assert "You would wait in the queue until maintenance is over." in text(alice.get("/", headers=HTML))
     alice.post("/reservation/request", json={"resource_id": bench})
     page = text(alice.get("/", headers=HTML))
     assert '<span class="pill pill-maintenance">Maintenance</span>' in page

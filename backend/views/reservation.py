@@ -76,7 +76,8 @@ class KeepAliveView(MethodView):
         entry = get_database().keep_alive(current_user, form.resource_id.data)
         r = entry.reservation
         until = iso(r.valid_until)
-        message = f"Kept alive until {until}." if until else "Kept alive; it does not expire."
+        message = (f"{entry.resource_name} is kept until {r.valid_until:%H:%M} UTC." if until
+                   else f"{entry.resource_name} kept; it does not expire.")
         return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
                         "valid_until_date": until})
 
