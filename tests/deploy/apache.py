@@ -69,7 +69,7 @@ def _self_signed_certificate(folder):
 class ApacheSite:
     """Reservia copied to a folder www-data can read, served by its own Apache until stop()."""
 
-    def __init__(self, venv, database_url="", processes=2, threads=3, extra_settings=None):
+    def __init__(self, venv, database_url="", mount=MOUNT, processes=2, threads=3, extra_settings=None):
         self.root = Path(tempfile.mkdtemp(prefix="reservia-deploy-", dir=SHARED_TMP))
         self.root.chmod(0o755)
         self.app = self.root / "app"
@@ -78,6 +78,9 @@ class ApacheSite:
         self.run = self.root / "run"
         self.venv = venv
         self.database_url = database_url
+        self.mount = mount
+        # Reservia's own URLs start with this: "" when it owns the whole host.
+        self.prefix = mount.rstrip("/")
         self.processes = processes
         self.threads = threads
         self.extra_settings = extra_settings or {}
@@ -93,10 +96,10 @@ class ApacheSite:
         return self.logs / "reservia_access.log"
 
     def url(self, path=""):
-        return f"https://127.0.0.1:{self.https_port}{MOUNT}{path}"
+        return f"https://127.0.0.1:{self.https_port}{self.prefix}{path}"
 
     def http_url(self, path=""):
-        return f"http://127.0.0.1:{self.http_port}{MOUNT}{path}"
+        return f"http://127.0.0.1:{self.http_port}{self.prefix}{path}"
 
     def session(self):
         """A requests session that trusts this site's certificate, like a browser with its CA."""
@@ -131,7 +134,7 @@ class ApacheSite:
         defines = {
             "RESERVIA_ROOT": self.app, "RESERVIA_VENV": self.venv, "RESERVIA_HOME": self.data,
             "RESERVIA_SETTINGS": settings_file, "RESERVIA_SERVER_NAME": "127.0.0.1",
-            "RESERVIA_MOUNT": MOUNT, "RESERVIA_STATIC_URL": f"{MOUNT}/static",
+            "RESERVIA_MOUNT": self.mount, "RESERVIA_STATIC_URL": f"{self.prefix}/static",
             "RESERVIA_HTTP_PORT": self.http_port, "RESERVIA_HTTPS_PORT": self.https_port,
             "RESERVIA_CERTIFICATE": self.certificate, "RESERVIA_CERTIFICATE_KEY": self.certificate_key,
             "RESERVIA_LOG_DIR": self.logs, "RESERVIA_USER": DAEMON_USER,

@@ -1,10 +1,9 @@
 """Reservia served by a real Apache with mod_wsgi, under the /reservia prefix, over HTTPS."""
-from html.parser import HTMLParser
-
 import pytest
 
-from tests.deploy.apache import ADMIN_PASSWORD, MOUNT, REPO
 from backend.version import __version__
+from tests.deploy.apache import ADMIN_PASSWORD, MOUNT, REPO
+from tests.deploy.pages import read_page
 
 pytestmark = pytest.mark.deploy
 
@@ -82,34 +81,6 @@ def test_full_queue_over_json(apache):
                                json={"resource_id": resource_id}).json()["next_reservation_id"] is None
 
 
-class _Links(HTMLParser):
-    """Every URL a page points at: links, scripts, style sheets, form actions."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-        self.fetchable = []
-        self.csrf_token = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in ("href", "src", "action"):
-            if attrs.get(name) and not attrs[name].startswith("#"):
-                self.urls.append(attrs[name])
-                if name != "action":
-                    self.fetchable.append(attrs[name])
-        if attrs.get("name") == "csrf_token":
-            self.csrf_token = attrs.get("value")
-
-
-def _page(client, url):
-    response = client.get(url, headers={"Accept": "text/html"})
-    assert response.status_code == 200, response.text
-    parser = _Links()
-    parser.feed(response.text)
-    return response, parser
-
-
 def test_browser_form_login_follows_the_prefix(apache):
     browser = apache.session()
     to_login = browser.get(apache.url("/"), headers={"Accept": "text/html"}, allow_redirects=False)
@@ -117,7 +88,7 @@ def test_browser_form_login_follows_the_prefix(apache):
     assert to_login.headers["Location"].startswith(f"{MOUNT}/session/login?next={MOUNT}/")
 
     login_page = apache.url("/session/login") + f"?next={MOUNT}/"
-    _, links = _page(browser, login_page)
+    _, links = read_page(browser, login_page)
     assert links.csrf_token
     assert links.urls and all(url.startswith(f"{MOUNT}/") for url in links.urls), links.urls
     assert f"{MOUNT}/session/login" in links.urls
@@ -128,7 +99,7 @@ def test_browser_form_login_follows_the_prefix(apache):
     assert response.status_code == 302, response.text
     assert response.headers["Location"] == f"{MOUNT}/"
 
-    dashboard, links = _page(browser, apache.url("/"))
+    dashboard, links = read_page(browser, apache.url("/"))
     assert "admin" in dashboard.text
     assert links.urls and all(url.startswith(f"{MOUNT}/") for url in links.urls), links.urls
     for url in links.fetchable:

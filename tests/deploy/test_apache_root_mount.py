@@ -1,0 +1,41 @@
+"""The same site configuration with Reservia owning the whole host: mounted at / instead of /reservia."""
+import pytest
+
+from tests.deploy.apache import ADMIN_PASSWORD, ApacheSite, apache_virtualenv
+from tests.deploy.pages import read_page
+from tests.postgres import databases_under_test
+
+pytestmark = pytest.mark.deploy
+
+
+@pytest.fixture(scope="module")
+def root_site(_database_engine):
+    site = ApacheSite(apache_virtualenv(), mount="/", processes=1, threads=2).prepare()
+    site.database_url = databases_under_test.url_for_home(site.data)
+    try:
+        yield site.start()
+    finally:
+        site.stop()
+        site.remove()
+
+
+def test_form_login_and_cookie_at_the_root(root_site):
+    browser = root_site.session()
+    to_login = browser.get(root_site.url("/"), headers={"Accept": "text/html"}, allow_redirects=False)
+    assert to_login.headers["Location"].startswith("/session/login?next=/")
+    _, links = read_page(browser, root_site.url("/session/login"))
+    logged_in = browser.post(root_site.url("/session/login"), allow_redirects=False,
+                             headers={"Referer": root_site.url("/session/login")},
+                             data={"csrf_token": links.csrf_token, "name": "admin", "password": ADMIN_PASSWORD})
+    assert logged_in.status_code == 302
+    assert logged_in.headers["Location"] == "/"
+    assert "Path=/;" in logged_in.headers["Set-Cookie"] or logged_in.headers["Set-Cookie"].endswith("Path=/")
+    dashboard = browser.get(root_site.url("/"), headers={"Accept": "text/html"})
+    assert dashboard.status_code == 200 and 'href="/static/css/reservia.css"' in dashboard.text
+
+
+def test_style_sheet_is_served_at_the_root(root_site):
+    response = root_site.session().get(root_site.url("/static/css/reservia.css"))
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+    assert "/static/" not in root_site.reservia_log.read_text()
