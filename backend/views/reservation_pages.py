@@ -1,4 +1,4 @@
-"""The pages people read: the resource dashboard, its refreshing board, and their own history."""
+"""The pages people read: the resource dashboard, its refreshing board, and the reservation history."""
 from datetime import datetime, time, timedelta, timezone
 
 from flask import current_app, render_template, request
