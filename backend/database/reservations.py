@@ -110,8 +110,11 @@ class ReservationQueries:
         return entries
 
     def _read_active(self, resource_id):
+        # Plain rows named like the Reservation's attributes, not ORM objects: building and tracking
+        # an object per row was a third of the time of GET /reservation/active and the dashboard.
         stmt = (
-            select(Reservation, User.name, Resource.name)
+            select(*Reservation.__table__.c, User.name.label("user_name"),
+                   Resource.name.label("resource_name"))
             .join(User, User.id == Reservation.user_id)
             .join(Resource, Resource.id == Reservation.resource_id)
             .where(text(ACTIVE_SQL))
@@ -120,13 +123,13 @@ class ReservationQueries:
         if resource_id is not None:
             stmt = stmt.where(Reservation.resource_id == resource_id)
         entries, waiting = [], {}
-        for reservation, user_name, resource_name in self.session.execute(stmt):
-            if reservation.state == APPROVED:
+        for row in self.session.execute(stmt):
+            if row.state == APPROVED:
                 position = 0
             else:
-                waiting[reservation.resource_id] = waiting.get(reservation.resource_id, 0) + 1
-                position = waiting[reservation.resource_id]
-            entries.append(QueueEntry(reservation, user_name, resource_name, position))
+                waiting[row.resource_id] = waiting.get(row.resource_id, 0) + 1
+                position = waiting[row.resource_id]
+            entries.append(QueueEntry(row, row.user_name, row.resource_name, position))
         return entries
 
     def active_reservation_for(self, user, resource_id):
