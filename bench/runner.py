@@ -33,7 +33,7 @@ class Sizes:
     growth_clients: list = field(default_factory=lambda: [1, 8, 32])
     mix_clients: int = 8
     # Seconds to wait before a measurement while other programs keep the CPUs busy.
-    quiet_wait: float = 60.0
+    quiet_wait: float = 30.0
     password_method: str = ""
 
 

@@ -64,17 +64,21 @@ class GunicornServer:
         self.reservia_port = free_port()
         self.hello_port = free_port()
         self._procs = []
+        self.extra = []
 
     def describe(self):
         return {"server": self.kind, "processes": self.processes, "threads": self.threads,
                 "worker_class": "gthread"}
 
     def _launch(self, app, port, name):
+        # --reuse-port gives each worker its own listening socket, so the kernel spreads the
+        # keep-alive connections over the workers; with one shared socket a single worker often
+        # accepted most of them and the figures swung by a factor of two from run to run.
         log = open(self.workdir / f"{name}.server.log", "ab")
         command = [self.python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(self.processes), "--threads", str(self.threads),
                    "--worker-class", "gthread", "--keep-alive", "10", "--backlog", "256",
-                   "--graceful-timeout", "5", app]
+                   "--graceful-timeout", "5", "--reuse-port", *self.extra, app]
         process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                    start_new_session=True)
         log.close()
