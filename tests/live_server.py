@@ -30,12 +30,14 @@ def running_reservia(home, **settings):
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 120  # a first start in a fresh virtualenv compiles everything
+        while True:
             try:
-                requests.get(f"{base}/info/is_alive", timeout=1)
+                requests.get(f"{base}/info/is_alive", timeout=5).raise_for_status()
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "Reservia did not answer within two minutes"
                 time.sleep(0.1)
         yield base
     finally:

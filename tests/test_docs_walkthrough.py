@@ -47,9 +47,12 @@ def test_documented_curl_session_answers_as_documented(live_reservia, tmp_path, 
     script = ["set -u"]
     for number, (commands, _) in enumerate(steps):
         script.append(f"{{\n{commands.replace(DOCUMENTED_BASE, live_reservia)}\n}} > answer-{number}.json")
+        script.append(f"echo $? > status-{number}")
     result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     for number, (commands, expected) in enumerate(steps):
         answer = (tmp_path / f"answer-{number}.json").read_text(encoding="utf-8")
+        status = (tmp_path / f"status-{number}").read_text().strip()
+        assert answer, f"{commands.strip()}\n  answered nothing (exit status {status})"
         assert contains(json.loads(answer), expected), f"{commands.strip()}\n  answered {answer}"
