@@ -1,4 +1,5 @@
 """Schema migrations: they build exactly the models' schema, and upgrade old databases with nothing lost."""
+import multiprocessing
 from datetime import datetime, timezone
 
 from alembic.autogenerate import compare_metadata
@@ -9,7 +10,7 @@ from werkzeug.security import generate_password_hash
 from backend import create_app
 from backend.database.schema import FIRST_REVISION, current_revision, head_revision, upgrade_schema
 from backend.extensions import db
-from tests.conftest import FAST_HASH, settings_for
+from tests.conftest import ADMIN_PASSWORD, FAST_HASH, settings_for
 
 
 def _fresh_database(tmp_path, name):
@@ -90,3 +91,37 @@ def test_database_made_before_migrations_is_adopted(tmp_path):
     engine.dispose()
     _assert_first_data_kept_and_usable(url, tmp_path)
 
+
+
+def _start(settings, together, results):
+    from backend import create_app
+
+    together.wait()  # imports done: every process reaches the empty database at once
+    try:
+        create_app(settings)
+        results.put("started")
+    except Exception as error:  # reported to the test, which shows it
+        results.put(repr(error))
+
+
+def test_processes_starting_at_once_on_an_empty_database_all_start(tmp_path):
+    """Apache starts several processes together: one creates the tables and the administrator."""
+    settings = settings_for(tmp_path / "home")
+    context = multiprocessing.get_context("spawn")
+    results, together = context.Queue(), context.Barrier(4)
+    starters = [context.Process(target=_start, args=(settings, together, results)) for _ in range(4)]
+    for process in starters:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in starters]
+    for process in starters:
+        process.join(timeout=60)
+    assert outcomes == ["started"] * 4
+
+    app = create_app(settings)
+    try:
+        admin = app.test_client()
+        assert admin.post("/session/login", json={"name": "admin", "password": ADMIN_PASSWORD}).status_code == 200
+        assert [u["name"] for u in admin.get("/info/users").json["users"]] == ["admin"]
+    finally:
+        with app.app_context():
+            db.engine.dispose()

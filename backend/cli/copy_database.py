@@ -80,7 +80,7 @@ def copy_database_command(target_url):
     finally:
         target_engine.dispose()
     for name, count in counts.items():
-        click.echo(f"{name}: {count} rows")
+        click.echo(f"{name}: {count} row{'' if count == 1 else 's'}")
     click.echo(f"Copied to {target_engine.url.render_as_string(hide_password=True)}.")
 
 
