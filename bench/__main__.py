@@ -4,7 +4,7 @@ import json
 import tempfile
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report, runner
@@ -15,8 +15,6 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true",
                         help="tiny data and sub-second measurements: checks that the benchmark works")
-    parser.add_argument("--server", choices=["auto", "apache", "gunicorn"], default="auto",
-                        help="auto: Apache with deploy/ where it is installed, else gunicorn")
     parser.add_argument("--duration", type=float, help="seconds measured per figure")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results",
                         help="folder for latest.json and latest.txt")
@@ -33,17 +31,17 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="reservia-bench-") as tmp:
         tmp = Path(tmp)
         home = tmp / "base"
-        with pick_server(args.server, tmp, "base", runner.server_env(home, sizes)) as server:
+        with pick_server(tmp, "base", runner.server_env(home, sizes)) as server:
             print(f"Base data set, {server.describe()}")
             runner.base_phase(bench, server, sizes)
         home = tmp / "growth"
-        with pick_server(args.server, tmp, "growth", runner.server_env(home, sizes)) as server:
+        with pick_server(tmp, "growth", runner.server_env(home, sizes)) as server:
             print("Growing data set")
             runner.growth_phase(bench, server, sizes, runner.database_file(home))
         server_facts = server.describe()
     checks = report.targets(bench.measurements, sizes)
     results = {
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(time.monotonic() - started, 1),
         "machine": report.machine_info(),
         "server": server_facts,
@@ -53,8 +51,8 @@ def main(argv=None):
     }
     text = "\n\n".join([
         f"Reservia benchmark, {results['finished']}, {results['wall_seconds']}s",
-        f"CPU: {results['machine']['cpu_model']}, {results['machine']['cores']} cores; "
-        f"server: {server_facts}",
+        (f"CPU: {results['machine']['cpu_model']}, {results['machine']['cores']} cores; "
+         f"server: {server_facts}"),
         report.table(bench.measurements),
         report.targets_table(checks),
     ])

@@ -121,7 +121,7 @@ async def run_client(group, steps, host, port, window):
                 if connection is None or connection.transport.is_closing():
                     _, connection = await loop.create_connection(HttpConnection, host, port)
                 status, keep_alive = await asyncio.wait_for(connection.send(raw), REQUEST_TIMEOUT)
-            except (OSError, ConnectionError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, ConnectionError) as exc:
                 status, keep_alive = type(exc).__name__, False
             if not keep_alive and connection is not None:
                 connection.transport.close()

@@ -64,7 +64,7 @@ def main(argv=None):
     bench = runner.Bench(sizes)
     with tempfile.TemporaryDirectory(prefix="reservia-profile-") as tmp:
         home = Path(tmp) / "home"
-        with pick_server("auto", tmp, "profile", runner.server_env(home, sizes)) as server:
+        with pick_server(tmp, "profile", runner.server_env(home, sizes)) as server:
             data = DataSet(server.reservia_port, runner.ADMIN_PASSWORD, runner.USER_PASSWORD)
             data.add_users(max(sizes.users, args.clients))
             data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)

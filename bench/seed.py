@@ -2,7 +2,7 @@
 import itertools
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 BATCH = 50_000
 # SQLAlchemy's storage format for DateTime on SQLite (naive UTC, as the UTCDateTime column writes it).
@@ -63,7 +63,7 @@ def _history_rows(count, user_ids, resource_ids, end):
 def add_history(path, count, user_ids, resource_ids):
     """Add `count` finished reservations that ended before now; returns how many were written."""
     with closing(_connect(path)) as connection:
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         oldest = connection.execute("SELECT MIN(requested_at) FROM reservations").fetchone()[0]
         end = min(now - timedelta(hours=1),
                   datetime.strptime(oldest, _FORMAT) if oldest else now)
@@ -74,7 +74,7 @@ def add_queues(path, resource_ids, user_ids, waiting_per_resource):
     """Give each resource a holder and `waiting_per_resource` queued requests, each from a different user."""
     if waiting_per_resource + 1 > len(user_ids):
         raise ValueError("not enough users for that queue length")
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
 
     def rows():
         for offset, resource_id in enumerate(resource_ids):

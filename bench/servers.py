@@ -1,6 +1,7 @@
 """Starting and stopping the multi-process WSGI server that serves Reservia and the bare Flask ceiling."""
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -68,20 +69,19 @@ class GunicornServer:
 
     def describe(self):
         return {"server": self.kind, "processes": self.processes, "threads": self.threads,
-                "worker_class": "gthread"}
+                "worker_class": "gthread", "settings": deploy_settings()}
 
     def _launch(self, app, port, name):
         # --reuse-port gives each worker its own listening socket, so the kernel spreads the
         # keep-alive connections over the workers; with one shared socket a single worker often
         # accepted most of them and the figures swung by a factor of two from run to run.
-        log = open(self.workdir / f"{name}.server.log", "ab")
         command = [self.python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(self.processes), "--threads", str(self.threads),
                    "--worker-class", "gthread", "--keep-alive", "10", "--backlog", "256",
                    "--graceful-timeout", "5", "--reuse-port", *self.extra, app]
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
-                                   start_new_session=True)
-        log.close()
+        with open(self.workdir / f"{name}.server.log", "ab") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
+                                       start_new_session=True)
         self._procs.append(process)
         return process
 
@@ -117,26 +117,50 @@ DEFAULT_PROCESSES = 2
 DEFAULT_THREADS = 4
 
 
+def _deploy_config():
+    """deploy/reservia.conf with continuation lines joined and its default Defines filled in."""
+    conf = DEPLOY / "reservia.conf"
+    if not conf.exists():
+        return []
+    lines = conf.read_text().replace("\\\n", " ").splitlines()
+    defines = {}
+    for line in lines:
+        words = line.split()
+        if len(words) >= 3 and words[0] == "Define":
+            defines.setdefault(words[1], words[2])
+    return [re.sub(r"\$\{(\w+)\}", lambda m: defines.get(m.group(1), m.group(0)), line)
+            for line in lines]
+
+
 def worker_settings():
     """Processes and threads of the deploy/ Apache configuration, so that gunicorn runs the same."""
     processes, threads = DEFAULT_PROCESSES, DEFAULT_THREADS
-    for conf in sorted(DEPLOY.glob("*.conf*")):
-        for line in conf.read_text().splitlines():
-            words = line.split()
-            if words and words[0] == "WSGIDaemonProcess":
-                for word in words[2:]:
-                    key, _, value = word.partition("=")
-                    if key == "processes" and value.isdigit():
-                        processes = int(value)
-                    elif key == "threads" and value.isdigit():
-                        threads = int(value)
-                return processes, threads
+    for line in _deploy_config():
+        words = line.split()
+        if words and words[0] == "WSGIDaemonProcess":
+            for word in words[2:]:
+                key, _, value = word.partition("=")
+                if key == "processes" and value.isdigit():
+                    processes = int(value)
+                elif key == "threads" and value.isdigit():
+                    threads = int(value)
     return processes, threads
 
 
-def pick_server(choice, tmp, name, env):
-    """The server to measure under: Apache with the deploy/ configuration where possible, else gunicorn."""
+def deploy_settings():
+    """The Reservia settings that deploy/ fixes with SetEnv (the log without rotation, say)."""
+    settings = {}
+    for line in _deploy_config():
+        words = line.split()
+        if len(words) == 3 and words[0] == "SetEnv" and words[1].startswith("RESERVIA_") \
+                and words[1] != "RESERVIA_HOME":
+            settings[words[1]] = words[2]
+    return settings
+
+
+def pick_server(tmp, name, env):
+    """gunicorn with the processes, threads and settings that deploy/reservia.conf gives Apache."""
     workdir = Path(tmp) / f"{name}-server"
     workdir.mkdir(parents=True, exist_ok=True)
     processes, threads = worker_settings()
-    return GunicornServer(workdir, env, processes, threads)
+    return GunicornServer(workdir, {**env, **deploy_settings()}, processes, threads)
