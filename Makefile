@@ -9,12 +9,15 @@ PORT ?= 5000
 run: $(VENV)/.runtime
 	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
 
-# The suite runs twice: on SQLite, then on a throwaway PostgreSQL cluster. The browser tests
-# exercise pages, not the engine, so they run on SQLite only.
+# The suite runs twice: on SQLite, then on a throwaway PostgreSQL cluster (both runs always
+# happen; either failing fails the target). The browser tests exercise pages, not the engine,
+# so they run on SQLite only.
 test: $(VENV)/.test
 	bash scripts/test-setup.sh
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
-	$(VENV)/bin/python -m pytest --database=postgresql -m "not browser" $(PYTEST_ARGS)
+	status=0; \
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
+	$(VENV)/bin/python -m pytest --database=postgresql -m "not browser" $(PYTEST_ARGS) || status=1; \
+	exit $$status
 
 venv: $(VENV)/.runtime
 
