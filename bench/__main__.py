@@ -15,6 +15,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true",
                         help="tiny data and sub-second measurements: checks that the benchmark works")
+    parser.add_argument("--server", choices=["auto", "apache", "gunicorn"], default="auto",
+                        help="auto: Apache with deploy/reservia.conf where installed, else gunicorn")
     parser.add_argument("--duration", type=float, help="seconds measured per figure")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results",
                         help="folder for latest.json and latest.txt")
@@ -31,13 +33,15 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="reservia-bench-") as tmp:
         tmp = Path(tmp)
         home = tmp / "base"
-        with pick_server(tmp, "base", runner.server_env(home, sizes)) as server:
+        with pick_server(tmp, "base", runner.server_env(home, sizes),
+                         args.server) as server:
             print(f"Base data set, {server.describe()}")
             runner.base_phase(bench, server, sizes)
         home = tmp / "growth"
-        with pick_server(tmp, "growth", runner.server_env(home, sizes)) as server:
+        with pick_server(tmp, "growth", runner.server_env(home, sizes),
+                         args.server) as server:
             print("Growing data set")
-            runner.growth_phase(bench, server, sizes, runner.database_file(home))
+            runner.growth_phase(bench, server, sizes)
         server_facts = server.describe()
     checks = report.targets(bench.measurements, sizes)
     results = {

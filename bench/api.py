@@ -1,7 +1,10 @@
 """A small blocking client of Reservia's JSON API, used to build the data set the load runs against."""
 import http.client
 import json
+import ssl
 from concurrent.futures import ThreadPoolExecutor
+
+from bench.load import client_tls
 
 
 class ApiError(RuntimeError):
@@ -11,10 +14,15 @@ class ApiError(RuntimeError):
 class ApiClient:
     """One keep-alive connection, optionally logged in (the cookie header it sends)."""
 
-    def __init__(self, port, cookie=None):
+    def __init__(self, port, cookie=None, tls=False):
         self.port = port
         self.cookie = cookie
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.tls = tls
+        if tls:
+            self.connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=120,
+                                                          context=client_tls())
+        else:
+            self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def call(self, method, path, body=None, expect=(200, 201)):
         headers = {"Accept": "application/json"}
@@ -27,7 +35,8 @@ class ApiClient:
         try:
             self.connection.request(method, path, body=payload, headers=headers)
             response = self.connection.getresponse()
-        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLEOFError,
+                http.client.RemoteDisconnected):
             # The server closed the idle keep-alive connection (a long measurement ran meanwhile);
             # the request never reached a view, so sending it again on a new connection is safe.
             self.connection.close()
@@ -58,10 +67,11 @@ def in_parallel(function, items, workers=4):
 class DataSet:
     """Users, resources and reservations made through the API, as the load clients need them."""
 
-    def __init__(self, port, admin_password, user_password):
+    def __init__(self, port, admin_password, user_password, tls=False):
         self.port = port
+        self.tls = tls
         self.user_password = user_password
-        self.admin = ApiClient(port)
+        self.admin = ApiClient(port, tls=tls)
         self.admin.login("admin", admin_password)
         self.user_names = []
         self.cookies = []
@@ -72,7 +82,7 @@ class DataSet:
         names = [f"bench-user-{i:03d}" for i in range(1, count + 1)]
 
         def create(name):
-            client = ApiClient(self.port, self.admin.cookie)
+            client = ApiClient(self.port, self.admin.cookie, self.tls)
             _, body = client.call("POST", "/admin/user/add", {
                 "name": name, "email": f"{name}@example.org", "password": self.user_password,
                 "role": "user"})
@@ -104,7 +114,7 @@ class DataSet:
 
         def request(step):
             user, rid = step
-            client = ApiClient(self.port, self.cookies[user])
+            client = ApiClient(self.port, self.cookies[user], self.tls)
             client.call("POST", "/reservation/request", {"resource_id": rid})
             client.close()
 

@@ -7,6 +7,7 @@ and end before the deadline are counted, so every figure comes from the steady s
 import asyncio
 import json
 import resource
+import ssl
 import sys
 
 REQUEST_TIMEOUT = 30.0
@@ -107,7 +108,15 @@ class Group:
         self.error_samples[what] = self.error_samples.get(what, 0) + 1
 
 
-async def run_client(group, steps, host, port, window):
+def client_tls():
+    """TLS for the loopback server's self-signed certificate; None for plain HTTP."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+async def run_client(group, steps, host, port, window, tls=None):
     """Repeat the client's operation until the deadline, reconnecting after closes and failures."""
     loop = asyncio.get_running_loop()
     start_at, stop_at, hard_stop = window
@@ -119,7 +128,8 @@ async def run_client(group, steps, host, port, window):
         for raw, expected in steps:
             try:
                 if connection is None or connection.transport.is_closing():
-                    _, connection = await loop.create_connection(HttpConnection, host, port)
+                    _, connection = await loop.create_connection(HttpConnection, host, port,
+                                                                 ssl=tls)
                 status, keep_alive = await asyncio.wait_for(connection.send(raw), REQUEST_TIMEOUT)
             except (TimeoutError, OSError, ConnectionError) as exc:
                 status, keep_alive = type(exc).__name__, False
@@ -175,7 +185,8 @@ async def drive(spec):
     start_at = loop.time() + spec["warmup"]
     stop_at = start_at + spec["duration"]
     window = (start_at, stop_at, stop_at)
-    tasks = [asyncio.create_task(run_client(group, steps, host, port, window))
+    tls = client_tls() if spec.get("tls") else None
+    tasks = [asyncio.create_task(run_client(group, steps, host, port, window, tls))
              for group in groups for steps in group.clients]
     await asyncio.sleep(max(0.0, start_at - loop.time()))
     cpu_before = _cpu_seconds()

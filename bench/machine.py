@@ -14,9 +14,9 @@ def _system_ticks():
     return total - idle, total
 
 
-def _session_ticks(session_ids):
-    """CPU ticks used so far by live processes of the given sessions (a server and its workers)."""
-    used = 0
+def _tree_ticks(root_pids):
+    """CPU ticks used so far by the live processes descended from root_pids (a server and its workers)."""
+    parents, ticks = {}, {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -25,23 +25,31 @@ def _session_ticks(session_ids):
         except OSError:
             continue
         fields = raw.rsplit(")", 1)[1].split()
-        if int(fields[3]) in session_ids:
-            used += int(fields[11]) + int(fields[12])
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    used = 0
+    for pid, own in ticks.items():
+        ancestor = pid
+        while ancestor > 1 and ancestor not in root_pids:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor in root_pids:
+            used += own
     return used
 
 
 class CpuWatch:
     """CPU cores used, on average, by everything, by the servers, and by the rest, over a span of time."""
 
-    def __init__(self, session_ids):
-        self.session_ids = set(session_ids)
+    def __init__(self, root_pids):
+        self.root_pids = set(root_pids)
 
     def __enter__(self):
-        self._start = (time.monotonic(), *_system_ticks(), _session_ticks(self.session_ids))
+        self._start = (time.monotonic(), *_system_ticks(), _tree_ticks(self.root_pids))
         return self
 
     def __exit__(self, *exc):
-        end = (time.monotonic(), *_system_ticks(), _session_ticks(self.session_ids))
+        end = (time.monotonic(), *_system_ticks(), _tree_ticks(self.root_pids))
         self.seconds = seconds = end[0] - self._start[0]
         busy_share = (end[1] - self._start[1]) / max(1, end[2] - self._start[2])
         self.busy_cores = busy_share * (os.cpu_count() or 1)
@@ -53,12 +61,12 @@ class CpuWatch:
         return max(0.0, self.busy_cores - self.server_cores - client_cores)
 
 
-def wait_for_quiet(session_ids, limit_seconds, threshold_cores=0.3, log=print):
+def wait_for_quiet(root_pids, limit_seconds, threshold_cores=0.3, log=print):
     """Wait (up to the limit) until other programs use less than threshold_cores; returns their last use."""
     deadline = time.monotonic() + limit_seconds
     announced = False
     while True:
-        with CpuWatch(session_ids) as watch:
+        with CpuWatch(root_pids) as watch:
             time.sleep(1.0)
         others = watch.others()
         if others < threshold_cores or time.monotonic() >= deadline:

@@ -65,7 +65,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="reservia-profile-") as tmp:
         home = Path(tmp) / "home"
         with pick_server(tmp, "profile", runner.server_env(home, sizes)) as server:
-            data = DataSet(server.reservia_port, runner.ADMIN_PASSWORD, runner.USER_PASSWORD)
+            data = DataSet(server.reservia_port, runner.ADMIN_PASSWORD, runner.USER_PASSWORD,
+                           tls=server.tls)
             data.add_users(max(sizes.users, args.clients))
             data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)
             cycle_resources = data.add_resources(args.clients, prefix="cycle")

@@ -6,7 +6,6 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from bench import scenarios, seed
 from bench.api import DataSet
@@ -62,12 +61,12 @@ class Bench:
         self.log = log
 
     def measure(self, port, label, groups, state):
-        spec = {"host": "127.0.0.1", "port": port, "warmup": self.sizes.warmup,
+        spec = {"host": "127.0.0.1", "port": port, "tls": self.server.tls, "warmup": self.sizes.warmup,
                 "duration": self.sizes.duration, "groups": groups}
-        sessions = self.server.session_ids()
-        others_before = wait_for_quiet(sessions, self.sizes.quiet_wait, log=self.log)
+        servers = self.server.root_pids()
+        others_before = wait_for_quiet(servers, self.sizes.quiet_wait, log=self.log)
         children_before = _children_cpu()
-        with CpuWatch(sessions) as watch:
+        with CpuWatch(servers) as watch:
             done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec), check=False,
                                   capture_output=True, text=True, cwd=ROOT,
                                   timeout=self.sizes.warmup + self.sizes.duration + 90)
@@ -102,7 +101,7 @@ def base_phase(bench, server, sizes):
     """The ceiling and every endpoint on the standard data set: 50 resources, 200 active reservations."""
     port = server.reservia_port
     bench.server = server
-    data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD)
+    data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD, tls=server.tls)
     data.add_users(max(sizes.users, max(sizes.clients)))
     data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)
     state = {"resources": sizes.resources, "active": sizes.resources * sizes.per_resource,
@@ -127,11 +126,12 @@ def base_phase(bench, server, sizes):
         scenarios.login(data.user_names, USER_PASSWORD, mix)], {})
 
 
-def growth_phase(bench, server, sizes, database_path):
+def growth_phase(bench, server, sizes):
     """The active list and the dashboard as the history grows, then with many resources and long queues."""
     port = server.reservia_port
     bench.server = server
-    data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD)
+    database_path = server.database_path
+    data = DataSet(port, ADMIN_PASSWORD, USER_PASSWORD, tls=server.tls)
     data.add_users(sizes.users)
     data.queue_up(data.add_resources(sizes.resources), sizes.per_resource)
     state = {"resources": sizes.resources, "active": sizes.resources * sizes.per_resource,
@@ -164,7 +164,3 @@ def growth_phase(bench, server, sizes, database_path):
 
 def sizes_dict(sizes):
     return asdict(sizes)
-
-
-def database_file(home):
-    return Path(home) / "reservia.sqlite3"

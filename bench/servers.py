@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.load import client_tls
+
 ROOT = Path(__file__).resolve().parent.parent
 RESERVIA_APP = "app:application"
 HELLO_APP = "bench.hello:application"
@@ -21,14 +23,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_until_answering(port, path, timeout=60.0, process=None):
+def wait_until_answering(port, path, timeout=60.0, process=None, tls=False):
     """Poll the server until `path` answers, failing early if the server process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"the server exited with code {process.returncode} before answering")
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            if tls:
+                connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=5,
+                                                         context=client_tls())
+            else:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", path)
             if connection.getresponse().status == 200:
                 connection.close()
@@ -55,6 +61,7 @@ class GunicornServer:
     """Reservia and the ceiling app under gunicorn, each with the same processes and threads."""
 
     kind = "gunicorn"
+    tls = False
 
     def __init__(self, workdir, env, processes, threads, python=sys.executable):
         self.workdir = Path(workdir)
@@ -64,6 +71,7 @@ class GunicornServer:
         self.python = python
         self.reservia_port = free_port()
         self.hello_port = free_port()
+        self.database_path = Path(env["RESERVIA_HOME"]) / "reservia.sqlite3"
         self._procs = []
         self.extra = []
 
@@ -95,8 +103,8 @@ class GunicornServer:
         """The master process of Reservia's server (profilers follow its workers)."""
         return [self._procs[0].pid]
 
-    def session_ids(self):
-        """Each server runs in its own session; CPU use is summed over its processes."""
+    def root_pids(self):
+        """The servers' first processes; CPU use is summed over them and their workers."""
         return [process.pid for process in self._procs]
 
     def stop(self):
@@ -158,9 +166,17 @@ def deploy_settings():
     return settings
 
 
-def pick_server(tmp, name, env):
-    """gunicorn with the processes, threads and settings that deploy/reservia.conf gives Apache."""
+def pick_server(tmp, name, env, choice="auto"):
+    """Apache with deploy/reservia.conf where it is installed, else gunicorn with its processes,
+    threads and settings."""
     workdir = Path(tmp) / f"{name}-server"
     workdir.mkdir(parents=True, exist_ok=True)
     processes, threads = worker_settings()
+    if choice != "gunicorn":
+        from bench.apache import ApacheServer, apache_available
+
+        if apache_available():
+            return ApacheServer(workdir, env, processes, threads)
+        if choice == "apache":
+            raise SystemExit("Apache with mod_wsgi is not installed (or we are not root).")
     return GunicornServer(workdir, {**env, **deploy_settings()}, processes, threads)
