@@ -1,5 +1,6 @@
 """Schema migrations: they build exactly the models' schema, and upgrade old databases with nothing lost."""
 import multiprocessing
+import shutil
 from datetime import datetime, timezone
 
 from alembic.autogenerate import compare_metadata
@@ -8,7 +9,8 @@ from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
 from backend import create_app
-from backend.database.schema import FIRST_REVISION, current_revision, head_revision, upgrade_schema
+from backend.database.schema import (
+    FIRST_REVISION, MIGRATIONS, current_revision, head_revision, upgrade_schema)
 from backend.extensions import db
 from tests.conftest import ADMIN_PASSWORD, FAST_HASH, settings_for
 
@@ -125,3 +127,41 @@ def test_processes_starting_at_once_on_an_empty_database_all_start(tmp_path):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+REBUILD_USERS = '''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "rebuild_users"
+down_revision = {head!r}
+
+
+def upgrade():
+    # A type change: SQLite rebuilds the table for it, PostgreSQL alters it in place.
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("nickname", sa.String(length=40), nullable=True))
+        batch.alter_column("email", type_=sa.String(length=300), existing_type=sa.String(length=254),
+                           existing_nullable=False)
+'''
+
+
+def test_a_later_migration_may_rebuild_a_table_others_point_at(tmp_path):
+    """SQLite alters a table by rebuilding it; rows in other tables that point at it survive."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    (migrations / "versions" / "rebuild_users.py").write_text(REBUILD_USERS.format(head=head_revision()))
+    url, engine = _fresh_database(tmp_path, "rebuilt")
+    upgrade_schema(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        _fill_first_schema(connection)
+    upgrade_schema(engine, migrations=migrations)
+    with engine.connect() as connection:
+        assert current_revision(connection) == "rebuild_users"
+        holder = connection.execute(text(
+            "SELECT users.name, users.nickname FROM reservations JOIN users ON users.id = reservations.user_id"
+        )).all()
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+    assert holder == [("carol", None)]

@@ -20,10 +20,10 @@ SCHEMA_LOCK_ID = 7_346_201
 STARTUP_LOCK_ID = 7_346_202
 
 
-def alembic_config(connection=None):
+def alembic_config(connection=None, migrations=MIGRATIONS):
     """Alembic settings for Reservia's migrations, optionally running on a given connection."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     config.attributes["connection"] = connection
     return config
 
@@ -36,14 +36,35 @@ def current_revision(connection):
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_schema(engine, revision="head"):
+def upgrade_schema(engine, revision="head", migrations=MIGRATIONS):
     """Run every pending migration in one transaction that holds the schema lock."""
     with engine.connect().execution_options(**{WRITE: True}) as connection:
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID})
-            _adopt_unversioned(connection)
-            command.upgrade(alembic_config(connection), revision)
+        with _sqlite_foreign_keys_deferred(connection):
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SCHEMA_LOCK_ID})
+                _adopt_unversioned(connection)
+                command.upgrade(alembic_config(connection, migrations), revision)
+                if connection.dialect.name == "sqlite":
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"a migration left rows pointing nowhere: {broken[:5]}")
+
+
+@contextmanager
+def _sqlite_foreign_keys_deferred(connection):
+    """SQLite migrations rebuild a table by copying and dropping it, which enforced foreign keys
+    forbid while other tables point at it; the check runs once at the end instead."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: outside any transaction, where SQLite honours this pragma.
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 def _adopt_unversioned(connection):
