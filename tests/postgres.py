@@ -17,7 +17,7 @@ def _postgres_bin():
     """The newest server installed by Debian's postgresql package (15 on Debian 12)."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     if not found:
-        raise RuntimeError("PostgreSQL is not installed: run scripts/test-setup.sh (apt-get install postgresql)")
+        raise RuntimeError("PostgreSQL is not installed: run scripts/test-setup.sh")
     return found[-1].parent
 
 # The kernel hands out ephemeral ports from 32768 up; a server port must stay below them.

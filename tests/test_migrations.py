@@ -122,7 +122,8 @@ def test_processes_starting_at_once_on_an_empty_database_all_start(tmp_path):
     app = create_app(settings)
     try:
         admin = app.test_client()
-        assert admin.post("/session/login", json={"name": "admin", "password": ADMIN_PASSWORD}).status_code == 200
+        logged_in = admin.post("/session/login", json={"name": "admin", "password": ADMIN_PASSWORD})
+        assert logged_in.status_code == 200
         assert [u["name"] for u in admin.get("/info/users").json["users"]] == ["admin"]
     finally:
         with app.app_context():
@@ -159,7 +160,8 @@ def test_a_later_migration_may_rebuild_a_table_others_point_at(tmp_path):
     with engine.connect() as connection:
         assert current_revision(connection) == "rebuild_users"
         holder = connection.execute(text(
-            "SELECT users.name, users.nickname FROM reservations JOIN users ON users.id = reservations.user_id"
+            "SELECT users.name, users.nickname FROM reservations "
+            "JOIN users ON users.id = reservations.user_id"
         )).all()
         if connection.dialect.name == "sqlite":
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -1,4 +1,4 @@
-"""Mounted under a prefix (SCRIPT_NAME, as Apache's WSGIScriptAlias /reservia sets it), Reservia stays inside it."""
+"""Under a prefix (SCRIPT_NAME, set by Apache's WSGIScriptAlias /reservia), Reservia stays inside it."""
 from tests.conftest import ADMIN_PASSWORD
 
 PREFIX = "http://localhost/reservia"

@@ -26,7 +26,8 @@ def test_form_login_and_cookie_at_the_root(root_site):
     _, links = read_page(browser, root_site.url("/session/login"))
     logged_in = browser.post(root_site.url("/session/login"), allow_redirects=False,
                              headers={"Referer": root_site.url("/session/login")},
-                             data={"csrf_token": links.csrf_token, "name": "admin", "password": ADMIN_PASSWORD})
+                             data={"csrf_token": links.csrf_token, "name": "admin",
+                                   "password": ADMIN_PASSWORD})
     assert logged_in.status_code == 302
     assert logged_in.headers["Location"] == "/"
     assert "Path=/;" in logged_in.headers["Set-Cookie"] or logged_in.headers["Set-Cookie"].endswith("Path=/")
