@@ -11,6 +11,8 @@ from pathlib import Path
 
 import psycopg
 
+# The kernel hands out ephemeral ports from 32768 up; a server port must stay below them.
+PORT_RANGE = (21000, 32000)
 
 
 def _postgres_bin():
@@ -19,9 +21,6 @@ def _postgres_bin():
     if not found:
         raise RuntimeError("PostgreSQL is not installed: run scripts/test-setup.sh")
     return found[-1].parent
-
-# The kernel hands out ephemeral ports from 32768 up; a server port must stay below them.
-PORT_RANGE = (21000, 32000)
 
 
 def _as_postgres(*command, check=True):
@@ -46,10 +45,10 @@ class ThrowawayCluster:
     """initdb + pg_ctl in a temporary folder, loopback only, durability off: it lives for one run."""
 
     def __init__(self):
+        self.bin = _postgres_bin()
         self.root = Path(tempfile.mkdtemp(prefix="reservia-pg-", dir="/var/tmp"))
         self.data = self.root / "data"
         self.port = None
-        self.bin = _postgres_bin()
 
     def start(self):
         if os.geteuid() == 0:
