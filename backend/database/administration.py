@@ -76,11 +76,12 @@ class AdministrationQueries:
 
     def _end_users_reservations(self, session, user, acting, reason):
         """Release the user's holds (approving whoever waits) and withdraw their queued requests."""
-        now = self.now()
         rows = list(session.scalars(select(Reservation).where(
             Reservation.user_id == user.id, text(ACTIVE_SQL)).order_by(Reservation.resource_id)))
+        resources = self._lock_resources(session, {r.resource_id for r in rows})
+        now = self.now()
         for reservation in rows:
-            resource = session.get(Resource, reservation.resource_id, with_for_update=True)
+            resource = resources[reservation.resource_id]
             state = RELEASED if reservation.state == APPROVED else CANCELLED
             self._end(session, reservation, state, now, reason, acting)
             self._settle(session, resource)

@@ -11,6 +11,10 @@ from backend.extensions import db
 from backend.models.types import utcnow
 
 
+# Key in the session's info dict holding the write transaction's moment (None until first read).
+_WRITE_TIME = "reservia_write_time"
+
+
 class DatabaseBase:
     """Holds no session, engine or app: everything is reached through the current application."""
 
@@ -19,7 +23,15 @@ class DatabaseBase:
         self.clock = clock
 
     def now(self):
-        return self.clock()
+        """The current time; inside a write, one moment for the whole transaction, read once
+        the locks are held, so every timestamp it writes agrees and none predates a commit
+        it waited for."""
+        info = db.session.info
+        if _WRITE_TIME not in info:
+            return self.clock()
+        if info[_WRITE_TIME] is None:
+            info[_WRITE_TIME] = self.clock()
+        return info[_WRITE_TIME]
 
     @property
     def session(self):
@@ -44,6 +56,7 @@ class DatabaseBase:
         # safely; end it so the write starts from a fresh, locked view of the data.
         session.commit()
         session.connection(execution_options={WRITE: True})
+        session.info[_WRITE_TIME] = None
         try:
             yield session
             session.commit()
@@ -59,6 +72,8 @@ class DatabaseBase:
         except BaseException:
             session.rollback()
             raise
+        finally:
+            session.info.pop(_WRITE_TIME, None)
 
     def end_read(self):
         """Close the read snapshot so that a long request does not pin old data."""

@@ -145,8 +145,6 @@ class ReservationQueries:
                 select(Reservation.resource_id).where(
                     text(ACTIVE_SQL), Reservation.valid_until <= self.now()).distinct()))
         with self.writing() as session:
-            for resource_id in sorted(resource_ids):
-                resource = session.get(Resource, resource_id, with_for_update=True)
-                if resource is not None:
-                    self._settle(session, resource)
+            for resource in self._lock_resources(session, resource_ids).values():
+                self._settle(session, resource)
         return len(resource_ids)

@@ -37,3 +37,11 @@ class ResourceQueries:
         if resource is None or not (resource.active or include_inactive):
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource
+
+    def _lock_resources(self, session, resource_ids):
+        """Lock several resource rows at once, in id order so that two writers cannot deadlock."""
+        if not resource_ids:
+            return {}
+        rows = session.scalars(select(Resource).where(Resource.id.in_(resource_ids))
+                               .order_by(Resource.id).with_for_update())
+        return {resource.id: resource for resource in rows}
