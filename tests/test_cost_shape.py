@@ -5,11 +5,11 @@ from sqlalchemy import event
 from backend.extensions import db
 
 
-def _fill(accounts, resources, users_per_resource):
+def _fill(accounts, prefix, resources, users_per_resource):
     """Resources each with a holder and a queue, plus finished reservations in the history."""
-    clients = [accounts.user(f"user{i}") for i in range(users_per_resource)]
+    clients = [accounts.user(f"{prefix}-user{i}") for i in range(users_per_resource)]
     for r in range(resources):
-        resource_id = accounts.add_resource(f"bench-{r}")
+        resource_id = accounts.add_resource(f"{prefix}-bench-{r}")
         for client in clients:
             client.post("/reservation/request", json={"resource_id": resource_id})
         clients[0].post("/reservation/release", json={"resource_id": resource_id})
@@ -20,21 +20,13 @@ def _fill(accounts, resources, users_per_resource):
 @pytest.mark.parametrize("path", ["/reservation/active", "/reservation/active?resource_id=1",
                                   "/info/resources"])
 def test_listing_costs_the_same_statements_whatever_the_size(app, accounts, count_statements, path):
-    small = _fill(accounts, resources=1, users_per_resource=2)
+    small = _fill(accounts, "small", resources=1, users_per_resource=2)
     few = count_statements(lambda: small.get(path))
-    _fill_more(accounts, resources=6, users_per_resource=4)
+    _fill(accounts, "more", resources=6, users_per_resource=4)
     many = count_statements(lambda: small.get(path))
     assert small.get(path).status_code == 200
     assert many == few
     assert few <= 4
-
-
-def _fill_more(accounts, resources, users_per_resource):
-    clients = [accounts.user(f"more{i}") for i in range(users_per_resource)]
-    for r in range(resources):
-        resource_id = accounts.add_resource(f"extra-{r}")
-        for client in clients:
-            client.post("/reservation/request", json={"resource_id": resource_id})
 
 
 def test_request_and_release_cost_a_fixed_number_of_statements(accounts, count_statements):
