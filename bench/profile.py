@@ -1,7 +1,8 @@
 """`python -m bench.profile SCENARIO`: py-spy samples the server's workers while the load runs, then
 prints the functions where the time goes (own time and time including callees).
 
-The server, data set and load are the benchmark's own, so the profile explains its figures.
+The data set and load are the benchmark's own. The server is gunicorn with the deployment's processes,
+threads and settings: py-spy reads the stacks of its Python workers, not those of mod_wsgi's daemons.
 """
 import argparse
 import collections
@@ -58,13 +59,14 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--top", type=int, default=35)
-    parser.add_argument("--idle", action="store_true", help="count samples of waiting threads too")
+    parser.add_argument("--idle", action="store_true", help="sample waiting threads too (default: only the thread holding the GIL)")
     args = parser.parse_args(argv)
-    sizes = runner.Sizes(warmup=1.0, duration=args.seconds)
+    sizes = runner.Sizes(warmup=1.0, duration=args.seconds, quiet_wait=0)
     bench = runner.Bench(sizes)
     with tempfile.TemporaryDirectory(prefix="reservia-profile-") as tmp:
         home = Path(tmp) / "home"
-        with pick_server(tmp, "profile", runner.server_env(home, sizes)) as server:
+        with pick_server(tmp, "profile", runner.server_env(home, sizes), "gunicorn") as server:
+            bench.server = server
             data = DataSet(server.reservia_port, runner.ADMIN_PASSWORD, runner.USER_PASSWORD,
                            tls=server.tls)
             data.add_users(max(sizes.users, args.clients))
@@ -72,10 +74,9 @@ def main(argv=None):
             cycle_resources = data.add_resources(args.clients, prefix="cycle")
             raw = Path(tmp) / "profile.txt"
             command = ["py-spy", "record", "--format", "raw", "--output", str(raw),
-                       "--duration", str(int(args.seconds)), "--rate", "200", "--subprocesses",
-                       "--pid", str(server.server_pids()[0])]
-            if args.idle:
-                command.append("--idle")
+                       "--duration", str(int(args.seconds) + 1), "--rate", "200", "--subprocesses",
+                       "--pid", str(server.root_pids()[0])]
+            command.append("--idle" if args.idle else "--gil")
             spy = subprocess.Popen([str(Path(sys.executable).parent / command[0]), *command[1:]],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             group = load_group(args.scenario, data, args.clients, cycle_resources)

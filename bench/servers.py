@@ -99,10 +99,6 @@ class GunicornServer:
         wait_until_answering(self.reservia_port, "/info/is_alive", process=reservia)
         wait_until_answering(self.hello_port, "/hello", process=hello)
 
-    def server_pids(self):
-        """The master process of Reservia's server (profilers follow its workers)."""
-        return [self._procs[0].pid]
-
     def root_pids(self):
         """The servers' first processes; CPU use is summed over them and their workers."""
         return [process.pid for process in self._procs]
