@@ -26,7 +26,14 @@ def check_post_origin():
             "UNSUPPORTED_MEDIA_TYPE")
 
 
+# Monitors call the health check every few seconds; the web server's own access log has those calls,
+# and writing Reservia's line was a third of the cost of answering them.
+_NOT_LOGGED = {"info.is_alive"}
+
+
 def log_access(response):
+    if request.endpoint in _NOT_LOGGED and response.status_code == 200:
+        return response
     user = current_user.name if current_user and current_user.is_authenticated else "-"
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info("%s %s %s %s user=%s %.1fms", ACCESS, request.method, request.path,
