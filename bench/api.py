@@ -90,7 +90,7 @@ class DataSet:
             client.close()
             return body["user_id"], client.cookie
 
-        for name, (user_id, cookie) in zip(names, in_parallel(create, names)):
+        for name, (user_id, cookie) in zip(names, in_parallel(create, names), strict=False):
             self.user_names.append(name)
             self.user_ids.append(user_id)
             self.cookies.append(cookie)

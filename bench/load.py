@@ -159,7 +159,10 @@ def percentile(sorted_values, fraction):
 
 def summarise(group, seconds):
     values = sorted(group.latencies)
-    ms = (lambda v: round(v * 1000, 2) if v is not None else None)
+
+    def ms(v):
+        return round(v * 1000, 2) if v is not None else None
+
     operations = len(values)
     return {
         "name": group.name,

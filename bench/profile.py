@@ -59,7 +59,8 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--top", type=int, default=35)
-    parser.add_argument("--idle", action="store_true", help="sample waiting threads too (default: only the thread holding the GIL)")
+    parser.add_argument("--idle", action="store_true",
+                        help="sample waiting threads too (default: only the thread holding the GIL)")
     args = parser.parse_args(argv)
     sizes = runner.Sizes(warmup=1.0, duration=args.seconds, quiet_wait=0)
     bench = runner.Bench(sizes)
