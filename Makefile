@@ -13,6 +13,7 @@ run: $(VENV)/.runtime
 # happen; either failing fails the target). The browser tests exercise pages, not the engine,
 # so they run on SQLite only.
 test: $(VENV)/.test
+	$(VENV)/bin/ruff check .
 	bash scripts/test-setup.sh
 	status=0; \
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
@@ -20,6 +21,9 @@ test: $(VENV)/.test
 	exit $$status
 
 venv: $(VENV)/.runtime
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
 
 $(VENV)/.runtime: requirements.txt
 	bash scripts/make-venv.sh $(VENV) requirements.txt

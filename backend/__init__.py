@@ -76,10 +76,19 @@ def _unauthorized():
 
 
 def register_blueprints(app):
-    from backend.views import admin, info, reservation, session
-    from backend.views import admin_pages, reservation_pages, session_pages  # noqa: F401 (pages)
-    from backend.views import history, statistics  # noqa: F401 (routes on those blueprints)
-    from backend.views import admin_control  # noqa: F401 (admin actions on the admin blueprint)
+    # Importing a views module adds its routes to one of the four blueprints registered below.
+    from backend.views import (  # noqa: F401
+        admin,
+        admin_control,
+        admin_pages,
+        history,
+        info,
+        reservation,
+        reservation_pages,
+        session,
+        session_pages,
+        statistics,
+    )
 
     for module in (info, session, admin, reservation):
         app.register_blueprint(module.blueprint)

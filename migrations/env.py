@@ -3,7 +3,6 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import DateTime
 
 import backend.models  # noqa: F401  (registers every table on the metadata)
 from backend.extensions import db

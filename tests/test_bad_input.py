@@ -4,9 +4,8 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import USER_PASSWORD
-
 from backend.extensions import db
+from tests.conftest import USER_PASSWORD
 
 # Endpoint -> (a body that would be accepted, its fields as "id", "text" or "flag", optional fields).
 ENDPOINTS = {

@@ -78,7 +78,7 @@ def _assert_no_overlapping_holds(rows):
     holds = sorted((r for r in rows if r.approved_at), key=lambda r: r.approved_at)
     open_holds = [r for r in holds if r.ended_at is None]
     assert len(open_holds) <= 1
-    for earlier, later in zip(holds, holds[1:]):
+    for earlier, later in zip(holds, holds[1:], strict=False):
         assert earlier.ended_at is not None and earlier.ended_at <= later.approved_at, (earlier, later)
 
 

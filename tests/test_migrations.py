@@ -9,8 +9,7 @@ from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
 from backend import create_app
-from backend.database.schema import (
-    FIRST_REVISION, MIGRATIONS, current_revision, head_revision, upgrade_schema)
+from backend.database.schema import FIRST_REVISION, MIGRATIONS, current_revision, head_revision, upgrade_schema
 from backend.extensions import db
 from tests.conftest import ADMIN_PASSWORD, FAST_HASH, settings_for
 

@@ -10,7 +10,6 @@ from backend.errors import Busy, Conflict
 from backend.extensions import db
 from backend.models.types import utcnow
 
-
 # Key in the session's info dict holding the write transaction's moment (None until first read).
 _WRITE_TIME = "reservia_write_time"
 

@@ -4,8 +4,13 @@ from flask_login import current_user
 
 from backend.database import get_database
 from backend.forms.administration import (
-    ForceReleaseForm, RemoveRequestForm, ResourceDeleteForm, ResourceModifyForm, UserDeleteForm,
-    UserModifyForm)
+    ForceReleaseForm,
+    RemoveRequestForm,
+    ResourceDeleteForm,
+    ResourceModifyForm,
+    UserDeleteForm,
+    UserModifyForm,
+)
 from backend.forms.binding import bind_form, provided_changes
 from backend.views.access import admin_required
 from backend.views.admin import blueprint

@@ -80,5 +80,5 @@ def test_concurrent_clients_across_processes_never_hold_the_same_resource(apache
     assert any(r.approved_at > r.requested_at for r in rows), "nobody ever waited in a queue"
     for resource_id in resource_ids:
         holds = sorted((r for r in rows if r.resource_id == resource_id), key=lambda r: r.approved_at)
-        for earlier, later in zip(holds, holds[1:]):
+        for earlier, later in zip(holds, holds[1:], strict=False):
             assert earlier.ended_at <= later.approved_at, (earlier, later)
