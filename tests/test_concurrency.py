@@ -13,13 +13,14 @@ OPERATIONS = 40
 RESOURCES = 3
 
 
-def _worker(settings, name, resource_ids, seed, results):
+def _worker(settings, name, resource_ids, seed, start, results):
     """One process with its own application and connections, acting as one user."""
     from backend import create_app
 
     app = create_app(settings)
     client = app.test_client()
     assert client.post("/session/login", json={"name": name, "password": USER_PASSWORD}).status_code == 200
+    start.wait(timeout=120)  # all processes begin together, however long each took to start
     rng = random.Random(seed)
     statuses = defaultdict(int)
     for _ in range(OPERATIONS):
@@ -44,8 +45,8 @@ def test_processes_never_share_a_resource_and_queues_are_served_in_order(app, ac
                              RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
                              RESERVIA_HOLD_MINUTES=0)
     context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    workers = [context.Process(target=_worker, args=(settings, name, resource_ids, seed, results))
+    results, start = context.Queue(), context.Barrier(PROCESSES)
+    workers = [context.Process(target=_worker, args=(settings, name, resource_ids, seed, start, results))
                for seed, name in enumerate(names)]
     for worker in workers:
         worker.start()
