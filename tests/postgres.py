@@ -1,9 +1,7 @@
 """A throwaway PostgreSQL cluster for the test suite: one per run, one database per application home."""
 import hashlib
 import os
-import random
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -11,8 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-# The kernel hands out ephemeral ports from 32768 up; a server port must stay below them.
-PORT_RANGE = (21000, 32000)
+from tests.ports import free_loopback_port
 
 
 def _postgres_bin():
@@ -27,18 +24,6 @@ def _as_postgres(*command, check=True):
     """PostgreSQL refuses to run as root; its tools run as the postgres account instead."""
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     return subprocess.run([*prefix, *map(str, command)], check=check, capture_output=True, text=True)
-
-
-def _free_port():
-    for _ in range(200):
-        port = random.randint(*PORT_RANGE)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free loopback port for PostgreSQL")
 
 
 class ThrowawayCluster:
@@ -56,7 +41,7 @@ class ThrowawayCluster:
         _as_postgres(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
                      "-E", "UTF8", "--locale=C.UTF-8")
         for _ in range(5):
-            self.port = _free_port()
+            self.port = free_loopback_port()
             options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
                        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                        "-c max_connections=300")

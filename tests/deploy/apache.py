@@ -1,16 +1,18 @@
 """A private Apache with mod_wsgi, run from deploy/reservia.conf with test paths and loopback ports."""
 import fcntl
 import hashlib
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+
+from tests.ports import free_loopback_port
+from tests.postgres import databases_under_test
 
 REPO = Path(__file__).resolve().parents[2]
 # Debian's mod_wsgi embeds Debian's Python: Apache's virtualenv must be made with that interpreter.
@@ -23,19 +25,6 @@ SHARED_TMP = Path("/var/tmp")
 CODE = ("app.py", "requirements.txt", "backend", "config", "deploy", "frontend", "migrations")
 MOUNT = "/reservia"
 ADMIN_PASSWORD = "admin-deploy-password"
-
-
-def _free_port():
-    """A loopback port below the kernel's ephemeral range (32768 and up)."""
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free loopback port for Apache")
 
 
 def apache_virtualenv():
@@ -167,7 +156,7 @@ class ApacheSite:
     def start(self, timeout=120):
         """Start Apache in the foreground and wait until Reservia answers through it."""
         for _ in range(5):
-            self.http_port, self.https_port = _free_port(), _free_port()
+            self.http_port, self.https_port = free_loopback_port(), free_loopback_port()
             config = self._write_config()
             check = subprocess.run([APACHE, "-t", "-f", str(config)], capture_output=True, text=True)
             if check.returncode != 0:
@@ -218,3 +207,15 @@ class ApacheSite:
     def remove(self):
         shutil.rmtree(self.root, ignore_errors=True)
 
+
+@contextmanager
+def running_site(**options):
+    """A private Apache serving Reservia on the run's database engine; stopped and removed at the end,
+    pass or fail."""
+    site = ApacheSite(apache_virtualenv(), **options).prepare()
+    site.database_url = databases_under_test.url_for_home(site.data)
+    try:
+        yield site.start()
+    finally:
+        site.stop()
+        site.remove()

@@ -1,22 +1,16 @@
 """The same site configuration with Reservia owning the whole host: mounted at / instead of /reservia."""
 import pytest
 
-from tests.deploy.apache import ADMIN_PASSWORD, ApacheSite, apache_virtualenv
+from tests.deploy.apache import ADMIN_PASSWORD, running_site
 from tests.deploy.pages import read_page
-from tests.postgres import databases_under_test
 
 pytestmark = pytest.mark.deploy
 
 
 @pytest.fixture(scope="module")
 def root_site(_database_engine):
-    site = ApacheSite(apache_virtualenv(), mount="/", processes=1, threads=2).prepare()
-    site.database_url = databases_under_test.url_for_home(site.data)
-    try:
-        yield site.start()
-    finally:
-        site.stop()
-        site.remove()
+    with running_site(mount="/", processes=1, threads=2) as site:
+        yield site
 
 
 def test_form_login_and_cookie_at_the_root(root_site):
