@@ -1,20 +1,9 @@
 """People's own pages: changing their password, and their reservation history with filters."""
-import html
 import re
 
 from backend import create_app
 from tests.conftest import USER_PASSWORD, settings_for
-
-HTML = {"Accept": "text/html"}
-
-
-def csrf_token(client, path):
-    page = client.get(path, headers=HTML).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def text(response):
-    return html.unescape(response.get_data(as_text=True))
+from tests.pages import HTML, csrf_token, text
 
 
 def change_password(client, current, new):

@@ -4,12 +4,7 @@ import re
 
 import pytest
 
-HTML = {"Accept": "text/html"}
-
-
-def csrf_token(client, path):
-    page = client.get(path, headers=HTML).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+from tests.pages import HTML, csrf_token
 
 
 def field_error(page, field_id):

@@ -1,17 +1,7 @@
 """Admin pages for changing and retiring users and resources and ending other people's reservations."""
-import html
 import re
 
-HTML = {"Accept": "text/html"}
-
-
-def csrf_token(client, path):
-    page = client.get(path, headers=HTML).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def text(response):
-    return html.unescape(response.get_data(as_text=True))
+from tests.pages import HTML, csrf_token, text
 
 
 def post_form(client, path, page, **data):

@@ -4,13 +4,7 @@ import re
 
 import pytest
 
-HTML = {"Accept": "text/html"}
-
-
-def csrf_token(client, path="/"):
-    """The CSRF token a page gives its forms, as a browser would read it."""
-    page = client.get(path, headers=HTML).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+from tests.pages import HTML, csrf_token
 
 
 def card(page, resource_id):
@@ -21,7 +15,7 @@ def card(page, resource_id):
 
 
 def post_form(client, path, resource_id):
-    return client.post(path, data={"resource_id": resource_id, "csrf_token": csrf_token(client)},
+    return client.post(path, data={"resource_id": resource_id, "csrf_token": csrf_token(client, "/")},
                        headers=HTML)
 
 
@@ -85,7 +79,7 @@ def test_refused_action_comes_back_as_an_error_flash(accounts):
 def test_form_post_with_a_wrong_csrf_token_is_refused_and_changes_nothing(accounts):
     bench = accounts.add_resource("bench-1")
     alice = accounts.user("alice")
-    csrf_token(alice)  # the session has a token; the form sends another one
+    csrf_token(alice, "/")  # the session has a token; the form sends another one
     response = alice.post("/reservation/request", headers=HTML,
                           data={"resource_id": bench, "csrf_token": "forged"})
     assert response.status_code == 400

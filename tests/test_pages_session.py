@@ -6,18 +6,12 @@ import pytest
 
 from backend import create_app
 from tests.conftest import USER_PASSWORD, settings_for
-
-HTML = {"Accept": "text/html"}
-
-
-def csrf_token(client, path="/session/login"):
-    page = client.get(path, headers=HTML).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+from tests.pages import HTML, csrf_token
 
 
 def log_in(client, name, password, next_url=""):
     return client.post("/session/login", headers=HTML, data={
-        "csrf_token": csrf_token(client), "name": name, "password": password, "next": next_url})
+        "csrf_token": csrf_token(client, "/session/login"), "name": name, "password": password, "next": next_url})
 
 
 def test_login_page_labels_every_field(client):

@@ -1,0 +1,16 @@
+"""Reading server-rendered pages the way a browser does: ask for HTML, take the form's CSRF token."""
+import html
+import re
+
+HTML = {"Accept": "text/html"}
+
+
+def csrf_token(client, path):
+    """The CSRF token the page at `path` gives its forms."""
+    page = client.get(path, headers=HTML).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def text(response):
+    """The page's text with HTML entities decoded, for assertions on what a person reads."""
+    return html.unescape(response.get_data(as_text=True))
