@@ -5,6 +5,7 @@ from flask import Flask
 
 from backend.database import Database
 from backend.database.engine import configure_engine
+from backend.database.read_cache import ReadCache, commit_counter_for
 from backend.error_handlers import register_error_handlers
 from backend.extensions import csrf, db, login_manager, migrate
 from backend.log_events import STARTUP, log
@@ -56,9 +57,10 @@ def register_extensions(app):
     csrf.init_app(app)
     login_manager.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    app.extensions["reservia_database"] = Database()
+    database = app.extensions["reservia_database"] = Database()
     with app.app_context():
         configure_engine(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
+        database.read_cache = ReadCache(commit_counter_for(db.engine))
 
 
 @login_manager.user_loader

@@ -4,6 +4,7 @@ import time
 from flask import g, request
 from flask_login import current_user
 
+from backend.database import get_database
 from backend.errors import UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
@@ -41,6 +42,12 @@ def log_access(response):
     return response
 
 
+def note_database_revision():
+    """The read cache needs the commit count before the request runs its first query."""
+    get_database().read_cache.start_request()
+
+
 def register_request_hooks(app):
+    app.before_request(note_database_revision)
     app.before_request(check_post_origin)
     app.after_request(log_access)

@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.database.engine import WRITE
+from backend.database.read_cache import ReadCache
 from backend.errors import Busy, Conflict
 from backend.extensions import db
 from backend.models.types import utcnow
@@ -20,6 +21,13 @@ class DatabaseBase:
     def __init__(self, clock=utcnow):
         # Tests replace the clock to make holds expire without sleeping.
         self.clock = clock
+        # Replaced by create_app with one that watches the application's SQLite file.
+        self.read_cache = ReadCache(counter=None)
+
+    def cached(self, key, build):
+        """`build()` -> (answer, expires_at or None), run only when no answer for `key` is still
+        valid: nothing committed since and expires_at not reached (see read_cache.py)."""
+        return self.read_cache.get(key, build, self.now, writing=_WRITE_TIME in db.session.info)
 
     def now(self):
         """The current time; inside a write, one moment for the whole transaction, read once
@@ -59,6 +67,7 @@ class DatabaseBase:
         try:
             yield session
             session.commit()
+            self.read_cache.request_wrote()
         except IntegrityError as exc:
             session.rollback()
             raise Conflict("That change conflicts with data stored meanwhile; try again.",

@@ -1,7 +1,7 @@
 """What users do with reservations: request, cancel, release, keep alive, and see the queues."""
 from sqlalchemy import func, select, text
 
-from backend.database.results import QueueEntry, ReleaseOutcome
+from backend.database.results import QueueEntry, ReleaseOutcome, first_deadline
 from backend.errors import Conflict, NotFound
 from backend.log_events import RESERVATION, log
 from backend.models import Reservation, Resource, User
@@ -96,8 +96,16 @@ class ReservationQueries:
         """Every hold and queued request, resource by resource, in queue order, with positions.
 
         A fixed number of statements whatever the numbers of resources and reservations; when a
-        deadline has passed since the last write, the affected resources are settled first.
+        deadline has passed since the last write, the affected resources are settled first. The
+        list is kept until the next commit or its first deadline (see read_cache.py).
         """
+        entries = self.cached(("active", resource_id), lambda: self._settled_active(resource_id))
+        if user_id is not None:
+            entries = [e for e in entries if e.reservation.user_id == user_id]
+        return entries
+
+    def _settled_active(self, resource_id):
+        """(entries, first deadline among them or None)."""
         entries = self._read_active(resource_id)
         now = self.now()
         overdue = {e.reservation.resource_id for e in entries
@@ -105,9 +113,7 @@ class ReservationQueries:
         if overdue:
             self.settle_resources(overdue)
             entries = self._read_active(resource_id)
-        if user_id is not None:
-            entries = [e for e in entries if e.reservation.user_id == user_id]
-        return entries
+        return entries, first_deadline(entries)
 
     def _read_active(self, resource_id):
         # Plain rows named like the Reservation's attributes, not ORM objects: building and tracking

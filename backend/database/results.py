@@ -14,6 +14,12 @@ class QueueEntry:
     position: int
 
 
+def first_deadline(entries):
+    """The earliest moment one of these entries expires, or None: until then the list holds."""
+    return min((e.reservation.valid_until for e in entries if e.reservation.valid_until is not None),
+               default=None)
+
+
 @dataclass(frozen=True)
 class ReleaseOutcome:
     """The ended hold, and the reservation approved in its place, if anyone was waiting."""

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.errors import Conflict, NotAuthenticated, NotFound
@@ -82,17 +83,35 @@ class UserQueries:
         return token
 
     def user_for_session(self, token):
-        """The active user behind a session token, or None once it was closed or has aged out."""
+        """The active user behind a session token, or None once it was closed or has aged out.
+
+        Every logged-in request asks this first; the answer is kept until the next commit (a
+        logout, a password change, a deactivation is one) or until the session ages out.
+        """
+        digest = token_hash(token)
+        found = self.cached(("login", digest), lambda: self._session_user(digest))
+        if found is None:
+            return None
+        # A copy of the cached user, attached to this request's session without a query.
+        user = self.session.merge(found, load=False)
+        user.session_token = token
+        return user
+
+    def _session_user(self, digest):
+        """(detached copy of the user, moment the session ages out), or (None, None)."""
         row = self.session.execute(
             select(User, LoginSession.created_at)
             .join(LoginSession, LoginSession.user_id == User.id)
-            .where(LoginSession.token_hash == token_hash(token))
+            .where(LoginSession.token_hash == digest)
         ).first()
-        if row is None or row.created_at < self.now() - self._session_lifetime():
-            return None
-        user = row.User
-        user.session_token = token
-        return user
+        if row is None:
+            return None, None
+        ages_out = row.created_at + self._session_lifetime()
+        if ages_out <= self.now():
+            return None, None
+        copy = User(**{column.key: getattr(row.User, column.key) for column in User.__table__.columns})
+        make_transient_to_detached(copy)
+        return copy, ages_out
 
     def close_session(self, token):
         with self.writing() as session:

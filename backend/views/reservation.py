@@ -1,9 +1,10 @@
 """Requesting, cancelling, releasing and keeping alive reservations; the queues."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
+from backend.database.results import first_deadline
 from backend.errors import Invalid
 from backend.forms.binding import bind_form
 from backend.forms.fields import MAX_ID
@@ -88,8 +89,16 @@ class ActiveView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        entries = get_database().active_reservations(resource_id=resource_id_arg(required=False))
-        return jsonify(reservations=[entry_json(e) for e in entries], count=len(entries))
+        resource_id = resource_id_arg(required=False)
+        # Scripts poll this list; its JSON is kept as long as the list itself (see read_cache.py).
+        body = get_database().cached(("active-json", resource_id), lambda: self.render(resource_id))
+        return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+    @staticmethod
+    def render(resource_id):
+        entries = get_database().active_reservations(resource_id=resource_id)
+        payload = {"reservations": [entry_json(e) for e in entries], "count": len(entries)}
+        return current_app.json.response(payload).get_data(), first_deadline(entries)
 
 
 class ActiveForUserView(MethodView):

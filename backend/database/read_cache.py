@@ -1,0 +1,111 @@
+"""Answers kept in memory until anything is committed to the database, or until their own deadline.
+
+SQLite counts commits for us: `PRAGMA data_version` on a connection changes whenever another
+connection, of any process, has committed since that connection last asked. Each process keeps one
+idle read-only connection to ask it, at the start of every request and before the request's first
+query. While the number stays the same nothing in the file changed, so a list this process built
+earlier is still the answer, however many processes share the file.
+
+Why this is safe:
+- the number is read before the request opens its snapshot, so whatever the request builds is at
+  least as new as the number it is stored under;
+- an entry is served only under the number it was stored under, and the whole cache is dropped
+  when the number moves, so a commit anywhere is seen by the next request everywhere;
+- nothing is stored or served inside a write transaction, nor after the request has committed
+  one (it must read its own writes), nor when the request began with a transaction already open.
+Other engines have no such counter: there every call builds its answer afresh.
+"""
+import os
+import sqlite3
+import threading
+
+from flask import g, has_app_context
+
+from backend.extensions import db
+
+# Key in flask.g: the commit count read at the start of the request, or None for "do not cache".
+_REQUEST_REVISION = "reservia_revision"
+# Per-resource lists and login tokens are keyed by what a caller sends: bound what they can fill.
+MAX_ENTRIES = 4096
+
+
+class CommitCounter:
+    """SQLite's commit counter for one database file, asked on a connection of this process."""
+
+    def __init__(self, path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._connection = None
+        self._pid = None
+
+    def current(self):
+        """A number that changes whenever anything was committed to the file; None if unknown."""
+        with self._lock:
+            try:
+                if self._connection is None or self._pid != os.getpid():
+                    # A forked child must not share its parent's connection.
+                    self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                                       check_same_thread=False)
+                    self._pid = os.getpid()
+                return self._connection.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error:
+                self._connection = None
+                return None
+
+
+class ReadCache:
+    """Built answers by key, valid for one commit count of the database and until their expiry."""
+
+    def __init__(self, counter):
+        self.counter = counter
+        self._lock = threading.Lock()
+        self._revision = None
+        self._entries = {}
+
+    def start_request(self):
+        """Read the commit count before the request's first query (see the module docstring)."""
+        revision = None
+        if self.counter is not None and not _transaction_open():
+            revision = self.counter.current()
+        setattr(g, _REQUEST_REVISION, revision)
+
+    @staticmethod
+    def request_wrote():
+        """The request committed: from now on it reads afresh, to see its own writes."""
+        if has_app_context():
+            g.pop(_REQUEST_REVISION, None)
+
+    def get(self, key, build, now, writing=False):
+        """The stored answer for `key`, or `build()` -> (answer, expires_at or None), stored."""
+        revision = g.get(_REQUEST_REVISION) if has_app_context() and not writing else None
+        if revision is None:
+            return build()[0]
+        with self._lock:
+            if revision != self._revision:
+                self._entries = {}
+                self._revision = revision
+            found = self._entries.get(key)
+        if found is not None and (found[1] is None or now() < found[1]):
+            return found[0]
+        answer, expires_at = build()
+        with self._lock:
+            if revision == self._revision:
+                if len(self._entries) >= MAX_ENTRIES:
+                    self._entries = {}
+                self._entries[key] = (answer, expires_at)
+        return answer
+
+
+def _transaction_open():
+    registry = db.session.registry
+    return registry.has() and registry().in_transaction()
+
+
+def commit_counter_for(engine):
+    """The commit counter of a SQLite file; None for other engines and in-memory databases."""
+    if engine.dialect.name != "sqlite":
+        return None
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return CommitCounter(os.path.abspath(path))

@@ -1,0 +1,136 @@
+"""Lists and logins kept between requests are never older than the database (see backend/database/read_cache.py).
+
+Every test here warms the cache first, then changes the data behind its back: from another
+application on the same database, from another OS process, or by letting time pass.
+"""
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from backend import create_app
+from tests.conftest import Accounts, settings_for
+from tests.fixed_clock import install_clock
+from tests.postgres import databases_under_test
+
+START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def app_settings():
+    return {"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_SESSION_DAYS": 1}
+
+
+@pytest.fixture
+def clock(app):
+    return install_clock(app, START)
+
+
+@pytest.fixture
+def other_app(app, tmp_path, app_settings):
+    """A second application on the same database: what another server process would be."""
+    return create_app(settings_for(tmp_path / "home", **app_settings))
+
+
+def holders(client, path="/reservation/active"):
+    response = client.get(path)
+    assert response.status_code == 200, response.json
+    return [(e["user_name"], e["resource_name"], e["status"]) for e in response.json["reservations"]]
+
+
+def test_unchanged_list_is_served_without_a_query(accounts, count_statements):
+    alice = accounts.user("alice")
+    alice.post("/reservation/request", json={"resource_id": accounts.add_resource("bench-1")})
+    first = count_statements(lambda: alice.get("/reservation/active"))
+    again = count_statements(lambda: alice.get("/reservation/active"))
+    assert first >= 2  # the login check and the list
+    if databases_under_test.engine == "sqlite":
+        assert again == 0
+    else:
+        assert again == first  # no commit counter on PostgreSQL: every request reads
+
+
+def test_write_through_another_process_is_seen_by_the_next_request(app, accounts, other_app):
+    bench = accounts.add_resource("bench-1")
+    alice = accounts.user("alice")
+    Accounts(other_app).add_user("bob")
+    assert holders(alice) == []
+    bob_elsewhere = Accounts(other_app).login("bob")
+    assert bob_elsewhere.post("/reservation/request", json={"resource_id": bench}).status_code == 201
+    assert holders(alice) == [("bob", "bench-1", "approved")]
+    assert holders(alice, f"/reservation/active?resource_id={bench}") == [("bob", "bench-1", "approved")]
+    bob_elsewhere.post("/reservation/release", json={"resource_id": bench})
+    assert holders(alice) == []
+
+
+def test_own_write_is_seen_by_the_next_request(accounts):
+    bench = accounts.add_resource("bench-1")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    assert holders(alice) == []
+    alice.post("/reservation/request", json={"resource_id": bench})
+    bob.post("/reservation/request", json={"resource_id": bench})
+    assert holders(alice) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]
+    alice.post("/reservation/release", json={"resource_id": bench})
+    assert holders(bob) == [("bob", "bench-1", "approved")]
+
+
+@pytest.mark.skipif(databases_under_test.engine != "sqlite", reason="writes the SQLite file directly")
+def test_change_made_straight_in_the_sqlite_file_is_seen(app, accounts, tmp_path):
+    """An operator's sqlite3 session, or any program outside Reservia, counts as a commit too."""
+    alice = accounts.user("alice")
+    alice.post("/reservation/request", json={"resource_id": accounts.add_resource("bench-1")})
+    assert holders(alice) == [("alice", "bench-1", "approved")]
+    path = tmp_path / "home" / "reservia.sqlite3"
+    script = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "c.execute(\"UPDATE resources SET name = 'bench-renamed'\"); c.commit()")
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True)
+    assert holders(alice) == [("alice", "bench-renamed", "approved")]
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE users SET name = 'alice-renamed' WHERE name = 'alice'")
+    assert holders(alice) == [("alice-renamed", "bench-renamed", "approved")]
+
+
+def test_hold_expires_while_nobody_writes(accounts, clock):
+    bench = accounts.add_resource("bench-1")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    alice.post("/reservation/request", json={"resource_id": bench})
+    bob.post("/reservation/request", json={"resource_id": bench})
+    assert holders(bob) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]
+    clock.advance(minutes=9, seconds=59)
+    assert holders(bob) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]
+    clock.advance(seconds=1)
+    assert holders(bob) == [("bob", "bench-1", "approved")]
+    assert holders(bob, f"/reservation/active?resource_id={bench}") == [("bob", "bench-1", "approved")]
+
+
+def test_logout_elsewhere_ends_the_session_at_once(accounts, other_app):
+    alice = accounts.user("alice")
+    assert alice.get("/reservation/active").status_code == 200
+    stolen = other_app.test_client()
+    cookie = alice.get_cookie("reservia_session")
+    stolen.set_cookie("reservia_session", cookie.value)
+    assert stolen.get("/reservation/active").status_code == 200
+    assert stolen.post("/session/logout", json={}).status_code == 200
+    answer = alice.get("/reservation/active")
+    assert answer.status_code == 401
+    assert answer.json["code"] == "NOT_AUTHENTICATED"
+
+
+def test_deactivated_user_is_refused_at_once(accounts, other_app):
+    alice = accounts.user("alice")
+    assert alice.get("/reservation/active").status_code == 200
+    admin_elsewhere = Accounts(other_app).admin
+    user_id = next(u["id"] for u in admin_elsewhere.get("/info/users").json["users"] if u["name"] == "alice")
+    assert admin_elsewhere.post("/admin/user/modify", json={"user_id": user_id, "active": False}).status_code == 200
+    assert alice.get("/reservation/active").status_code == 401
+
+
+def test_session_ages_out_while_nobody_writes(accounts, clock):
+    alice = accounts.user("alice")
+    assert alice.get("/reservation/active").status_code == 200
+    clock.advance(hours=23, minutes=59)
+    assert alice.get("/reservation/active").status_code == 200
+    clock.advance(minutes=1)
+    assert alice.get("/reservation/active").status_code == 401
