@@ -59,7 +59,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     database = app.extensions["reservia_database"] = Database()
     with app.app_context():
-        configure_engine(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
+        database.write_queue = configure_engine(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
         database.read_cache = ReadCache(commit_counter_for(db.engine))
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.database.engine import WRITE
 from backend.database.read_cache import ReadCache
+from backend.database.write_queue import NoWriteQueue
 from backend.errors import Busy, Conflict
 from backend.extensions import db
 from backend.models.types import utcnow
@@ -21,8 +22,9 @@ class DatabaseBase:
     def __init__(self, clock=utcnow):
         # Tests replace the clock to make holds expire without sleeping.
         self.clock = clock
-        # Replaced by create_app with one that watches the application's SQLite file.
+        # Replaced by create_app with the ones made for the application's engine.
         self.read_cache = ReadCache(counter=None)
+        self.write_queue = NoWriteQueue()
 
     def cached(self, key, build):
         """`build()` -> (answer, expires_at or None), run only when no answer for `key` is still
@@ -62,26 +64,27 @@ class DatabaseBase:
         # A read snapshot left open by this request (the login check, say) cannot be upgraded
         # safely; end it so the write starts from a fresh, locked view of the data.
         session.commit()
-        session.connection(execution_options={WRITE: True})
-        session.info[_WRITE_TIME] = None
-        try:
-            yield session
-            session.commit()
-            self.read_cache.request_wrote()
-        except IntegrityError as exc:
-            session.rollback()
-            raise Conflict("That change conflicts with data stored meanwhile; try again.",
-                           "CONFLICT") from exc
-        except OperationalError as exc:
-            session.rollback()
-            if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
-                raise Busy("The database is busy; try again in a moment.") from exc
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.info.pop(_WRITE_TIME, None)
+        with self.write_queue.turn():
+            session.connection(execution_options={WRITE: True})
+            session.info[_WRITE_TIME] = None
+            try:
+                yield session
+                session.commit()
+                self.read_cache.request_wrote()
+            except IntegrityError as exc:
+                session.rollback()
+                raise Conflict("That change conflicts with data stored meanwhile; try again.",
+                               "CONFLICT") from exc
+            except OperationalError as exc:
+                session.rollback()
+                if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+                    raise Busy("The database is busy; try again in a moment.") from exc
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.info.pop(_WRITE_TIME, None)
 
     def end_read(self):
         """Close the read snapshot so that a long request does not pin old data."""

@@ -1,6 +1,8 @@
 """Engine set-up that makes SQLite safe for many processes: WAL, a busy timeout, and write locks taken up front."""
 from sqlalchemy import event
 
+from backend.database.write_queue import NoWriteQueue, SQLiteWriteQueue
+
 # Execution option marking a connection whose transaction will write. On SQLite it begins with
 # BEGIN IMMEDIATE, so the write lock is held before the first read that decides the write: two
 # processes can never both see a resource free. Other engines lock rows instead (SELECT ... FOR UPDATE).
@@ -8,9 +10,11 @@ WRITE = "reservia_write"
 
 
 def configure_engine(engine, busy_timeout_seconds):
-    """Install the SQLite pragmas and transaction handling; other engines need nothing here."""
+    """Install the SQLite pragmas and transaction handling; other engines need nothing here.
+    Returns the queue writers of this engine wait in (see write_queue.py)."""
     if engine.dialect.name != "sqlite":
-        return
+        return NoWriteQueue()
+    queue = SQLiteWriteQueue(busy_timeout_seconds)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -25,5 +29,9 @@ def configure_engine(engine, busy_timeout_seconds):
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        writing = connection.get_execution_options().get(WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if connection.get_execution_options().get(WRITE, False):
+            queue.begin_immediate(connection.connection.driver_connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return queue

@@ -14,15 +14,23 @@ class QueueRules:
             .order_by(Reservation.id)
         ))
 
-    def _settle(self, session, resource):
+    def _settled_queue(self, session, resource):
+        """Settle one locked resource and return (holder or None, queued requests in order)."""
+        active = self._active_rows(session, resource.id)
+        holder = self._settle(session, resource, active)
+        return holder, [r for r in active if r.state == REQUESTED]
+
+    def _settle(self, session, resource, active=None):
         """Bring one locked resource up to date as of now.
 
         Overdue holds and queued requests expire at their own deadline, and whoever is next is
         approved at the moment the resource became free, so the history is the same whether this
         runs at that moment, on the next request, or from the expiry command hours later.
+        `active`: the resource's active rows in id order, when the caller has just read them.
         """
         now = self.now()
-        active = self._active_rows(session, resource.id)
+        if active is None:
+            active = self._active_rows(session, resource.id)
         holder = next((r for r in active if r.state == APPROVED), None)
         queue = [r for r in active if r.state == REQUESTED]
         free_since = now
@@ -53,11 +61,19 @@ class QueueRules:
         return None
 
     def _approve(self, session, reservation, at):
+        self._grant(reservation, at)
+        session.flush()
+        self._log_approved(reservation)
+
+    def _grant(self, reservation, at):
+        """Make the reservation the holder from `at`; the hold expires if holds have a length."""
         reservation.state = APPROVED
         reservation.approved_at = at
         hold = self.minutes_setting("RESERVIA_HOLD_MINUTES")
         reservation.valid_until = at + hold if hold else None
-        session.flush()
+
+    @staticmethod
+    def _log_approved(reservation):
         log.info("%s approved reservation=%s user_id=%s resource_id=%s",
                  RESERVATION, reservation.id, reservation.user_id, reservation.resource_id)
 

@@ -1,5 +1,5 @@
 """What users do with reservations: request, cancel, release, keep alive, and see the queues."""
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from backend.database.results import QueueEntry, ReleaseOutcome, first_deadline
 from backend.errors import Conflict, NotFound
@@ -10,31 +10,41 @@ from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED
 
 class ReservationQueries:
     def request_reservation(self, user, resource_id):
-        """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry."""
+        """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry.
+
+        Every write waits for SQLite's one write lock, so each statement it holds the lock for is
+        throughput lost for every writer: the resource and its queue are read once, and the new
+        row is inserted already approved when nobody holds the resource.
+        """
         with self.writing() as session:
             resource = self._locked_resource(session, resource_id)
-            self._settle(session, resource)
-            if self._users_active(session, user.id, resource_id) is not None:
+            holder, queued = self._settled_queue(session, resource)
+            if _own(holder, queued, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
                                "ALREADY_ACTIVE")
             now = self.now()
             wait = self.minutes_setting("RESERVIA_QUEUE_MINUTES")
             reservation = Reservation(user_id=user.id, resource_id=resource_id, state=REQUESTED,
                                       requested_at=now, valid_until=now + wait if wait else None)
+            # Settling left nobody waiting on a free resource, unless it is in maintenance.
+            free = holder is None and not resource.maintenance
+            if free:
+                self._grant(reservation, now)
             session.add(reservation)
             session.flush()
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
-            self._settle(session, resource)
-            position = self._position(session, reservation)
+            if free:
+                self._log_approved(reservation)
+            position = 0 if free else len(queued) + 1
         return QueueEntry(reservation, user.name, resource.name, position)
 
     def cancel_reservation(self, user, resource_id):
         """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""
         with self.writing() as session:
             resource = self._locked_resource(session, resource_id)
-            self._settle(session, resource)
-            reservation = self._users_active(session, user.id, resource_id)
+            holder, queued = self._settled_queue(session, resource)
+            reservation = _own(holder, queued, user.id)
             if reservation is None:
                 raise NotFound(f"You have no queued request on {resource.name!r}.", "NOTHING_QUEUED")
             if reservation.state == APPROVED:
@@ -47,15 +57,15 @@ class ReservationQueries:
         """Give the resource back; the head of the queue is approved in the same transaction."""
         with self.writing() as session:
             resource = self._locked_resource(session, resource_id)
-            self._settle(session, resource)
-            reservation = self._users_active(session, user.id, resource_id)
+            holder, queued = self._settled_queue(session, resource)
+            reservation = _own(holder, queued, user.id)
             if reservation is None:
                 raise NotFound(f"You do not hold {resource.name!r}.", "NOTHING_APPROVED")
             if reservation.state == REQUESTED:
                 raise Conflict(f"Your request on {resource.name!r} is still queued; cancel it instead.",
                                "IS_QUEUED")
             self._end(session, reservation, RELEASED, self.now())
-            next_holder = self._settle(session, resource)
+            next_holder = self._settle(session, resource, queued)
             next_name = session.get(User, next_holder.user_id).name if next_holder else None
         return ReleaseOutcome(reservation, next_holder, next_name)
 
@@ -63,34 +73,17 @@ class ReservationQueries:
         """Push back the deadline of the user's hold or queued request on the resource."""
         with self.writing() as session:
             resource = self._locked_resource(session, resource_id)
-            self._settle(session, resource)
-            reservation = self._users_active(session, user.id, resource_id)
+            holder, queued = self._settled_queue(session, resource)
+            reservation = _own(holder, queued, user.id)
             if reservation is None:
                 raise NotFound(f"You have no active reservation on {resource.name!r}.",
                                "NOTHING_ACTIVE")
             name = "RESERVIA_HOLD_MINUTES" if reservation.state == APPROVED else "RESERVIA_QUEUE_MINUTES"
             span = self.minutes_setting(name)
             reservation.valid_until = self.now() + span if span else None
-            position = self._position(session, reservation)
+            position = 0 if reservation is holder else queued.index(reservation) + 1
         log.info("%s kept alive reservation=%s user=%r", RESERVATION, reservation.id, user.name)
         return QueueEntry(reservation, user.name, resource.name, position)
-
-    def _users_active(self, session, user_id, resource_id):
-        return session.scalars(
-            select(Reservation).where(Reservation.user_id == user_id,
-                                      Reservation.resource_id == resource_id, text(ACTIVE_SQL))
-        ).first()
-
-    def _position(self, session, reservation):
-        if reservation.state == APPROVED:
-            return 0
-        if reservation.state != REQUESTED:
-            return None
-        return session.scalar(
-            select(func.count(Reservation.id)).where(
-                Reservation.resource_id == reservation.resource_id, text(ACTIVE_SQL),
-                Reservation.state == REQUESTED, Reservation.id <= reservation.id)
-        )
 
     def active_reservations(self, resource_id=None, user_id=None):
         """Every hold and queued request, resource by resource, in queue order, with positions.
@@ -154,3 +147,10 @@ class ReservationQueries:
             for resource in self._lock_resources(session, resource_ids).values():
                 self._settle(session, resource)
         return len(resource_ids)
+
+
+def _own(holder, queued, user_id):
+    """The user's hold or queued request among a settled resource's, or None."""
+    if holder is not None and holder.user_id == user_id:
+        return holder
+    return next((r for r in queued if r.user_id == user_id), None)

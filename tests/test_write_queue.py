@@ -1,0 +1,74 @@
+"""Writers wait for SQLite's write lock while another program holds it, then go on or answer 503."""
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from tests.postgres import databases_under_test
+
+pytestmark = pytest.mark.skipif(databases_under_test.engine != "sqlite",
+                                reason="SQLite's single write lock; PostgreSQL locks rows")
+
+
+@pytest.fixture
+def app_settings():
+    return {"RESERVIA_SQLITE_BUSY_TIMEOUT": 1}
+
+
+@pytest.fixture
+def outside_writer(tmp_path):
+    """A program outside Reservia (an operator's sqlite3 shell, say) holding the write lock."""
+    connection = sqlite3.connect(tmp_path / "home" / "reservia.sqlite3", isolation_level=None,
+                                 check_same_thread=False)
+    yield connection
+    connection.close()
+
+
+def test_writer_waits_for_the_lock_and_goes_on_when_it_is_free(accounts, outside_writer):
+    bench = accounts.add_resource("bench-1")
+    alice = accounts.user("alice")
+    outside_writer.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(0.3, outside_writer.execute, args=("COMMIT",))
+    releaser.start()
+    started = time.monotonic()
+    response = alice.post("/reservation/request", json={"resource_id": bench})
+    releaser.join()
+    assert response.status_code == 201, response.json
+    assert response.json["status"] == "approved"
+    assert time.monotonic() - started >= 0.25  # it did wait for the lock
+
+
+def test_writer_gives_up_with_503_and_changes_nothing(accounts, outside_writer):
+    bench = accounts.add_resource("bench-1")
+    alice = accounts.user("alice")
+    outside_writer.execute("BEGIN IMMEDIATE")
+    try:
+        response = alice.post("/reservation/request", json={"resource_id": bench})
+    finally:
+        outside_writer.execute("ROLLBACK")
+    assert response.status_code == 503
+    assert response.json["code"] == "BUSY"
+    assert alice.get("/reservation/active").json["reservations"] == []
+
+
+def test_writers_of_one_process_take_turns_and_all_succeed(app, accounts):
+    """Eight threads of one process write at once; each gets its turn, none sees the lock busy."""
+    benches = [accounts.add_resource(f"bench-{i}") for i in range(8)]
+    clients = [accounts.user(f"user{i}") for i in range(8)]
+    statuses = []
+    start = threading.Barrier(8)
+
+    def cycle(client, bench):
+        start.wait()
+        for _ in range(10):
+            statuses.append(client.post("/reservation/request", json={"resource_id": bench}).status_code)
+            statuses.append(client.post("/reservation/release", json={"resource_id": bench}).status_code)
+
+    threads = [threading.Thread(target=cycle, args=pair) for pair in zip(clients, benches, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(set(statuses)) == [200, 201]
+    assert len(statuses) == 160
