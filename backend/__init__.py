@@ -1,8 +1,7 @@
 """Reservia: first-come reservations of shared resources, for browsers, scripts and operators."""
 from pathlib import Path
 
-from flask import Flask
-
+from backend.application import ReserviaFlask
 from backend.database import Database
 from backend.database.engine import configure_engine
 from backend.database.read_cache import ReadCache, commit_counter_for
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config=None):
     """Build a Reservia application; `config` overrides the defaults and the environment."""
     settings = load_settings(config)
-    app = Flask(__name__, template_folder=str(ROOT / "frontend" / "templates"),
+    app = ReserviaFlask(__name__, template_folder=str(ROOT / "frontend" / "templates"),
                 static_folder=str(ROOT / "frontend" / "static"))
     app.config.update(settings)
     home = Path(settings["RESERVIA_HOME"])
@@ -29,7 +28,9 @@ def create_app(config=None):
     app.config.update(
         SECRET_KEY=load_secret_key(settings["RESERVIA_SECRET_KEY"], home),
         SQLALCHEMY_DATABASE_URI=settings["RESERVIA_DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # A server's connection can drop between requests; a SQLite file's cannot, and pinging it
+        # cost a statement per request.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not settings["RESERVIA_DATABASE_URL"].startswith("sqlite")},
         SESSION_COOKIE_NAME="reservia_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

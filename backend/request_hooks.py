@@ -1,4 +1,4 @@
-"""Checks and records around every request: CSRF by content type, and the access log."""
+"""Checks and records around every request: the read cache's commit count, CSRF by content type, the access log."""
 import time
 
 from flask import g, request
@@ -13,10 +13,22 @@ from backend.log_events import ACCESS, log
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+# Requests that never reach the database: the health check, and style sheets when Flask serves them.
+_NO_DATABASE = {"info.is_alive", "static"}
+
+
+def start_request():
+    """Everything before the view, in one hook: Flask pays a call per hook on every request."""
+    g.started = time.perf_counter()
+    if request.endpoint not in _NO_DATABASE:
+        # The read cache needs the commit count before the request runs its first query.
+        get_database().read_cache.start_request()
+    check_post_origin()
+
+
 def check_post_origin():
     """Form posts need a valid CSRF token; anything else must be JSON, which no other site can
     send with our SameSite cookie. Text/plain or body-less posts are refused before any view runs."""
-    g.started = time.perf_counter()
     if request.method not in _UNSAFE or request.routing_exception is not None:
         return  # unknown URLs and wrong methods get their 404 / 405 from the router
     if is_form_post():
@@ -42,12 +54,6 @@ def log_access(response):
     return response
 
 
-def note_database_revision():
-    """The read cache needs the commit count before the request runs its first query."""
-    get_database().read_cache.start_request()
-
-
 def register_request_hooks(app):
-    app.before_request(note_database_revision)
-    app.before_request(check_post_origin)
+    app.before_request(start_request)
     app.after_request(log_access)

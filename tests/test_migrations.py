@@ -1,6 +1,7 @@
 """Schema migrations: they build exactly the models' schema, and upgrade old databases with nothing lost."""
 import multiprocessing
 import shutil
+import traceback
 from datetime import datetime, timezone
 
 from alembic.autogenerate import compare_metadata
@@ -101,8 +102,8 @@ def _start(settings, together, results):
     try:
         create_app(settings)
         results.put("started")
-    except Exception as error:  # reported to the test, which shows it
-        results.put(repr(error))
+    except Exception:  # reported to the test, which shows where it failed
+        results.put(traceback.format_exc(limit=-6))
 
 
 def test_processes_starting_at_once_on_an_empty_database_all_start(tmp_path):

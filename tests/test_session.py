@@ -43,6 +43,22 @@ def test_cookie_copied_before_logout_is_refused_afterwards(accounts, app):
     assert thief.get("/session/status").json == {"logged_in": False}
 
 
+def test_altered_cookie_is_refused_even_after_the_genuine_one_was_accepted(accounts, app):
+    """Checked cookies are remembered by their exact text: one changed character is a stranger."""
+    accounts.add_user("alice")
+    client = accounts.login("alice")
+    genuine = client.get_cookie("reservia_session").value
+    assert client.get("/info/resources").status_code == 200
+    payload, _, signature = genuine.rpartition(".")
+    for forged in (payload + "." + signature[:-1] + ("A" if signature[-1] != "A" else "B"),
+                   payload[:-1] + ("A" if payload[-1] != "A" else "B") + "." + signature):
+        thief = app.test_client()
+        thief.set_cookie("reservia_session", forged)
+        assert thief.get("/info/resources").status_code == 401
+        assert thief.get("/session/status").json == {"logged_in": False}
+    assert client.get("/info/resources").status_code == 200
+
+
 def test_logout_of_one_session_keeps_the_others(accounts):
     accounts.add_user("alice")
     laptop, ci_job = accounts.login("alice"), accounts.login("alice")

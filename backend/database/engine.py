@@ -1,4 +1,7 @@
 """Engine set-up that makes SQLite safe for many processes: WAL, a busy timeout, and write locks taken up front."""
+import sqlite3
+import time
+
 from sqlalchemy import event
 
 from backend.database.write_queue import NoWriteQueue, SQLiteWriteQueue
@@ -22,7 +25,7 @@ def configure_engine(engine, busy_timeout_seconds):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor, busy_timeout_seconds)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -35,3 +38,17 @@ def configure_engine(engine, busy_timeout_seconds):
             connection.exec_driver_sql("BEGIN")
 
     return queue
+
+
+def _switch_to_wal(cursor, timeout_seconds):
+    """Processes opening a new file together race to switch it to WAL, and the loser is told
+    "database is locked" at once, without SQLite's busy wait: so wait here."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
