@@ -99,17 +99,19 @@ class UserQueries:
 
     def _session_user(self, digest):
         """(detached copy of the user, moment the session ages out), or (None, None)."""
+        # Plain columns rather than a User entity: after any write this runs on every request.
+        columns = User.__table__.columns
         row = self.session.execute(
-            select(User, LoginSession.created_at)
+            select(*columns, LoginSession.created_at.label("session_started"))
             .join(LoginSession, LoginSession.user_id == User.id)
             .where(LoginSession.token_hash == digest)
         ).first()
         if row is None:
             return None, None
-        ages_out = row.created_at + self._session_lifetime()
+        ages_out = row.session_started + self._session_lifetime()
         if ages_out <= self.now():
             return None, None
-        copy = User(**{column.key: getattr(row.User, column.key) for column in User.__table__.columns})
+        copy = User(**{column.key: row._mapping[column] for column in columns})
         make_transient_to_detached(copy)
         return copy, ages_out
 
