@@ -17,8 +17,14 @@ def configure_logging(app):
     log_file = app.config["RESERVIA_LOG_FILE"]
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(log_file, maxBytes=app.config["RESERVIA_LOG_MAX_BYTES"],
-                                      backupCount=app.config["RESERVIA_LOG_BACKUPS"], encoding="utf-8")
+        max_bytes = app.config["RESERVIA_LOG_MAX_BYTES"]
+        if max_bytes > 0:
+            handler = RotatingFileHandler(log_file, maxBytes=max_bytes,
+                                          backupCount=app.config["RESERVIA_LOG_BACKUPS"], encoding="utf-8")
+        else:
+            # Rotation left to logrotate: a plain file, without the rotating handler's two stat()
+            # calls per line.
+            handler = logging.FileHandler(log_file, encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)
     handler.reservia = True

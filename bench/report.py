@@ -24,9 +24,14 @@ def _find(measurements, label, name, clients, **state):
     return None
 
 
-def ceiling_for(measurements, clients):
-    record = _find(measurements, "ceiling", "hello", clients)
-    return record["requests_per_s"] if record else None
+def ceiling_for(measurements, record):
+    """The ceiling at the record's concurrency measured last before it (a ceiling is its own)."""
+    index = next(i for i, r in enumerate(measurements) if r is record)
+    earlier = [r for r in measurements[:index + 1]
+               if r["label"] == "ceiling" and r["clients"] == record["clients"]]
+    if not earlier:
+        earlier = [r for r in measurements if r["label"] == "ceiling" and r["clients"] == record["clients"]]
+    return earlier[-1]["requests_per_s"] if earlier else None
 
 
 def table(measurements):
@@ -36,7 +41,7 @@ def table(measurements):
               f"{'ceiling':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'others':>6}")
     lines = [header, "-" * len(header)]
     for r in measurements:
-        ceiling = ceiling_for(measurements, r["clients"])
+        ceiling = ceiling_for(measurements, r)
         share = f"{100 * r['requests_per_s'] / ceiling:.0f}%" if ceiling else "-"
         state = r["state"]
         data = ""
@@ -58,23 +63,23 @@ def targets(measurements, sizes):
     top = 32 if 32 in sizes.clients else max(sizes.clients)
     mid = 8 if 8 in sizes.clients else max(sizes.clients)
 
-    def share(record, clients):
-        ceiling = ceiling_for(measurements, clients)
+    def share(record):
+        ceiling = ceiling_for(measurements, record) if record else None
         return record["requests_per_s"] / ceiling if record and ceiling else None
 
     alive = _find(measurements, "health", "is_alive", top)
-    value = share(alive, top)
+    value = share(alive)
     checks.append((f"is_alive at {top} clients >= 80% of ceiling", _pct(value),
                    value is not None and value >= 0.8))
     active = _find(measurements, "active list", "active", top)
-    value = share(active, top)
+    value = share(active)
     checks.append((f"active list at {top} clients >= 50% of ceiling", _pct(value),
                    value is not None and value >= 0.5))
     checks.append((f"active list at {top} clients p99 < 50 ms",
                    f"{active['p99_ms']} ms" if active else "-",
                    bool(active and active["p99_ms"] is not None and active["p99_ms"] < 50)))
     cycle = _find(measurements, "request-release cycle", "cycle", mid)
-    value = share(cycle, mid)
+    value = share(cycle)
     checks.append((f"cycle at {mid} clients >= 30% of ceiling (requests)", _pct(value),
                    value is not None and value >= 0.3))
     checks.append((f"cycle at {mid} clients without errors", str(cycle["errors"]) if cycle else "-",
@@ -84,10 +89,13 @@ def targets(measurements, sizes):
         for clients in sizes.growth_clients:
             empty = _find(measurements, label, name, clients, history=0)
             full = _find(measurements, label, name, clients, history=largest, resources=sizes.resources)
-            ratio = empty["requests_per_s"] / full["requests_per_s"] \
+            raw = empty["requests_per_s"] / full["requests_per_s"] \
                 if empty and full and full["requests_per_s"] else None
+            # Each as a share of the ceiling measured just before it: drift of the machine cancels.
+            ratio = share(empty) / share(full) if raw and share(empty) and share(full) else None
             checks.append((f"{name} at {clients} clients, {largest:,} history vs none: within 1.2x",
-                           f"{ratio:.2f}x" if ratio else "-", ratio is not None and ratio <= 1.2))
+                           f"{ratio:.2f}x (raw {raw:.2f}x)" if ratio else "-",
+                           ratio is not None and ratio <= 1.2))
     mixed = [r for r in measurements if r["label"] == "cycle while others log in"]
     cycle_mixed = next((r for r in mixed if r["name"] == "cycle"), None)
     checks.append(("cycle while others log in: no errors",
@@ -102,5 +110,6 @@ def _pct(value):
 
 def targets_table(checks):
     width = max(len(c["target"]) for c in checks)
-    return "\n".join(f"{c['target']:<{width}}  {c['measured']:>9}  {'met' if c['met'] else 'NOT MET'}"
+    measured = max(len(c["measured"]) for c in checks)
+    return "\n".join(f"{c['target']:<{width}}  {c['measured']:>{measured}}  {'met' if c['met'] else 'NOT MET'}"
                      for c in checks)

@@ -85,6 +85,11 @@ class Bench:
         return outcome["groups"]
 
 
+    def measure_ceiling(self, clients):
+        """The bare Flask app at this concurrency, now: the reference for the figures that follow."""
+        return self.measure(self.server.hello_port, "ceiling", [scenarios.hello(clients)], {})
+
+
 def _children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -108,9 +113,13 @@ def base_phase(bench, server, sizes):
              "history": 0}
     for clients in sizes.clients:
         bench.measure(server.hello_port, "ceiling", [scenarios.hello(clients)], {})
+    # The targets are shares of the ceiling: each of their figures gets a ceiling measured just
+    # before it, so that a machine running faster or slower over the run does not move the share.
     for clients in sizes.clients:
+        bench.measure_ceiling(clients)
         bench.measure(port, "health", [scenarios.is_alive(clients)], {})
     for clients in sizes.clients:
+        bench.measure_ceiling(clients)
         bench.measure(port, "active list", [scenarios.active_list(data.cookies, clients)], state)
     for clients in sizes.clients:
         bench.measure(port, "dashboard", [scenarios.dashboard(data.cookies, clients)], state)
@@ -118,6 +127,7 @@ def base_phase(bench, server, sizes):
         bench.measure(port, "login", [scenarios.login(data.user_names, USER_PASSWORD, clients)], {})
     cycle_resources = data.add_resources(max(sizes.clients), prefix="cycle")
     for clients in sizes.clients:
+        bench.measure_ceiling(clients)
         bench.measure(port, "request-release cycle",
                       [scenarios.request_release_cycle(data.cookies, cycle_resources, clients)], {})
     mix = sizes.mix_clients
@@ -138,6 +148,8 @@ def growth_phase(bench, server, sizes):
              "history": 0}
 
     def measure_reads():
+        for clients in sizes.growth_clients:
+            bench.measure_ceiling(clients)
         for clients in sizes.growth_clients:
             bench.measure(port, "active list, growing data",
                           [scenarios.active_list(data.cookies, clients)], state)
