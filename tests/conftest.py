@@ -52,6 +52,13 @@ def _database_engine(request):
     databases_under_test.stop()
 
 
+@pytest.fixture
+def sqlite_only(_database_engine):
+    """For tests of SQLite's own machinery (its write lock, its file, its commit counter)."""
+    if _database_engine != "sqlite":
+        pytest.skip("exercises SQLite itself; PostgreSQL locks rows and has no file to open")
+
+
 @pytest.fixture(autouse=True)
 def _push_request_context():
     """Replaces pytest-flask's: a request context held open for the whole test would make every

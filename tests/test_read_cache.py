@@ -13,7 +13,6 @@ import pytest
 from backend import create_app
 from tests.conftest import Accounts, settings_for
 from tests.fixed_clock import install_clock
-from tests.postgres import databases_under_test
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 
@@ -40,13 +39,13 @@ def holders(client, path="/reservation/active"):
     return [(e["user_name"], e["resource_name"], e["status"]) for e in response.json["reservations"]]
 
 
-def test_unchanged_list_is_served_without_a_query(accounts, count_statements):
+def test_unchanged_list_is_served_without_a_query(accounts, count_statements, _database_engine):
     alice = accounts.user("alice")
     alice.post("/reservation/request", json={"resource_id": accounts.add_resource("bench-1")})
     first = count_statements(lambda: alice.get("/reservation/active"))
     again = count_statements(lambda: alice.get("/reservation/active"))
     assert first >= 2  # the login check and the list
-    if databases_under_test.engine == "sqlite":
+    if _database_engine == "sqlite":
         assert again == 0
     else:
         assert again == first  # no commit counter on PostgreSQL: every request reads
@@ -76,8 +75,7 @@ def test_own_write_is_seen_by_the_next_request(accounts):
     assert holders(bob) == [("bob", "bench-1", "approved")]
 
 
-@pytest.mark.skipif(databases_under_test.engine != "sqlite", reason="writes the SQLite file directly")
-def test_change_made_straight_in_the_sqlite_file_is_seen(app, accounts, tmp_path):
+def test_change_made_straight_in_the_sqlite_file_is_seen(app, accounts, tmp_path, sqlite_only):
     """An operator's sqlite3 session, or any program outside Reservia, counts as a commit too."""
     alice = accounts.user("alice")
     alice.post("/reservation/request", json={"resource_id": accounts.add_resource("bench-1")})

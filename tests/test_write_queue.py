@@ -5,11 +5,6 @@ import time
 
 import pytest
 
-from tests.postgres import databases_under_test
-
-pytestmark = pytest.mark.skipif(databases_under_test.engine != "sqlite",
-                                reason="SQLite's single write lock; PostgreSQL locks rows")
-
 
 @pytest.fixture
 def app_settings():
@@ -17,7 +12,7 @@ def app_settings():
 
 
 @pytest.fixture
-def outside_writer(tmp_path):
+def outside_writer(tmp_path, sqlite_only):
     """A program outside Reservia (an operator's sqlite3 shell, say) holding the write lock."""
     connection = sqlite3.connect(tmp_path / "home" / "reservia.sqlite3", isolation_level=None,
                                  check_same_thread=False)
@@ -53,7 +48,8 @@ def test_writer_gives_up_with_503_and_changes_nothing(accounts, outside_writer):
 
 
 def test_writers_of_one_process_take_turns_and_all_succeed(app, accounts):
-    """Eight threads of one process write at once; each gets its turn, none sees the lock busy."""
+    """Eight threads of one process write at once; each gets its turn (on PostgreSQL: its row
+    lock), none is refused as busy."""
     benches = [accounts.add_resource(f"bench-{i}") for i in range(8)]
     clients = [accounts.user(f"user{i}") for i in range(8)]
     statuses = []
