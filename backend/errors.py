@@ -46,5 +46,10 @@ class UnsupportedMediaType(ReserviaError):
 
 
 class Busy(ReserviaError):
+    """The write lock stayed taken for the whole busy time-out; nothing was changed."""
+
     status = 503
     code = "BUSY"
+
+    def __init__(self, message="The database is busy; try again in a moment.", code=None, fields=None):
+        super().__init__(message, code, fields)

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.database.engine import WRITE
 from backend.database.read_cache import ReadCache
-from backend.database.write_queue import NoWriteQueue
+from backend.database.write_queue import NoWriteQueue, is_lock_refusal
 from backend.errors import Busy, Conflict
 from backend.extensions import db
 from backend.models.types import utcnow
@@ -77,8 +77,8 @@ class DatabaseBase:
                                "CONFLICT") from exc
             except OperationalError as exc:
                 session.rollback()
-                if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
-                    raise Busy("The database is busy; try again in a moment.") from exc
+                if is_lock_refusal(exc.orig):
+                    raise Busy() from exc
                 raise
             except BaseException:
                 session.rollback()

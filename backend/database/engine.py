@@ -4,7 +4,7 @@ import time
 
 from sqlalchemy import event
 
-from backend.database.write_queue import NoWriteQueue, SQLiteWriteQueue
+from backend.database.write_queue import NoWriteQueue, SQLiteWriteQueue, is_lock_refusal
 
 # Execution option marking a connection whose transaction will write. On SQLite it begins with
 # BEGIN IMMEDIATE, so the write lock is held before the first read that decides the write: two
@@ -49,6 +49,6 @@ def _switch_to_wal(cursor, timeout_seconds):
             cursor.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not is_lock_refusal(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)

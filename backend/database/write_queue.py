@@ -19,8 +19,10 @@ FIRST_PAUSE = 0.0001
 LONGEST_PAUSE = 0.001
 
 
-def _busy():
-    return Busy("The database is busy; try again in a moment.")
+def is_lock_refusal(error):
+    """Whether a driver error says the database lock was taken ("database is locked", "busy")."""
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
 
 class SQLiteWriteQueue:
@@ -34,7 +36,7 @@ class SQLiteWriteQueue:
         """Hold this process's writing turn; everything inside may begin a write transaction."""
         deadline = time.monotonic() + self.timeout
         if not self._turn.acquire(timeout=self.timeout):
-            raise _busy()
+            raise Busy()
         self._deadline.at = deadline
         try:
             yield
@@ -53,10 +55,10 @@ class SQLiteWriteQueue:
                     connection.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc) and "busy" not in str(exc):
+                    if not is_lock_refusal(exc):
                         raise
                 if time.monotonic() + pause > deadline:
-                    raise _busy()
+                    raise Busy()
                 time.sleep(pause * random.uniform(0.5, 1.0))
                 pause = min(pause * 2, LONGEST_PAUSE)
         finally:
