@@ -2,11 +2,12 @@
 from sqlalchemy import delete, exists, func, select, text
 from werkzeug.security import generate_password_hash
 
+from backend.database.results import RESERVATION_ROW_COLUMNS, ReservationRow
 from backend.database.users import token_hash
 from backend.errors import Conflict, Invalid, NotFound
 from backend.log_events import ADMIN, log
 from backend.models import LoginSession, Reservation, Resource, User
-from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
+from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED
 from backend.models.user import ROLE_ADMIN
 
 USER_FIELDS = ("name", "email", "password", "role", "active")
@@ -76,8 +77,9 @@ class AdministrationQueries:
 
     def _end_users_reservations(self, session, user, acting, reason):
         """Release the user's holds (approving whoever waits) and withdraw their queued requests."""
-        rows = list(session.scalars(select(Reservation).where(
-            Reservation.user_id == user.id, text(ACTIVE_SQL)).order_by(Reservation.resource_id)))
+        rows = [ReservationRow.from_row(row) for row in session.connection().execute(
+            select(*RESERVATION_ROW_COLUMNS).where(
+                Reservation.user_id == user.id, text(ACTIVE_SQL)).order_by(Reservation.resource_id))]
         resources = self._lock_resources(session, {r.resource_id for r in rows})
         now = self.now()
         for reservation in rows:
@@ -89,7 +91,8 @@ class AdministrationQueries:
     def modify_resource(self, acting, resource_id, changes):
         """Rename, re-comment, put in or out of maintenance, or retire a resource."""
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id, include_inactive=True)
+            self._locked_resource(session, resource_id, include_inactive=True)
+            resource = session.get(Resource, resource_id)
             if "name" in changes and session.scalar(select(Resource.id).where(
                     Resource.name == changes["name"], Resource.id != resource.id)) is not None:
                 raise Conflict(f"A resource named {changes['name']!r} already exists.",
@@ -108,8 +111,8 @@ class AdministrationQueries:
     def delete_resource(self, acting, resource_id):
         """Erase a resource without history; one with history is deactivated. Busy ones are refused."""
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id, include_inactive=True)
-            self._settle(session, resource)
+            self._settle(session, self._locked_resource(session, resource_id, include_inactive=True))
+            resource = session.get(Resource, resource_id)
             self._refuse_busy(session, resource)
             has_history = session.scalar(select(exists().where(Reservation.resource_id == resource.id)))
             if has_history:
@@ -135,20 +138,24 @@ class AdministrationQueries:
             self._end(session, holder, RELEASED, self.now(), reason or "released by an administrator",
                       acting)
             following = self._settle(session, resource)
-            next_name = session.get(User, following.user_id).name if following else None
+            next_name = self._user_name(session, following.user_id) if following else None
         return holder, following, next_name
 
     def remove_request(self, acting, reservation_id, reason):
         """Take a queued request out of its queue, keeping the reason in the history."""
         with self.writing() as session:
-            reservation = session.get(Reservation, reservation_id)
-            if reservation is None:
+            resource_id = session.connection().execute(
+                select(Reservation.resource_id).where(Reservation.id == reservation_id)).scalar()
+            if resource_id is None:
                 raise NotFound(f"No reservation with id {reservation_id}.", "RESERVATION_NOT_FOUND")
-            resource = self._locked_resource(session, reservation.resource_id, include_inactive=True)
-            self._settle(session, resource)
-            if reservation.state != REQUESTED:
-                raise Conflict(f"Reservation {reservation_id} is {reservation.state}, not queued.",
-                               "NOT_QUEUED")
+            resource = self._locked_resource(session, resource_id, include_inactive=True)
+            # Settling may have approved or expired it.
+            _, queued = self._settled_queue(session, resource)
+            reservation = next((r for r in queued if r.id == reservation_id), None)
+            if reservation is None:
+                state = session.connection().execute(
+                    select(Reservation.state).where(Reservation.id == reservation_id)).scalar_one()
+                raise Conflict(f"Reservation {reservation_id} is {state}, not queued.", "NOT_QUEUED")
             self._end(session, reservation, CANCELLED, self.now(),
                       reason or "removed by an administrator", acting)
         return reservation

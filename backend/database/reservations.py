@@ -1,11 +1,14 @@
 """What users do with reservations: request, cancel, release, keep alive, and see the queues."""
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
-from backend.database.results import QueueEntry, ReleaseOutcome, first_deadline
+from backend.database.queue import RESERVATIONS
+from backend.database.results import QueueEntry, ReleaseOutcome, ReservationRow, first_deadline
 from backend.errors import Conflict, NotFound
 from backend.log_events import RESERVATION, log
 from backend.models import Reservation, Resource, User
 from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
+
+INSERT_RESERVATION = insert(RESERVATIONS)
 
 
 class ReservationQueries:
@@ -24,14 +27,16 @@ class ReservationQueries:
                                "ALREADY_ACTIVE")
             now = self.now()
             wait = self.minutes_setting("RESERVIA_QUEUE_MINUTES")
-            reservation = Reservation(user_id=user.id, resource_id=resource_id, state=REQUESTED,
-                                      requested_at=now, valid_until=now + wait if wait else None)
+            reservation = ReservationRow(None, user.id, resource_id, REQUESTED, requested_at=now,
+                                         valid_until=now + wait if wait else None)
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
             free = holder is None and not resource.maintenance
             if free:
                 self._grant(reservation, now)
-            session.add(reservation)
-            session.flush()
+            values = vars(reservation).copy()
+            del values["id"]
+            inserted = session.connection().execute(INSERT_RESERVATION, values)
+            reservation.id = inserted.inserted_primary_key[0]
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
             if free:
@@ -66,7 +71,7 @@ class ReservationQueries:
                                "IS_QUEUED")
             self._end(session, reservation, RELEASED, self.now())
             next_holder = self._settle(session, resource, queued)
-            next_name = session.get(User, next_holder.user_id).name if next_holder else None
+            next_name = self._user_name(session, next_holder.user_id) if next_holder else None
         return ReleaseOutcome(reservation, next_holder, next_name)
 
     def keep_alive(self, user, resource_id):
@@ -81,6 +86,7 @@ class ReservationQueries:
             name = "RESERVIA_HOLD_MINUTES" if reservation.state == APPROVED else "RESERVIA_QUEUE_MINUTES"
             span = self.minutes_setting(name)
             reservation.valid_until = self.now() + span if span else None
+            self._store(session, reservation, "valid_until")
             position = 0 if reservation is holder else queued.index(reservation) + 1
         log.info("%s kept alive reservation=%s user=%r", RESERVATION, reservation.id, user.name)
         return QueueEntry(reservation, user.name, resource.name, position)

@@ -1,9 +1,15 @@
 """Resources: creation, lookup and listing."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from backend.errors import Conflict, NotFound
 from backend.log_events import ADMIN, log
 from backend.models import Resource
+
+RESOURCES = Resource.__table__
+# Built once (see queue.py): every write starts with one of these.
+LOCK_RESOURCE = select(*RESOURCES.c).where(RESOURCES.c.id == bindparam("id")).with_for_update()
+LOCK_RESOURCES = (select(*RESOURCES.c).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
+                  .order_by(RESOURCES.c.id).with_for_update())
 
 
 class ResourceQueries:
@@ -29,11 +35,9 @@ class ResourceQueries:
         return resource
 
     def _locked_resource(self, session, resource_id, include_inactive=False):
-        """The resource row, locked against other writers until commit (a no-op lock on SQLite,
-        whose BEGIN IMMEDIATE already holds the database write lock)."""
-        resource = session.scalars(
-            select(Resource).where(Resource.id == resource_id).with_for_update()
-        ).first()
+        """The resource's row (plain values), locked against other writers until commit (a no-op
+        lock on SQLite, whose BEGIN IMMEDIATE already holds the database write lock)."""
+        resource = session.connection().execute(LOCK_RESOURCE, {"id": resource_id}).first()
         if resource is None or not (resource.active or include_inactive):
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource
@@ -42,6 +46,5 @@ class ResourceQueries:
         """Lock several resource rows at once, in id order so that two writers cannot deadlock."""
         if not resource_ids:
             return {}
-        rows = session.scalars(select(Resource).where(Resource.id.in_(resource_ids))
-                               .order_by(Resource.id).with_for_update())
+        rows = session.connection().execute(LOCK_RESOURCES, {"ids": sorted(resource_ids)})
         return {resource.id: resource for resource in rows}

@@ -1,14 +1,80 @@
 """What the Database layer hands back besides plain models: queue entries and lifecycle outcomes."""
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash
 
 from backend.models import Reservation
+from backend.models.user import ROLE_ADMIN
+
+
+@dataclass(eq=False)
+class ReservationRow:
+    """An active reservation as plain values, named like Reservation's attributes.
+
+    The queue rules read a resource's active rows and change them one UPDATE at a time: every
+    request, cancel, release and keep-alive runs them while holding the database's write lock,
+    and ORM objects and their flushes made that lock last three times longer.
+    """
+
+    id: int
+    user_id: int
+    resource_id: int
+    state: str
+    requested_at: datetime
+    approved_at: datetime | None = None
+    ended_at: datetime | None = None
+    valid_until: datetime | None = None
+    end_reason: str | None = None
+    ended_by_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row):
+        return cls(*row)
+
+
+# The reservations table's columns in ReservationRow's order, for select() and from_row.
+RESERVATION_ROW_COLUMNS = tuple(Reservation.__table__.c[f.name] for f in fields(ReservationRow))
+
+
+@dataclass(eq=False)
+class SignedInUser(UserMixin):
+    """The user behind a login session, as plain values: what current_user is on every request.
+
+    Built fresh for each request from a lookup kept until the next commit, so that setting the
+    session token never touches another request's copy; no ORM instance is made or merged.
+    """
+
+    id: int
+    name: str
+    email: str
+    password_hash: str
+    role: str
+    active: bool
+    created_at: datetime
+    session_token: str | None = None
+
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_admin(self):
+        return self.role == ROLE_ADMIN
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
 
 
 @dataclass(frozen=True)
 class QueueEntry:
     """An active reservation with the names people read and its place: 0 holds, 1 is next, ..."""
 
-    reservation: Reservation
+    reservation: Reservation | ReservationRow
     user_name: str
     resource_name: str
     position: int
@@ -24,8 +90,8 @@ def first_deadline(entries):
 class ReleaseOutcome:
     """The ended hold, and the reservation approved in its place, if anyone was waiting."""
 
-    reservation: Reservation
-    next_reservation: Reservation | None
+    reservation: ReservationRow
+    next_reservation: ReservationRow | None
     next_user_name: str | None
 
 

@@ -1,16 +1,27 @@
 """Users, passwords and login sessions."""
 import hashlib
 import secrets
+from dataclasses import fields
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import bindparam, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from backend.database.results import SignedInUser
 from backend.errors import Conflict, NotAuthenticated, NotFound
 from backend.log_events import ADMIN, SESSION, log
 from backend.models import LoginSession, User
 from backend.models.user import ROLE_ADMIN, ROLE_USER
+
+# The users table's columns in SignedInUser's order.
+SIGNED_IN_COLUMNS = tuple(User.__table__.c[f.name] for f in fields(SignedInUser)
+                          if f.name != "session_token")
+
+# Built once (see queue.py): after any write, every logged-in request runs this.
+SESSION_USER = (select(*SIGNED_IN_COLUMNS, LoginSession.created_at)
+                .join(LoginSession, LoginSession.user_id == User.id)
+                .where(LoginSession.token_hash == bindparam("digest")))
+USER_NAME = select(User.name).where(User.id == bindparam("id"))
 
 DEFAULT_ADMIN_NAME = "admin"
 DEFAULT_ADMIN_PASSWORD = "admin"
@@ -92,28 +103,22 @@ class UserQueries:
         found = self.cached(("login", digest), lambda: self._session_user(digest))
         if found is None:
             return None
-        # A copy of the cached user, attached to this request's session without a query.
-        user = self.session.merge(found, load=False)
-        user.session_token = token
-        return user
+        return SignedInUser(*found, session_token=token)
 
     def _session_user(self, digest):
-        """(detached copy of the user, moment the session ages out), or (None, None)."""
-        # Plain columns rather than a User entity: after any write this runs on every request.
-        columns = User.__table__.columns
-        row = self.session.execute(
-            select(*columns, LoginSession.created_at.label("session_started"))
-            .join(LoginSession, LoginSession.user_id == User.id)
-            .where(LoginSession.token_hash == digest)
-        ).first()
+        """(the user's plain values, moment the session ages out), or (None, None)."""
+        # A Core statement on the connection and no ORM object: after any write this runs on
+        # every request, the write's own included.
+        row = self.session.connection().execute(SESSION_USER, {"digest": digest}).first()
         if row is None:
             return None, None
-        ages_out = row.session_started + self._session_lifetime()
+        ages_out = row[-1] + self._session_lifetime()
         if ages_out <= self.now():
             return None, None
-        copy = User(**{column.key: row._mapping[column] for column in columns})
-        make_transient_to_detached(copy)
-        return copy, ages_out
+        return tuple(row[:-1]), ages_out
+
+    def _user_name(self, session, user_id):
+        return session.connection().execute(USER_NAME, {"id": user_id}).scalar_one()
 
     def close_session(self, token):
         with self.writing() as session:
