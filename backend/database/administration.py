@@ -77,21 +77,22 @@ class AdministrationQueries:
 
     def _end_users_reservations(self, session, user, acting, reason):
         """Release the user's holds (approving whoever waits) and withdraw their queued requests."""
-        rows = [ReservationRow.from_row(row) for row in session.connection().execute(
+        connection = session.connection()
+        rows = [ReservationRow.from_row(row) for row in connection.execute(
             select(*RESERVATION_ROW_COLUMNS).where(
                 Reservation.user_id == user.id, text(ACTIVE_SQL)).order_by(Reservation.resource_id))]
-        resources = self._lock_resources(session, {r.resource_id for r in rows})
+        resources = self._lock_resources(connection, {r.resource_id for r in rows})
         now = self.now()
         for reservation in rows:
             resource = resources[reservation.resource_id]
             state = RELEASED if reservation.state == APPROVED else CANCELLED
-            self._end(session, reservation, state, now, reason, acting)
-            self._settle(session, resource)
+            self._end(connection, reservation, state, now, reason, acting)
+            self._settle(connection, resource)
 
     def modify_resource(self, acting, resource_id, changes):
         """Rename, re-comment, put in or out of maintenance, or retire a resource."""
         with self.writing() as session:
-            self._locked_resource(session, resource_id, include_inactive=True)
+            self._locked_resource(session.connection(), resource_id, include_inactive=True)
             resource = session.get(Resource, resource_id)
             if "name" in changes and session.scalar(select(Resource.id).where(
                     Resource.name == changes["name"], Resource.id != resource.id)) is not None:
@@ -103,7 +104,7 @@ class AdministrationQueries:
                 setattr(resource, field, value)
             session.flush()
             # Out of maintenance, the queue moves again at once.
-            self._settle(session, resource)
+            self._settle(session.connection(), resource)
         log.info("%s resource modified id=%s by=%r fields=%s", ADMIN, resource.id, acting.name,
                  ",".join(sorted(changes)))
         return resource
@@ -111,7 +112,8 @@ class AdministrationQueries:
     def delete_resource(self, acting, resource_id):
         """Erase a resource without history; one with history is deactivated. Busy ones are refused."""
         with self.writing() as session:
-            self._settle(session, self._locked_resource(session, resource_id, include_inactive=True))
+            connection = session.connection()
+            self._settle(connection, self._locked_resource(connection, resource_id, include_inactive=True))
             resource = session.get(Resource, resource_id)
             self._refuse_busy(session, resource)
             has_history = session.scalar(select(exists().where(Reservation.resource_id == resource.id)))
@@ -124,39 +126,41 @@ class AdministrationQueries:
         return bool(has_history)
 
     def _refuse_busy(self, session, resource):
-        if self._active_rows(session, resource.id):
+        if self._active_rows(session.connection(), resource.id):
             raise Conflict(f"{resource.name!r} is held or has a queue; end those reservations first.",
                            "RESOURCE_BUSY")
 
     def force_release(self, acting, resource_id, reason):
         """End the current hold on a resource for its holder; the head of the queue is approved."""
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id, include_inactive=True)
-            holder = self._settle(session, resource)
+            connection = session.connection()
+            resource = self._locked_resource(connection, resource_id, include_inactive=True)
+            holder = self._settle(connection, resource)
             if holder is None:
                 raise NotFound(f"Nobody holds {resource.name!r}.", "NOTHING_APPROVED")
-            self._end(session, holder, RELEASED, self.now(), reason or "released by an administrator",
+            self._end(connection, holder, RELEASED, self.now(), reason or "released by an administrator",
                       acting)
-            following = self._settle(session, resource)
-            next_name = self._user_name(session, following.user_id) if following else None
+            following = self._settle(connection, resource)
+            next_name = self._user_name(connection, following.user_id) if following else None
         return holder, following, next_name
 
     def remove_request(self, acting, reservation_id, reason):
         """Take a queued request out of its queue, keeping the reason in the history."""
         with self.writing() as session:
-            resource_id = session.connection().execute(
+            connection = session.connection()
+            resource_id = connection.execute(
                 select(Reservation.resource_id).where(Reservation.id == reservation_id)).scalar()
             if resource_id is None:
                 raise NotFound(f"No reservation with id {reservation_id}.", "RESERVATION_NOT_FOUND")
-            resource = self._locked_resource(session, resource_id, include_inactive=True)
+            resource = self._locked_resource(connection, resource_id, include_inactive=True)
             # Settling may have approved or expired it.
-            _, queued = self._settled_queue(session, resource)
+            _, queued = self._settled_queue(connection, resource)
             reservation = next((r for r in queued if r.id == reservation_id), None)
             if reservation is None:
-                state = session.connection().execute(
+                state = connection.execute(
                     select(Reservation.state).where(Reservation.id == reservation_id)).scalar_one()
                 raise Conflict(f"Reservation {reservation_id} is {state}, not queued.", "NOT_QUEUED")
-            self._end(session, reservation, CANCELLED, self.now(),
+            self._end(connection, reservation, CANCELLED, self.now(),
                       reason or "removed by an administrator", acting)
         return reservation
 

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.database.engine import WRITE
-from backend.database.read_cache import ReadCache
+from backend.database.read_cache import ReadCache, transaction_open
 from backend.database.write_queue import NoWriteQueue, is_lock_refusal
 from backend.errors import Busy, Conflict
 from backend.extensions import db
@@ -29,13 +29,26 @@ class DatabaseBase:
     def cached(self, key, build):
         """`build()` -> (answer, expires_at or None), run only when no answer for `key` is still
         valid: nothing committed since and expires_at not reached (see read_cache.py)."""
-        return self.read_cache.get(key, build, self.now, writing=_WRITE_TIME in db.session.info)
+        return self.read_cache.get(key, build, self.now, writing=_WRITE_TIME in _session_info())
+
+    def read_latest(self, statement, parameters):
+        """The first row of one read, as of the newest commit, without opening a transaction.
+
+        On a write request the login lookup was the only read before the write: opening and
+        closing a snapshot for it cost as much as the lookup. SQLite's commit-counting connection
+        (read_cache.py) answers such reads on its own; other engines, and a request that already
+        holds a transaction, read through the session.
+        """
+        counter = self.read_cache.counter
+        if counter is None or transaction_open():
+            return db.session.connection().execute(statement, parameters).first()
+        return counter.read_latest(statement, parameters)
 
     def now(self):
         """The current time; inside a write, one moment for the whole transaction, read once
         the locks are held, so every timestamp it writes agrees and none predates a commit
         it waited for."""
-        info = db.session.info
+        info = _session_info()
         if _WRITE_TIME not in info:
             return self.clock()
         if info[_WRITE_TIME] is None:
@@ -89,3 +102,9 @@ class DatabaseBase:
     def end_read(self):
         """Close the read snapshot so that a long request does not pin old data."""
         db.session.commit()
+
+
+def _session_info():
+    """The request's session's info, without making a session just to look: a request answered
+    from the read cache never needs one."""
+    return db.session.registry().info if db.session.registry.has() else {}

@@ -20,6 +20,9 @@ import sqlite3
 import threading
 
 from flask import g, has_app_context
+from sqlalchemy import create_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from backend.extensions import db
 
@@ -30,27 +33,51 @@ MAX_ENTRIES = 4096
 
 
 class CommitCounter:
-    """SQLite's commit counter for one database file, asked on a connection of this process."""
+    """SQLite's commit counter for one database file, asked on a connection of this process.
+
+    The same idle read-only connection also answers single reads that need the latest committed
+    data but no transaction of their own (see `read_latest`).
+    """
 
     def __init__(self, path):
         self.path = path
         self._lock = threading.Lock()
-        self._connection = None
         self._pid = None
+        # Autocommit: each statement reads the newest commit; nothing is ever left open.
+        self._engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool,
+                                     isolation_level="AUTOCOMMIT")
+        self._reader = None
 
     def current(self):
         """A number that changes whenever anything was committed to the file; None if unknown."""
         with self._lock:
             try:
-                if self._connection is None or self._pid != os.getpid():
-                    # A forked child must not share its parent's connection.
-                    self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                                       check_same_thread=False)
-                    self._pid = os.getpid()
-                return self._connection.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error:
-                self._connection = None
+                driver = self._open().connection.driver_connection
+                return driver.execute("PRAGMA data_version").fetchone()[0]
+            except (sqlite3.Error, DBAPIError):
+                self._close()
                 return None
+
+    def read_latest(self, statement, parameters):
+        """The first row of a read statement as of the newest commit, or None if there is none."""
+        with self._lock:
+            try:
+                return self._open().execute(statement, parameters).first()
+            except DBAPIError:
+                self._close()
+                raise
+
+    def _open(self):
+        if self._reader is None or self._pid != os.getpid():
+            # A forked child must not share its parent's connection.
+            self._reader = self._engine.connect()
+            self._pid = os.getpid()
+        return self._reader
+
+    def _close(self):
+        reader, self._reader = self._reader, None
+        if reader is not None and self._pid == os.getpid():
+            reader.invalidate()
 
 
 class ReadCache:
@@ -65,7 +92,7 @@ class ReadCache:
     def start_request(self):
         """Read the commit count before the request's first query (see the module docstring)."""
         revision = None
-        if self.counter is not None and not _transaction_open():
+        if self.counter is not None and not transaction_open():
             revision = self.counter.current()
         setattr(g, _REQUEST_REVISION, revision)
 
@@ -96,7 +123,8 @@ class ReadCache:
         return answer
 
 
-def _transaction_open():
+def transaction_open():
+    """Whether this request's session holds a transaction, asked without making a session."""
     registry = db.session.registry
     return registry.has() and registry().in_transaction()
 

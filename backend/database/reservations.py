@@ -20,8 +20,9 @@ class ReservationQueries:
         row is inserted already approved when nobody holds the resource.
         """
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id)
-            holder, queued = self._settled_queue(session, resource)
+            connection = session.connection()
+            resource = self._locked_resource(connection, resource_id)
+            holder, queued = self._settled_queue(connection, resource)
             if _own(holder, queued, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
                                "ALREADY_ACTIVE")
@@ -35,7 +36,7 @@ class ReservationQueries:
                 self._grant(reservation, now)
             values = vars(reservation).copy()
             del values["id"]
-            inserted = session.connection().execute(INSERT_RESERVATION, values)
+            inserted = connection.execute(INSERT_RESERVATION, values)
             reservation.id = inserted.inserted_primary_key[0]
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
@@ -47,38 +48,41 @@ class ReservationQueries:
     def cancel_reservation(self, user, resource_id):
         """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id)
-            holder, queued = self._settled_queue(session, resource)
+            connection = session.connection()
+            resource = self._locked_resource(connection, resource_id)
+            holder, queued = self._settled_queue(connection, resource)
             reservation = _own(holder, queued, user.id)
             if reservation is None:
                 raise NotFound(f"You have no queued request on {resource.name!r}.", "NOTHING_QUEUED")
             if reservation.state == APPROVED:
                 raise Conflict(f"You hold {resource.name!r}; release it instead of cancelling.",
                                "IS_APPROVED")
-            self._end(session, reservation, CANCELLED, self.now())
+            self._end(connection, reservation, CANCELLED, self.now())
         return reservation
 
     def release_reservation(self, user, resource_id):
         """Give the resource back; the head of the queue is approved in the same transaction."""
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id)
-            holder, queued = self._settled_queue(session, resource)
+            connection = session.connection()
+            resource = self._locked_resource(connection, resource_id)
+            holder, queued = self._settled_queue(connection, resource)
             reservation = _own(holder, queued, user.id)
             if reservation is None:
                 raise NotFound(f"You do not hold {resource.name!r}.", "NOTHING_APPROVED")
             if reservation.state == REQUESTED:
                 raise Conflict(f"Your request on {resource.name!r} is still queued; cancel it instead.",
                                "IS_QUEUED")
-            self._end(session, reservation, RELEASED, self.now())
-            next_holder = self._settle(session, resource, queued)
-            next_name = self._user_name(session, next_holder.user_id) if next_holder else None
+            self._end(connection, reservation, RELEASED, self.now())
+            next_holder = self._settle(connection, resource, queued)
+            next_name = self._user_name(connection, next_holder.user_id) if next_holder else None
         return ReleaseOutcome(reservation, next_holder, next_name)
 
     def keep_alive(self, user, resource_id):
         """Push back the deadline of the user's hold or queued request on the resource."""
         with self.writing() as session:
-            resource = self._locked_resource(session, resource_id)
-            holder, queued = self._settled_queue(session, resource)
+            connection = session.connection()
+            resource = self._locked_resource(connection, resource_id)
+            holder, queued = self._settled_queue(connection, resource)
             reservation = _own(holder, queued, user.id)
             if reservation is None:
                 raise NotFound(f"You have no active reservation on {resource.name!r}.",
@@ -86,7 +90,7 @@ class ReservationQueries:
             name = "RESERVIA_HOLD_MINUTES" if reservation.state == APPROVED else "RESERVIA_QUEUE_MINUTES"
             span = self.minutes_setting(name)
             reservation.valid_until = self.now() + span if span else None
-            self._store(session, reservation, "valid_until")
+            self._store(connection, reservation, "valid_until")
             position = 0 if reservation is holder else queued.index(reservation) + 1
         log.info("%s kept alive reservation=%s user=%r", RESERVATION, reservation.id, user.name)
         return QueueEntry(reservation, user.name, resource.name, position)
@@ -150,8 +154,9 @@ class ReservationQueries:
                 select(Reservation.resource_id).where(
                     text(ACTIVE_SQL), Reservation.valid_until <= self.now()).distinct()))
         with self.writing() as session:
-            for resource in self._lock_resources(session, resource_ids).values():
-                self._settle(session, resource)
+            connection = session.connection()
+            for resource in self._lock_resources(connection, resource_ids).values():
+                self._settle(connection, resource)
         return len(resource_ids)
 
 

@@ -34,17 +34,17 @@ class ResourceQueries:
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource
 
-    def _locked_resource(self, session, resource_id, include_inactive=False):
+    def _locked_resource(self, connection, resource_id, include_inactive=False):
         """The resource's row (plain values), locked against other writers until commit (a no-op
         lock on SQLite, whose BEGIN IMMEDIATE already holds the database write lock)."""
-        resource = session.connection().execute(LOCK_RESOURCE, {"id": resource_id}).first()
+        resource = connection.execute(LOCK_RESOURCE, {"id": resource_id}).first()
         if resource is None or not (resource.active or include_inactive):
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource
 
-    def _lock_resources(self, session, resource_ids):
+    def _lock_resources(self, connection, resource_ids):
         """Lock several resource rows at once, in id order so that two writers cannot deadlock."""
         if not resource_ids:
             return {}
-        rows = session.connection().execute(LOCK_RESOURCES, {"ids": sorted(resource_ids)})
+        rows = connection.execute(LOCK_RESOURCES, {"ids": sorted(resource_ids)})
         return {resource.id: resource for resource in rows}

@@ -107,9 +107,9 @@ class UserQueries:
 
     def _session_user(self, digest):
         """(the user's plain values, moment the session ages out), or (None, None)."""
-        # A Core statement on the connection and no ORM object: after any write this runs on
-        # every request, the write's own included.
-        row = self.session.connection().execute(SESSION_USER, {"digest": digest}).first()
+        # A prebuilt Core statement and no ORM object: after any write this runs on every
+        # request, the write's own included.
+        row = self.read_latest(SESSION_USER, {"digest": digest})
         if row is None:
             return None, None
         ages_out = row[-1] + self._session_lifetime()
@@ -117,8 +117,9 @@ class UserQueries:
             return None, None
         return tuple(row[:-1]), ages_out
 
-    def _user_name(self, session, user_id):
-        return session.connection().execute(USER_NAME, {"id": user_id}).scalar_one()
+    @staticmethod
+    def _user_name(connection, user_id):
+        return connection.execute(USER_NAME, {"id": user_id}).scalar_one()
 
     def close_session(self, token):
         with self.writing() as session:
