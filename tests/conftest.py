@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from backend import create_app
+from backend.database import get_database
 from backend.extensions import db
 from tests.postgres import databases_under_test
 
@@ -138,22 +139,34 @@ def user_client(accounts):
 
 
 @pytest.fixture
-def count_statements(app):
-    """Call with a function; returns how many SQL statements it sent to the database."""
+def record_statements(app):
+    """Call with a function; returns the SQL statements it sent to the database, in order."""
 
-    def counter(action):
+    def record(action):
         statements = []
         with app.app_context():
-            engine = db.engine
+            engines = [db.engine]
+            # On SQLite the login lookup runs on the read cache's own connection.
+            commit_counter = get_database().read_cache.counter
+            if commit_counter is not None:
+                engines.append(commit_counter.engine)
 
-        def record(conn, cursor, statement, *args):
+        def listener(conn, cursor, statement, *args):
             statements.append(statement)
 
-        event.listen(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", listener)
         try:
             action()
         finally:
-            event.remove(engine, "before_cursor_execute", record)
-        return len(statements)
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", listener)
+        return statements
 
-    return counter
+    return record
+
+
+@pytest.fixture
+def count_statements(record_statements):
+    """Call with a function; returns how many SQL statements it sent to the database."""
+    return lambda action: len(record_statements(action))

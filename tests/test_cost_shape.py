@@ -40,6 +40,26 @@ def test_request_and_release_cost_a_fixed_number_of_statements(accounts, count_s
     assert count_statements(lambda: alice.post("/reservation/release", json={"resource_id": bench})) <= 12
 
 
+def test_a_write_request_opens_no_transaction_before_its_write(accounts, record_statements,
+                                                               sqlite_only):
+    """Who is asking is the only thing a write request reads before it takes the write lock; on
+    SQLite that lookup reads the newest commit by itself, with no snapshot opened and closed."""
+    bench, other = accounts.add_resource("bench-1"), accounts.add_resource("bench-2")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    alice.get("/reservation/active")
+    # A commit by someone else: alice's login lookup can no longer come from the read cache.
+    bob.post("/reservation/request", json={"resource_id": other})
+    responses = []
+    statements = record_statements(lambda: responses.append(
+        alice.post("/reservation/request", json={"resource_id": bench})))
+    assert responses[0].status_code == 201
+    assert "login_sessions" in statements[0]
+    assert not [s for s in statements if s.strip().upper().startswith(("BEGIN", "COMMIT"))]
+    # The write itself: the resource, its queue, the new row (BEGIN IMMEDIATE and COMMIT go to
+    # the driver directly).
+    assert len(statements) == 4
+
+
 def test_active_list_reads_only_the_active_index(app, accounts):
     """The query behind /reservation/active is answered from a partial index of active rows,
     so a million finished reservations beside them cost nothing."""

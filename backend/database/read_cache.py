@@ -44,7 +44,7 @@ class CommitCounter:
         self._lock = threading.Lock()
         self._pid = None
         # Autocommit: each statement reads the newest commit; nothing is ever left open.
-        self._engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool,
+        self.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool,
                                      isolation_level="AUTOCOMMIT")
         self._reader = None
 
@@ -70,7 +70,7 @@ class CommitCounter:
     def _open(self):
         if self._reader is None or self._pid != os.getpid():
             # A forked child must not share its parent's connection.
-            self._reader = self._engine.connect()
+            self._reader = self.engine.connect()
             self._pid = os.getpid()
         return self._reader
 
