@@ -47,7 +47,9 @@ _NOT_LOGGED = {"info.is_alive"}
 def log_access(response):
     if request.endpoint in _NOT_LOGGED and response.status_code == 200:
         return response
-    user = current_user.name if current_user and current_user.is_authenticated else "-"
+    # One look through the proxy: each attribute read through current_user costs a lookup.
+    who = current_user._get_current_object()
+    user = who.name if who is not None and who.is_authenticated else "-"
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     log.info("%s %s %s %s user=%s %.1fms", ACCESS, request.method, request.path,
              response.status_code, user, elapsed)
