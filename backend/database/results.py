@@ -2,11 +2,8 @@
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from flask_login import UserMixin
-from werkzeug.security import check_password_hash
-
 from backend.models import Reservation
-from backend.models.user import ROLE_ADMIN
+from backend.models.user import SignedInAccount
 
 
 @dataclass(eq=False)
@@ -39,7 +36,7 @@ RESERVATION_ROW_COLUMNS = tuple(Reservation.__table__.c[f.name] for f in fields(
 
 
 @dataclass(eq=False)
-class SignedInUser(UserMixin):
+class SignedInUser(SignedInAccount):
     """The user behind a login session, as plain values: what current_user is on every request.
 
     Built fresh for each request from a lookup kept until the next commit, so that setting the
@@ -54,20 +51,6 @@ class SignedInUser(UserMixin):
     active: bool
     created_at: datetime
     session_token: str | None = None
-
-    def get_id(self):
-        return self.session_token
-
-    @property
-    def is_active(self):
-        return self.active
-
-    @property
-    def is_admin(self):
-        return self.role == ROLE_ADMIN
-
-    def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
 
 
 @dataclass(frozen=True)

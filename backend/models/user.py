@@ -14,17 +14,9 @@ ROLE_ADMIN = "admin"
 ROLES = (ROLE_USER, ROLE_ADMIN)
 
 
-class User(UserMixin, db.Model):
-    __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(10), default=ROLE_USER)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+class SignedInAccount(UserMixin):
+    """What Flask-Login and Reservia ask of whoever is signed in: a User, or the plain values of one
+    (SignedInUser) that the login lookup builds for each request."""
 
     # The login session this object was loaded for; Flask-Login stores it as the user's id,
     # so that logging out can revoke exactly that session on the server.
@@ -41,11 +33,24 @@ class User(UserMixin, db.Model):
     def is_admin(self):
         return self.role == ROLE_ADMIN
 
-    def set_password(self, password, method):
-        self.password_hash = generate_password_hash(password, method=method)
-
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+
+class User(SignedInAccount, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(10), default=ROLE_USER)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password, method):
+        self.password_hash = generate_password_hash(password, method=method)
 
     def __repr__(self):
         return f"<User {self.id} {self.name!r} {self.role}>"
