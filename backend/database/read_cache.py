@@ -12,7 +12,9 @@ Why this is safe:
 - an entry is served only under the number it was stored under, and the whole cache is dropped
   when the number moves, so a commit anywhere is seen by the next request everywhere;
 - nothing is stored or served inside a write transaction, nor after the request has committed
-  one (it must read its own writes), nor when the request began with a transaction already open.
+  one (it must read its own writes), nor when the request began with a transaction already open;
+- the login lookup, when it must be read, is read on that same connection in autocommit
+  (`read_latest`), after the number: it is as new as anything else the request builds.
 Other engines have no such counter: there every call builds its answer afresh.
 """
 import os
