@@ -1,18 +1,19 @@
 """Reservia: first-come reservations of shared resources, for browsers, scripts and operators."""
 from pathlib import Path
 
-from backend.application import ReserviaFlask
+from backend.cli import register_cli_commands
 from backend.database import Database
-from backend.database.engine import configure_engine
-from backend.database.read_cache import ReadCache, commit_counter_for
-from backend.error_handlers import register_error_handlers
-from backend.extensions import csrf, db, login_manager, migrate
-from backend.log_events import STARTUP, log
-from backend.logging_setup import configure_logging
-from backend.request_hooks import register_request_hooks
-from backend.secret_key import load_secret_key
-from backend.session_cookie import MountPointSessionInterface
+from backend.extensions import csrf, db, migrate
+from backend.logs import STARTUP, configure_logging, log
+from backend.views import register_blueprints
+from backend.web.application import ReserviaFlask
+from backend.web.converters import register_converters
+from backend.web.error_handlers import register_error_handlers
+from backend.web.login import init_login
+from backend.web.request_hooks import register_request_hooks
+from backend.web.session_cookie import MountPointSessionInterface
 from config import load_settings
+from config.secret_key import load_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,7 @@ def create_app(config=None):
     """Build a Reservia application; `config` overrides the defaults and the environment."""
     settings = load_settings(config)
     app = ReserviaFlask(__name__, template_folder=str(ROOT / "frontend" / "templates"),
-                static_folder=str(ROOT / "frontend" / "static"))
+                        static_folder=str(ROOT / "frontend" / "static"))
     app.config.update(settings)
     home = Path(settings["RESERVIA_HOME"])
     home.mkdir(parents=True, exist_ok=True)
@@ -36,7 +37,7 @@ def create_app(config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings["RESERVIA_SECURE_COOKIES"],
         # The login form and the API both check their own input; CSRF is checked per request
-        # by backend/request_hooks.py, for form posts only.
+        # by backend/web/request_hooks.py, for form posts only.
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=1024 * 1024,
@@ -45,10 +46,11 @@ def create_app(config=None):
     app.session_interface = MountPointSessionInterface()
     configure_logging(app)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_request_hooks(app)
-    register_commands(app)
+    register_cli_commands(app)
     prepare_database(app)
     return app
 
@@ -56,60 +58,20 @@ def create_app(config=None):
 def register_extensions(app):
     db.init_app(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    init_login(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     database = app.extensions["reservia_database"] = Database()
     with app.app_context():
-        database.write_queue = configure_engine(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
-        database.read_cache = ReadCache(commit_counter_for(db.engine))
-
-
-@login_manager.user_loader
-def _load_user(token):
-    from backend.database import get_database
-
-    return get_database().user_for_session(token)
-
-
-@login_manager.unauthorized_handler
-def _unauthorized():
-    from backend.errors import NotAuthenticated
-
-    raise NotAuthenticated("Log in first.", "NOT_AUTHENTICATED")
-
-
-def register_blueprints(app):
-    # Importing a views module adds its routes to one of the four blueprints registered below.
-    from backend.views import (  # noqa: F401
-        admin,
-        admin_control,
-        admin_pages,
-        history,
-        info,
-        reservation,
-        reservation_pages,
-        session,
-        session_pages,
-        statistics,
-    )
-
-    for module in (info, session, admin, reservation):
-        app.register_blueprint(module.blueprint)
-
-
-def register_commands(app):
-    from backend.commands import register
-
-    register(app)
+        database.transactions.bind(db.engine, app.config["RESERVIA_SQLITE_BUSY_TIMEOUT"])
 
 
 def prepare_database(app):
     """Create the schema and the first administrator; warn while its password is the default."""
     with app.app_context():
         database = app.extensions["reservia_database"]
-        with database.startup_lock():
-            database.create_schema()
-            default_password = database.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"])
+        with database.schema.startup_lock():
+            database.schema.upgrade()
+            default_password = database.users.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"])
         if default_password:
             log.warning("%s the administrator 'admin' still has the default password 'admin': "
                         "change it (flask --app app set-password admin)", STARTUP)

@@ -147,7 +147,7 @@ def record_statements(app):
         with app.app_context():
             engines = [db.engine]
             # On SQLite the login lookup runs on the read cache's own connection.
-            commit_counter = get_database().read_cache.counter
+            commit_counter = get_database().transactions.read_cache.counter
             if commit_counter is not None:
                 engines.append(commit_counter.engine)
 

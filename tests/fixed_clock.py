@@ -21,5 +21,5 @@ class FixedClock:
 def install_clock(app, start):
     """Replace the application's Database clock with a FixedClock starting at `start`."""
     clock = FixedClock(start)
-    app.extensions["reservia_database"].clock = clock
+    app.extensions["reservia_database"].transactions.clock = clock
     return clock

@@ -102,7 +102,7 @@ def test_expiry_command_and_lazy_expiry_write_the_same_history(app, accounts, cl
     """Whether expiry runs from cron or on the next request, the history is the same."""
     _forgotten_holds_story(accounts, clock)
     with app.app_context():
-        assert get_database().settle_resources() == 2  # what `flask expire` runs
+        assert get_database().reservations.settle() == 2  # what `flask expire` runs
     by_command = _states(app)
 
     lazy_app = create_app(settings_for(tmp_path / "lazy"))

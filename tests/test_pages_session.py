@@ -107,7 +107,7 @@ def test_server_error_is_a_500_page_in_the_layout(app, user_client, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(app.extensions["reservia_database"], "resource_board", broken)
+    monkeypatch.setattr(app.extensions["reservia_database"].boards, "all", broken)
     response = user_client.get("/", headers=HTML)
     assert response.status_code == 500
     page = response.get_data(as_text=True)

@@ -83,7 +83,7 @@ def test_password_is_never_echoed_or_stored_in_clear(accounts, app):
     from backend.database import get_database
 
     with app.app_context():
-        user = next(u for u in get_database().list_users() if u.name == "alice")
+        user = get_database().users.named("alice")
         assert "a-secret-pass" not in user.password_hash
         assert user.password_hash.startswith("pbkdf2:")
     log_text = Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
@@ -96,7 +96,7 @@ def test_inactive_user_cannot_log_in(accounts, app, client):
     from backend.extensions import db
 
     with app.app_context():
-        user = next(u for u in get_database().list_users() if u.name == "alice")
+        user = get_database().users.named("alice")
         user.active = False
         db.session.commit()
     response = client.post("/session/login", json={"name": "alice", "password": USER_PASSWORD})

@@ -6,8 +6,8 @@ from flask.cli import with_appcontext
 
 from backend.cli.common import reports_errors
 from backend.database import get_database
-from backend.history_csv import history_csv_lines
-from backend.history_filters import parse_history_filters
+from backend.forms.history_filters import parse_history_filters
+from backend.serializers import history_csv_lines
 
 
 def _moment(value):
@@ -22,7 +22,7 @@ def list_active_command():
 
     Resource by resource: position 0 holds it, 1 is next, and so on. Times are UTC.
     """
-    entries = get_database().active_reservations()
+    entries = get_database().reservations.active()
     if not entries:
         click.echo("No active reservations.")
         return
@@ -45,7 +45,7 @@ def expire_command():
     Whoever is next is approved as of the moment the resource became free. Run it from cron or a
     systemd timer; the same happens anyway whenever someone uses a resource.
     """
-    settled = get_database().settle_resources()
+    settled = get_database().reservations.settle()
     click.echo(f"Expiry done: {settled} resource{'' if settled == 1 else 's'} had overdue "
                "reservations.")
 
@@ -69,7 +69,7 @@ def export_history_command(user_id, resource_id, states, since, until, output):
     Oldest first, every matching reservation, with the filters of GET /reservation/history.
     """
     filters = parse_history_filters(user_id, resource_id, states, since, until)
-    entries = get_database().iter_history(**filters.as_kwargs())
+    entries = get_database().history.rows(None, filters)
     if output is None:
         _write_csv(entries, sys.stdout)
         return

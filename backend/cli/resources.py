@@ -15,7 +15,7 @@ from backend.forms.admin import ResourceForm
 def create_resource_command(name, comment):
     """Add a resource people can reserve."""
     form = checked_form(ResourceForm, name=name, comment=comment)
-    resource = get_database().create_resource(form.name.data, form.comment.data)
+    resource = get_database().resources.create(form.name.data, form.comment.data)
     click.echo(f"Created resource {resource.name!r} (id {resource.id}).")
 
 
@@ -31,7 +31,7 @@ def _status(resource):
 @reports_errors
 def list_resources_command(include_inactive):
     """List resources with their ids, status and comments."""
-    resources = get_database().list_resources(include_inactive=include_inactive)
+    resources = get_database().resources.list(include_inactive=include_inactive)
     if not resources:
         click.echo("No resources.")
         return

@@ -22,8 +22,8 @@ def create_user_command(name, email, role, make_admin, password):
         raise click.UsageError("--admin contradicts --role user; give one of them.")
     role = ROLE_ADMIN if make_admin else role
     form = checked_form(UserForm, name=name, email=email, password=password, role=role)
-    user = get_database().create_user(form.name.data, form.email.data, form.password.data,
-                                      form.role.data or "user")
+    user = get_database().users.create(form.name.data, form.email.data, form.password.data,
+                                       form.role.data or "user")
     click.echo(f"Created {user.role} {user.name!r} (id {user.id}).")
 
 
@@ -35,11 +35,9 @@ def create_user_command(name, email, role, make_admin, password):
 def set_password_command(name, password):
     """Give a user a new password and log them out everywhere."""
     database = get_database()
-    user = next((u for u in database.list_users() if u.name == name), None)
-    if user is None:
-        raise click.ClickException(f"No user named {name!r}.")
+    user = database.users.named(name)
     checked_form(UserForm, password=password)
-    database.modify_user(ShellOperator(), user.id, {"password": password})
+    database.administration.modify_user(ShellOperator(), user.id, {"password": password})
     click.echo(f"Password of {user.name!r} changed; their sessions were logged out.")
 
 

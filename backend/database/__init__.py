@@ -1,22 +1,48 @@
-"""The Database layer: the one object that owns every query and transaction of Reservia."""
+"""The Database layer: the one object that owns every query and transaction of Reservia.
+
+It is composed of one part per area, each given what it needs in its constructor; every part
+shares one Transactions object (the write turn, the clock, the read cache). The queue rules
+themselves are plain functions (rules.py) that the Queue part applies to locked resources.
+"""
 from flask import current_app
 
-from backend.database.administration import AdministrationQueries
-from backend.database.base import DatabaseBase
-from backend.database.history import HistoryQueries
-from backend.database.pages import PageQueries
-from backend.database.queue import QueueRules
-from backend.database.reservations import ReservationQueries
-from backend.database.resources import ResourceQueries
-from backend.database.schema import SchemaQueries
-from backend.database.statistics import StatisticsQueries
-from backend.database.users import UserQueries
+from backend.database.administration import Administration
+from backend.database.boards import Boards
+from backend.database.history import History
+from backend.database.queue import Queue
+from backend.database.reservations import Reservations
+from backend.database.resources import Resources
+from backend.database.schema import Schema
+from backend.database.statistics import Statistics
+from backend.database.transactions import Transactions
+from backend.database.users import Users
+from backend.models.types import utcnow
 
 
-class Database(UserQueries, ResourceQueries, AdministrationQueries, HistoryQueries,
-               StatisticsQueries, ReservationQueries, QueueRules, SchemaQueries, PageQueries,
-               DatabaseBase):
-    """Views call its methods and get results or domain errors; they never touch the ORM."""
+class Database:
+    """Views call its parts (`database.reservations.request(...)`) and get results or domain
+    errors; they never touch the ORM."""
+
+    def __init__(self, clock=utcnow):
+        self.transactions = transactions = Transactions(clock)
+        queue = Queue(transactions)
+        self.users = Users(transactions)
+        self.resources = Resources(transactions)
+        self.reservations = Reservations(transactions, queue, self.resources)
+        self.administration = Administration(transactions, queue, self.users, self.resources)
+        self.history = History(transactions, self.reservations, self.users, self.resources)
+        self.statistics = Statistics(transactions, self.reservations)
+        self.boards = Boards(self.reservations, self.resources)
+        self.schema = Schema()
+
+    def now(self):
+        """The current time, as the rules see it (tests set the clock)."""
+        return self.transactions.now()
+
+    def cached(self, key, build):
+        """An answer built from reads (a JSON body, say), kept exactly as long as those reads
+        would be: see Transactions.cached."""
+        return self.transactions.cached(key, build)
 
 
 def get_database() -> Database:

@@ -1,74 +1,96 @@
-"""The reservation history: filtered, a page at a time for screens, or all of it for exports."""
-from sqlalchemy import func, or_, select, text
+"""The History part: reservations filtered, a page at a time for screens or all of them for
+exports, each seen by whom it may be seen."""
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
 
 from backend.database.results import Page, QueueEntry
+from backend.errors import Forbidden
 from backend.models import Reservation, Resource, User
-from backend.models.reservation import ACTIVE_SQL
 
 # Rows fetched from the database at a time while an export streams.
 EXPORT_BATCH = 1000
 
 
-class HistoryQueries:
-    def reservation_history(self, user_id=None, resource_id=None, states=None,
-                            since=None, until=None, page=1, per_page=20):
+@dataclass(frozen=True)
+class HistoryFilters:
+    """Which reservations a history listing or export shows; None and () mean no restriction."""
+
+    user_id: int | None = None
+    resource_id: int | None = None
+    states: tuple = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def visible_to(viewer, filters):
+    """The filters limited to what `viewer` may see: administrators and the operator at the
+    shell (None) see everyone's reservations, everybody else only their own."""
+    if viewer is None or viewer.is_admin:
+        return filters
+    if filters.user_id not in (None, viewer.id):
+        raise Forbidden("Only administrators can see other users' history.", "FORBIDDEN")
+    return replace(filters, user_id=viewer.id)
+
+
+class History:
+    def __init__(self, transactions, reservations, users, resources):
+        self.transactions = transactions
+        self.reservations = reservations
+        self.users = users
+        self.resources = resources
+
+    def page(self, viewer, filters, page=1, per_page=20):
         """Reservations newest first, filtered, one page at a time, with user and resource names.
 
         A reservation is in the period [since, until) when its life, from request to end (or now,
         while active), overlaps it. A fixed number of statements whatever the numbers of rows.
         """
-        conditions = self._history_conditions(user_id, resource_id, states, since, until)
-        total = self.session.scalar(select(func.count(Reservation.id)).where(*conditions))
-        rows = self.session.execute(
-            self._history_select(conditions).order_by(Reservation.id.desc())
-            .limit(per_page).offset((page - 1) * per_page)
-        ).all()
-        items = [QueueEntry(r, user_name, resource_name, None) for r, user_name, resource_name in rows]
-        return Page(items, page, per_page, total)
+        conditions = self._conditions(visible_to(viewer, filters))
+        session = self.transactions.session
+        total = session.scalar(select(func.count(Reservation.id)).where(*conditions))
+        rows = session.execute(
+            _with_names(conditions).order_by(Reservation.id.desc()).limit(per_page).offset((page - 1) * per_page))
+        return Page([QueueEntry(r, user_name, resource_name, None) for r, user_name, resource_name in rows],
+                    page, per_page, total)
 
-    def iter_history(self, user_id=None, resource_id=None, states=None, since=None, until=None):
+    def rows(self, viewer, filters):
         """Every matching reservation, oldest first, fetched in batches so that exports of any
         size stream in constant memory. Filters are checked now; rows are read as they are used."""
-        conditions = self._history_conditions(user_id, resource_id, states, since, until)
-        return self._stream_entries(self._history_select(conditions).order_by(Reservation.id)
-                                    .execution_options(yield_per=EXPORT_BATCH))
+        conditions = self._conditions(visible_to(viewer, filters))
+        return self._stream(_with_names(conditions).order_by(Reservation.id)
+                            .execution_options(yield_per=EXPORT_BATCH))
 
-    def _stream_entries(self, stmt):
+    def _stream(self, stmt):
         # Runs on first use, in whatever session is current then: a streamed response reads
         # after its view has returned and the view's session has been closed.
-        for reservation, user_name, resource_name in self.session.execute(stmt):
+        for reservation, user_name, resource_name in self.transactions.session.execute(stmt):
             yield QueueEntry(reservation, user_name, resource_name, None)
 
-    def settle_overdue(self):
-        """Expire what is overdue before reading history, so that reads match what expiry decided."""
-        overdue = set(self.session.scalars(
-            select(Reservation.resource_id)
-            .where(text(ACTIVE_SQL), Reservation.valid_until <= self.now()).distinct()))
-        if overdue:
-            self.settle_resources(overdue)
-
-    def _history_conditions(self, user_id, resource_id, states, since, until):
+    def _conditions(self, filters):
         """The WHERE clause of a filtered history; unknown users and resources are NotFound."""
-        self.settle_overdue()
+        self.reservations.settle_overdue()
         conditions = []
-        if user_id is not None:
-            self.get_user(user_id)
-            conditions.append(Reservation.user_id == user_id)
-        if resource_id is not None:
-            self.get_resource(resource_id)
-            conditions.append(Reservation.resource_id == resource_id)
-        if states:
-            conditions.append(Reservation.state.in_(states))
-        if since is not None:
-            conditions.append(or_(Reservation.ended_at.is_(None), Reservation.ended_at >= since))
-        if until is not None:
-            conditions.append(Reservation.requested_at < until)
+        if filters.user_id is not None:
+            self.users.get(filters.user_id)
+            conditions.append(Reservation.user_id == filters.user_id)
+        if filters.resource_id is not None:
+            self.resources.get(filters.resource_id)
+            conditions.append(Reservation.resource_id == filters.resource_id)
+        if filters.states:
+            conditions.append(Reservation.state.in_(filters.states))
+        if filters.since is not None:
+            conditions.append(or_(Reservation.ended_at.is_(None), Reservation.ended_at >= filters.since))
+        if filters.until is not None:
+            conditions.append(Reservation.requested_at < filters.until)
         return conditions
 
-    def _history_select(self, conditions):
-        return (
-            select(Reservation, User.name, Resource.name)
-            .join(User, User.id == Reservation.user_id)
-            .join(Resource, Resource.id == Reservation.resource_id)
-            .where(*conditions)
-        )
+
+def _with_names(conditions):
+    return (
+        select(Reservation, User.name, Resource.name)
+        .join(User, User.id == Reservation.user_id)
+        .join(Resource, Resource.id == Reservation.resource_id)
+        .where(*conditions)
+    )

@@ -1,24 +1,33 @@
-"""The queue rules: expiry, and approving the head of the queue when a resource is free.
+"""The Queue part: locks resources, reads their queues and writes what the queue rules decide.
 
-They run on plain rows and single statements (see ReservationRow): each write holds the
-database's one write lock from its first read to its commit.
+Every write holds the database's one write lock from its first read to its commit, so this runs
+on plain rows and single prebuilt statements (see ReservationRow): ORM objects and their flushes
+made that lock last three times longer.
 """
 from functools import cache
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 
+from backend.database import rules
 from backend.database.results import RESERVATION_ROW_COLUMNS, ReservationRow
-from backend.log_events import RESERVATION, log
-from backend.models import Reservation
-from backend.models.reservation import ACTIVE_SQL, APPROVED, EXPIRED, REQUESTED
+from backend.errors import NotFound
+from backend.logs import RESERVATION, log
+from backend.models import Reservation, Resource, User
+from backend.models.reservation import ACTIVE_SQL, APPROVED
 
 RESERVATIONS = Reservation.__table__
+RESOURCES = Resource.__table__
 
 # Statements are built once: building a select and working out its cache key again on every
 # call cost five times as much as running it.
 ACTIVE_ROWS = (select(*RESERVATION_ROW_COLUMNS)
                .where(RESERVATIONS.c.resource_id == bindparam("resource_id"), text(ACTIVE_SQL))
                .order_by(RESERVATIONS.c.id))
+LOCK_RESOURCE = select(*RESOURCES.c).where(RESOURCES.c.id == bindparam("id")).with_for_update()
+LOCK_RESOURCES = (select(*RESOURCES.c).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
+                  .order_by(RESOURCES.c.id).with_for_update())
+INSERT_RESERVATION = insert(RESERVATIONS)
+USER_NAME = select(User.name).where(User.id == bindparam("id"))
 
 
 @cache
@@ -28,88 +37,80 @@ def _update_of(names):
             .values({name: bindparam(name) for name in names}))
 
 
-class QueueRules:
-    def _active_rows(self, connection, resource_id):
+class Queue:
+    """What every writing part needs to change reservations under the queue rules."""
+
+    def __init__(self, transactions):
+        self.transactions = transactions
+
+    def lock(self, connection, resource_id, include_inactive=False):
+        """The resource's row (plain values), locked against other writers until commit (a no-op
+        lock on SQLite, whose BEGIN IMMEDIATE already holds the database write lock)."""
+        resource = connection.execute(LOCK_RESOURCE, {"id": resource_id}).first()
+        if resource is None or not (resource.active or include_inactive):
+            raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
+        return resource
+
+    def lock_many(self, connection, resource_ids):
+        """Lock several resource rows at once, in id order so that two writers cannot deadlock."""
+        if not resource_ids:
+            return {}
+        rows = connection.execute(LOCK_RESOURCES, {"ids": sorted(resource_ids)})
+        return {resource.id: resource for resource in rows}
+
+    @staticmethod
+    def active_rows(connection, resource_id):
         """The resource's holds and queued requests, in id order (queue order)."""
         rows = connection.execute(ACTIVE_ROWS, {"resource_id": resource_id})
         return [ReservationRow.from_row(row) for row in rows]
 
-    def _settled_queue(self, connection, resource):
-        """Settle one locked resource and return (holder or None, queued requests in order)."""
-        active = self._active_rows(connection, resource.id)
-        holder = self._settle(connection, resource, active)
-        return holder, [r for r in active if r.state == REQUESTED]
-
-    def _settle(self, connection, resource, active=None):
-        """Bring one locked resource up to date as of now.
-
-        Overdue holds and queued requests expire at their own deadline, and whoever is next is
-        approved at the moment the resource became free, so the history is the same whether this
-        runs at that moment, on the next request, or from the expiry command hours later.
-        `active`: the resource's active rows in id order, when the caller has just read them.
-        """
-        now = self.now()
+    def settle(self, connection, resource, active=None):
+        """Settle one locked resource as of now and write the outcome; returns the Settlement.
+        `active`: its active rows in id order, when the caller has just read them."""
         if active is None:
-            active = self._active_rows(connection, resource.id)
-        holder = next((r for r in active if r.state == APPROVED), None)
-        queue = [r for r in active if r.state == REQUESTED]
-        free_since = now
-        while True:
-            if holder is not None and holder.valid_until is not None and holder.valid_until <= now:
-                self._end(connection, holder, EXPIRED, holder.valid_until)
-                free_since = holder.valid_until
-                holder = None
-            if holder is not None or resource.maintenance:
-                break
-            head = self._next_waiting(connection, queue, free_since)
-            if head is None:
-                break
-            self._approve(connection, head, max(free_since, head.requested_at))
-            holder = head
-        for waiting in queue:
-            if waiting.valid_until is not None and waiting.valid_until <= now:
-                self._end(connection, waiting, EXPIRED, waiting.valid_until)
-        return holder
+            active = self.active_rows(connection, resource.id)
+        settlement = rules.settle(active, self.transactions.now(), self.hold(), resource.maintenance)
+        self.write(connection, settlement.changes)
+        return settlement
 
-    def _next_waiting(self, connection, queue, at):
-        """Pop the first queued request still valid at `at`, expiring those that ran out first."""
-        while queue:
-            head = queue.pop(0)
-            if head.valid_until is None or head.valid_until > at:
-                return head
-            self._end(connection, head, EXPIRED, head.valid_until)
-        return None
+    def hold(self):
+        """How long a hold lasts, or None when holds never expire."""
+        return self.transactions.minutes_setting("RESERVIA_HOLD_MINUTES")
 
-    def _approve(self, connection, reservation, at):
-        self._grant(reservation, at)
-        self._store(connection, reservation, "state", "approved_at", "valid_until")
-        self._log_approved(reservation)
+    def wait(self):
+        """How long a queued request waits, or None when it waits for ever."""
+        return self.transactions.minutes_setting("RESERVIA_QUEUE_MINUTES")
 
-    def _grant(self, reservation, at):
-        """Make the reservation the holder from `at`; the hold expires if holds have a length."""
-        reservation.state = APPROVED
-        reservation.approved_at = at
-        hold = self.minutes_setting("RESERVIA_HOLD_MINUTES")
-        reservation.valid_until = at + hold if hold else None
+    def write(self, connection, changes):
+        """Write the rules' changes one UPDATE each, in order (an ended hold before the approval
+        that follows it), and log each."""
+        for change in changes:
+            self.store(connection, change.row, change.names)
+            log_change(change)
 
     @staticmethod
-    def _log_approved(reservation):
-        log.info("%s approved reservation=%s user_id=%s resource_id=%s",
-                 RESERVATION, reservation.id, reservation.user_id, reservation.resource_id)
-
-    def _end(self, connection, reservation, state, at, reason=None, by=None):
-        reservation.state = state
-        reservation.ended_at = at
-        reservation.end_reason = reason
-        reservation.ended_by_id = by.id if by is not None else None
-        # Written at once: the next approval on this resource must not meet this row still 'approved'.
-        self._store(connection, reservation, "state", "ended_at", "end_reason", "ended_by_id")
-        log.info("%s %s reservation=%s user_id=%s resource_id=%s%s", RESERVATION, state,
-                 reservation.id, reservation.user_id, reservation.resource_id,
-                 f" reason={reason!r}" if reason else "")
-
-    @staticmethod
-    def _store(connection, reservation, *names):
+    def store(connection, reservation, names):
         """Write the named attributes of a ReservationRow to its row."""
         connection.execute(
             _update_of(names), {"row_id": reservation.id, **{n: getattr(reservation, n) for n in names}})
+
+    @staticmethod
+    def insert(connection, reservation):
+        """Store a new ReservationRow; it gets its id (the queue order) here."""
+        values = vars(reservation).copy()
+        del values["id"]
+        reservation.id = connection.execute(INSERT_RESERVATION, values).inserted_primary_key[0]
+
+    @staticmethod
+    def user_name(connection, user_id):
+        return connection.execute(USER_NAME, {"id": user_id}).scalar_one()
+
+
+def log_change(change):
+    r = change.row
+    if change.event == APPROVED:
+        log.info("%s approved reservation=%s user_id=%s resource_id=%s",
+                 RESERVATION, r.id, r.user_id, r.resource_id)
+        return
+    log.info("%s %s reservation=%s user_id=%s resource_id=%s%s", RESERVATION, change.event,
+             r.id, r.user_id, r.resource_id, f" reason={r.end_reason!r}" if r.end_reason else "")

@@ -11,6 +11,9 @@ Why this is safe:
   least as new as the number it is stored under;
 - an entry is served only under the number it was stored under, and the whole cache is dropped
   when the number moves, so a commit anywhere is seen by the next request everywhere;
+- numbers read on different connections cannot be compared (each connection counts from its
+  own start), so the number carries which connection read it: when the connection is reopened,
+  after an error or in a forked child, the whole cache is dropped too;
 - nothing is stored or served inside a write transaction, nor after the request has committed
   one (it must read its own writes), nor when the request began with a transaction already open;
 - the login lookup, when it must be read, is read on that same connection in autocommit
@@ -45,17 +48,20 @@ class CommitCounter:
         self.path = path
         self._lock = threading.Lock()
         self._pid = None
+        # How many times a connection was opened: part of every number current() gives.
+        self._opened = 0
         # Autocommit: each statement reads the newest commit; nothing is ever left open.
         self.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool,
                                      isolation_level="AUTOCOMMIT")
         self._reader = None
 
     def current(self):
-        """A number that changes whenever anything was committed to the file; None if unknown."""
+        """A value that changes whenever anything was committed to the file, or the connection
+        that counts was replaced; None if unknown."""
         with self._lock:
             try:
                 driver = self._open().connection.driver_connection
-                return driver.execute("PRAGMA data_version").fetchone()[0]
+                return self._opened, driver.execute("PRAGMA data_version").fetchone()[0]
             except (sqlite3.Error, DBAPIError):
                 self._close()
                 return None
@@ -74,6 +80,7 @@ class CommitCounter:
             # A forked child must not share its parent's connection.
             self._reader = self.engine.connect()
             self._pid = os.getpid()
+            self._opened += 1
         return self._reader
 
     def _close(self):

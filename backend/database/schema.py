@@ -74,13 +74,17 @@ def _adopt_unversioned(connection):
         command.stamp(alembic_config(connection), FIRST_REVISION)
 
 
-class SchemaQueries:
-    def create_schema(self):
+class Schema:
+    """The Schema part: what an application does to its database when it starts."""
+
+    @staticmethod
+    def upgrade():
         """Create or upgrade the tables through the migrations, so every database ends up identical."""
         upgrade_schema(db.engine)
 
+    @staticmethod
     @contextmanager
-    def startup_lock(self):
+    def startup_lock():
         """Let one process at a time prepare a PostgreSQL database (tables, first administrator)."""
         if db.engine.dialect.name != "postgresql":
             yield

@@ -1,4 +1,4 @@
-"""Per-resource usage figures for a period: how much resources were held, how long people waited."""
+"""The Statistics part: per-resource usage figures for a period (how long held, how long waited)."""
 from dataclasses import dataclass
 from statistics import median
 
@@ -21,18 +21,23 @@ class ResourceFigures:
     longest_wait_seconds: float | None
 
 
-class StatisticsQueries:
-    def resource_statistics(self, since, until):
+class Statistics:
+    def __init__(self, transactions, reservations):
+        self.transactions = transactions
+        self.reservations = reservations
+
+    def per_resource(self, since, until):
         """Figures for every resource over [since, until), in a fixed number of statements.
 
         Holds: every hold whose time overlaps the period, clipped to it; a hold still running
         counts up to now. Waits: requested -> approved, for requests approved within the period;
         a request still waiting, or one that left the queue unapproved, has no wait and is left out.
         """
-        self.settle_overdue()
-        now = self.now()
+        self.reservations.settle_overdue()
+        now = self.transactions.now()
         stop = min(until, now)
-        rows = self.session.execute(
+        session = self.transactions.session
+        rows = session.execute(
             select(Reservation.resource_id, Reservation.requested_at, Reservation.approved_at,
                    Reservation.ended_at)
             .where(Reservation.approved_at.is_not(None), Reservation.approved_at < until,
@@ -46,7 +51,7 @@ class StatisticsQueries:
             holds.setdefault(resource_id, []).append((end - start).total_seconds())
             if approved_at >= since:
                 waits.setdefault(resource_id, []).append((approved_at - requested_at).total_seconds())
-        resources = self.session.execute(
+        resources = session.execute(
             select(Resource.id, Resource.name, Resource.active).order_by(Resource.name))
         return [_figures(resource_id, name, holds.get(resource_id, []), waits.get(resource_id, []))
                 for resource_id, name, active in resources if active or resource_id in holds]

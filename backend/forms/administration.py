@@ -3,10 +3,10 @@
 Only the fields a request names are changed: `bind_form` records them in `form.provided`.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from backend.forms.fields import MAX_ID, PrintableName, strip
+from backend.forms.fields import MAX_ID, IdField, PrintableName, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
@@ -14,7 +14,7 @@ _REASON = [Optional(), Length(max=500)]
 
 
 class UserModifyForm(FlaskForm):
-    user_id = IntegerField("User", validators=_ID)
+    user_id = IdField("User", validators=_ID)
     name = StringField("User name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
     email = EmailField("Email", filters=[strip], validators=[
@@ -26,11 +26,11 @@ class UserModifyForm(FlaskForm):
 
 
 class UserDeleteForm(FlaskForm):
-    user_id = IntegerField("User", validators=_ID)
+    user_id = IdField("User", validators=_ID)
 
 
 class ResourceModifyForm(FlaskForm):
-    resource_id = IntegerField("Resource", validators=_ID)
+    resource_id = IdField("Resource", validators=_ID)
     name = StringField("Name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
     comment = StringField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
@@ -39,14 +39,14 @@ class ResourceModifyForm(FlaskForm):
 
 
 class ResourceDeleteForm(FlaskForm):
-    resource_id = IntegerField("Resource", validators=_ID)
+    resource_id = IdField("Resource", validators=_ID)
 
 
 class ForceReleaseForm(FlaskForm):
-    resource_id = IntegerField("Resource", validators=_ID)
+    resource_id = IdField("Resource", validators=_ID)
     reason = StringField("Reason", filters=[strip], validators=_REASON)
 
 
 class RemoveRequestForm(FlaskForm):
-    reservation_id = IntegerField("Reservation", validators=_ID)
+    reservation_id = IdField("Reservation", validators=_ID)
     reason = StringField("Reason", filters=[strip], validators=_REASON)

@@ -1,13 +1,28 @@
-"""Validators shared by Reservia's forms."""
+"""Fields and validators shared by Reservia's forms."""
 import unicodedata
 
+from wtforms import IntegerField
 from wtforms.validators import ValidationError
 
-MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
+from backend.forms.numbers import MAX_ID, whole_number
+
+__all__ = ["MAX_ID", "IdField", "PrintableName", "strip"]
 
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class IdField(IntegerField):
+    """A whole number typed into a browser form, read by the one number parser (IntegerField's
+    int() would take "١٢" as 12); validators check its range."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = whole_number(valuelist[0].strip())
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid integer value."))
 
 
 class PrintableName:

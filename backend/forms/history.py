@@ -3,11 +3,18 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from backend.forms.numbers import whole_number
 from backend.models.reservation import STATES
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
+def _optional_id(value):
+    """A chosen id, or None for "any"; text that is no number is refused (ValueError)."""
+    if value in (None, "") or isinstance(value, int):
+        return value or None
+    number = whole_number(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
 
 
 class HistoryFilterForm(FlaskForm):
@@ -16,7 +23,7 @@ class HistoryFilterForm(FlaskForm):
 
     # Administrators only: "" is themselves, "all" everyone, or a user id. Removed for others.
     user = SelectField("Whose", validators=[Optional()])
-    resource_id = SelectField("Resource", coerce=_optional_int, validators=[Optional()])
+    resource_id = SelectField("Resource", coerce=_optional_id, validators=[Optional()])
     state = SelectField("State", choices=[("", "Any state")] + [(s, s.capitalize()) for s in STATES],
                         validators=[Optional()])
     since = DateField("From", validators=[Optional()])

@@ -1,11 +1,10 @@
 """The form behind every reservation button: which resource."""
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from backend.forms.fields import MAX_ID
+from backend.forms.fields import MAX_ID, IdField
 
 
 class ResourceActionForm(FlaskForm):
-    resource_id = IntegerField("Resource", validators=[
+    resource_id = IdField("Resource", validators=[
         InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")])

@@ -1,1 +1,22 @@
-"""HTTP views, one blueprint per area: info, session, admin, reservation."""
+"""HTTP views: MethodViews only, one blueprint per area (info, session, admin, reservation).
+
+Each area's main module creates its blueprint; the others of the area add their routes to it.
+"""
+
+
+def register_blueprints(app):
+    """Import every views module (each adds its routes) and register the four blueprints."""
+    from backend.views import (  # noqa: F401
+        admin,
+        admin_control,
+        admin_pages,
+        history,
+        info,
+        reservation,
+        reservation_pages,
+        session,
+        statistics,
+    )
+
+    for module in (info, session, admin, reservation):
+        app.register_blueprint(module.blueprint)

@@ -5,8 +5,8 @@ from flask.views import MethodView
 from backend.database import get_database
 from backend.forms.admin import ResourceForm, UserForm
 from backend.forms.binding import bind_form
-from backend.views.access import admin_required
-from backend.views.responses import respond
+from backend.web.access import admin_required
+from backend.web.responses import respond
 
 blueprint = Blueprint("admin", __name__)
 
@@ -16,8 +16,8 @@ class UserAddView(MethodView):
 
     def post(self):
         form = bind_form(UserForm)
-        user = get_database().create_user(form.name.data, form.email.data, form.password.data,
-                                          form.role.data or "user")
+        user = get_database().users.create(form.name.data, form.email.data, form.password.data,
+                                           form.role.data or "user")
         return respond({"message": "User created successfully", "user_id": user.id}, 201)
 
 
@@ -26,7 +26,7 @@ class ResourceAddView(MethodView):
 
     def post(self):
         form = bind_form(ResourceForm)
-        resource = get_database().create_resource(form.name.data, form.comment.data)
+        resource = get_database().resources.create(form.name.data, form.comment.data)
         return respond({"message": "Resource created successfully", "resource_id": resource.id}, 201)
 
 

@@ -12,10 +12,10 @@ from backend.forms.administration import (
     UserModifyForm,
 )
 from backend.forms.binding import bind_form, provided_changes
-from backend.views.access import admin_required
+from backend.serializers import iso
 from backend.views.admin import blueprint
-from backend.views.responses import respond
-from backend.views.serializers import iso
+from backend.web.access import admin_required
+from backend.web.responses import respond
 
 
 class UserModifyView(MethodView):
@@ -24,7 +24,7 @@ class UserModifyView(MethodView):
     def post(self):
         form = bind_form(UserModifyForm)
         changes = provided_changes(form, ("name", "email", "password", "role", "active"))
-        user = get_database().modify_user(current_user, form.user_id.data, changes)
+        user = get_database().administration.modify_user(current_user, form.user_id.data, changes)
         return respond({"message": "User modified successfully", "user_id": user.id})
 
 
@@ -33,7 +33,7 @@ class UserDeleteView(MethodView):
 
     def post(self):
         form = bind_form(UserDeleteForm)
-        deactivated = get_database().delete_user(current_user, form.user_id.data)
+        deactivated = get_database().administration.delete_user(current_user, form.user_id.data)
         message = ("User deactivated: their history is kept." if deactivated
                    else "User deleted successfully")
         return respond({"message": message, "user_id": form.user_id.data, "deactivated": deactivated})
@@ -46,7 +46,7 @@ class ResourceModifyView(MethodView):
         form = bind_form(ResourceModifyForm)
         changes = provided_changes(form, ("name", "comment", "maintenance", "active"),
                                    clearable=("comment",))
-        resource = get_database().modify_resource(current_user, form.resource_id.data, changes)
+        resource = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)
         return respond({"message": "Resource modified successfully", "resource_id": resource.id})
 
 
@@ -55,7 +55,7 @@ class ResourceDeleteView(MethodView):
 
     def post(self):
         form = bind_form(ResourceDeleteForm)
-        deactivated = get_database().delete_resource(current_user, form.resource_id.data)
+        deactivated = get_database().administration.delete_resource(current_user, form.resource_id.data)
         message = ("Resource deactivated: its history is kept." if deactivated
                    else "Resource deleted successfully")
         return respond({"message": message, "resource_id": form.resource_id.data,
@@ -67,7 +67,7 @@ class ForceReleaseView(MethodView):
 
     def post(self):
         form = bind_form(ForceReleaseForm)
-        ended, following, next_name = get_database().force_release(
+        ended, following, next_name = get_database().administration.force_release(
             current_user, form.resource_id.data, form.reason.data)
         message = "Hold ended." + (f" {next_name} now holds it." if next_name else "")
         return respond({"message": message, "reservation_id": ended.id,
@@ -80,8 +80,8 @@ class RemoveRequestView(MethodView):
 
     def post(self):
         form = bind_form(RemoveRequestForm)
-        removed = get_database().remove_request(current_user, form.reservation_id.data,
-                                                form.reason.data)
+        removed = get_database().administration.remove_request(current_user, form.reservation_id.data,
+                                                               form.reason.data)
         return respond({"message": "Request removed from the queue.", "reservation_id": removed.id,
                         "resource_id": removed.resource_id, "cancelled_date": iso(removed.ended_at)})
 

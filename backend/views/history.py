@@ -1,45 +1,24 @@
 """The reservation history for scripts: filtered pages as JSON, and the whole filtered history as CSV."""
-from dataclasses import replace
-
-from flask import Response, current_app, jsonify, request, stream_with_context
+from flask import Response, current_app, jsonify, stream_with_context
 from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
-from backend.errors import Forbidden
-from backend.history_csv import history_csv_lines
-from backend.history_filters import parse_history_filters, parse_whole_number
-from backend.views.access import login_required
+from backend.forms.query import query_history_filters, query_paging
+from backend.serializers import entry_json, history_csv_lines
 from backend.views.reservation import blueprint
-from backend.views.serializers import entry_json
-
-MAX_PER_PAGE = 100
-MAX_PAGE = 1_000_000
-
-
-def caller_history_filters():
-    """The query string's filters, limited to the caller's own reservations unless an administrator asks."""
-    args = request.args
-    filters = parse_history_filters(args.get("user_id"), args.get("resource_id"),
-                                    args.getlist("state"), args.get("since"), args.get("until"))
-    if current_user.is_admin:
-        return filters
-    if filters.user_id not in (None, current_user.id):
-        raise Forbidden("Only administrators can see other users' history.", "FORBIDDEN")
-    return replace(filters, user_id=current_user.id)
+from backend.web.access import login_required
 
 
 class HistoryView(MethodView):
+    """Everyone's history for administrators; the caller's own for everybody else."""
+
     decorators = [login_required]
 
     def get(self):
-        filters = caller_history_filters()
-        page = parse_whole_number("page", request.args.get("page"), 1, MAX_PAGE)
-        per_page = parse_whole_number("per_page", request.args.get("per_page"),
-                                      min(current_app.config["RESERVIA_PAGE_SIZE"], MAX_PER_PAGE),
-                                      MAX_PER_PAGE)
-        history = get_database().reservation_history(**filters.as_kwargs(), page=page,
-                                                     per_page=per_page)
+        filters = query_history_filters()
+        page, per_page = query_paging(current_app.config["RESERVIA_PAGE_SIZE"])
+        history = get_database().history.page(current_user, filters, page, per_page)
         return jsonify(reservations=[entry_json(e) for e in history.items], count=len(history.items),
                        total=history.total, page=history.page, per_page=history.per_page,
                        pages=history.pages)
@@ -51,7 +30,7 @@ class HistoryExportView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        entries = get_database().iter_history(**caller_history_filters().as_kwargs())
+        entries = get_database().history.rows(current_user, query_history_filters())
         return Response(stream_with_context(history_csv_lines(entries)), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="reservia-history.csv"'})
 

@@ -3,9 +3,9 @@ from flask import Blueprint, jsonify
 from flask.views import MethodView
 
 from backend.database import get_database
+from backend.serializers import resource_json, user_json
 from backend.version import __version__
-from backend.views.access import admin_required, login_required
-from backend.views.serializers import resource_json, user_json
+from backend.web.access import admin_required, login_required
 
 blueprint = Blueprint("info", __name__)
 
@@ -26,7 +26,7 @@ class ResourcesView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        resources = get_database().list_resources()
+        resources = get_database().resources.list()
         return jsonify(resources=[resource_json(r) for r in resources], count=len(resources))
 
 
@@ -34,7 +34,7 @@ class UsersView(MethodView):
     decorators = [admin_required]
 
     def get(self):
-        users = get_database().list_users()
+        users = get_database().users.list()
         return jsonify(users=[user_json(u) for u in users], count=len(users))
 
 

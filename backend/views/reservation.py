@@ -1,31 +1,18 @@
 """Requesting, cancelling, releasing and keeping alive reservations; the queues."""
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
 from backend.database.results import first_deadline
-from backend.errors import Invalid
 from backend.forms.binding import bind_form
-from backend.forms.fields import MAX_ID
+from backend.forms.query import query_id
 from backend.forms.reservation import ResourceActionForm
-from backend.views.access import login_required
-from backend.views.responses import respond
-from backend.views.serializers import entry_json, iso
+from backend.serializers import entry_json, iso
+from backend.web.access import login_required
+from backend.web.responses import respond
 
 blueprint = Blueprint("reservation", __name__)
-
-
-def resource_id_arg(required):
-    """The ?resource_id= query argument as a positive id, or None when optional and absent."""
-    raw = request.args.get("resource_id")
-    if raw is None or raw == "":
-        if required:
-            raise Invalid("resource_id is required.", "INVALID_INPUT")
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-        raise Invalid("resource_id must be a positive whole number.", "INVALID_INPUT")
-    return int(raw)
 
 
 class RequestView(MethodView):
@@ -33,7 +20,7 @@ class RequestView(MethodView):
 
     def post(self):
         form = bind_form(ResourceActionForm)
-        entry = get_database().request_reservation(current_user, form.resource_id.data)
+        entry = get_database().reservations.request(current_user, form.resource_id.data)
         r = entry.reservation
         if r.state == "approved":
             message = f"Reservation approved: you hold {entry.resource_name}."
@@ -49,7 +36,7 @@ class CancelView(MethodView):
 
     def post(self):
         form = bind_form(ResourceActionForm)
-        r = get_database().cancel_reservation(current_user, form.resource_id.data)
+        r = get_database().reservations.cancel(current_user, form.resource_id.data)
         return respond({"message": "Request cancelled.", "reservation_id": r.id,
                         "resource_id": r.resource_id, "cancelled_date": iso(r.ended_at)})
 
@@ -59,7 +46,7 @@ class ReleaseView(MethodView):
 
     def post(self):
         form = bind_form(ResourceActionForm)
-        outcome = get_database().release_reservation(current_user, form.resource_id.data)
+        outcome = get_database().reservations.release(current_user, form.resource_id.data)
         r, following = outcome.reservation, outcome.next_reservation
         message = "Released."
         if following is not None:
@@ -74,7 +61,7 @@ class KeepAliveView(MethodView):
 
     def post(self):
         form = bind_form(ResourceActionForm)
-        entry = get_database().keep_alive(current_user, form.resource_id.data)
+        entry = get_database().reservations.keep_alive(current_user, form.resource_id.data)
         r = entry.reservation
         until = iso(r.valid_until)
         message = (f"{entry.resource_name} is kept until {r.valid_until:%H:%M} UTC." if until
@@ -89,14 +76,14 @@ class ActiveView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        resource_id = resource_id_arg(required=False)
+        resource_id = query_id("resource_id")
         # Scripts poll this list; its JSON is kept as long as the list itself (see read_cache.py).
         body = get_database().cached(("active-json", resource_id), lambda: self.render(resource_id))
         return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
     @staticmethod
     def render(resource_id):
-        entries = get_database().active_reservations(resource_id=resource_id)
+        entries = get_database().reservations.active(resource_id=resource_id)
         payload = {"reservations": [entry_json(e) for e in entries], "count": len(entries)}
         return current_app.json.response(payload).get_data(), first_deadline(entries)
 
@@ -107,7 +94,7 @@ class ActiveForUserView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        entry = get_database().active_reservation_for(current_user, resource_id_arg(required=True))
+        entry = get_database().reservations.active_for(current_user, query_id("resource_id", required=True))
         return jsonify(reservation=entry_json(entry) if entry else None)
 
 

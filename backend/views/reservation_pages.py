@@ -6,19 +6,21 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
+from backend.database.history import HistoryFilters
 from backend.forms.history import HistoryFilterForm
-from backend.views.access import login_required
+from backend.forms.query import query_paging
 from backend.views.reservation import blueprint
+from backend.web.access import login_required
 
 
 @blueprint.app_context_processor
 def _page_helpers():
     """Lets the layout ask for the default-password banner only where it is shown."""
-    return {"admin_password_is_default": lambda: get_database().admin_uses_default_password()}
+    return {"admin_password_is_default": lambda: get_database().users.admin_uses_default_password()}
 
 
 def _board_context():
-    return {"boards": get_database().resource_board(), "me": current_user.id,
+    return {"boards": get_database().boards.all(), "me": current_user.id,
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
 
 
@@ -46,26 +48,32 @@ class MyReservationsView(MethodView):
     def get(self):
         database = get_database()
         form = HistoryFilterForm(request.args)
-        form.resource_id.choices = [("", "Any resource")] + database.resource_names()
+        form.resource_id.choices = [("", "Any resource")] + database.resources.names()
         if current_user.is_admin:
             form.user.choices = [("", "Me"), ("all", "Everyone")] + [
-                (str(u.id), u.name) for u in database.list_users() if u.id != current_user.id]
+                (str(u.id), u.name) for u in database.users.list() if u.id != current_user.id]
         else:
             del form.user
-        filters = {"user_id": current_user.id}
+        filters = HistoryFilters(user_id=current_user.id)
         if form.validate():
-            filters.update(resource_id=form.resource_id.data,
-                           states=[form.state.data] if form.state.data else None,
-                           since=_start_of(form.since.data),
-                           until=_start_of(form.until.data, days_after=1))
-            if "user" in form and form.user.data:
-                filters["user_id"] = None if form.user.data == "all" else int(form.user.data)
-        history = database.reservation_history(
-            page=_page_number(), per_page=current_app.config["RESERVIA_PAGE_SIZE"], **filters)
+            filters = HistoryFilters(
+                user_id=_whose(form), resource_id=form.resource_id.data,
+                states=(form.state.data,) if form.state.data else (),
+                since=_start_of(form.since.data), until=_start_of(form.until.data, days_after=1))
+        page, per_page = query_paging(current_app.config["RESERVIA_PAGE_SIZE"])
+        history = database.history.page(current_user, filters, page, per_page)
         query = {k: v for k, v in request.args.items() if k != "page" and v}
         return render_template("reservation/mine.html", history=history, form=form, query=query,
-                               own=filters["user_id"] == current_user.id,
+                               own=filters.user_id == current_user.id,
                                export_query=_export_query(filters))
+
+
+def _whose(form):
+    """The user id the filter form asks for: the caller's own unless an administrator chose."""
+    choice = form.user.data if "user" in form else ""
+    if not choice:
+        return current_user.id
+    return None if choice == "all" else int(choice)
 
 
 def _start_of(day, days_after=0):
@@ -77,17 +85,11 @@ def _start_of(day, days_after=0):
 
 def _export_query(filters):
     """The same filters in the query string of the CSV export."""
-    query = {"user_id": filters.get("user_id"), "resource_id": filters.get("resource_id"),
-             "state": (filters.get("states") or [None])[0],
-             "since": filters["since"].date().isoformat() if filters.get("since") else None,
-             "until": filters["until"].date().isoformat() if filters.get("until") else None}
+    query = {"user_id": filters.user_id, "resource_id": filters.resource_id,
+             "state": (filters.states or (None,))[0],
+             "since": filters.since.date().isoformat() if filters.since else None,
+             "until": filters.until.date().isoformat() if filters.until else None}
     return {k: v for k, v in query.items() if v is not None}
-
-
-def _page_number():
-    """?page= as a page number from 1; anything else shows the first page."""
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10**6 else 1
 
 
 blueprint.add_url_rule("/", view_func=DashboardView.as_view("dashboard"))

@@ -7,8 +7,9 @@ from backend.database import get_database
 from backend.errors import NotAuthenticated
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
-from backend.views.access import login_required
-from backend.views.responses import respond, safe_next
+from backend.web.access import login_required
+from backend.web.form_pages import show_refusals_at_fields
+from backend.web.responses import respond, safe_next
 
 blueprint = Blueprint("session", __name__)
 
@@ -43,10 +44,10 @@ class LoginView(MethodView):
         return render_template("session/login.html", form=form), status
 
     def _log_in(self, form):
-        database = get_database()
-        user = database.authenticate(form.name.data, form.password.data)
+        users = get_database().users
+        user = users.authenticate(form.name.data, form.password.data)
         session.clear()  # a fresh session on login: nothing from before survives it
-        database.open_session(user)  # gives user the token Flask-Login keeps in the cookie
+        users.open_session(user)  # gives user the token Flask-Login keeps in the cookie
         login_user(user)
         return user
 
@@ -54,7 +55,7 @@ class LoginView(MethodView):
 class LogoutView(MethodView):
     def post(self):
         if current_user.is_authenticated:
-            get_database().close_session(current_user.get_id())
+            get_database().users.close_session(current_user.get_id())
         logout_user()
         session.clear()
         if is_form_post():
@@ -71,16 +72,26 @@ class StatusView(MethodView):
                        user_email=current_user.email, role=current_user.role)
 
 
+def password_page(form=None, status=200):
+    return render_template("session/password.html", form=form or PasswordChangeForm()), status
+
+
 class PasswordView(MethodView):
     """A user changes their own password; every other session of theirs is logged out."""
 
     decorators = [login_required]
 
+    def get(self):
+        return password_page()
+
     def post(self):
         form = bind_form(PasswordChangeForm)
-        get_database().change_password(current_user, form.current_password.data,
-                                       form.new_password.data, keep_token=current_user.get_id())
+        get_database().users.change_password(current_user, form.current_password.data,
+                                             form.new_password.data, keep_token=current_user.get_id())
         return respond({"message": "Password changed; your other sessions were logged out."})
+
+
+show_refusals_at_fields(blueprint, {"session.password": (PasswordChangeForm, password_page)})
 
 
 blueprint.add_url_rule("/session/login", view_func=LoginView.as_view("login"))

@@ -6,12 +6,12 @@ from flask import jsonify, render_template, request
 from flask.views import MethodView
 
 from backend.database import get_database
-from backend.error_handlers import wants_json
 from backend.errors import Invalid
-from backend.history_filters import check_period, parse_moment
-from backend.views.access import admin_required
+from backend.forms.history_filters import check_period, parse_moment
+from backend.serializers import iso
 from backend.views.admin import blueprint
-from backend.views.serializers import iso
+from backend.web.access import admin_required
+from backend.web.responses import wants_json
 
 # The period shown when none is given: the last 30 days.
 DEFAULT_PERIOD = timedelta(days=30)
@@ -36,7 +36,7 @@ class StatisticsView(MethodView):
         if since is None:
             since = default_start(until)
         check_period(since, until)
-        figures = database.resource_statistics(since, until)
+        figures = database.statistics.per_resource(since, until)
         if wants_json():
             return jsonify(since=iso(since), until=iso(until),
                            resources=[asdict(f) for f in figures])

@@ -6,6 +6,15 @@ from flask import flash, jsonify, redirect, request, url_for
 from backend.forms.binding import is_form_post
 
 
+def wants_json():
+    """Scripts get JSON: JSON posts, and any request that does not prefer HTML over JSON
+    (browsers always ask for text/html; curl's */* and a missing Accept mean JSON)."""
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best != "text/html"
+
+
 def safe_next(target):
     """The target if it stays on this site (a path, no scheme or host), else None."""
     if not target or not isinstance(target, str):

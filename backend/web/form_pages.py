@@ -1,9 +1,9 @@
 """Refused form posts come back as their page, with what was typed kept and messages at the fields."""
 from flask import request
 
-from backend.error_handlers import handle_domain_error
 from backend.errors import ReserviaError
 from backend.forms.binding import is_form_post
+from backend.web.error_handlers import handle_domain_error
 
 # The form field a refusal by the Database layer is about, by its code.
 FIELD_OF_CODE = {"USER_EXISTS": "name", "EMAIL_EXISTS": "email", "RESOURCE_EXISTS": "name",

@@ -8,7 +8,7 @@ from backend.database import get_database
 from backend.errors import UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
-from backend.log_events import ACCESS, log
+from backend.logs import ACCESS, log
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -22,7 +22,7 @@ def start_request():
     g.started = time.perf_counter()
     if request.endpoint not in _NO_DATABASE:
         # The read cache needs the commit count before the request runs its first query.
-        get_database().read_cache.start_request()
+        get_database().transactions.read_cache.start_request()
     check_post_origin()
 
 

@@ -1,10 +1,10 @@
 """History filters as people type them, in a query string or on the command line, made into typed values."""
 import re
-from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
+from backend.database.history import HistoryFilters
 from backend.errors import Invalid
-from backend.forms.fields import MAX_ID
+from backend.forms.numbers import parse_id
 from backend.models.reservation import STATES
 
 # In a query string an unencoded "+" arrives as a space: "10:00:00 01:00" was meant as "+01:00".
@@ -34,27 +34,6 @@ def parse_moment(name, raw):
                       "INVALID_DATE") from None
 
 
-def parse_id(name, raw):
-    """A positive database id, or None when absent."""
-    if raw is None or str(raw).strip() == "":
-        return None
-    text = str(raw).strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise Invalid(f"{name} must be a positive whole number; got {raw!r}.", "INVALID_INPUT")
-    return int(text)
-
-
-def parse_whole_number(name, raw, default, maximum):
-    """A whole number from 1 to `maximum`, or the default when absent."""
-    if raw is None or str(raw).strip() == "":
-        return default
-    text = str(raw).strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= maximum:
-        raise Invalid(f"{name} must be a whole number from 1 to {maximum}; got {raw!r}.",
-                      "INVALID_INPUT")
-    return int(text)
-
-
 def parse_states(raws):
     """Reservation states from repeated values and comma-separated lists; empty means every state."""
     states = []
@@ -75,20 +54,6 @@ def check_period(since, until):
     """Refuse a period that ends before it starts."""
     if since is not None and until is not None and since >= until:
         raise Invalid("since must be earlier than until.", "INVALID_PERIOD")
-
-
-@dataclass(frozen=True)
-class HistoryFilters:
-    """Which reservations a history listing or export shows; None and () mean no restriction."""
-
-    user_id: int | None = None
-    resource_id: int | None = None
-    states: tuple = ()
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def as_kwargs(self):
-        return asdict(self)
 
 
 def parse_history_filters(user_id=None, resource_id=None, states=(), since=None, until=None):

@@ -1,10 +1,16 @@
-"""Log set-up: a rotating file in the data folder (or standard error), level and size from the settings."""
+"""Reservia's log: the logger, the prefixes that make its lines easy to grep, and its set-up."""
 import logging
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from backend.log_events import log
+ACCESS = "[access]"
+SESSION = "[session]"
+RESERVATION = "[reservation]"
+ADMIN = "[admin]"
+STARTUP = "[startup]"
+
+log = logging.getLogger("reservia")
 
 _FORMAT = "%(asctime)s %(levelname)s pid=%(process)d %(message)s"
 

@@ -5,17 +5,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from backend.errors import NotAuthenticated, ReserviaError
 from backend.forms.binding import is_form_post
-from backend.log_events import log
-from backend.views.responses import back_url
-
-
-def wants_json():
-    """Scripts get JSON: JSON posts, and any request that does not prefer HTML over JSON
-    (browsers always ask for text/html; curl's */* and a missing Accept mean JSON)."""
-    if request.is_json:
-        return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best != "text/html"
+from backend.logs import log
+from backend.web.responses import back_url, wants_json
 
 
 def _json_error(message, code, status, fields=None):

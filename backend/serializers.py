@@ -1,0 +1,72 @@
+"""Models and results as clients read them: the JSON the API promises (field names kept from the
+original Reservia) and the history as CSV."""
+import csv
+import io
+
+
+def iso(moment):
+    """ISO 8601 with the UTC offset, or None."""
+    return moment.isoformat() if moment is not None else None
+
+
+def user_json(user):
+    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
+            "active": user.active}
+
+
+def resource_json(resource):
+    return {"id": resource.id, "name": resource.name, "comment": resource.comment,
+            "active": resource.active, "maintenance": resource.maintenance}
+
+
+def entry_json(entry):
+    """A reservation with names and queue position, as listed by /reservation/active and history."""
+    r = entry.reservation
+    return {
+        "id": r.id,
+        "user_id": r.user_id,
+        "user_name": entry.user_name,
+        "resource_id": r.resource_id,
+        "resource_name": entry.resource_name,
+        "status": r.state,
+        "position": entry.position,
+        "request_date": iso(r.requested_at),
+        "approved_date": iso(r.approved_at),
+        "end_date": iso(r.ended_at),
+        "valid_until_date": iso(r.valid_until),
+        "end_reason": r.end_reason,
+    }
+
+
+CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",
+               "request_date", "approved_date", "end_date", "valid_until_date", "end_reason")
+
+# A spreadsheet runs a cell starting with these as a formula; names and reasons are typed by people.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value):
+    if value and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_row(entry):
+    r = entry.reservation
+    return (r.id, r.user_id, _safe_text(entry.user_name), r.resource_id,
+            _safe_text(entry.resource_name), r.state, iso(r.requested_at), iso(r.approved_at),
+            iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "")
+
+
+def history_csv_lines(entries):
+    """The header, then one CSV line per history entry, each as a string ending in CRLF, written
+    a row at a time so that exports of any size stream."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield buffer.getvalue()
+    for entry in entries:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(_csv_row(entry))
+        yield buffer.getvalue()
