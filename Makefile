@@ -14,6 +14,7 @@ run: $(VENV)/.runtime
 # so they run on SQLite only.
 test: $(VENV)/.test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	bash scripts/test-setup.sh
 	status=0; \
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
@@ -24,6 +25,7 @@ venv: $(VENV)/.runtime
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 $(VENV)/.runtime: requirements.txt
 	bash scripts/make-venv.sh $(VENV) requirements.txt

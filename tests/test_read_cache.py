@@ -132,3 +132,17 @@ def test_session_ages_out_while_nobody_writes(accounts, clock):
     assert alice.get("/reservation/active").status_code == 200
     clock.advance(minutes=1)
     assert alice.get("/reservation/active").status_code == 401
+
+
+def test_nothing_kept_survives_a_new_commit_counting_connection(app, accounts, other_app, sqlite_only):
+    """Each connection counts commits from its own start (a fresh one always says 1), so after
+    the counting connection is replaced (an error, a fork) nothing kept before may be served."""
+    bench = accounts.add_resource("bench-1")
+    alice = accounts.user("alice")
+    Accounts(other_app).add_user("bob")
+    counter = app.extensions["reservia_database"].transactions.read_cache.counter
+    counter._close()  # the next request counts on a fresh connection
+    assert holders(alice) == []
+    assert Accounts(other_app).login("bob").post("/reservation/request", json={"resource_id": bench}).status_code == 201
+    counter._close()  # replaced again: the new connection's count starts where the old one's did
+    assert holders(alice) == [("bob", "bench-1", "approved")]

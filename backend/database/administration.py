@@ -2,15 +2,13 @@
 from sqlalchemy import exists, func, select, text
 
 from backend.database import rules
-from backend.database.results import RESERVATION_ROW_COLUMNS, ReservationRow
+from backend.database.queue import RESERVATION_ROW_COLUMNS
+from backend.database.rules import ReservationRow
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, User
-from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED
+from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED
 from backend.models.user import ROLE_ADMIN
-
-USER_FIELDS = ("name", "email", "password", "role", "active")
-RESOURCE_FIELDS = ("name", "comment", "maintenance", "active")
 
 
 class Administration:

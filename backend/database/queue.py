@@ -4,19 +4,22 @@ Every write holds the database's one write lock from its first read to its commi
 on plain rows and single prebuilt statements (see ReservationRow): ORM objects and their flushes
 made that lock last three times longer.
 """
+from dataclasses import fields
 from functools import cache
 
 from sqlalchemy import bindparam, insert, select, text, update
 
 from backend.database import rules
-from backend.database.results import RESERVATION_ROW_COLUMNS, ReservationRow
+from backend.database.rules import ReservationRow
 from backend.errors import NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation, Resource, User
-from backend.models.reservation import ACTIVE_SQL, APPROVED
+from backend.models.states import ACTIVE_SQL, APPROVED
 
 RESERVATIONS = Reservation.__table__
 RESOURCES = Resource.__table__
+# The reservations table's columns in ReservationRow's order, for select() and from_row.
+RESERVATION_ROW_COLUMNS = tuple(RESERVATIONS.c[f.name] for f in fields(ReservationRow))
 
 # Statements are built once: building a select and working out its cache key again on every
 # call cost five times as much as running it.

@@ -7,7 +7,7 @@ from backend.database.results import QueueEntry, ReleaseOutcome, first_deadline
 from backend.errors import Conflict, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation, Resource, User
-from backend.models.reservation import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
+from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
 
 # Plain rows named like the Reservation's attributes, not ORM objects: building and tracking an
 # object per row was a third of the time of GET /reservation/active and the dashboard.

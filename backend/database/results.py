@@ -1,38 +1,10 @@
 """What the Database layer hands back besides plain models: queue entries and lifecycle outcomes."""
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
+from backend.database.rules import ReservationRow
 from backend.models import Reservation
 from backend.models.user import SignedInAccount
-
-
-@dataclass(eq=False)
-class ReservationRow:
-    """An active reservation as plain values, named like Reservation's attributes.
-
-    The queue rules read a resource's active rows and change them one UPDATE at a time: every
-    request, cancel, release and keep-alive runs them while holding the database's write lock,
-    and ORM objects and their flushes made that lock last three times longer.
-    """
-
-    id: int
-    user_id: int
-    resource_id: int
-    state: str
-    requested_at: datetime
-    approved_at: datetime | None = None
-    ended_at: datetime | None = None
-    valid_until: datetime | None = None
-    end_reason: str | None = None
-    ended_by_id: int | None = None
-
-    @classmethod
-    def from_row(cls, row):
-        return cls(*row)
-
-
-# The reservations table's columns in ReservationRow's order, for select() and from_row.
-RESERVATION_ROW_COLUMNS = tuple(Reservation.__table__.c[f.name] for f in fields(ReservationRow))
 
 
 @dataclass(eq=False)

@@ -6,9 +6,34 @@ it: the database allows one holder per resource at any instant). The Queue part
 (backend/database/queue.py) reads the rows under the resource's lock and writes the changes.
 """
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from backend.database.results import ReservationRow
-from backend.models.reservation import APPROVED, EXPIRED, REQUESTED
+from backend.models.states import APPROVED, EXPIRED, REQUESTED
+
+
+@dataclass(eq=False)
+class ReservationRow:
+    """An active reservation as plain values, named like Reservation's attributes.
+
+    The queue rules read a resource's active rows and change them one UPDATE at a time: every
+    request, cancel, release and keep-alive runs them while holding the database's write lock,
+    and ORM objects and their flushes made that lock last three times longer.
+    """
+
+    id: int | None
+    user_id: int
+    resource_id: int
+    state: str
+    requested_at: datetime
+    approved_at: datetime | None = None
+    ended_at: datetime | None = None
+    valid_until: datetime | None = None
+    end_reason: str | None = None
+    ended_by_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row):
+        return cls(*row)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from backend.forms.numbers import whole_number
-from backend.models.reservation import STATES
+from backend.models.states import STATES
 
 
 def _optional_id(value):

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from backend.database.history import HistoryFilters
 from backend.errors import Invalid
 from backend.forms.numbers import parse_id
-from backend.models.reservation import STATES
+from backend.models.states import STATES
 
 # In a query string an unencoded "+" arrives as a space: "10:00:00 01:00" was meant as "+01:00".
 _OFFSET_AS_SPACE = re.compile(r"^(.*\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")

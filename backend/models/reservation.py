@@ -1,22 +1,12 @@
-"""The reservation lifecycle: requested -> approved -> released / expired, or requested -> cancelled."""
+"""Reservations: who asked for which resource, when, and where in its lifecycle (states.py) it is."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
+from backend.models.states import ACTIVE_SQL, ACTIVE_STATES
 from backend.models.types import UTCDateTime
-
-REQUESTED = "requested"
-APPROVED = "approved"
-RELEASED = "released"
-CANCELLED = "cancelled"
-EXPIRED = "expired"
-ACTIVE_STATES = (REQUESTED, APPROVED)
-STATES = (REQUESTED, APPROVED, RELEASED, CANCELLED, EXPIRED)
-
-# Written out once so that the partial indexes and the queries that must use them agree to the letter.
-ACTIVE_SQL = "state IN ('requested', 'approved')"
 
 
 class Reservation(db.Model):

@@ -4,7 +4,7 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from backend.extensions import db
 from backend.models.types import UTCDateTime, utcnow
@@ -48,9 +48,6 @@ class User(SignedInAccount, db.Model):
     role: Mapped[str] = mapped_column(String(10), default=ROLE_USER)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def set_password(self, password, method):
-        self.password_hash = generate_password_hash(password, method=method)
 
     def __repr__(self):
         return f"<User {self.id} {self.name!r} {self.role}>"
