@@ -9,14 +9,28 @@ def iso(moment):
     return moment.isoformat() if moment is not None else None
 
 
+def duration_text(span):
+    """A length of time as people say it: "10 min", "2 h", "1 h 30 min"; "no limit" for None."""
+    if span is None:
+        return "no limit"
+    minutes = int(span.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
 def user_json(user):
     return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
             "active": user.active}
 
 
-def resource_json(resource):
+def resource_json(resource, max_hold_minutes=None):
+    """`max_hold_minutes`: the longest hold allowed there, its own maximum or the site's hold
+    length (None: holds there never have to end)."""
     return {"id": resource.id, "name": resource.name, "comment": resource.comment,
-            "active": resource.active, "maintenance": resource.maintenance}
+            "active": resource.active, "maintenance": resource.maintenance,
+            "max_hold_minutes": max_hold_minutes}
 
 
 def entry_json(entry):
@@ -35,11 +49,13 @@ def entry_json(entry):
         "end_date": iso(r.ended_at),
         "valid_until_date": iso(r.valid_until),
         "end_reason": r.end_reason,
+        "hold_minutes": r.hold_minutes,
+        "note": r.note,
     }
 
 
 CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",
-               "request_date", "approved_date", "end_date", "valid_until_date", "end_reason")
+               "request_date", "approved_date", "end_date", "valid_until_date", "end_reason", "note")
 
 # A spreadsheet runs a cell starting with these as a formula; names and reasons are typed by people.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,7 +71,7 @@ def _csv_row(entry):
     r = entry.reservation
     return (r.id, r.user_id, _safe_text(entry.user_name), r.resource_id,
             _safe_text(entry.resource_name), r.state, iso(r.requested_at), iso(r.approved_at),
-            iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "")
+            iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "", _safe_text(r.note) or "")
 
 
 def history_csv_lines(entries):

@@ -167,3 +167,39 @@ def test_a_later_migration_may_rebuild_a_table_others_point_at(tmp_path):
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
     assert holder == [("carol", None)]
+
+
+def test_ids_of_deleted_users_and_resources_are_never_handed_out_again(accounts):
+    """SQLite's default gives a deleted highest id to the next new row; a link or script naming
+    the deleted one would then reach someone else."""
+    doomed_user = accounts.add_user("doomed")
+    doomed_resource = accounts.add_resource("doomed-bench")
+    admin = accounts.admin
+    assert admin.post("/admin/user/delete", json={"user_id": doomed_user}).json["deactivated"] is False
+    assert admin.post("/admin/resource/delete", json={"resource_id": doomed_resource}).json["deactivated"] is False
+    assert accounts.add_user("newcomer") > doomed_user
+    assert accounts.add_resource("new-bench") > doomed_resource
+
+
+def test_an_upgraded_database_stops_reusing_ids_and_keeps_its_queue_order(tmp_path):
+    url, engine = _fresh_database(tmp_path, "reuse")
+    upgrade_schema(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        _fill_first_schema(connection)
+    engine.dispose()
+    app = create_app(settings_for(tmp_path / "reuse-home", RESERVIA_DATABASE_URL=url))
+    try:
+        admin = app.test_client()
+        assert admin.post("/session/login", json={"name": "admin", "password": "admin-password"}).status_code == 200
+        added = admin.post("/admin/user/add", json={"name": "dave", "email": "dave@example.org",
+                                                    "password": "dave-password"}).json["user_id"]
+        assert added == 3
+        admin.post("/admin/user/delete", json={"user_id": added})
+        again = admin.post("/admin/user/add", json={"name": "erin", "email": "erin@example.org",
+                                                    "password": "erin-password"}).json["user_id"]
+        assert again == 4
+        queued = admin.post("/reservation/request", json={"resource_id": 1}).json
+        assert (queued["status"], queued["reservation_id"]) == ("requested", 2)
+    finally:
+        with app.app_context():
+            db.engine.dispose()

@@ -124,3 +124,46 @@ def test_a_cancelled_request_leaves_the_queue():
     rules.end(first, CANCELLED, minutes(2))
     settled = rules.settle([holder, first, second], minutes(3), HOLD)
     assert settled.queue == [second]
+
+
+def test_a_hold_lasts_the_length_its_user_chose_within_the_maximum():
+    waiting = queued(1, 10, minutes(0))
+    waiting.hold_minutes = 90
+    rules.settle([waiting], minutes(5), HOLD, maximum=timedelta(hours=2))
+    assert waiting.valid_until == minutes(95)
+    greedy = queued(2, 11, minutes(0))
+    greedy.hold_minutes = 600
+    rules.settle([greedy], minutes(5), HOLD, maximum=timedelta(hours=2))
+    assert greedy.valid_until == minutes(125)
+
+
+def test_the_sites_hold_length_is_capped_by_the_resources_maximum():
+    assert rules.hold_span(queued(1, 10, minutes(0)), HOLD, timedelta(minutes=5)) == timedelta(minutes=5)
+    assert rules.hold_span(queued(1, 10, minutes(0)), None, timedelta(minutes=5)) == timedelta(minutes=5)
+    assert rules.hold_span(queued(1, 10, minutes(0)), None, None) is None
+
+
+def test_too_long_compares_with_the_maximum():
+    assert rules.too_long(121, timedelta(hours=2)) and not rules.too_long(120, timedelta(hours=2))
+    assert not rules.too_long(None, timedelta(hours=2)) and not rules.too_long(10_000, None)
+
+
+def test_a_new_request_carries_its_length_and_note():
+    free = rules.new_request(10, 1, minutes(0), wait=None, hold=HOLD, free=True, hold_minutes=45,
+                             note="flashing fw 2.3", maximum=timedelta(hours=1))
+    assert (free.valid_until, free.hold_minutes, free.note) == (minutes(45), 45, "flashing fw 2.3")
+
+
+def test_keep_alive_never_runs_past_the_maximum_from_approval_nor_shortens_a_hold():
+    holder = held(1, 10, minutes(0), until=minutes(60))
+    change = rules.extend(holder, minutes(50), timedelta(minutes=60), maximum=timedelta(minutes=90))
+    assert holder.valid_until == minutes(90) and change.names == ("valid_until",)
+    assert rules.extend(holder, minutes(80), timedelta(minutes=60), maximum=timedelta(minutes=90)).names == ()
+    lowered = rules.extend(holder, minutes(81), timedelta(minutes=5), maximum=timedelta(minutes=30))
+    assert holder.valid_until == minutes(90) and lowered.names == ()
+
+
+def test_a_queued_request_kept_alive_waits_from_now_whatever_the_maximum():
+    waiting = queued(1, 10, minutes(0), until=minutes(30))
+    rules.extend(waiting, minutes(20), timedelta(minutes=30), maximum=timedelta(minutes=5))
+    assert waiting.valid_until == minutes(50)

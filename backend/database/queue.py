@@ -5,6 +5,7 @@ on plain rows and single prebuilt statements (see ReservationRow): ORM objects a
 made that lock last three times longer.
 """
 from dataclasses import fields
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import bindparam, insert, select, text, update
@@ -72,13 +73,26 @@ class Queue:
         `active`: its active rows in id order, when the caller has just read them."""
         if active is None:
             active = self.active_rows(connection, resource.id)
-        settlement = rules.settle(active, self.transactions.now(), self.hold(), resource.maintenance)
+        settlement = rules.settle(active, self.transactions.now(), self.hold(), resource.maintenance,
+                                  self.maximum(resource))
         self.write(connection, settlement.changes)
         return settlement
 
     def hold(self):
         """How long a hold lasts, or None when holds never expire."""
         return self.transactions.minutes_setting("RESERVIA_HOLD_MINUTES")
+
+    def maximum(self, resource):
+        """The longest hold one may ask for on the resource (read from the row the write has
+        locked): its administrator's maximum, else the site's hold length; None: no limit."""
+        return self.lifetime(resource) or self.hold()
+
+    @staticmethod
+    def lifetime(resource):
+        """The administrator's maximum for the resource, which also bounds keep-alives: no hold
+        there lasts longer from its approval. None when not set: holds kept alive go on, as
+        they always have, by the site's length at a time."""
+        return timedelta(minutes=resource.max_hold_minutes) if resource.max_hold_minutes else None
 
     def wait(self):
         """How long a queued request waits, or None when it waits for ever."""

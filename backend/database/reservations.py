@@ -3,11 +3,12 @@ the queues as everyone sees them, and expiry run on demand."""
 from sqlalchemy import select, text
 
 from backend.database import rules
-from backend.database.results import QueueEntry, ReleaseOutcome, first_deadline
-from backend.errors import Conflict, NotFound
+from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, first_deadline
+from backend.errors import Conflict, Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation, Resource, User
 from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
+from backend.serializers import duration_text
 
 # Plain rows named like the Reservation's attributes, not ORM objects: building and tracking an
 # object per row was a third of the time of GET /reservation/active and the dashboard.
@@ -26,8 +27,12 @@ class Reservations:
         self.queue = queue
         self.resources = resources
 
-    def request(self, user, resource_id):
+    def request(self, user, resource_id, hold_minutes=None, note=None):
         """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry.
+
+        `hold_minutes`: how long the hold should last (None: the site's length), at most the
+        resource's maximum, which is read with the row the write locks anyway; `note`: what the
+        user is doing with it.
 
         Every write waits for SQLite's one write lock, so each statement it holds the lock for is
         throughput lost for every writer: the resource and its queue are read once, and the new
@@ -36,6 +41,8 @@ class Reservations:
         with self.transactions.writing() as session:
             connection = session.connection()
             resource = self.queue.lock(connection, resource_id)
+            maximum = self.queue.maximum(resource)
+            self._refuse_too_long(resource, hold_minutes, maximum)
             settled = self.queue.settle(connection, resource)
             if rules.own(settled, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
@@ -43,7 +50,8 @@ class Reservations:
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
             free = settled.holder is None and not resource.maintenance
             reservation = rules.new_request(user.id, resource_id, self.transactions.now(),
-                                            self.queue.wait(), self.queue.hold(), free)
+                                            self.queue.wait(), self.queue.hold(), free,
+                                            hold_minutes, note or None, maximum)
             self.queue.insert(connection, reservation)
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
@@ -81,20 +89,38 @@ class Reservations:
             next_name = self.queue.user_name(connection, next_holder.user_id) if next_holder else None
         return ReleaseOutcome(reservation, next_holder, next_name)
 
-    def keep_alive(self, user, resource_id):
-        """Push back the deadline of the user's hold or queued request on the resource."""
+    def keep_alive(self, user, resource_id, hold_minutes=None):
+        """Push back the deadline of the user's hold or queued request on the resource: a hold by
+        the length its user chose (or `hold_minutes`, which becomes the new choice), never past
+        the maximum an administrator set for the resource, from its approval. Returns KeptAlive."""
         with self.transactions.writing() as session:
             connection = session.connection()
             resource, settled, reservation = self._own(connection, user, resource_id)
             if reservation is None:
                 raise NotFound(f"You have no active reservation on {resource.name!r}.",
                                "NOTHING_ACTIVE")
-            span = self.queue.hold() if reservation.state == APPROVED else self.queue.wait()
-            change = rules.extend(reservation, self.transactions.now(), span)
-            self.queue.store(connection, reservation, change.names)
+            maximum = self.queue.maximum(resource)
+            self._refuse_too_long(resource, hold_minutes, maximum)
+            names = ()
+            if hold_minutes is not None and hold_minutes != reservation.hold_minutes:
+                reservation.hold_minutes = hold_minutes
+                names = ("hold_minutes",)
+            if reservation.state == APPROVED:
+                span = rules.hold_span(reservation, self.queue.hold(), maximum)
+            else:
+                span = self.queue.wait()
+            change = rules.extend(reservation, self.transactions.now(), span, self.queue.lifetime(resource))
+            if names or change.names:
+                self.queue.store(connection, reservation, names + change.names)
             position = rules.position(settled, reservation)
         log.info("%s kept alive reservation=%s user=%r", RESERVATION, reservation.id, user.name)
-        return QueueEntry(reservation, user.name, resource.name, position)
+        return KeptAlive(QueueEntry(reservation, user.name, resource.name, position), bool(change.names))
+
+    @staticmethod
+    def _refuse_too_long(resource, hold_minutes, maximum):
+        if rules.too_long(hold_minutes, maximum):
+            message = f"{resource.name} can be held for at most {duration_text(maximum)}."
+            raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
 
     def _own(self, connection, user, resource_id):
         """Lock and settle the resource: (its row, the Settlement, the user's hold or request or None)."""

@@ -10,10 +10,11 @@ class Resources:
     def __init__(self, transactions):
         self.transactions = transactions
 
-    def create(self, name, comment=""):
+    def create(self, name, comment="", max_hold_minutes=None):
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
-            resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now())
+            resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
+                                max_hold_minutes=max_hold_minutes)
             session.add(resource)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
@@ -38,6 +39,18 @@ class Resources:
         if resource is None:
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
         return resource
+
+    def named(self, name):
+        """The resource, active or not, with this name; NotFound when there is none."""
+        resource = self.transactions.session.scalars(select(Resource).where(Resource.name == name)).first()
+        if resource is None:
+            raise NotFound(f"No resource named {name!r}.", "RESOURCE_NOT_FOUND")
+        return resource
+
+    def max_hold_minutes(self, resource):
+        """The longest hold the resource allows, in minutes: its own maximum, else the site's
+        hold length; None when holds there never have to end."""
+        return resource.max_hold_minutes or self.transactions.setting("RESERVIA_HOLD_MINUTES") or None
 
     def names(self):
         """(id, name) of every resource, active or not, for filter menus."""

@@ -42,6 +42,14 @@ def first_deadline(entries):
 
 
 @dataclass(frozen=True)
+class KeptAlive:
+    """A reservation after a keep-alive, and whether its deadline moved (not at its maximum)."""
+
+    entry: QueueEntry
+    moved: bool
+
+
+@dataclass(frozen=True)
 class ReleaseOutcome:
     """The ended hold, and the reservation approved in its place, if anyone was waiting."""
 

@@ -6,7 +6,7 @@ it: the database allows one holder per resource at any instant). The Queue part
 (backend/database/queue.py) reads the rows under the resource's lock and writes the changes.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from backend.models.states import APPROVED, EXPIRED, REQUESTED
 
@@ -30,6 +30,8 @@ class ReservationRow:
     valid_until: datetime | None = None
     end_reason: str | None = None
     ended_by_id: int | None = None
+    hold_minutes: int | None = None
+    note: str | None = None
 
     @classmethod
     def from_row(cls, row):
@@ -55,14 +57,15 @@ class Settlement:
     changes: list = field(default_factory=list)
 
 
-def settle(active, now, hold, maintenance=False):
+def settle(active, now, hold, maintenance=False, maximum=None):
     """Bring one resource up to date as of `now`.
 
     `active`: its holds and queued requests in id order (queue order). Overdue holds and queued
     requests expire at their own deadline, and whoever is next is approved at the moment the
     resource became free, so the history is the same whether this runs at that moment, on the
     next request, or from the expiry command hours later. In maintenance nobody new is approved.
-    `hold`: how long a hold lasts (a timedelta), or None when holds never expire.
+    `hold`: how long a hold lasts when its user chose no length (a timedelta), or None when holds
+    never expire; `maximum`: the longest hold the resource allows, or None (see hold_span).
     """
     holder = next((r for r in active if r.state == APPROVED), None)
     queue = [r for r in active if r.state == REQUESTED]
@@ -78,7 +81,7 @@ def settle(active, now, hold, maintenance=False):
         head = _next_waiting(queue, free_since, changes)
         if head is None:
             break
-        changes.append(approve(head, max(free_since, head.requested_at), hold))
+        changes.append(approve(head, max(free_since, head.requested_at), hold_span(head, hold, maximum)))
         holder = head
     for waiting in queue:
         if waiting.valid_until is not None and waiting.valid_until <= now:
@@ -113,20 +116,48 @@ def end(reservation, state, at, reason=None, by_id=None):
     return Change(reservation, ("state", "ended_at", "end_reason", "ended_by_id"), state)
 
 
-def new_request(user_id, resource_id, now, wait, hold, free):
+def hold_span(reservation, hold, maximum):
+    """How long the reservation's hold lasts from its approval or last keep-alive: the length its
+    user chose, else the site's `hold` (None: for ever), never more than the resource's `maximum`
+    (None: no maximum)."""
+    chosen = timedelta(minutes=reservation.hold_minutes) if reservation.hold_minutes else hold
+    if maximum is None:
+        return chosen
+    return maximum if chosen is None else min(chosen, maximum)
+
+
+def too_long(hold_minutes, maximum):
+    """Whether a hold of `hold_minutes` asks for more than the resource's `maximum` allows."""
+    return hold_minutes is not None and maximum is not None and timedelta(minutes=hold_minutes) > maximum
+
+
+def new_request(user_id, resource_id, now, wait, hold, free, hold_minutes=None, note=None, maximum=None):
     """A new request, approved at once when the resource is `free`, else queued until `wait`
-    has passed (None: it waits for ever). Not yet stored: it has no id."""
+    has passed (None: it waits for ever). Its hold will last `hold_minutes` (None: the site's
+    `hold`), within the resource's `maximum`. Not yet stored: it has no id."""
     reservation = ReservationRow(None, user_id, resource_id, REQUESTED, requested_at=now,
-                                 valid_until=now + wait if wait else None)
+                                 valid_until=now + wait if wait else None,
+                                 hold_minutes=hold_minutes, note=note)
     if free:
-        approve(reservation, now, hold)
+        approve(reservation, now, hold_span(reservation, hold, maximum))
     return reservation
 
 
-def extend(reservation, now, span):
-    """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never)."""
-    reservation.valid_until = now + span if span else None
-    return Change(reservation, ("valid_until",), "kept_alive")
+def extend(reservation, now, span, maximum=None):
+    """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never).
+
+    A hold never runs past `maximum` from its approval, and a keep-alive never shortens it (the
+    maximum may have been lowered since). The Change names no column when nothing moved.
+    """
+    before = reservation.valid_until
+    until = now + span if span else None
+    if maximum is not None and reservation.state == APPROVED:
+        cap = reservation.approved_at + maximum
+        until = cap if until is None else min(until, cap)
+    if until is not None and before is not None and reservation.state == APPROVED:
+        until = max(until, before)
+    reservation.valid_until = until
+    return Change(reservation, ("valid_until",) if until != before else (), "kept_alive")
 
 
 def own(settlement, user_id):

@@ -28,7 +28,9 @@ def bind_form(form_class):
             raise Invalid("The body must be a JSON object.", "INVALID_JSON")
         form = form_class(formdata=None, meta={"csrf": False})
         form.process(_typed_formdata(form, body))
-        form.provided = {name for name in form._fields if body.get(name) is not None}
+        nullable = getattr(form, "nullable", ())
+        form.provided = {name for name in form._fields
+                         if body.get(name) is not None or (name in body and name in nullable)}
     if not form.validate():
         name, messages = next(iter(form.errors.items()))
         label = form[name].label.text if name in form else name

@@ -1,7 +1,7 @@
 """Reservations: who asked for which resource, when, and where in its lifecycle (states.py) it is."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
@@ -16,6 +16,7 @@ class Reservation(db.Model):
             "state IN ('requested', 'approved', 'released', 'cancelled', 'expired')",
             name="ck_reservations_state",
         ),
+        CheckConstraint("hold_minutes IS NULL OR hold_minutes > 0", name="ck_reservations_hold_minutes"),
         # One holder per resource, and one active request per user and resource, whatever
         # the application does: the database refuses a second row.
         Index(
@@ -50,6 +51,11 @@ class Reservation(db.Model):
     # Why an administrator ended it, kept with the history.
     end_reason: Mapped[str | None] = mapped_column(String(500))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How long its user asked to hold it, in minutes; None means the site's hold length. Keep
+    # alive extends by it too; the resource's maximum caps both.
+    hold_minutes: Mapped[int | None] = mapped_column(Integer)
+    # What its user is doing with it ("flashing fw 2.3"), shown on the dashboard and in history.
+    note: Mapped[str | None] = mapped_column(String(200))
 
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     resource = relationship("Resource", lazy="raise")

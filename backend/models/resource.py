@@ -1,7 +1,7 @@
 """Shared things people reserve: benches, machines, licences, rooms."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.extensions import db
@@ -10,6 +10,11 @@ from backend.models.types import UTCDateTime, utcnow
 
 class Resource(db.Model):
     __tablename__ = "resources"
+    __table_args__ = (
+        CheckConstraint("max_hold_minutes IS NULL OR max_hold_minutes > 0", name="ck_resources_max_hold"),
+        # Ids are never handed out twice: SQLite would otherwise reuse a deleted highest id.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
@@ -19,6 +24,9 @@ class Resource(db.Model):
     # In maintenance the queue waits: nobody new is approved until it is back.
     maintenance: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The longest hold anyone may ask for; None means the site's hold length
+    # (RESERVIA_HOLD_MINUTES).
+    max_hold_minutes: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self):
         return f"<Resource {self.id} {self.name!r}>"

@@ -39,7 +39,12 @@ class SignedInAccount(UserMixin):
 
 class User(SignedInAccount, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),
+        # Ids are never handed out twice: SQLite would otherwise give a deleted user's id to the
+        # next new user, and links, logs and scripts naming the old id would find the new one.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)

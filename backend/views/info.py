@@ -26,8 +26,10 @@ class ResourcesView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        resources = get_database().resources.list()
-        return jsonify(resources=[resource_json(r) for r in resources], count=len(resources))
+        part = get_database().resources
+        resources = part.list()
+        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r)) for r in resources],
+                       count=len(resources))
 
 
 class UsersView(MethodView):

@@ -2,14 +2,16 @@
 from flask import Blueprint, current_app, jsonify
 from flask.views import MethodView
 from flask_login import current_user
+from markupsafe import Markup
 
 from backend.database import get_database
 from backend.database.results import first_deadline
 from backend.forms.binding import bind_form
 from backend.forms.query import query_id
-from backend.forms.reservation import ResourceActionForm
+from backend.forms.reservation import KeepAliveForm, RequestForm, ResourceActionForm
 from backend.serializers import entry_json, iso
 from backend.web.access import login_required
+from backend.web.messages import clock
 from backend.web.responses import respond
 
 blueprint = Blueprint("reservation", __name__)
@@ -19,11 +21,14 @@ class RequestView(MethodView):
     decorators = [login_required]
 
     def post(self):
-        form = bind_form(ResourceActionForm)
-        entry = get_database().reservations.request(current_user, form.resource_id.data)
+        form = bind_form(RequestForm)
+        entry = get_database().reservations.request(current_user, form.resource_id.data,
+                                                    form.hold_minutes.data, form.note.data)
         r = entry.reservation
         if r.state == "approved":
-            message = f"Reservation approved: you hold {entry.resource_name}."
+            message = Markup("Reservation approved: you hold {}.").format(entry.resource_name)
+            if r.valid_until:
+                message += Markup(" It is yours until {}.").format(clock(r.valid_until))
         else:
             message = f"{entry.resource_name} is busy: you are queued at position {entry.position}."
         return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
@@ -60,12 +65,19 @@ class KeepAliveView(MethodView):
     decorators = [login_required]
 
     def post(self):
-        form = bind_form(ResourceActionForm)
-        entry = get_database().reservations.keep_alive(current_user, form.resource_id.data)
+        form = bind_form(KeepAliveForm)
+        kept = get_database().reservations.keep_alive(current_user, form.resource_id.data,
+                                                      form.hold_minutes.data)
+        entry = kept.entry
         r = entry.reservation
         until = iso(r.valid_until)
-        message = (f"{entry.resource_name} is kept until {r.valid_until:%H:%M} UTC." if until
-                   else f"{entry.resource_name} kept; it does not expire.")
+        if not until:
+            message = f"{entry.resource_name} kept; it does not expire."
+        elif kept.moved or r.state != "approved":
+            message = Markup("{} is kept until {}.").format(entry.resource_name, clock(r.valid_until))
+        else:
+            message = Markup("Nothing changed: {} is already kept until {}, the longest it may be "
+                             "held.").format(entry.resource_name, clock(r.valid_until))
         return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
                         "valid_until_date": until})
 

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import flash, jsonify, redirect, request, url_for
 
 from backend.forms.binding import is_form_post
+from backend.web.messages import as_html, as_text
 
 
 def wants_json():
@@ -47,8 +48,16 @@ def _same_site_referrer():
 
 
 def respond(payload, status=200, default_endpoint="reservation.dashboard"):
-    """JSON for API clients; for a form post, post/redirect/get with the message flashed."""
-    if is_form_post():
-        flash(payload.get("message", "Done."), "success")
+    """JSON for API clients; for a form post, post/redirect/get with the message flashed.
+
+    A page's own script posts the same form asking for JSON, to act in place: it gets the JSON
+    and the message as the page would show it ("message_html", times ready to be localised).
+    """
+    message = payload.get("message", "Done.")
+    if is_form_post() and not wants_json():
+        flash(as_html(message), "success")
         return redirect(back_url(default_endpoint))
-    return jsonify(payload), status
+    body = {**payload, "message": as_text(message)}
+    if is_form_post():
+        body["message_html"] = str(as_html(message))
+    return jsonify(body), status
