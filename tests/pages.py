@@ -14,3 +14,10 @@ def csrf_token(client, path):
 def text(response):
     """The page's text with HTML entities decoded, for assertions on what a person reads."""
     return html.unescape(response.get_data(as_text=True))
+
+
+def refused_page(client, response):
+    """A refused form answers with a redirect to its page (post/redirect/get): that page, read
+    as the browser reads it next."""
+    assert response.status_code == 302, response.status_code
+    return client.get(response.headers["Location"], headers=HTML)

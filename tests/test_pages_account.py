@@ -3,13 +3,13 @@ import re
 
 from backend import create_app
 from tests.conftest import USER_PASSWORD, settings_for
-from tests.pages import HTML, csrf_token, text
+from tests.pages import HTML, csrf_token, refused_page, text
 
 
-def change_password(client, current, new):
+def change_password(client, current, new, again=None):
     return client.post("/session/password", headers=HTML, data={
         "csrf_token": csrf_token(client, "/session/password"), "current_password": current,
-        "new_password": new, "next": "/"})
+        "new_password": new, "new_password_again": new if again is None else again, "next": "/"})
 
 
 def test_password_page_needs_a_login(client):
@@ -30,8 +30,8 @@ def test_changing_the_password_logs_out_the_other_sessions(accounts):
 def test_wrong_current_password_is_shown_at_its_field(accounts):
     alice = accounts.user("alice")
     response = change_password(alice, "not-my-password", "a-brand-new-password")
-    assert response.status_code == 400
-    page = text(response)
+    assert response.headers["Location"] == "/session/password"
+    page = text(refused_page(alice, response))
     assert 'id="current_password-error">The current password is not right.</p>' in page
     assert "not-my-password" not in page and "a-brand-new-password" not in page
     accounts.login("alice")
@@ -39,7 +39,7 @@ def test_wrong_current_password_is_shown_at_its_field(accounts):
 
 def test_too_short_new_password_is_shown_at_its_field(accounts):
     alice = accounts.user("alice")
-    page = text(change_password(alice, USER_PASSWORD, "short"))
+    page = text(refused_page(alice, change_password(alice, USER_PASSWORD, "short")))
     assert 'id="new_password-error">Field must be between 8 and 1024 characters long.</p>' in page
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.pages import HTML, csrf_token
+from tests.pages import HTML, csrf_token, refused_page
 
 
 def field_error(page, field_id):
@@ -56,9 +56,10 @@ def test_refused_user_form_shows_the_message_at_its_field(accounts, data, field,
     accounts.add_user("alice")
     admin = accounts.admin
     response = admin.post("/admin/user/add", headers=HTML,
-                          data={"csrf_token": csrf_token(admin, "/admin/users"), **data})
-    assert response.status_code in (400, 409)
-    page = response.get_data(as_text=True)
+                          data={"csrf_token": csrf_token(admin, "/admin/users"), "next": "/admin/users#add-user",
+                                **data})
+    assert response.headers["Location"] == "/admin/users#add-user"
+    page = refused_page(admin, response).get_data(as_text=True)
     assert field_error(page, field) == message
     assert 'aria-invalid="true"' in page
     assert 'value="long-enough"' not in page  # the password is never sent back
@@ -88,11 +89,14 @@ def test_add_resource_form_and_a_duplicate_name_at_its_field(accounts):
     assert "Resource created successfully" in page and "by the window" in page
 
     again = admin.post("/admin/resource/add", headers=HTML, data=data)
-    assert again.status_code == 409
-    page = again.get_data(as_text=True)
+    shown = refused_page(admin, again)
+    assert shown.status_code == 200
+    page = shown.get_data(as_text=True)
     assert field_error(page, "name") == "A resource named 'bench-1' already exists."
     assert "by the window</textarea>" in page  # what was typed is kept
     assert admin.get("/info/resources").json["count"] == 1
+    # Shown once: reloading the page shows the empty form, and posts nothing.
+    assert field_error(admin.get("/admin/resources", headers=HTML).get_data(as_text=True), "name") is None
 
 
 def test_admin_form_with_a_wrong_csrf_token_is_refused_and_changes_nothing(accounts):

@@ -55,3 +55,4 @@ class ShellOperator:
 
     id = None
     name = "command line"
+    session_token = None

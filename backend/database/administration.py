@@ -3,6 +3,7 @@ from sqlalchemy import exists, func, select, text
 
 from backend.database import rules
 from backend.database.queue import RESERVATION_ROW_COLUMNS
+from backend.database.results import EndedReservation, Modified
 from backend.database.rules import ReservationRow
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
@@ -19,7 +20,11 @@ class Administration:
         self.resources = resources
 
     def modify_user(self, acting, user_id, changes):
-        """Apply the given changes; ending someone's access also ends their sessions and reservations."""
+        """Apply the given changes; ending someone's access also ends their sessions and reservations.
+
+        Returns Modified: only fields whose value differs count as changed. Administrators who
+        change their own password keep the session they are using, as /session/password does.
+        """
         if "password" in changes:
             # Hash before taking the write lock: hashing is deliberately slow.
             changes = dict(changes, password_hash=self.users.hash_password(changes.pop("password")))
@@ -27,26 +32,33 @@ class Administration:
             changes["email"] = changes["email"].lower()
         with self.transactions.writing() as session:
             user = self.users.get(user_id)
+            changes = {field: value for field, value in changes.items()
+                       if field == "password_hash" or getattr(user, field) != value}
             self.users.refuse_taken(session, changes.get("name", user.name),
                                     changes.get("email", user.email), except_id=user.id)
+            deactivating = changes.get("active") is False
+            if deactivating and user.id == acting.id:
+                raise Conflict("You cannot deactivate your own account.", "SELF_DEACTIVATE")
             losing_admin = user.is_admin and user.active and (
-                changes.get("role", user.role) != ROLE_ADMIN or changes.get("active") is False)
+                changes.get("role", user.role) != ROLE_ADMIN or deactivating)
             if losing_admin:
                 self._refuse_last_admin(session, user)
             for field, value in changes.items():
                 setattr(user, field, value)
             session.flush()
-            if changes.get("active") is False or "password_hash" in changes:
-                self.users.close_sessions(session, user.id)
-            if changes.get("active") is False:
-                self._end_users_reservations(session, user, acting, "user deactivated")
-        log.info("%s user modified id=%s by=%r fields=%s", ADMIN, user.id, acting.name,
-                 ",".join(sorted(k for k in changes if k != "password_hash") +
-                          (["password"] if "password_hash" in changes else [])))
-        return user
+            if deactivating or "password_hash" in changes:
+                own = user.id == acting.id and not deactivating
+                self.users.close_sessions(session, user.id,
+                                          keep_token=acting.session_token if own else None)
+            ended = self._end_users_reservations(session, user, acting, "user deactivated") if deactivating else ()
+        changed = tuple(sorted(k for k in changes if k != "password_hash") +
+                        (["password"] if "password_hash" in changes else []))
+        log.info("%s user modified id=%s by=%r fields=%s", ADMIN, user.id, acting.name, ",".join(changed))
+        return Modified(user, changed, ended)
 
     def delete_user(self, acting, user_id):
-        """Erase a user without history; one with history is deactivated so the history stays whole."""
+        """Erase a user without history; one with history is deactivated so the history stays whole.
+        Returns (deactivated, the reservations that ended)."""
         with self.transactions.writing() as session:
             user = self.users.get(user_id)
             if user.id == acting.id:
@@ -56,14 +68,15 @@ class Administration:
             self.users.close_sessions(session, user.id)
             has_history = session.scalar(select(exists().where(
                 (Reservation.user_id == user.id) | (Reservation.ended_by_id == user.id))))
+            ended = ()
             if has_history:
-                self._end_users_reservations(session, user, acting, "user deleted")
+                ended = self._end_users_reservations(session, user, acting, "user deleted")
                 user.active = False
             else:
                 session.delete(user)
         log.info("%s user %s id=%s by=%r", ADMIN, "deactivated" if has_history else "deleted",
                  user_id, acting.name)
-        return bool(has_history)
+        return bool(has_history), ended
 
     @staticmethod
     def _refuse_last_admin(session, user):
@@ -73,23 +86,32 @@ class Administration:
             raise Conflict("Reservia needs at least one active administrator.", "LAST_ADMIN")
 
     def _end_users_reservations(self, session, user, acting, reason):
-        """Release the user's holds (approving whoever waits) and withdraw their queued requests."""
+        """Release the user's holds (approving whoever waits) and withdraw their queued requests;
+        returns an EndedReservation for each, in resource order."""
         connection = session.connection()
         rows = [ReservationRow.from_row(row) for row in connection.execute(
             select(*RESERVATION_ROW_COLUMNS).where(
                 Reservation.user_id == user.id, text(ACTIVE_SQL)).order_by(Reservation.resource_id))]
         resources = self.queue.lock_many(connection, {r.resource_id for r in rows})
         now = self.transactions.now()
+        ended = []
         for reservation in rows:
-            state = RELEASED if reservation.state == APPROVED else CANCELLED
-            self.queue.write(connection, [rules.end(reservation, state, now, reason, acting.id)])
-            self.queue.settle(connection, resources[reservation.resource_id])
+            holding = reservation.state == APPROVED
+            self.queue.write(connection, [rules.end(reservation, RELEASED if holding else CANCELLED,
+                                                    now, reason, acting.id)])
+            resource = resources[reservation.resource_id]
+            following = self.queue.settle(connection, resource).holder
+            next_name = self.queue.user_name(connection, following.user_id) if holding and following else None
+            ended.append(EndedReservation(resource.name, holding, next_name))
+        return tuple(ended)
 
     def modify_resource(self, acting, resource_id, changes):
-        """Rename, re-comment, put in or out of maintenance, or retire a resource."""
+        """Rename, re-comment, set the longest hold, put in or out of maintenance, or retire a
+        resource. Returns Modified: only fields whose value differs count as changed."""
         with self.transactions.writing() as session:
             self.queue.lock(session.connection(), resource_id, include_inactive=True)
             resource = session.get(Resource, resource_id)
+            changes = {field: value for field, value in changes.items() if getattr(resource, field) != value}
             if "name" in changes:
                 self.resources.refuse_taken(session, changes["name"], except_id=resource.id)
             if changes.get("active") is False:
@@ -101,7 +123,7 @@ class Administration:
             self.queue.settle(session.connection(), resource)
         log.info("%s resource modified id=%s by=%r fields=%s", ADMIN, resource.id, acting.name,
                  ",".join(sorted(changes)))
-        return resource
+        return Modified(resource, tuple(sorted(changes)))
 
     def delete_resource(self, acting, resource_id):
         """Erase a resource without history; one with history is deactivated. Busy ones are refused."""

@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from backend.database.results import QueueEntry
 from backend.models import Resource
 
+# The one word for each state of a resource, on every page and in every command.
+FREE, IN_USE, MAINTENANCE, DEACTIVATED = "free", "in use", "maintenance", "deactivated"
+
 
 @dataclass(frozen=True)
 class ResourceBoard:
@@ -13,6 +16,15 @@ class ResourceBoard:
     resource: Resource
     holder: QueueEntry | None = None
     queue: list = field(default_factory=list)
+
+    @property
+    def state(self):
+        """free, in use, maintenance or deactivated: what people are told, everywhere."""
+        if not self.resource.active:
+            return DEACTIVATED
+        if self.resource.maintenance:
+            return MAINTENANCE
+        return IN_USE if self.holder is not None else FREE
 
     def entry_for(self, user_id):
         """The user's hold or queued request on this resource, or None."""
@@ -38,6 +50,11 @@ class Boards:
             else:
                 queues.setdefault(resource_id, []).append(entry)
         return [ResourceBoard(r, holders.get(r.id), queues.get(r.id, [])) for r in resources]
+
+    def of_user(self, user_id):
+        """(board, the user's entry) for every resource the user holds or waits for."""
+        return [(board, board.entry_for(user_id)) for board in self.all(include_inactive=True)
+                if board.entry_for(user_id) is not None]
 
     def one(self, resource_id):
         """One resource, active or not, with its holder and queue; NotFound when there is none."""

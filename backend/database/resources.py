@@ -1,9 +1,9 @@
 """The Resources part: creating, finding and listing the things people reserve."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
-from backend.models import Resource
+from backend.models import Reservation, Resource
 
 
 class Resources:
@@ -51,6 +51,12 @@ class Resources:
         """The longest hold the resource allows, in minutes: its own maximum, else the site's
         hold length; None when holds there never have to end."""
         return resource.max_hold_minutes or self.transactions.setting("RESERVIA_HOLD_MINUTES") or None
+
+    def history_count(self, resource_id):
+        """How many reservations, past or active, name the resource: with any, deleting it
+        deactivates it instead."""
+        return self.transactions.session.scalar(
+            select(func.count(Reservation.id)).where(Reservation.resource_id == resource_id))
 
     def names(self):
         """(id, name) of every resource, active or not, for filter menus."""

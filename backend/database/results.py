@@ -70,3 +70,22 @@ class Page:
     @property
     def pages(self):
         return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class EndedReservation:
+    """A hold or queued request ended because its user lost access, and who holds the resource now."""
+
+    resource_name: str
+    was_holding: bool
+    next_user_name: str | None
+
+
+@dataclass(frozen=True)
+class Modified:
+    """A user or resource after an administrator's change: which fields really changed (none when
+    everything already had the values sent), and the reservations that change ended."""
+
+    item: object
+    changed: tuple
+    ended: tuple = ()

@@ -4,13 +4,13 @@ import secrets
 from dataclasses import fields
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.database.results import SignedInUser
 from backend.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from backend.logs import ADMIN, SESSION, log
-from backend.models import LoginSession, User
+from backend.models import LoginSession, Reservation, User
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 # The users table's columns in SignedInUser's order.
@@ -23,6 +23,7 @@ SESSION_USER = (select(*SIGNED_IN_COLUMNS, LoginSession.created_at)
                 .where(LoginSession.token_hash == bindparam("digest")))
 
 DEFAULT_ADMIN_NAME = "admin"
+WRONG_CURRENT_PASSWORD = "The current password is not right."
 DEFAULT_ADMIN_PASSWORD = "admin"
 
 
@@ -74,6 +75,12 @@ class Users:
             raise NotFound(f"No user with id {user_id}.", "USER_NOT_FOUND")
         return user
 
+    def history_count(self, user_id):
+        """How many reservations the user made or ended: with any, deleting the user deactivates
+        them instead."""
+        return self.transactions.session.scalar(select(func.count(Reservation.id)).where(
+            or_(Reservation.user_id == user_id, Reservation.ended_by_id == user_id)))
+
     def named(self, name):
         """The user with this name; NotFound when there is none."""
         user = self.transactions.session.scalars(select(User).where(User.name == name)).first()
@@ -100,8 +107,8 @@ class Users:
     def change_password(self, user, current_password, new_password, keep_token):
         """A user changes their own password; their other sessions are logged out."""
         if not user.check_password(current_password):
-            raise Invalid("The current password is not right.", "WRONG_PASSWORD",
-                          fields={"current_password": ["The current password is not right."]})
+            raise Invalid(WRONG_CURRENT_PASSWORD, "WRONG_PASSWORD",
+                          fields={"current_password": [WRONG_CURRENT_PASSWORD]})
         password_hash = self.hash_password(new_password)
         with self.transactions.writing() as session:
             self.get(user.id).password_hash = password_hash

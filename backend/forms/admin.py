@@ -1,9 +1,9 @@
 """Forms administrators use to add users and resources."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from backend.forms.fields import PrintableName, hold_minutes_field, strip
+from backend.forms.fields import IntranetEmail, PrintableName, hold_minutes_field, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 
@@ -12,7 +12,7 @@ class UserForm(FlaskForm):
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
     email = EmailField("Email", filters=[strip],
                        validators=[InputRequired(), Length(max=254),
-                                   Email(check_deliverability=False, allow_smtputf8=True)])
+                                   IntranetEmail()])
     password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=1024)])
     role = SelectField("Role", choices=[(ROLE_USER, "User"), (ROLE_ADMIN, "Administrator")],
                        default=ROLE_USER, validators=[Optional()])

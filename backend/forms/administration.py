@@ -4,9 +4,9 @@ Only the fields a request names are changed: `bind_form` records them in `form.p
 """
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from backend.forms.fields import MAX_ID, IdField, PrintableName, hold_minutes_field, strip
+from backend.forms.fields import MAX_ID, IdField, IntranetEmail, PrintableName, hold_minutes_field, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
@@ -18,7 +18,7 @@ class UserModifyForm(FlaskForm):
     name = StringField("User name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
     email = EmailField("Email", filters=[strip], validators=[
-        Optional(), Length(max=254), Email(check_deliverability=False, allow_smtputf8=True)])
+        Optional(), Length(max=254), IntranetEmail()])
     password = PasswordField("New password", validators=[Optional(), Length(min=8, max=1024)])
     role = SelectField("Role", choices=[(ROLE_USER, "User"), (ROLE_ADMIN, "Administrator")],
                        validators=[Optional()])

@@ -1,12 +1,14 @@
 """Fields and validators shared by Reservia's forms."""
+import re
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from backend.forms.numbers import MAX_ID, whole_number
 
-__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "PrintableName", "strip"]
+__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IntranetEmail", "PrintableName", "strip"]
 
 # The longest hold anyone can ask for or allow, in minutes: a leap year.
 MAX_HOLD_MINUTES = 366 * 24 * 60
@@ -40,3 +42,30 @@ class PrintableName:
     def __call__(self, form, field):
         if any(unicodedata.category(ch).startswith("C") for ch in field.data or ""):
             raise ValidationError("Use visible characters only.")
+
+
+# A host name of the intranet: letters, digits and hyphens in dot-separated labels.
+_HOST_NAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$", re.IGNORECASE)
+
+
+class IntranetEmail:
+    """An email address as intranets have them: the part before the @ checked by email-validator,
+    the domain either one it accepts or a plain host name such as `localhost` or `lab.local`,
+    which it refuses as not deliverable on the Internet (the built-in `admin@localhost` among them)."""
+
+    message = "Invalid email address."
+
+    def __call__(self, form, field):
+        local, at, domain = (field.data or "").rpartition("@")
+        if not at or not local or not domain:
+            raise ValidationError(self.message)
+        try:
+            validate_email(f"{local}@example.org", check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None
+        if _HOST_NAME.match(domain):
+            return
+        try:
+            validate_email(f"x@{domain}", check_deliverability=False, globally_deliverable=False)
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None

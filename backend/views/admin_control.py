@@ -15,6 +15,7 @@ from backend.forms.binding import bind_form, provided_changes
 from backend.serializers import iso
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
+from backend.web.messages import ended_text, modified_text
 from backend.web.responses import respond
 
 
@@ -24,8 +25,9 @@ class UserModifyView(MethodView):
     def post(self):
         form = bind_form(UserModifyForm)
         changes = provided_changes(form, ("name", "email", "password", "role", "active"))
-        user = get_database().administration.modify_user(current_user, form.user_id.data, changes)
-        return respond({"message": "User modified successfully", "user_id": user.id})
+        modified = get_database().administration.modify_user(current_user, form.user_id.data, changes)
+        message = modified_text(modified.changed and "User modified successfully", modified.item.name, modified.ended)
+        return respond({"message": message, "user_id": modified.item.id})
 
 
 class UserDeleteView(MethodView):
@@ -33,9 +35,10 @@ class UserDeleteView(MethodView):
 
     def post(self):
         form = bind_form(UserDeleteForm)
-        deactivated = get_database().administration.delete_user(current_user, form.user_id.data)
+        deactivated, ended = get_database().administration.delete_user(current_user, form.user_id.data)
         message = ("User deactivated: their history is kept." if deactivated
                    else "User deleted successfully")
+        message = " ".join(filter(None, [message, ended_text(ended)]))
         return respond({"message": message, "user_id": form.user_id.data, "deactivated": deactivated})
 
 
@@ -46,8 +49,9 @@ class ResourceModifyView(MethodView):
         form = bind_form(ResourceModifyForm)
         changes = provided_changes(form, ("name", "comment", "max_hold_minutes", "maintenance", "active"),
                                    clearable=("comment", "max_hold_minutes"))
-        resource = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)
-        return respond({"message": "Resource modified successfully", "resource_id": resource.id})
+        modified = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)
+        message = modified_text(modified.changed and "Resource modified successfully", modified.item.name)
+        return respond({"message": message, "resource_id": modified.item.id})
 
 
 class ResourceDeleteView(MethodView):

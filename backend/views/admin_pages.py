@@ -1,6 +1,6 @@
 """Administrators' pages: users and resources listed with the form that adds one, and a page
 for each to change it, retire it, and end its reservations."""
-from flask import render_template
+from flask import current_app, render_template
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -10,37 +10,42 @@ from backend.forms.admin import ResourceForm, UserForm
 from backend.forms.administration import ResourceModifyForm, UserModifyForm
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
-from backend.web.form_pages import show_refusals_at_fields
+from backend.web.form_pages import refused_form, show_refusals_at_fields
 
 # Reservations shown on a user's page; the full list is in the history.
 RECENT = 10
 
 
-def users_page(form=None, status=200):
-    return render_template("admin/users.html", users=get_database().users.list(),
-                           form=form or UserForm()), status
+def users_page():
+    form = refused_form("admin.user_add", UserForm) or UserForm()
+    return render_template("admin/users.html", users=get_database().users.list(), form=form)
 
 
-def resources_page(form=None, status=200):
+def resources_page():
     boards = get_database().boards.all(include_inactive=True)
-    return render_template("admin/resources.html", boards=boards,
-                           form=form or ResourceForm()), status
+    form = refused_form("admin.resource_add", ResourceForm) or ResourceForm()
+    return render_template("admin/resources.html", boards=boards, form=form,
+                           site_hold_minutes=current_app.config["RESERVIA_HOLD_MINUTES"])
 
 
-def user_page(user_id, form=None, status=200):
+def user_page(user_id):
     database = get_database()
     user = database.users.get(user_id)
-    if form is None:
-        form = UserModifyForm(obj=user, user_id=user.id)
+    form = (refused_form("admin.user_modify", UserModifyForm, user_id=user.id)
+            or UserModifyForm(obj=user, user_id=user.id))
     recent = database.history.page(current_user, HistoryFilters(user_id=user.id), per_page=RECENT)
-    return render_template("admin/user.html", user=user, form=form, recent=recent), status
+    return render_template("admin/user.html", user=user, form=form, recent=recent,
+                           reservations=database.boards.of_user(user.id),
+                           history_count=database.users.history_count(user.id))
 
 
-def resource_page(resource_id, form=None, status=200):
+def resource_page(resource_id):
     board = get_database().boards.one(resource_id)
-    if form is None:
-        form = ResourceModifyForm(obj=board.resource, resource_id=board.resource.id)
-    return render_template("admin/resource.html", board=board, form=form), status
+    form = (refused_form("admin.resource_modify", ResourceModifyForm, resource_id=board.resource.id)
+            or ResourceModifyForm(obj=board.resource, resource_id=board.resource.id))
+    return render_template("admin/resource.html", board=board, form=form,
+                           history_count=get_database().resources.history_count(board.resource.id),
+                           max_hold_minutes=get_database().resources.max_hold_minutes(board.resource))
 
 
 class UsersPageView(MethodView):
@@ -71,19 +76,11 @@ class ResourcePageView(MethodView):
         return resource_page(resource_id)
 
 
-def _user_page_for(form, status):
-    return user_page(form.user_id.data or 0, form, status)
-
-
-def _resource_page_for(form, status):
-    return resource_page(form.resource_id.data or 0, form, status)
-
-
 show_refusals_at_fields(blueprint, {
-    "admin.user_add": (UserForm, users_page),
-    "admin.resource_add": (ResourceForm, resources_page),
-    "admin.user_modify": (UserModifyForm, _user_page_for),
-    "admin.resource_modify": (ResourceModifyForm, _resource_page_for),
+    "admin.user_add": UserForm,
+    "admin.resource_add": ResourceForm,
+    "admin.user_modify": UserModifyForm,
+    "admin.resource_modify": ResourceModifyForm,
 })
 
 blueprint.add_url_rule("/admin/users", view_func=UsersPageView.as_view("users"))

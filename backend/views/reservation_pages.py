@@ -9,8 +9,15 @@ from backend.database import get_database
 from backend.database.history import HistoryFilters
 from backend.forms.history import HistoryFilterForm
 from backend.forms.query import query_paging
+from backend.serializers import duration_text
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
+
+
+@blueprint.app_template_filter("minutes")
+def _minutes(minutes):
+    """A number of minutes as people say it: "10 min", "2 h", "1 h 30 min"."""
+    return duration_text(timedelta(minutes=minutes))
 
 
 @blueprint.app_context_processor

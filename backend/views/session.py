@@ -4,11 +4,12 @@ from flask.views import MethodView
 from flask_login import current_user, login_user, logout_user
 
 from backend.database import get_database
+from backend.database.users import WRONG_CURRENT_PASSWORD
 from backend.errors import NotAuthenticated
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
-from backend.web.form_pages import show_refusals_at_fields
+from backend.web.form_pages import refused_form, show_refusals_at_fields
 from backend.web.responses import respond, safe_next
 
 blueprint = Blueprint("session", __name__)
@@ -72,8 +73,16 @@ class StatusView(MethodView):
                        user_email=current_user.email, role=current_user.role)
 
 
-def password_page(form=None, status=200):
-    return render_template("session/password.html", form=form or PasswordChangeForm()), status
+def password_page():
+    form = refused_form("session.password", PasswordChangeForm) or PasswordChangeForm()
+    return render_template("session/password.html", form=form)
+
+
+def check_current_password(form):
+    """The current password is checked with the rest, so that every mistake shows at once."""
+    field = form.current_password
+    if field.data and not field.errors and not current_user.check_password(field.data):
+        field.errors = [WRONG_CURRENT_PASSWORD]
 
 
 class PasswordView(MethodView):
@@ -91,7 +100,9 @@ class PasswordView(MethodView):
         return respond({"message": "Password changed; your other sessions were logged out."})
 
 
-show_refusals_at_fields(blueprint, {"session.password": (PasswordChangeForm, password_page)})
+show_refusals_at_fields(blueprint, {"session.password": PasswordChangeForm},
+                        checks={"session.password": check_current_password},
+                        pages={"session.password": "session.password"})
 
 
 blueprint.add_url_rule("/session/login", view_func=LoginView.as_view("login"))

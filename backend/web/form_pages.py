@@ -1,37 +1,95 @@
-"""Refused form posts come back as their page, with what was typed kept and messages at the fields."""
-from flask import request
+"""Refused browser forms go back to the page they came from (post/redirect/get), shown again with
+what was typed and the messages at the fields: the browser never stays on a URL that only takes
+posts, where reloading would post again and a bookmark would answer 405."""
+import time
+
+from flask import redirect, request, session, url_for
+from werkzeug.datastructures import MultiDict
 
 from backend.errors import ReserviaError
 from backend.forms.binding import is_form_post
 from backend.web.error_handlers import handle_domain_error
+from backend.web.responses import back_url, wants_json
 
 # The form field a refusal by the Database layer is about, by its code.
 FIELD_OF_CODE = {"USER_EXISTS": "name", "EMAIL_EXISTS": "email", "RESOURCE_EXISTS": "name",
-                 "WRONG_PASSWORD": "current_password"}
+                 "WRONG_PASSWORD": "current_password", "HOLD_TOO_LONG": "hold_minutes"}
+# Session key of the refused form waiting for its page.
+REFUSED = "reservia_refused_form"
+# What is typed into a field is kept up to this length: the session is a cookie of at most 4 kB.
+KEPT_CHARACTERS = 600
+# A refused form not shown by then (its page was never opened) is forgotten.
+KEPT_SECONDS = 300
 
 
-def show_refusals_at_fields(blueprint, pages):
-    """For the endpoints in `pages` ({endpoint: (form class, render(form, status))}), a refused
-    browser form re-renders its page; JSON clients and every other endpoint are answered as usual."""
+def show_refusals_at_fields(blueprint, forms, checks=None, pages=None):
+    """For the endpoints in `forms` ({endpoint: form class}), a refused browser form is kept in
+    the session and the browser sent back to its page, which shows it with `refused_form`: the
+    form's `next` (where it goes once accepted), unless `pages` ({endpoint: page's endpoint})
+    names another.
+
+    `checks` ({endpoint: check(form)}) add what the form's own rules cannot see, so that every
+    problem is reported at once. JSON clients, and a form whose id is wrong (its page is gone),
+    are answered as usual.
+    """
+    checks, pages = checks or {}, pages or {}
 
     def handle(error):
-        page = pages.get(request.endpoint)
-        if page is None or not is_form_post() or error.status in (401, 403):
+        form_class = forms.get(request.endpoint)
+        if form_class is None or not is_form_post() or wants_json() or error.status in (401, 403, 404):
             return handle_domain_error(error)
-        form_class, render = page
         form = form_class(meta={"csrf": False})
         if form.validate():
-            field_name = FIELD_OF_CODE.get(error.code)
-            if field_name in form:
-                form[field_name].errors.append(error.message)
-            else:
-                form.form_errors.append(error.message)
-        for field in form:
-            if field.type == "PasswordField":
-                field.data = ""
-        try:
-            return render(form, error.status)
-        except ReserviaError:
-            return handle_domain_error(error)  # the page itself is gone: the id was wrong
+            _place(form, error)
+        elif any(form[name].errors for name in form._fields if name.endswith("_id")):
+            return handle_domain_error(error)
+        check = checks.get(request.endpoint)
+        if check is not None:
+            check(form)
+        _keep(form)
+        page = pages.get(request.endpoint)
+        return redirect(url_for(page) if page else back_url())
 
     blueprint.register_error_handler(ReserviaError, handle)
+
+
+def _place(form, error):
+    """Put a refusal of the Database layer at the field it is about, or above the form."""
+    placed = False
+    for name, messages in (error.fields or {}).items():
+        if name in form:
+            form[name].errors = list(messages)
+            placed = True
+    field_name = FIELD_OF_CODE.get(error.code)
+    if not placed and field_name in form:
+        form[field_name].errors = [error.message]
+    elif not placed:
+        form.form_errors.append(error.message)
+
+
+def _keep(form):
+    data = {name: [value[:KEPT_CHARACTERS] for value in request.form.getlist(name)]
+            for name in request.form if name in form and form[name].type != "PasswordField"}
+    session[REFUSED] = {
+        "endpoint": request.endpoint, "at": time.time(), "data": data,
+        "errors": {field.name: list(field.errors) for field in form if field.errors},
+        "form_errors": list(form.form_errors),
+    }
+
+
+def refused_form(endpoint, form_class, **same):
+    """The form refused at `endpoint`, filled in again with its messages, if it is waiting to be
+    shown here: `same` names values it must have had (the user id of the page, say). Else None."""
+    kept = session.get(REFUSED)
+    if not kept or kept.get("endpoint") != endpoint or time.time() - kept.get("at", 0) > KEPT_SECONDS:
+        return None
+    if any(kept["data"].get(name, [""])[0] != str(value) for name, value in same.items()):
+        return None
+    session.pop(REFUSED)
+    form = form_class(formdata=MultiDict([(name, value) for name, values in kept["data"].items()
+                                          for value in values]), meta={"csrf": False})
+    for name, messages in kept["errors"].items():
+        if name in form:
+            form[name].errors = list(messages)
+    form.form_errors = list(kept["form_errors"])
+    return form

@@ -20,3 +20,23 @@ def as_text(message):
 def as_html(message):
     """The message for a page: Markup, its times ready to be localised."""
     return message if isinstance(message, Markup) else Markup.escape(message)
+
+
+def ended_text(ended):
+    """What ending someone's reservations did, one sentence each: who holds each resource now."""
+    sentences = []
+    for e in ended:
+        if not e.was_holding:
+            sentences.append(f"Their request for {e.resource_name} was withdrawn.")
+        elif e.next_user_name:
+            sentences.append(f"Their hold on {e.resource_name} ended; {e.next_user_name} now holds it.")
+        else:
+            sentences.append(f"Their hold on {e.resource_name} ended; it is free now.")
+    return " ".join(sentences)
+
+
+def modified_text(done, name, ended=()):
+    """The answer to a change: `done` when something changed, else that nothing did."""
+    if not done:
+        return f"Nothing changed: {name} already had these settings."
+    return " ".join(filter(None, [done, ended_text(ended)]))
