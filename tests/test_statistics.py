@@ -129,19 +129,23 @@ def test_browsers_get_a_table_and_a_bar_chart(morning):
                            headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "<svg" in page
+    assert 'class="bars"' in page
     # Everything the page loads comes from this site: no src or href to another host.
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page)
     bench_row = page[page.index('data-label="Resource">bench'):]
     assert "2 h 00 min" in bench_row.split("</tr>")[0]
     assert "45 min 00 s" in page
     # Bars are drawn to scale: the bench's 120 minutes take the full width, the scope's 45 3/8 of it.
-    assert 'width="360.0"' in page and 'width="135.0"' in page
+    assert 'style="width: 100.0%"' in page and 'style="width: 37.5%"' in page
 
 
 def test_browsers_are_told_about_bad_periods_on_a_page(morning):
     response = morning.get("/admin/statistics?since=soon", headers={"Accept": "text/html"})
-    assert response.status_code == 400 and "since must be an ISO 8601 date" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "since must be an ISO 8601 date" in page
+    # On the form, at its field, with what was typed: not an error page.
+    assert 'id="since-error"' in page and 'name="since" value="soon"' in page
+    assert "Error 400" not in page and "Correct the period above" in page
 
 
 def test_statistics_cost_the_same_few_statements_whatever_the_history(app, accounts, count_statements):

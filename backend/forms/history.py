@@ -1,6 +1,6 @@
 """The filters of the reservation history page, read from the query string."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from backend.forms.numbers import whole_number
@@ -28,6 +28,8 @@ class HistoryFilterForm(FlaskForm):
                         validators=[Optional()])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+    # The reader's time zone, filled in by the page's script: days start at their midnight.
+    tz = HiddenField()
 
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:

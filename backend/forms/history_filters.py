@@ -1,6 +1,7 @@
 """History filters as people type them, in a query string or on the command line, made into typed values."""
 import re
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.database.history import HistoryFilters
 from backend.errors import Invalid
@@ -11,9 +12,21 @@ from backend.models.states import STATES
 _OFFSET_AS_SPACE = re.compile(r"^(.*\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
 
 
-def parse_moment(name, raw):
+def zone_named(name):
+    """The IANA time zone a page says its reader is in (Europe/Berlin), or UTC when it names none
+    Reservia knows."""
+    if not name:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def parse_moment(name, raw, zone=timezone.utc):
     """An ISO 8601 date or date and time as an aware UTC datetime; `Z` and offsets are honoured,
-    a time without an offset is UTC, and a date alone is midnight UTC."""
+    a time without an offset is in `zone` (UTC unless a page says), and a date alone is midnight
+    there."""
     if raw is None or raw.strip() == "":
         return None
     text = raw.strip()
@@ -26,7 +39,7 @@ def parse_moment(name, raw):
         raise Invalid(f"{name} must be an ISO 8601 date or date and time, such as "
                       f"2026-11-25 or 2026-11-25T14:30:00Z; got {raw!r}.", "INVALID_DATE") from None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=zone)
     try:
         return moment.astimezone(timezone.utc)
     except OverflowError:

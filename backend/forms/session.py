@@ -10,6 +10,8 @@ class LoginForm(FlaskForm):
     name = StringField("User name", filters=[strip], validators=[InputRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
     next = HiddenField()
+    # The endpoint of a form posted after the session had ended: the action was not done.
+    undone = HiddenField()
 
 
 class LogoutForm(FlaskForm):

@@ -1,14 +1,18 @@
 """The pages people read: the resource dashboard, its refreshing board, and the reservation history."""
+import re
 from datetime import datetime, time, timedelta, timezone
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
 from backend.database.history import HistoryFilters
 from backend.forms.history import HistoryFilterForm
+from backend.forms.history_filters import zone_named
+from backend.forms.numbers import whole_number
 from backend.forms.query import query_paging
+from backend.forms.reservation import hold_choices
 from backend.serializers import duration_text
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
@@ -27,7 +31,15 @@ def _page_helpers():
 
 
 def _board_context():
-    return {"boards": get_database().boards.all(), "me": current_user.id,
+    """The cards, and first the user's own holds and requests, with the hold lengths each offers."""
+    database = get_database()
+    boards = database.boards.all()
+    now, site_minutes = database.now(), current_app.config["RESERVIA_HOLD_MINUTES"]
+    mine = [(b, b.entry_for(current_user.id)) for b in boards if b.entry_for(current_user.id)]
+    mine.sort(key=lambda pair: pair[1].position != 0)  # holds first, then requests
+    maxima = {b.resource.id: database.resources.max_hold_minutes(b.resource) for b in boards}
+    return {"boards": boards, "mine": mine, "me": current_user.id, "maxima": maxima,
+            "choices": {rid: hold_choices(m, site_minutes, now) for rid, m in maxima.items()},
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
 
 
@@ -35,7 +47,22 @@ class DashboardView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        return render_template("reservation/dashboard.html", **_board_context())
+        return render_template("reservation/dashboard.html", no_script_refresh=_no_script_refresh(),
+                               **_board_context())
+
+
+def _no_script_refresh():
+    """Where the page reloads itself without script: after an action, back to the card used
+    (?at=resource-3#resource-3). A refresh to the very address it is on, #fragment and all, would
+    only scroll, so the address alternates between two spellings; None: reload as it is."""
+    at = request.args.get("at", "")
+    if not _ANCHOR.fullmatch(at):
+        return None
+    again = {} if "again" in request.args else {"again": 1}
+    return url_for("reservation.dashboard", at=at, **again) + "#" + at
+
+
+_ANCHOR = re.compile(r"(resource|mine)-[0-9]{1,19}")
 
 
 class BoardView(MethodView):
@@ -61,15 +88,20 @@ class MyReservationsView(MethodView):
                 (str(u.id), u.name) for u in database.users.list() if u.id != current_user.id]
         else:
             del form.user
-        filters = HistoryFilters(user_id=current_user.id)
-        if form.validate():
-            filters = HistoryFilters(
-                user_id=_whose(form), resource_id=form.resource_id.data,
-                states=(form.state.data,) if form.state.data else (),
-                since=_start_of(form.since.data), until=_start_of(form.until.data, days_after=1))
+        query = {k: v for k, v in request.args.items() if k != "page" and v}
+        if set(query) == {"tz"}:
+            query = {}  # the reader's zone alone filters nothing
+        if not form.validate():
+            # A refused filter shows its message, not a list it did not filter.
+            return render_template("reservation/mine.html", history=None, form=form, query=query,
+                                   own=_whose(form) == current_user.id, export_query={})
+        zone = zone_named(form.tz.data)
+        filters = HistoryFilters(
+            user_id=_whose(form), resource_id=form.resource_id.data,
+            states=(form.state.data,) if form.state.data else (),
+            since=_start_of(form.since.data, zone), until=_start_of(form.until.data, zone, days_after=1))
         page, per_page = query_paging(current_app.config["RESERVIA_PAGE_SIZE"])
         history = database.history.page(current_user, filters, page, per_page)
-        query = {k: v for k, v in request.args.items() if k != "page" and v}
         return render_template("reservation/mine.html", history=history, form=form, query=query,
                                own=filters.user_id == current_user.id,
                                export_query=_export_query(filters))
@@ -80,22 +112,22 @@ def _whose(form):
     choice = form.user.data if "user" in form else ""
     if not choice:
         return current_user.id
-    return None if choice == "all" else int(choice)
+    return None if choice == "all" else whole_number(choice)
 
 
-def _start_of(day, days_after=0):
-    """Midnight UTC of the given date (plus some days), or None."""
+def _start_of(day, zone, days_after=0):
+    """Midnight of the given date (plus some days) in the reader's time zone, in UTC; or None."""
     if day is None:
         return None
-    return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=zone).astimezone(timezone.utc)
 
 
 def _export_query(filters):
     """The same filters in the query string of the CSV export."""
     query = {"user_id": filters.user_id, "resource_id": filters.resource_id,
              "state": (filters.states or (None,))[0],
-             "since": filters.since.date().isoformat() if filters.since else None,
-             "until": filters.until.date().isoformat() if filters.until else None}
+             "since": filters.since.isoformat() if filters.since else None,
+             "until": filters.until.isoformat() if filters.until else None}
     return {k: v for k, v in query.items() if v is not None}
 
 

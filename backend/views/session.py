@@ -1,5 +1,5 @@
 """Logging in and out, and asking who is logged in."""
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask.views import MethodView
 from flask_login import current_user, login_user, logout_user
 
@@ -10,15 +10,29 @@ from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
 from backend.web.form_pages import refused_form, show_refusals_at_fields
-from backend.web.responses import respond, safe_next
+from backend.web.responses import page_to_open, respond
 
 blueprint = Blueprint("session", __name__)
 
 
+# What the buttons whose post can be interrupted by a session's end are called on the pages.
+ACTIONS = {"reservation.request": "Request", "reservation.cancel": "Cancel request",
+           "reservation.release": "Release", "reservation.keep_alive": "Keep alive",
+           "session.password": "Change password"}
+
+
+def undone_action(endpoint):
+    """How to name an action that was not done, or None when `endpoint` names no action."""
+    if not endpoint or endpoint not in current_app.view_functions:
+        return None
+    return f"“{ACTIONS[endpoint]}”" if endpoint in ACTIONS else "Your last change"
+
+
 class LoginView(MethodView):
     def get(self):
-        form = LoginForm(next=safe_next(request.args.get("next")) or "")
-        return render_template("session/login.html", form=form)
+        form = LoginForm(next=page_to_open(request.args.get("next")) or "",
+                         undone=request.args.get("undone", "") if undone_action(request.args.get("undone")) else "")
+        return render_template("session/login.html", form=form, undone=undone_action(form.undone.data))
 
     def post(self):
         if is_form_post():
@@ -40,9 +54,12 @@ class LoginView(MethodView):
                 status = error.status
             else:
                 flash(f"Welcome, {user.name}.", "success")
-                return redirect(safe_next(form.next.data) or url_for("reservation.dashboard"))
+                undone = undone_action(form.undone.data)
+                if undone:
+                    flash(f"{undone} was not done: you had been logged out. Try it again now.", "error")
+                return redirect(page_to_open(form.next.data) or url_for("reservation.dashboard"))
         form.password.data = ""
-        return render_template("session/login.html", form=form), status
+        return render_template("session/login.html", form=form, undone=undone_action(form.undone.data)), status
 
     def _log_in(self, form):
         users = get_database().users

@@ -7,7 +7,7 @@ from flask.views import MethodView
 
 from backend.database import get_database
 from backend.errors import Invalid
-from backend.forms.history_filters import check_period, parse_moment
+from backend.forms.history_filters import check_period, parse_moment, zone_named
 from backend.serializers import iso
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
@@ -31,16 +31,27 @@ class StatisticsView(MethodView):
 
     def get(self):
         database = get_database()
-        since = parse_moment("since", request.args.get("since"))
-        until = parse_moment("until", request.args.get("until")) or database.now()
-        if since is None:
-            since = default_start(until)
-        check_period(since, until)
+        zone = zone_named(request.args.get("tz"))
+        try:
+            since = parse_moment("since", request.args.get("since"), zone)
+            until = parse_moment("until", request.args.get("until"), zone) or database.now()
+            if since is None:
+                since = default_start(until)
+            check_period(since, until)
+        except Invalid as error:
+            if wants_json():
+                raise
+            # A bad date is a message at its field, the period form kept as typed.
+            field = "since" if error.message.startswith("since") else "until"
+            return render_template("admin/statistics.html", figures=None, zone=zone, error=error.message,
+                                   error_field=field, typed=request.args), 400
         figures = database.statistics.per_resource(since, until)
         if wants_json():
             return jsonify(since=iso(since), until=iso(until),
                            resources=[asdict(f) for f in figures])
-        return render_template("admin/statistics.html", since=since, until=until, figures=figures)
+        return render_template("admin/statistics.html", since=since, until=until, figures=figures,
+                               zone=zone, typed={"since": since.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+                                                 "until": until.astimezone(zone).strftime("%Y-%m-%dT%H:%M")})
 
 
 blueprint.add_url_rule("/admin/statistics", view_func=StatisticsView.as_view("statistics"))

@@ -1,5 +1,6 @@
 """The one place where errors become HTTP: JSON {"error", "code"} for scripts, pages and flashes for people."""
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -20,10 +21,19 @@ def _error_page(message, status):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _to_login_for_the_interrupted_form():
+    """A form posted by someone whose session ended meanwhile (logged out elsewhere): to the login
+    page, which says the action was not done, and afterwards back to the page of the form, never
+    to the URL it posted to, which only takes posts."""
+    return redirect(url_for("session.login", next=back_url(), undone=request.endpoint))
+
+
 def handle_domain_error(error):
     if wants_json():
         return _json_error(error.message, error.code, error.status, error.fields)
     if isinstance(error, NotAuthenticated):
+        if is_form_post():
+            return _to_login_for_the_interrupted_form()
         # script_root keeps the mount point (/reservia under Apache) in the way back.
         target = request.script_root + request.full_path.rstrip("?")
         return redirect(url_for("session.login", next=target))
@@ -34,6 +44,8 @@ def handle_domain_error(error):
 
 
 def handle_http_error(error):
+    if isinstance(error, CSRFError) and is_form_post() and not wants_json() and not current_user.is_authenticated:
+        return _to_login_for_the_interrupted_form()  # logged out in another tab: the token went too
     if isinstance(error, CSRFError):
         message, code = f"The form could not be accepted: {error.description}", "CSRF_FAILED"
         if wants_json():

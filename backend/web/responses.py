@@ -1,7 +1,9 @@
 """Answering one action two ways: JSON for scripts, flash and redirect for browser forms."""
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from backend.forms.binding import is_form_post
 from backend.web.messages import as_html, as_text
@@ -24,6 +26,25 @@ def safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     if "\\" in target:
+        return None
+    return target
+
+
+def page_to_open(target):
+    """The on-site `target` if a browser can open it (a GET there is answered), else None: an
+    address that only takes posts would greet the user with "405 Method Not Allowed"."""
+    target = safe_next(target)
+    if target is None:
+        return None
+    path = urlsplit(target).path
+    root = request.script_root
+    if root and (path == root or path.startswith(root + "/")):
+        path = path[len(root):] or "/"
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(path, method="GET")
+    except RequestRedirect:
+        return target
+    except HTTPException:
         return None
     return target
 

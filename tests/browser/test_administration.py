@@ -29,7 +29,8 @@ def test_force_release_moves_the_queue_and_the_countdown_runs(open_page):
     countdown = alice.get_by_role("article", name="bench-1").locator(".countdown")
     expect(countdown).to_have_text(re.compile(r"\((9:\d\d|10:00) left\)"))
     alice.get_by_role("article", name="bench-1").get_by_role("button", name="Keep alive").click()
-    expect(alice.get_by_role("status")).to_contain_text(re.compile(r"bench-1 is kept until \d\d:\d\d UTC"))
+    # In the reader's time zone (UTC here), so without "UTC".
+    expect(alice.get_by_role("status")).to_contain_text(re.compile(r"bench-1 is kept until \d\d:\d\d\."))
 
     bob = open_page("bob", PASSWORD)
     bob.get_by_role("article", name="bench-1").get_by_role("button", name="Request").click()
@@ -39,7 +40,10 @@ def test_force_release_moves_the_queue_and_the_countdown_runs(open_page):
     expect(admin.locator("main")).to_contain_text("Held by alice")
     screenshot(admin, "admin-resource")
     admin.get_by_label("Reason (kept in the history)").fill("left for the day")
-    admin.get_by_role("button", name="End this hold").click()
+    admin.get_by_text("End this hold").click()
+    dialog = admin.get_by_role("dialog")
+    expect(dialog).to_contain_text("alice holds bench-1; it passes to bob.")
+    dialog.get_by_role("button", name="Yes, end the hold").click()
     expect(admin.get_by_role("status")).to_contain_text("Hold ended. bob now holds it.")
 
     expect(bob.get_by_role("article", name="bench-1")).to_contain_text("Approved — you hold it.")
@@ -59,12 +63,18 @@ def test_maintenance_and_password_change_through_the_pages(open_page):
 
     alice = open_page("alice", PASSWORD)
     expect(alice.get_by_role("article", name="bench-1")).to_contain_text("Maintenance")
-    alice.get_by_role("link", name="alice").click()
+    alice.get_by_role("link", name="Change password").click()
     alice.get_by_label("Current password").fill("wrong-password")
-    alice.get_by_label("New password").fill("an-even-better-one")
+    alice.get_by_label("New password", exact=True).fill("short")
+    alice.get_by_label("Repeat the new password").fill("shirt")
     alice.get_by_role("button", name="Change password").click()
+    # Every mistake at once, on a page that can be reloaded.
     expect(alice.locator("#current_password-error")).to_have_text("The current password is not right.")
+    expect(alice.locator("#new_password-error")).to_contain_text("between 8 and 1024")
+    expect(alice.locator("#new_password_again-error")).to_have_text("The two new passwords differ.")
+    expect(alice).to_have_url(re.compile(r"/session/password$"))
     alice.get_by_label("Current password").fill(PASSWORD)
-    alice.get_by_label("New password").fill("an-even-better-one")
+    alice.get_by_label("New password", exact=True).fill("an-even-better-one")
+    alice.get_by_label("Repeat the new password").fill("an-even-better-one")
     alice.get_by_role("button", name="Change password").click()
     expect(alice.get_by_role("status")).to_contain_text("Password changed")

@@ -1,5 +1,8 @@
-// Keeps the dashboard current without reloading: the board is fetched again every few seconds,
-// and each hold's remaining time counts down. Without JavaScript the page refreshes itself instead.
+// Keeps the dashboard current and acts in place. The board is fetched again every few seconds
+// (more slowly while the tab is in the background, and at once when it comes back); each hold's
+// remaining time counts down; Request, Cancel, Release and Keep alive are posted from the page
+// and the board redrawn around the card that was used, so the reader stays where they were.
+// Without JavaScript the forms post as usual and the answer comes back to the same card.
 (function () {
   "use strict";
 
@@ -9,8 +12,16 @@
   }
   var url = board.getAttribute("data-refresh-url");
   var seconds = Number(board.getAttribute("data-refresh-seconds")) || 5;
+  // In a background tab: slower, but still current when the reader comes back.
+  var backgroundSeconds = Math.max(seconds * 6, 30);
+  if (seconds < 5) {
+    backgroundSeconds = seconds * 6;  // a test server's short period
+  }
   var announcer = document.getElementById("board-announcer");
-  var shown = null;  // the last board the server sent
+  var status = document.getElementById("board-status");
+  var shown = null;     // the last board the server sent
+  var pending = null;   // a board waiting for the reader to leave a field they are filling in
+  var timer = null;
 
   function yourStates() {
     var states = {};
@@ -43,59 +54,227 @@
     }
   }
 
-  function show(html) {
-    if (html === shown) {
+  function editing() {
+    var el = document.activeElement;
+    return el && board.contains(el) && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+  }
+
+  // The element whose place on screen must not move: the card or line acted on, else the first
+  // one visible at the top of the window.
+  function anchorElement(preferredId) {
+    if (preferredId && document.getElementById(preferredId)) {
+      return document.getElementById(preferredId);
+    }
+    var candidates = board.querySelectorAll(".mine, .mine-item, .card");
+    for (var i = 0; i < candidates.length; i += 1) {
+      if (candidates[i].getBoundingClientRect().bottom > 0) {
+        return candidates[i];
+      }
+    }
+    return null;
+  }
+
+  // What the reader has chosen or typed but not sent yet, by element id.
+  function unsent() {
+    var values = {};
+    board.querySelectorAll("select[id], input[type=text][id]").forEach(function (el) {
+      var changed = el.tagName === "SELECT"
+        ? el.selectedIndex >= 0 && !el.options[el.selectedIndex].defaultSelected
+        : el.value !== el.defaultValue;
+      if (changed) {
+        values[el.id] = el.value;
+      }
+    });
+    return values;
+  }
+
+  function show(html, anchorId, force) {
+    if (html === shown && !force) {
       return;
     }
-    var focusedId = document.activeElement && board.contains(document.activeElement)
+    if (editing() && !force) {
+      pending = html;
+      return;
+    }
+    pending = null;
+    var focused = document.activeElement && board.contains(document.activeElement)
       ? document.activeElement.id : null;
+    var anchor = anchorElement(anchorId);
+    var anchorKey = anchor ? anchor.id : null;
+    var topBefore = anchor ? anchor.getBoundingClientRect().top : 0;
     var before = yourStates();
+    var typed = unsent();
     board.innerHTML = html;
     shown = html;
-    if (focusedId && document.getElementById(focusedId)) {
-      document.getElementById(focusedId).focus();
+    Object.keys(typed).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) {
+        el.value = typed[id];
+      }
+    });
+    var anchorAfter = anchorKey && document.getElementById(anchorKey);
+    if (anchorAfter) {
+      window.scrollBy(0, anchorAfter.getBoundingClientRect().top - topBefore);
+    }
+    if (focused && document.getElementById(focused)) {
+      document.getElementById(focused).focus({ preventScroll: true });
     }
     announceChanges(before);
     if (window.ReserviaTimes) {
       window.ReserviaTimes.localize(board);
     }
+    endOfDay();
     tick();
   }
 
-  function refresh() {
-    if (document.hidden) {
-      schedule();
-      return;
+  function stamp(text) {
+    if (status) {
+      status.textContent = text;
     }
-    fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
+  }
+
+  function clockNow() {
+    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  function fetchBoard() {
+    return fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.redirected || response.status === 401) {
           window.location.reload();  // logged out meanwhile: the server sends the login page
           return null;
         }
         return response.ok ? response.text() : null;
-      })
+      });
+  }
+
+  function refresh(anchorId, force) {
+    window.clearTimeout(timer);
+    return fetchBoard()
       .then(function (html) {
         if (html !== null) {
-          show(html);
+          show(html, anchorId, force);
+          stamp("Updated " + clockNow());
         }
       })
-      .catch(function () { /* offline for a moment: try again at the next turn */ })
+      .catch(function () {
+        stamp("Could not reach Reservia at " + clockNow() + "; trying again.");
+      })
       .then(schedule);
   }
 
   function schedule() {
-    window.setTimeout(refresh, seconds * 1000);
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { refresh(null, false); },
+                              (document.hidden ? backgroundSeconds : seconds) * 1000);
   }
+
+  // Messages of actions done in place, where the page shows its messages.
+  function message(html, category) {
+    var box = document.querySelector(".flashes");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "flashes flashes-float";
+      document.getElementById("content").insertBefore(box, document.getElementById("content").firstChild);
+    }
+    box.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "flash flash-" + category;
+    p.setAttribute("role", category === "error" ? "alert" : "status");
+    p.innerHTML = html;
+    box.appendChild(p);
+    if (window.ReserviaTimes) {
+      window.ReserviaTimes.localize(box);
+    }
+    closable(p);
+  }
+
+  function closable(p) {
+    if (p.querySelector(".flash-close")) {
+      return;
+    }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "flash-close";
+    close.setAttribute("aria-label", "Dismiss this message");
+    close.textContent = "×";
+    close.addEventListener("click", function () { p.remove(); });
+    p.appendChild(close);
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  // "Until the end of the day" means the reader's day: minutes to their midnight, offered only
+  // while that is within the resource's longest hold.
+  function endOfDay() {
+    var now = new Date();
+    var midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+    var minutes = Math.max(1, Math.floor((midnight - now) / 60000));
+    board.querySelectorAll("option[data-end-of-day]").forEach(function (option) {
+      var max = Number(option.parentNode.getAttribute("data-max")) || Infinity;
+      option.value = String(minutes);
+      option.hidden = option.disabled = minutes > max;
+    });
+  }
+
+  board.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("action")) {
+      return;
+    }
+    event.preventDefault();
+    endOfDay();
+    var button = event.submitter || form.querySelector("button[type=submit]");
+    var anchorId = form.getAttribute("data-anchor");
+    var body = new URLSearchParams(new FormData(form));
+    if (button) {
+      button.disabled = true;
+    }
+    fetch(form.action, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { response: response, answer: answer }; });
+    }).then(function (result) {
+      var answer = result.answer;
+      if (result.response.status === 401 || answer.code === "CSRF_FAILED") {
+        form.submit();  // logged out meanwhile: the server takes the reader to log in and back
+        return null;
+      }
+      message(answer.message_html || escapeHtml(answer.error || answer.message || "Done."),
+              result.response.ok ? "success" : "error");
+      return refresh(anchorId, true);
+    }).catch(function () {
+      form.submit();  // could not act in place: post the form as without script
+    }).then(function () {
+      if (button && document.body.contains(button)) {
+        button.disabled = false;
+      }
+    });
+  });
+
+  board.addEventListener("focusout", function () {
+    window.setTimeout(function () {
+      if (pending !== null && !editing()) {
+        show(pending, null, false);
+      }
+    }, 0);
+  });
 
   function remaining(ms) {
     if (ms <= 0) {
       return "ending now";
     }
     var total = Math.ceil(ms / 1000);
-    var minutes = Math.floor(total / 60);
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
     var rest = total % 60;
-    return "(" + minutes + ":" + (rest < 10 ? "0" : "") + rest + " left)";
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return "(" + (hours ? hours + ":" + pad(minutes) : minutes) + ":" + pad(rest) + " left)";
   }
 
   function tick() {
@@ -108,9 +287,15 @@
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) {
       tick();
+      refresh(null, false);  // back from the background: bring the board up to date at once
+    } else {
+      schedule();
     }
   });
+  document.querySelectorAll(".flashes .flash").forEach(closable);
   window.setInterval(tick, 1000);
+  endOfDay();
   tick();
+  stamp("Updated " + clockNow());
   schedule();
 }());

@@ -1,4 +1,5 @@
 // Shows times in the reader's own time zone; without JavaScript they stay in UTC, marked as such.
+// Forms whose dates the reader types learn the reader's zone, so that days start at their midnight.
 (function () {
   "use strict";
 
@@ -23,6 +24,47 @@
     });
   }
 
+  function readerZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // A period typed in UTC on the first visit is shown in the reader's zone instead.
+  function toLocalInput(input, fromZone) {
+    if (!input.value || fromZone) {
+      return;
+    }
+    var when = new Date(input.value + "Z");
+    if (isNaN(when.getTime())) {
+      return;
+    }
+    var local = new Date(when.getTime() - when.getTimezoneOffset() * 60000);
+    input.value = local.toISOString().slice(0, 16);
+  }
+
+  function shareZone() {
+    var zone = readerZone();
+    if (!zone) {
+      return;
+    }
+    document.querySelectorAll("input[data-reader-zone]").forEach(function (field) {
+      var before = field.value;
+      if (before !== zone) {
+        field.form.querySelectorAll("input[type=datetime-local]").forEach(function (input) {
+          toLocalInput(input, before);
+        });
+      }
+      field.value = zone;
+    });
+    document.querySelectorAll("[data-reader-zone-name]").forEach(function (el) {
+      el.textContent = "(" + zone + ")";
+    });
+  }
+
   window.ReserviaTimes = { localize: localize };
   localize(document);
+  shareZone();
 }());
