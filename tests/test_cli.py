@@ -134,10 +134,12 @@ def test_create_and_list_resources(run, app):
         db.session.commit()
     listing = run("list-resources")
     assert listing.exit_code == 0
-    assert listing.stdout.splitlines() == ["   ID  NAME     STATUS       COMMENT",
-                                           "    1  bench-1  available    the fast one"]
+    # One word per state, as on the pages: free, not "available".
+    assert listing.stdout.splitlines() == [
+        "   ID  NAME     STATUS       HELD BY  QUEUE  LONGEST HOLD      COMMENT",
+        "    1  bench-1  free         -            0  10 min (site)     the fast one"]
     everything = run("list-resources", "--all").stdout.splitlines()
-    assert everything[-1].split() == ["2", "scope", "inactive"]
+    assert everything[-1].split() == ["2", "scope", "deactivated", "-", "0", "10", "min", "(site)"]
 
 
 def test_list_resources_when_there_are_none(run):
@@ -246,3 +248,78 @@ def test_export_history_refuses_bad_filters_and_writes_nothing(run, history, tmp
     assert result.exit_code == 1
     assert message in result.stderr and result.stderr.startswith("Error: ")
     assert not target.exists()
+
+
+def test_list_resources_says_the_same_word_as_the_pages(run, accounts):
+    bench, scope = accounts.add_resource("bench-1", "the fast one"), accounts.add_resource("scope")
+    accounts.add_resource("rack")
+    accounts.user("alice").post("/reservation/request", json={"resource_id": bench})
+    run("start-maintenance", "rack")
+    lines = run("list-resources").stdout.splitlines()
+    assert lines[0].split() == ["ID", "NAME", "STATUS", "HELD", "BY", "QUEUE", "LONGEST", "HOLD", "COMMENT"]
+    rows = {line.split()[1]: line for line in lines[1:]}
+    assert "in use" in rows["bench-1"] and "alice" in rows["bench-1"] and "the fast one" in rows["bench-1"]
+    assert rows["scope"].split()[2] == "free" and rows["rack"].split()[2] == "maintenance"
+    assert "available" not in " ".join(lines)
+    assert scope
+
+
+def test_operators_change_and_retire_resources_from_the_shell(run, app, accounts):
+    bench = accounts.add_resource("bench-1")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    alice.post("/reservation/request", json={"resource_id": bench})
+    bob.post("/reservation/request", json={"resource_id": bench})
+    result = run("modify-resource", "bench-1", "--name", "bench-a", "--comment", "by the door",
+                 "--max-hold-minutes", "120")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Resource 'bench-a' changed: comment, max_hold_minutes, name.\n"
+    assert run("modify-resource", "bench-a", "--comment", "by the door").stdout == (
+        "Nothing changed: bench-a already had these settings.\n")
+    assert run("modify-resource", "bench-a", "--max-hold-minutes", "0").exit_code == 1
+    assert "in use" in run("list-resources").stdout and "120 min" in run("list-resources").stdout
+    ended = run("force-release", "bench-a", "--reason", "cable swap")
+    assert ended.stdout == "Hold of 'alice' on 'bench-a' ended. bob now holds it.\n"
+    assert run("start-maintenance", "bench-a").exit_code == 0
+    assert stored(app, Resource, name="bench-a")[0].maintenance is True
+    assert run("end-maintenance", "bench-a").exit_code == 0
+    alice.post("/reservation/request", json={"resource_id": bench})
+    assert run("remove-request", "bench-a", "alice", "--reason", "twice").stdout == (
+        "Request of 'alice' removed from the queue of 'bench-a'.\n")
+    assert run("remove-request", "bench-a", "alice").exit_code == 1
+    busy = run("delete-resource", "bench-a")
+    assert busy.exit_code == 1 and "is held or has a queue" in busy.stderr
+    bob.post("/reservation/release", json={"resource_id": bench})
+    assert run("delete-resource", "bench-a").stdout == "Resource 'bench-a' deactivated: its history is kept.\n"
+    assert run("delete-resource", "ghost").stderr.strip() == "Error: No resource named 'ghost'."
+
+
+def test_operators_list_change_and_retire_users_from_the_shell(run, app, accounts):
+    bench = accounts.add_resource("bench-1")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    alice.post("/reservation/request", json={"resource_id": bench})
+    bob.post("/reservation/request", json={"resource_id": bench})
+    listing = [line.split() for line in run("list-users").stdout.splitlines()]
+    assert listing[0] == ["ID", "NAME", "EMAIL", "ROLE", "STATUS"]
+    assert ["alice", "alice@example.org", "user", "active"] == listing[2][1:]
+    result = run("modify-user", "bob", "--email", "Robert@Example.org", "--role", "admin")
+    assert result.stdout == "User 'bob' changed: email, role.\n"
+    assert stored(app, User, name="bob")[0].email == "robert@example.org"
+    assert run("modify-user", "bob", "--email", "nope").exit_code == 1
+    gone = run("modify-user", "alice", "--inactive")
+    assert gone.stdout == ("User 'alice' changed: active. Their hold on bench-1 ended; "
+                           "bob now holds it.\n")
+    assert alice.get("/reservation/active").status_code == 401
+    assert run("delete-user", "bob").stdout == ("User 'bob' deactivated: their history is kept. "
+                                                "Their hold on bench-1 ended; it is free now.\n")
+    accounts.add_user("newbie")
+    assert run("delete-user", "newbie").stdout == "User 'newbie' deleted.\n"
+    assert run("modify-user", "admin", "--role", "user").stderr.strip() == (
+        "Error: Reservia needs at least one active administrator.")
+
+
+def test_list_active_says_its_times_are_utc(run, accounts):
+    accounts.user("alice").post("/reservation/request", json={
+        "resource_id": accounts.add_resource("bench"), "note": "flashing fw 2.3"})
+    lines = run("list-active").stdout.splitlines()
+    assert "REQUESTED (UTC)" in lines[0] and "VALID UNTIL (UTC)" in lines[0]
+    assert lines[1].endswith("flashing fw 2.3")

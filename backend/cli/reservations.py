@@ -29,11 +29,12 @@ def list_active_command():
     resource_width = max(len(e.resource_name) for e in entries)
     user_width = max(len(e.user_name) for e in entries)
     click.echo(f"{'RESOURCE':<{resource_width}}  {'POS':>3}  {'USER':<{user_width}}  {'STATE':<9}  "
-               f"{'REQUESTED':<19}  VALID UNTIL")
+               f"{'REQUESTED (UTC)':<19}  {'VALID UNTIL (UTC)':<19}  NOTE")
     for e in entries:
         r = e.reservation
         click.echo(f"{e.resource_name:<{resource_width}}  {e.position:>3}  {e.user_name:<{user_width}}  "
-                   f"{r.state:<9}  {_moment(r.requested_at):<19}  {_moment(r.valid_until)}")
+                   f"{r.state:<9}  {_moment(r.requested_at):<19}  {_moment(r.valid_until):<19}  "
+                   f"{r.note or ''}".rstrip())
 
 
 @click.command("expire")
@@ -67,6 +68,7 @@ def export_history_command(user_id, resource_id, states, since, until, output):
     """Write the reservation history as CSV.
 
     Oldest first, every matching reservation, with the filters of GET /reservation/history.
+    Times are ISO 8601 in UTC (+00:00).
     """
     filters = parse_history_filters(user_id, resource_id, states, since, until)
     entries = get_database().history.rows(None, filters)

@@ -1,11 +1,13 @@
-"""Commands for accounts: create a user or administrator, set a password."""
+"""Commands for accounts: create, list, change and retire users and administrators, set a password."""
 import click
 from flask.cli import with_appcontext
 
 from backend.cli.common import ShellOperator, checked_form, password_option, reports_errors
 from backend.database import get_database
 from backend.forms.admin import UserForm
+from backend.forms.administration import UserModifyForm
 from backend.models.user import ROLE_ADMIN, ROLES
+from backend.web.messages import ended_text, modified_text
 
 
 @click.command("create-user")
@@ -41,4 +43,55 @@ def set_password_command(name, password):
     click.echo(f"Password of {user.name!r} changed; their sessions were logged out.")
 
 
-COMMANDS = (create_user_command, set_password_command)
+@click.command("list-users")
+@with_appcontext
+@reports_errors
+def list_users_command():
+    """List every account: id, name, email, role, and whether it can log in."""
+    users = get_database().users.list()
+    width = max(len(u.name) for u in users)
+    email_width = max(len(u.email) for u in users)
+    click.echo(f"{'ID':>5}  {'NAME':<{width}}  {'EMAIL':<{email_width}}  {'ROLE':<5}  STATUS")
+    for u in users:
+        click.echo(f"{u.id:>5}  {u.name:<{width}}  {u.email:<{email_width}}  {u.role:<5}  "
+                   f"{'active' if u.active else 'deactivated'}")
+
+
+@click.command("modify-user")
+@click.argument("name")
+@click.option("--name", "new_name", help="A new user name.")
+@click.option("--email", help="A new email address.")
+@click.option("--role", type=click.Choice(ROLES), help="user or admin.")
+@click.option("--active/--inactive", default=None,
+              help="Let the user log in again, or no more: their sessions and reservations end.")
+@with_appcontext
+@reports_errors
+def modify_user_command(name, new_name, email, role, active):
+    """Change a user's name, email, role, or whether they can log in (use set-password for passwords)."""
+    database = get_database()
+    user = database.users.named(name)
+    form = checked_form(UserModifyForm, name=new_name, email=email)
+    changes = {"name": form.name.data if new_name is not None else None,
+               "email": form.email.data if email is not None else None, "role": role, "active": active}
+    modified = database.administration.modify_user(
+        ShellOperator(), user.id, {k: v for k, v in changes.items() if v is not None})
+    click.echo(modified_text(modified.changed and f"User {modified.item.name!r} changed: "
+                                                  f"{', '.join(modified.changed)}.",
+                             modified.item.name, modified.ended))
+
+
+@click.command("delete-user")
+@click.argument("name")
+@with_appcontext
+@reports_errors
+def delete_user_command(name):
+    """Delete a user without history; one with history is deactivated, their holds and requests ended."""
+    database = get_database()
+    user = database.users.named(name)
+    deactivated, ended = database.administration.delete_user(ShellOperator(), user.id)
+    message = f"User {name!r} deactivated: their history is kept." if deactivated else f"User {name!r} deleted."
+    click.echo(" ".join(filter(None, [message, ended_text(ended)])))
+
+
+COMMANDS = (create_user_command, set_password_command, list_users_command, modify_user_command,
+            delete_user_command)
