@@ -80,7 +80,7 @@ def log_in(page, name, password):
     page.wait_for_url("**/")
 
 
-def screenshot(page, name):
-    """Saves the page for docs/screenshots/, shown in the README."""
+def screenshot(page, name, full_page=True):
+    """Saves the page (or what the window shows) for docs/screenshots/, shown in the README."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

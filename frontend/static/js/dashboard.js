@@ -227,13 +227,14 @@
       return;
     }
     event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") {
+      return;  // a second press while the first is on its way
+    }
     endOfDay();
-    var button = event.submitter || form.querySelector("button[type=submit]");
     var anchorId = form.getAttribute("data-anchor");
     var body = new URLSearchParams(new FormData(form));
-    if (button) {
-      button.disabled = true;
-    }
+    // Not disabled: a disabled button would lose the focus, which stays on the card used.
+    form.setAttribute("aria-busy", "true");
     fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { Accept: "application/json" }
@@ -251,9 +252,7 @@
     }).catch(function () {
       form.submit();  // could not act in place: post the form as without script
     }).then(function () {
-      if (button && document.body.contains(button)) {
-        button.disabled = false;
-      }
+      form.removeAttribute("aria-busy");
     });
   });
 
