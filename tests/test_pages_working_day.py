@@ -263,3 +263,8 @@ def test_repeating_the_new_password_is_checked_when_sent(accounts):
                                               current_password=USER_PASSWORD, new_password="one-new-password",
                                               new_password_again="", next="/")))
     assert 'id="new_password_again-error">Type the new password a second time.</p>' in page
+
+
+def test_a_login_form_without_its_token_is_refused_not_sent_round(client):
+    response = client.post("/session/login", headers=HTML, data={"name": "admin", "password": "x"})
+    assert response.status_code == 400

@@ -44,7 +44,8 @@ def handle_domain_error(error):
 
 
 def handle_http_error(error):
-    if isinstance(error, CSRFError) and is_form_post() and not wants_json() and not current_user.is_authenticated:
+    if (isinstance(error, CSRFError) and is_form_post() and not wants_json()
+            and request.endpoint != "session.login" and not current_user.is_authenticated):
         return _to_login_for_the_interrupted_form()  # logged out in another tab: the token went too
     if isinstance(error, CSRFError):
         message, code = f"The form could not be accepted: {error.description}", "CSRF_FAILED"
