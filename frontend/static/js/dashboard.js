@@ -200,6 +200,10 @@
     close.textContent = "×";
     close.addEventListener("click", function () { p.remove(); });
     p.appendChild(close);
+    if (p.classList.contains("flash-success")) {
+      // Done is done: the message leaves the cards free again. Errors stay until dismissed.
+      window.setTimeout(function () { p.remove(); }, 8000);
+    }
   }
 
   function escapeHtml(text) {
