@@ -134,10 +134,21 @@ def test_create_and_list_resources(run, app):
         db.session.commit()
     listing = run("list-resources")
     assert listing.exit_code == 0
-    assert listing.stdout.splitlines() == ["   ID  NAME     STATUS       COMMENT",
-                                           "    1  bench-1  available    the fast one"]
+    assert listing.stdout.splitlines() == ["   ID  NAME     STATUS       LABELS  COMMENT",
+                                           "    1  bench-1  available            the fast one"]
     everything = run("list-resources", "--all").stdout.splitlines()
     assert everything[-1].split() == ["2", "scope", "inactive"]
+
+
+def test_labels_are_given_listed_and_replaced(run):
+    result = run("create-resource", "bench-1", "--label", "Scope,usb3", "--label", "lab-2")
+    assert result.exit_code == 0 and "with labels lab-2, scope, usb3" in result.stdout
+    assert run("list-resources").stdout.splitlines()[1].split() == ["1", "bench-1", "available", "lab-2,scope,usb3"]
+    assert run("set-labels", "bench-1", "scope").stdout == "Labels of 'bench-1': scope.\n"
+    assert run("list-resources").stdout.splitlines()[1].split() == ["1", "bench-1", "available", "scope"]
+    refused = run("set-labels", "bench-1", "no spaces!")
+    assert refused.exit_code == 1 and "is not a label" in refused.output
+    assert run("set-labels", "nothing", "scope").exit_code == 1
 
 
 def test_list_resources_when_there_are_none(run):

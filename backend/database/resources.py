@@ -10,10 +10,12 @@ class Resources:
     def __init__(self, transactions):
         self.transactions = transactions
 
-    def create(self, name, comment=""):
+    def create(self, name, comment="", labels=()):
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
-            resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now())
+            resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
+                                label_rows=[])
+            resource.labels = labels
             session.add(resource)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
@@ -37,6 +39,13 @@ class Resources:
         resource = self.transactions.session.get(Resource, resource_id)
         if resource is None:
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
+        return resource
+
+    def named(self, name):
+        """The resource with this name; NotFound when there is none."""
+        resource = self.transactions.session.scalars(select(Resource).where(Resource.name == name)).first()
+        if resource is None:
+            raise NotFound(f"No resource named {name!r}.", "RESOURCE_NOT_FOUND")
         return resource
 
     def names(self):

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from backend.forms.fields import PrintableName, strip
+from backend.forms.fields import LabelsField, PrintableName, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 
@@ -22,3 +22,4 @@ class ResourceForm(FlaskForm):
     name = StringField("Name", filters=[strip],
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
     comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
+    labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")

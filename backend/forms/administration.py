@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from backend.forms.fields import MAX_ID, IdField, PrintableName, strip
+from backend.forms.fields import MAX_ID, IdField, LabelsField, PrintableName, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
@@ -34,6 +34,7 @@ class ResourceModifyForm(FlaskForm):
     name = StringField("Name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
     comment = StringField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
+    labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")
     maintenance = BooleanField("In maintenance")
     active = BooleanField("Active")
 

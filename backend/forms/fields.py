@@ -1,12 +1,14 @@
 """Fields and validators shared by Reservia's forms."""
+import re
 import unicodedata
 
-from wtforms import IntegerField
+from wtforms import Field, IntegerField
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from backend.forms.numbers import MAX_ID, whole_number
 
-__all__ = ["MAX_ID", "IdField", "PrintableName", "strip"]
+__all__ = ["MAX_ID", "IdField", "LabelsField", "PrintableName", "strip"]
 
 
 def strip(value):
@@ -31,3 +33,35 @@ class PrintableName:
     def __call__(self, form, field):
         if any(unicodedata.category(ch).startswith("C") for ch in field.data or ""):
             raise ValidationError("Use visible characters only.")
+
+
+# Letters, digits, "-", "_", "."; compared without regard to case, so stored lower-case.
+_LABEL = re.compile(r"[a-z0-9._-]{1,40}")
+
+
+class LabelsField(Field):
+    """Labels such as "scope, usb3": a JSON list of strings, or a browser's text field with the
+    labels separated by commas or spaces. Its data is the sorted list of distinct labels."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, maximum=20, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.maximum = maximum
+
+    def _value(self):
+        return ", ".join(self.data or ())
+
+    def process_formdata(self, valuelist):
+        names = set()
+        for value in valuelist:
+            names.update(part.lower() for part in re.split(r"[\s,]+", value.strip()) if part)
+        self.data = sorted(names)
+
+    def pre_validate(self, form):
+        bad = [name for name in self.data or () if not _LABEL.fullmatch(name)]
+        if bad:
+            raise ValidationError(f"{bad[0]!r} is not a label: use letters, digits, '-', '_' and '.', "
+                                  "at most 40 characters.")
+        if len(self.data or ()) > self.maximum:
+            raise ValidationError(f"At most {self.maximum} labels.")

@@ -44,8 +44,8 @@ class ResourceModifyView(MethodView):
 
     def post(self):
         form = bind_form(ResourceModifyForm)
-        changes = provided_changes(form, ("name", "comment", "maintenance", "active"),
-                                   clearable=("comment",))
+        changes = provided_changes(form, ("name", "comment", "labels", "maintenance", "active"),
+                                   clearable=("comment", "labels"))
         resource = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)
         return respond({"message": "Resource modified successfully", "resource_id": resource.id})
 
