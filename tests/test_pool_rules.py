@@ -28,8 +28,8 @@ def by_labels(row_id, user_id, count, labels="scope", at=NINE, until=None):
                           valid_until=until)
 
 
-def pool(rows, resources=SCOPES, now=minutes(5)):
-    return Pool(list(resources), rows, now, HOLD).settle()
+def pool(rows, resources=SCOPES, now=None):
+    return Pool(list(resources), rows, now or minutes(5), HOLD).settle()
 
 
 def holders(p):

@@ -62,7 +62,7 @@ def test_the_ended_hold_is_written_before_the_approval_that_replaces_it():
     waiting = queued(2, 11, minutes(1))
     changes = settle([holder, waiting], minutes(11), HOLD).changes
     assert [(c.row.id, c.event) for c in changes] == [(1, EXPIRED), (2, APPROVED)]
-    assert changes[0].names == ("state", "ended_at", "end_reason", "ended_by_id")
+    assert tuple(changes[0].values) == ("state", "ended_at", "end_reason", "ended_by_id")
 
 
 def test_queued_requests_that_ran_out_are_skipped_and_expire_at_their_own_deadline():
@@ -113,7 +113,7 @@ def test_ending_records_who_and_why():
 def test_keep_alive_moves_the_deadline_from_now():
     holder = held(1, 10, minutes(0), until=minutes(10))
     change = rules.extend(holder, minutes(8), HOLD)
-    assert holder.valid_until == minutes(18) and change.names == ("valid_until",)
+    assert holder.valid_until == minutes(18) and change.values == {"valid_until": minutes(18)}
 
 
 def test_own_and_position_find_the_users_place():

@@ -132,20 +132,14 @@ class Queue:
         """Write the pool's changes in order, one statement each, log each, and forget them."""
         for change in pool.changes:
             if change.kind == INSERT:
-                self.insert(connection, change.row)
+                change.row.id = connection.execute(INSERT_RESERVATION, change.values).inserted_primary_key[0]
             elif change.kind == DELETE:
                 connection.execute(DELETE_RESERVATION, {"row_id": change.row.id})
             else:
-                self.store(connection, change.row, change.names)
+                connection.execute(_update_of(tuple(change.values)), {"row_id": change.row.id, **change.values})
             log_change(change)
         pool.changes.clear()
         return pool
-
-    @staticmethod
-    def store(connection, reservation, names):
-        """Write the named attributes of a ReservationRow to its row."""
-        connection.execute(
-            _update_of(names), {"row_id": reservation.id, **{n: getattr(reservation, n) for n in names}})
 
     @staticmethod
     def insert(connection, reservation):

@@ -80,13 +80,23 @@ UPDATE, INSERT, DELETE = "update", "insert", "delete"
 
 @dataclass(frozen=True)
 class Change:
-    """One reservation's row to write back: which of its attributes changed (an UPDATE), or a
-    new row (INSERT) or one to forget (DELETE); and what happened, for the log."""
+    """One reservation's row to write back: the values of the attributes that changed (an
+    UPDATE), a new row (INSERT) or one to forget (DELETE); and what happened, for the log.
+
+    Values are taken when the change is made: a row may change again before it is written (kept,
+    then approved with its request), and the database checks each step in order.
+    """
 
     row: ReservationRow
-    names: tuple
+    values: dict
     event: str
     kind: str = UPDATE
+
+    @classmethod
+    def of(cls, row, names, event, kind=UPDATE):
+        if kind == INSERT:
+            names = [n for n in vars(row) if n != "id"]
+        return cls(row, {n: getattr(row, n) for n in names}, event, kind)
 
 
 def approve(reservation, at, hold):
@@ -94,7 +104,7 @@ def approve(reservation, at, hold):
     reservation.state = APPROVED
     reservation.approved_at = at
     reservation.valid_until = at + hold if hold else None
-    return Change(reservation, ("state", "approved_at", "valid_until"), APPROVED)
+    return Change.of(reservation, ("state", "approved_at", "valid_until"), APPROVED)
 
 
 def end(reservation, state, at, reason=None, by_id=None):
@@ -103,7 +113,7 @@ def end(reservation, state, at, reason=None, by_id=None):
     reservation.ended_at = at
     reservation.end_reason = reason
     reservation.ended_by_id = by_id
-    return Change(reservation, ("state", "ended_at", "end_reason", "ended_by_id"), state)
+    return Change.of(reservation, ("state", "ended_at", "end_reason", "ended_by_id"), state)
 
 
 def new_request(user_id, resource_id, now, wait, hold, free):
@@ -127,7 +137,7 @@ def new_label_request(user_id, labels, count, now, wait):
 def extend(reservation, now, span):
     """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never)."""
     reservation.valid_until = now + span if span else None
-    return Change(reservation, ("valid_until",), "kept_alive")
+    return Change.of(reservation, ("valid_until",), "kept_alive")
 
 
 @dataclass
@@ -293,7 +303,7 @@ class Pool:
                 freed.append(member.resource_id)
                 if member.state == KEPT:
                     # Kept, never held: nothing to remember of it.
-                    self.changes.append(Change(member, (), "returned", DELETE))
+                    self.changes.append(Change.of(member, (), "returned", DELETE))
                 else:
                     self.changes.append(end(member, state, at, reason, by_id))
         else:
@@ -314,7 +324,7 @@ class Pool:
             return
         del self._taken[resource_id]
         self._members[member.parent_id].remove(member)
-        self.changes.append(Change(member, (), "returned", DELETE))
+        self.changes.append(Change.of(member, (), "returned", DELETE))
         self._push(self.now, "free", resource_id)
 
     def add_request(self, request):
@@ -357,14 +367,14 @@ class Pool:
     def _keep(self, request, resource_id, at):
         member = ReservationRow(None, request.user_id, resource_id, KEPT, requested_at=request.requested_at,
                                 parent_id=request.id)
-        self.changes.append(Change(member, (), KEPT, INSERT))
+        self.changes.append(Change.of(member, (), KEPT, INSERT))
         self._taken[resource_id] = member
         self._members.setdefault(request.id, []).append(member)
         if len(self._members[request.id]) == request.count:
             self.changes.append(approve(request, at, self.hold))
             for kept in self._members[request.id]:
                 kept.state, kept.approved_at, kept.valid_until = APPROVED, at, request.valid_until
-                self.changes.append(Change(kept, ("state", "approved_at", "valid_until"), APPROVED))
+                self.changes.append(Change.of(kept, ("state", "approved_at", "valid_until"), APPROVED))
             self._schedule_end(request)
 
     def _schedule_end(self, request):
@@ -377,7 +387,7 @@ class Pool:
         self.changes.append(extend(request, self.now, span))
         for member in self._members.get(request.id, []) if request.is_label_request else ():
             member.valid_until = request.valid_until
-            self.changes.append(Change(member, ("valid_until",), "kept_alive"))
+            self.changes.append(Change.of(member, ("valid_until",), "kept_alive"))
 
     def _push(self, at, kind, subject):
         heapq.heappush(self._events, (at, next(self._sequence), kind, subject))

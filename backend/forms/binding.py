@@ -29,6 +29,9 @@ def bind_form(form_class):
             raise Invalid("The body must be a JSON object.", "INVALID_JSON")
         form = form_class(formdata=None, meta={"csrf": False})
         form.process(_typed_formdata(form, body))
+        for name, field in form._fields.items():
+            if isinstance(field, LabelsField) and body.get(name) is not None:
+                field.take(body[name])
         form.provided = {name for name in form._fields if body.get(name) is not None}
     if not form.validate():
         name, messages = next(iter(form.errors.items()))

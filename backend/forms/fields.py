@@ -55,8 +55,12 @@ class LabelsField(Field):
     def process_formdata(self, valuelist):
         names = set()
         for value in valuelist:
-            names.update(part.lower() for part in re.split(r"[\s,]+", value.strip()) if part)
-        self.data = sorted(names)
+            names.update(part for part in re.split(r"[\s,]+", value.strip()) if part)
+        self.take(names)
+
+    def take(self, names):
+        """Set the labels from separate names, as a JSON list gives them (no splitting)."""
+        self.data = sorted({name.lower() for name in names})
 
     def pre_validate(self, form):
         bad = [name for name in self.data or () if not _LABEL.fullmatch(name)]
