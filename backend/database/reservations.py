@@ -95,7 +95,7 @@ class Reservations:
             self.queue.write(connection, pool.run())
             following = pool.taken(freed[0]) if len(freed) == 1 else None
             next_name = self.queue.user_name(connection, following.user_id) if following else None
-        return ReleaseOutcome(request, following, next_name, tuple(freed))
+        return ReleaseOutcome(request, following, next_name, tuple(sorted(freed)))
 
     def keep_alive(self, user, resource_id=None, request_id=None):
         """Push back the deadline of the user's hold or queued request (a whole label request
