@@ -30,14 +30,19 @@ def resource_json(resource, max_hold_minutes=None):
     length (None: holds there never have to end)."""
     return {"id": resource.id, "name": resource.name, "comment": resource.comment,
             "active": resource.active, "maintenance": resource.maintenance,
-            "max_hold_minutes": max_hold_minutes}
+            "max_hold_minutes": max_hold_minutes, "labels": resource.labels}
 
 
 def entry_json(entry):
-    """A reservation with names and queue position, as listed by /reservation/active and history."""
+    """A reservation with names and queue position, as listed by /reservation/active and history.
+
+    Every entry names its request (`request_id`); those of a label request, and the resources it
+    holds or keeps, also carry its labels and count (and in the active list how many it has).
+    """
     r = entry.reservation
-    return {
+    body = {
         "id": r.id,
+        "request_id": r.parent_id or r.id,
         "user_id": r.user_id,
         "user_name": entry.user_name,
         "resource_id": r.resource_id,
@@ -52,10 +57,18 @@ def entry_json(entry):
         "hold_minutes": r.hold_minutes,
         "note": r.note,
     }
+    labels = entry.labels or (r.labels.split() if r.labels else ())
+    if labels:
+        body["labels"] = list(labels)
+        body["count"] = entry.count if entry.labels else r.count
+        if entry.collected is not None:
+            body["collected"] = entry.collected
+    return body
 
 
 CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",
-               "request_date", "approved_date", "end_date", "valid_until_date", "end_reason", "note")
+               "request_date", "approved_date", "end_date", "valid_until_date", "end_reason", "note",
+               "request_id", "labels")
 
 # A spreadsheet runs a cell starting with these as a formula; names and reasons are typed by people.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,7 +84,8 @@ def _csv_row(entry):
     r = entry.reservation
     return (r.id, r.user_id, _safe_text(entry.user_name), r.resource_id,
             _safe_text(entry.resource_name), r.state, iso(r.requested_at), iso(r.approved_at),
-            iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "", _safe_text(r.note) or "")
+            iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "", _safe_text(r.note) or "",
+            r.parent_id or r.id, r.labels or "")
 
 
 def history_csv_lines(entries):

@@ -136,10 +136,21 @@ def test_create_and_list_resources(run, app):
     assert listing.exit_code == 0
     # One word per state, as on the pages: free, not "available".
     assert listing.stdout.splitlines() == [
-        "   ID  NAME     STATUS       HELD BY  QUEUE  LONGEST HOLD      COMMENT",
-        "    1  bench-1  free         -            0  10 min (site)     the fast one"]
+        "   ID  NAME     STATUS       HELD BY  QUEUE  LONGEST HOLD      LABELS  COMMENT",
+        "    1  bench-1  free         -            0  10 min (site)             the fast one"]
     everything = run("list-resources", "--all").stdout.splitlines()
     assert everything[-1].split() == ["2", "scope", "deactivated", "-", "0", "10", "min", "(site)"]
+
+
+def test_labels_are_given_listed_and_replaced(run):
+    result = run("create-resource", "bench-1", "--label", "Scope,usb3", "--label", "lab-2")
+    assert result.exit_code == 0 and "with labels lab-2, scope, usb3" in result.stdout
+    assert "lab-2,scope,usb3" in run("list-resources").stdout.splitlines()[1].split()
+    assert run("set-labels", "bench-1", "scope").stdout == "Resource 'bench-1' changed: labels.\n"
+    assert "scope" in run("list-resources").stdout.splitlines()[1].split()
+    refused = run("set-labels", "bench-1", "no spaces!")
+    assert refused.exit_code == 1 and "is not a label" in refused.output
+    assert run("set-labels", "nothing", "scope").exit_code == 1
 
 
 def test_list_resources_when_there_are_none(run):
@@ -256,7 +267,8 @@ def test_list_resources_says_the_same_word_as_the_pages(run, accounts):
     accounts.user("alice").post("/reservation/request", json={"resource_id": bench})
     run("start-maintenance", "rack")
     lines = run("list-resources").stdout.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "STATUS", "HELD", "BY", "QUEUE", "LONGEST", "HOLD", "COMMENT"]
+    assert lines[0].split() == ["ID", "NAME", "STATUS", "HELD", "BY", "QUEUE", "LONGEST", "HOLD", "LABELS",
+                                "COMMENT"]
     rows = {line.split()[1]: line for line in lines[1:]}
     assert "in use" in rows["bench-1"] and "alice" in rows["bench-1"] and "the fast one" in rows["bench-1"]
     assert rows["scope"].split()[2] == "free" and rows["rack"].split()[2] == "maintenance"

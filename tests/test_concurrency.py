@@ -92,3 +92,87 @@ def _assert_served_in_request_order(rows):
                              and (earlier.approved_at is None or earlier.approved_at > moment)
                              and (earlier.ended_at is None or earlier.ended_at > moment))
             assert not still_waiting, (approved, earlier)
+
+
+LABEL_SETS = [["a"], ["b"], ["a", "b"]]
+
+
+def _label_worker(settings, names, seed, start, results):
+    """One process, one thread per user: requests by labels and by name, releases and cancels."""
+    import threading
+
+    from backend import create_app
+
+    app = create_app(settings)
+    statuses = defaultdict(int)
+    lock = threading.Lock()
+
+    def act(name, rng):
+        client = app.test_client()
+        assert client.post("/session/login", json={"name": name, "password": USER_PASSWORD}).status_code == 200
+        mine = []
+        start.wait(timeout=120)
+        for _ in range(OPERATIONS // 2):
+            choice = rng.random()
+            if choice < 0.4:
+                response = client.post("/reservation/request", json={
+                    "labels": rng.choice(LABEL_SETS), "count": rng.choice([1, 1, 2])})
+            elif choice < 0.55:
+                response = client.post("/reservation/request", json={"resource_id": rng.randint(1, 4)})
+            elif mine:
+                request_id = mine.pop(rng.randrange(len(mine)))
+                response = client.post(f"/reservation/{rng.choice(['release', 'cancel'])}",
+                                       json={"request_id": request_id})
+            else:
+                continue
+            if response.status_code == 201:
+                mine.append(response.json["request_id"])
+            with lock:
+                statuses[response.status_code] += 1
+
+    threads = [threading.Thread(target=act, args=(name, random.Random(seed * 10 + i)))
+               for i, name in enumerate(names)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put(dict(statuses))
+
+
+@pytest.mark.slow
+def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_of_a_set(app, accounts):
+    """Two processes of three threads ask for overlapping label sets: no resource is ever held by
+    two requests, and no label request is ever approved with fewer resources than it asked for."""
+    for name, labels in (("r-a", ["a"]), ("r-ab1", ["a", "b"]), ("r-ab2", ["a", "b"]), ("r-b", ["b"])):
+        assert accounts.admin.post("/admin/resource/add", json={"name": name, "labels": labels}).status_code == 201
+    names = [f"worker{i}" for i in range(6)]
+    for name in names:
+        accounts.add_user(name)
+    settings = settings_for(app.config["RESERVIA_HOME"],
+                             RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
+                             RESERVIA_HOLD_MINUTES=0)
+    context = multiprocessing.get_context("spawn")
+    results, start = context.Queue(), context.Barrier(6)
+    workers = [context.Process(target=_label_worker, args=(settings, names[i::2], i, start, results))
+               for i in range(2)]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=300) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    for statuses in outcomes:
+        assert set(statuses) <= {200, 201, 404, 409}, statuses
+    history = _history(app)
+    sets = [r for r in history if r.resource_id is None]
+    assert sum(1 for r in sets if r.approved_at) >= 3, "too few label requests were approved to prove anything"
+    assert any(r.approved_at and r.approved_at > r.requested_at for r in sets), "no label request ever waited"
+    for resource_id in range(1, 5):
+        _assert_no_overlapping_holds([r for r in history if r.resource_id == resource_id])
+    for request in sets:
+        members = [r for r in history if r.parent_id == request.id]
+        if request.approved_at is not None:
+            assert len(members) == request.count, (request, members)
+            assert {m.approved_at for m in members} == {request.approved_at}
+        else:
+            assert not any(m.approved_at for m in members), (request, members)

@@ -90,3 +90,25 @@ def test_active_list_reads_only_the_active_index(app, accounts):
     # Either index limited to the active rows will do (PostgreSQL may pick the unique one).
     active_only = ("ix_reservations_active", "uq_reservations_one_active_per_user")
     assert any(name in str(row) for row in plan for name in active_only), plan
+
+
+def _fill_with_label_requests(accounts, prefix, resources):
+    """Labelled resources, each held, and label requests waiting for them with what they keep."""
+    admin = accounts.admin
+    ids = [admin.post("/admin/resource/add", json={"name": f"{prefix}-{r}", "labels": ["scope"]}).json["resource_id"]
+           for r in range(resources)]
+    holder, asker = accounts.user(f"{prefix}-holder"), accounts.user(f"{prefix}-asker")
+    for resource_id in ids[1:]:
+        holder.post("/reservation/request", json={"resource_id": resource_id})
+    asker.post("/reservation/request", json={"labels": ["scope"], "count": resources})
+    return holder
+
+
+@pytest.mark.parametrize("path", ["/reservation/active", "/info/labels"])
+def test_label_requests_cost_the_same_statements_whatever_their_number(accounts, count_statements, path):
+    reader = _fill_with_label_requests(accounts, "small", resources=2)
+    few = count_statements(lambda: reader.get(path))
+    _fill_with_label_requests(accounts, "more", resources=6)
+    many = count_statements(lambda: reader.get(path))
+    assert reader.get(path).status_code == 200
+    assert many == few

@@ -33,6 +33,9 @@ def contains(actual, expected):
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
             key in actual and contains(actual[key], value) for key, value in expected.items())
+    if isinstance(expected, list) and expected and isinstance(expected[0], dict):
+        return isinstance(actual, list) and len(actual) == len(expected) and all(
+            contains(a, e) for a, e in zip(actual, expected, strict=True))
     return actual == expected
 
 

@@ -19,13 +19,32 @@ def _max_hold(resource):
 @click.argument("name")
 @click.option("--comment", default="", help="What it is, where it is.")
 @click.option("--max-hold-minutes", help="The longest hold one may ask for (default: the site's hold length).")
+@click.option("--label", "labels", multiple=True, help="A label (repeat, or separate with commas): scope, usb3 ...")
 @with_appcontext
 @reports_errors
-def create_resource_command(name, comment, max_hold_minutes):
+def create_resource_command(name, comment, max_hold_minutes, labels):
     """Add a resource people can reserve."""
-    form = checked_form(ResourceForm, name=name, comment=comment, max_hold_minutes=max_hold_minutes)
-    resource = get_database().resources.create(form.name.data, form.comment.data, form.max_hold_minutes.data)
-    click.echo(f"Created resource {resource.name!r} (id {resource.id}).")
+    form = checked_form(ResourceForm, name=name, comment=comment, max_hold_minutes=max_hold_minutes,
+                        labels=",".join(labels))
+    resource = get_database().resources.create(form.name.data, form.comment.data, form.max_hold_minutes.data,
+                                               form.labels.data)
+    click.echo(f"Created resource {resource.name!r} (id {resource.id})"
+               + (f" with labels {', '.join(resource.labels)}." if resource.labels else "."))
+
+
+@click.command("set-labels")
+@click.argument("name")
+@click.argument("labels", nargs=-1)
+@with_appcontext
+@reports_errors
+def set_labels_command(name, labels):
+    """Give the resource NAME exactly these LABELS (none: remove them all).
+
+    Waiting label requests the resource no longer serves give it back; those that too few
+    resources serve any more are ended as unservable.
+    """
+    form = checked_form(ResourceForm, labels=",".join(labels))
+    _modify(get_database().resources.named(name), {"labels": form.labels.data})
 
 
 @click.command("list-resources")
@@ -40,13 +59,15 @@ def list_resources_command(include_inactive):
         return
     width = max(len(b.resource.name) for b in boards)
     holder_width = max([len("HELD BY")] + [len(b.holder.user_name) for b in boards if b.holder])
+    label_width = max([len("LABELS")] + [len(",".join(b.resource.labels)) for b in boards])
     click.echo(f"{'ID':>5}  {'NAME':<{width}}  {'STATUS':<11}  {'HELD BY':<{holder_width}}  QUEUE  "
-               f"{'LONGEST HOLD':<16}  COMMENT")
+               f"{'LONGEST HOLD':<16}  {'LABELS':<{label_width}}  COMMENT")
     for b in boards:
         r = b.resource
         holder = b.holder.user_name if b.holder else "-"
         click.echo(f"{r.id:>5}  {r.name:<{width}}  {b.state:<11}  {holder:<{holder_width}}  "
-                   f"{len(b.queue):>5}  {_max_hold(r):<16}  {r.comment}".rstrip())
+                   f"{len(b.queue):>5}  {_max_hold(r):<16}  {','.join(r.labels):<{label_width}}  "
+                   f"{r.comment}".rstrip())
 
 
 @click.command("modify-resource")
@@ -149,6 +170,6 @@ def remove_request_command(name, user, reason):
     click.echo(f"Request of {user!r} removed from the queue of {name!r}.")
 
 
-COMMANDS = (create_resource_command, list_resources_command, modify_resource_command,
+COMMANDS = (create_resource_command, set_labels_command, list_resources_command, modify_resource_command,
             start_maintenance_command, end_maintenance_command, delete_resource_command,
             force_release_command, remove_request_command)

@@ -9,6 +9,7 @@ from flask import current_app
 from backend.database.administration import Administration
 from backend.database.boards import Boards
 from backend.database.history import History
+from backend.database.labels import Labels
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -28,6 +29,7 @@ class Database:
         queue = Queue(transactions)
         self.users = Users(transactions)
         self.resources = Resources(transactions)
+        self.labels = Labels(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)
         self.administration = Administration(transactions, queue, self.users, self.resources)
         self.history = History(transactions, self.reservations, self.users, self.resources)

@@ -1,14 +1,11 @@
 """The Administration part: changing and retiring users and resources, ending others' reservations."""
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import exists, func, select
 
-from backend.database import rules
-from backend.database.queue import RESERVATION_ROW_COLUMNS
 from backend.database.results import EndedReservation, Modified
-from backend.database.rules import ReservationRow
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, User
-from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED
+from backend.models.states import APPROVED, CANCELLED, RELEASED, REQUESTED
 from backend.models.user import ROLE_ADMIN
 
 
@@ -89,38 +86,48 @@ class Administration:
         """Release the user's holds (approving whoever waits) and withdraw their queued requests;
         returns an EndedReservation for each, in resource order."""
         connection = session.connection()
-        rows = [ReservationRow.from_row(row) for row in connection.execute(
-            select(*RESERVATION_ROW_COLUMNS).where(
-                Reservation.user_id == user.id, text(ACTIVE_SQL)).order_by(Reservation.resource_id))]
-        resources = self.queue.lock_many(connection, {r.resource_id for r in rows})
+        self.queue.take_turn(connection)
+        pool = self.queue.whole_pool(connection)
         now = self.transactions.now()
         ended = []
-        for reservation in rows:
-            holding = reservation.state == APPROVED
-            self.queue.write(connection, [rules.end(reservation, RELEASED if holding else CANCELLED,
-                                                    now, reason, acting.id)])
-            resource = resources[reservation.resource_id]
-            following = self.queue.settle(connection, resource).holder
-            next_name = self.queue.user_name(connection, following.user_id) if holding and following else None
-            ended.append(EndedReservation(resource.name, holding, next_name))
-        return tuple(ended)
+        for request in pool.requests_of(user.id):
+            holding = request.state == APPROVED
+            freed = pool.end_request(request, RELEASED if holding else CANCELLED, now, reason, acting.id)
+            ended.append((request, holding, freed))
+        self.queue.write(connection, pool.run())
+        names = dict(session.execute(select(Resource.id, Resource.name).where(
+            Resource.id.in_({rid for _, _, freed in ended for rid in freed} |
+                            {r.resource_id for r, _, _ in ended if r.resource_id is not None}))).all())
+        outcome = []
+        for request, holding, freed in ended:
+            if request.is_label_request and not holding:
+                outcome.append(EndedReservation(f"{request.count} × {', '.join(sorted(request.label_set))}",
+                                                False, None))
+                continue
+            for resource_id in freed if request.is_label_request else [request.resource_id]:
+                following = pool.taken(resource_id) if holding else None
+                next_name = self.queue.user_name(connection, following.user_id) if following else None
+                outcome.append(EndedReservation(names[resource_id], holding, next_name))
+        return tuple(sorted(outcome, key=lambda e: e.resource_name))
 
     def modify_resource(self, acting, resource_id, changes):
-        """Rename, re-comment, set the longest hold, put in or out of maintenance, or retire a
-        resource. Returns Modified: only fields whose value differs count as changed."""
+        """Rename, re-comment, relabel, set the longest hold, put in or out of maintenance, or
+        retire a resource. Returns Modified: only fields whose value differs count as changed."""
         with self.transactions.writing() as session:
-            self.queue.lock(session.connection(), resource_id, include_inactive=True)
+            connection = session.connection()
+            self.queue.lock(connection, resource_id, include_inactive=True)
             resource = session.get(Resource, resource_id)
             changes = {field: value for field, value in changes.items() if getattr(resource, field) != value}
             if "name" in changes:
                 self.resources.refuse_taken(session, changes["name"], except_id=resource.id)
             if changes.get("active") is False:
-                self._refuse_busy(session, resource)
+                self._refuse_busy(self.queue.pool(connection, resource), resource)
             for field, value in changes.items():
                 setattr(resource, field, value)
             session.flush()
-            # Out of maintenance, the queue moves again at once.
-            self.queue.settle(session.connection(), resource)
+            # Out of maintenance the queue moves again at once; relabelled or retired, label
+            # requests that can no longer use it give it back.
+            self.queue.pool(connection, resource)
         log.info("%s resource modified id=%s by=%r fields=%s", ADMIN, resource.id, acting.name,
                  ",".join(sorted(changes)))
         return Modified(resource, tuple(sorted(changes)))
@@ -129,55 +136,65 @@ class Administration:
         """Erase a resource without history; one with history is deactivated. Busy ones are refused."""
         with self.transactions.writing() as session:
             connection = session.connection()
-            self.queue.settle(connection, self.queue.lock(connection, resource_id, include_inactive=True))
+            locked = self.queue.lock(connection, resource_id, include_inactive=True)
             resource = session.get(Resource, resource_id)
-            self._refuse_busy(session, resource)
+            self._refuse_busy(self.queue.pool(connection, locked), resource)
+            # Retired first, so that a label request keeping it gives it back to nobody.
+            resource.active = False
+            session.flush()
+            self.queue.pool(connection, resource)
             has_history = session.scalar(select(exists().where(Reservation.resource_id == resource.id)))
-            if has_history:
-                resource.active = False
-            else:
+            if not has_history:
                 session.delete(resource)
         log.info("%s resource %s id=%s by=%r", ADMIN, "deactivated" if has_history else "deleted",
                  resource_id, acting.name)
         return bool(has_history)
 
-    def _refuse_busy(self, session, resource):
-        if self.queue.active_rows(session.connection(), resource.id):
+    @staticmethod
+    def _refuse_busy(pool, resource):
+        """Held, or waited for by name: a resource kept for a label request can still go (the
+        request gives it back)."""
+        if pool.holder(resource.id) is not None or pool.queue(resource.id):
             raise Conflict(f"{resource.name!r} is held or has a queue; end those reservations first.",
                            "RESOURCE_BUSY")
 
     def force_release(self, acting, resource_id, reason):
-        """End the current hold on a resource for its holder; the head of the queue is approved."""
+        """End the current hold on a resource for its holder (with every other resource of a label
+        request); whoever waits next is approved."""
         with self.transactions.writing() as session:
             connection = session.connection()
             resource = self.queue.lock(connection, resource_id, include_inactive=True)
-            holder = self.queue.settle(connection, resource).holder
+            pool = self.queue.pool(connection, resource)
+            holder = pool.holder(resource_id)
             if holder is None:
                 raise NotFound(f"Nobody holds {resource.name!r}.", "NOTHING_APPROVED")
-            self.queue.write(connection, [rules.end(
-                holder, RELEASED, self.transactions.now(), reason or "released by an administrator",
-                acting.id)])
-            following = self.queue.settle(connection, resource).holder
+            pool.end_request(pool.request_of(holder), RELEASED, self.transactions.now(),
+                             reason or "released by an administrator", acting.id)
+            self.queue.write(connection, pool.run())
+            following = pool.taken(resource_id)
             next_name = self.queue.user_name(connection, following.user_id) if following else None
         return holder, following, next_name
 
     def remove_request(self, acting, reservation_id, reason):
-        """Take a queued request out of its queue, keeping the reason in the history."""
+        """Take a waiting request (by name or by labels) out of line, keeping the reason in the history."""
         with self.transactions.writing() as session:
             connection = session.connection()
-            resource_id = connection.execute(
-                select(Reservation.resource_id).where(Reservation.id == reservation_id)).scalar()
-            if resource_id is None:
+            row = self.queue.request_row(connection, reservation_id)
+            if row is None:
                 raise NotFound(f"No reservation with id {reservation_id}.", "RESERVATION_NOT_FOUND")
-            resource = self.queue.lock(connection, resource_id, include_inactive=True)
-            # Settling may have approved or expired it.
-            queued = self.queue.settle(connection, resource).queue
-            reservation = next((r for r in queued if r.id == reservation_id), None)
-            if reservation is None:
+            if row.is_label_request:
+                self.queue.take_turn(connection)
+                pool = self.queue.whole_pool(connection)
+                waiting = pool.request(reservation_id)
+            else:
+                pool = self.queue.pool(connection, self.queue.lock(connection, row.resource_id, include_inactive=True))
+                # Settling may have approved or expired it.
+                waiting = next((r for r in pool.queue(row.resource_id) if r.id == reservation_id), None)
+            if waiting is None or waiting.state != REQUESTED:
                 state = connection.execute(
                     select(Reservation.state).where(Reservation.id == reservation_id)).scalar_one()
                 raise Conflict(f"Reservation {reservation_id} is {state}, not queued.", "NOT_QUEUED")
-            self.queue.write(connection, [rules.end(
-                reservation, CANCELLED, self.transactions.now(),
-                reason or "removed by an administrator", acting.id)])
-        return reservation
+            pool.end_request(waiting, CANCELLED, self.transactions.now(),
+                             reason or "removed by an administrator", acting.id)
+            self.queue.write(connection, pool.run())
+        return waiting

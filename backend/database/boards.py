@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from backend.database.results import QueueEntry
 from backend.models import Resource
+from backend.models.states import APPROVED, KEPT
 
 # The one word for each state of a resource, on every page and in every command.
 FREE, IN_USE, MAINTENANCE, DEACTIVATED = "free", "in use", "maintenance", "deactivated"
@@ -11,11 +12,13 @@ FREE, IN_USE, MAINTENANCE, DEACTIVATED = "free", "in use", "maintenance", "deact
 
 @dataclass(frozen=True)
 class ResourceBoard:
-    """One resource as the dashboard shows it: who holds it and who waits, in order."""
+    """One resource as the dashboard shows it: who holds it (or keeps it for a label request
+    still collecting) and who waits for it by name, in order."""
 
     resource: Resource
     holder: QueueEntry | None = None
     queue: list = field(default_factory=list)
+    kept: QueueEntry | None = None
 
     @property
     def state(self):
@@ -39,17 +42,10 @@ class Boards:
         self.resources = resources
 
     def all(self, include_inactive=False):
-        """Every resource with its holder and queue, in two statements whatever their numbers."""
-        entries = self.reservations.active()
-        resources = self.resources.list(include_inactive=include_inactive)
-        holders, queues = {}, {}
-        for entry in entries:
-            resource_id = entry.reservation.resource_id
-            if entry.position == 0:
-                holders[resource_id] = entry
-            else:
-                queues.setdefault(resource_id, []).append(entry)
-        return [ResourceBoard(r, holders.get(r.id), queues.get(r.id, [])) for r in resources]
+        """Every resource with its holder and queue, in a fixed number of statements whatever
+        their numbers."""
+        by_resource = _by_resource(self.reservations.active())
+        return [_board(r, by_resource.get(r.id, ())) for r in self.resources.list(include_inactive=include_inactive)]
 
     def of_user(self, user_id):
         """(board, the user's entry) for every resource the user holds or waits for."""
@@ -59,6 +55,22 @@ class Boards:
     def one(self, resource_id):
         """One resource, active or not, with its holder and queue; NotFound when there is none."""
         resource = self.resources.get(resource_id)
-        entries = self.reservations.active(resource_id=resource_id)
-        holder = next((e for e in entries if e.position == 0), None)
-        return ResourceBoard(resource, holder, [e for e in entries if e.position != 0])
+        return _board(resource, self.reservations.active(resource_id=resource_id))
+
+    def label_requests(self, user_id=None):
+        """Label requests still collecting their resources (only the user's, when given)."""
+        return [e for e in self.reservations.active(user_id=user_id)
+                if e.reservation.resource_id is None and e.reservation.state != APPROVED]
+
+
+def _by_resource(entries):
+    grouped = {}
+    for entry in entries:
+        grouped.setdefault(entry.reservation.resource_id, []).append(entry)
+    return grouped
+
+
+def _board(resource, entries):
+    holder = next((e for e in entries if e.reservation.state == APPROVED), None)
+    kept = next((e for e in entries if e.reservation.state == KEPT), None)
+    return ResourceBoard(resource, holder, [e for e in entries if e.reservation.state not in (APPROVED, KEPT)], kept)

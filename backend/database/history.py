@@ -91,6 +91,6 @@ def _with_names(conditions):
     return (
         select(Reservation, User.name, Resource.name)
         .join(User, User.id == Reservation.user_id)
-        .join(Resource, Resource.id == Reservation.resource_id)
+        .outerjoin(Resource, Resource.id == Reservation.resource_id)
         .where(*conditions)
     )

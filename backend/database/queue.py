@@ -1,21 +1,28 @@
-"""The Queue part: locks resources, reads their queues and writes what the queue rules decide.
+"""The Queue part: locks what a write changes, reads the queues, runs the queue rules (rules.py)
+and writes what they decide.
 
-Every write holds the database's one write lock from its first read to its commit, so this runs
-on plain rows and single prebuilt statements (see ReservationRow): ORM objects and their flushes
+Every write holds the database's write lock from its first read to its commit, so this runs on
+plain rows and single prebuilt statements (see ReservationRow): ORM objects and their flushes
 made that lock last three times longer.
+
+Most writes concern one resource and its queue by name. Label requests can take any resource
+carrying their labels, so once one is waiting, or a resource is held for one, a write reads the
+whole pool of active reservations and resources instead: a fixed number of statements still.
+On PostgreSQL every write to the queues first takes one advisory lock, so that writers take
+turns as they do on SQLite (whose BEGIN IMMEDIATE locks the whole file): a resource falling free
+may change a label request that other resources' writers also change.
 """
 from dataclasses import fields
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, union_all, update
 
-from backend.database import rules
-from backend.database.rules import ReservationRow
+from backend.database.rules import DELETE, INSERT, Pool, ReservationRow, ResourceState
 from backend.errors import NotFound
 from backend.logs import RESERVATION, log
-from backend.models import Reservation, Resource, User
-from backend.models.states import ACTIVE_SQL, APPROVED
+from backend.models import Reservation, Resource, ResourceLabel, User
+from backend.models.states import ACTIVE_SQL, APPROVED, WAITING_SET_SQL
 
 RESERVATIONS = Reservation.__table__
 RESOURCES = Resource.__table__
@@ -24,14 +31,27 @@ RESERVATION_ROW_COLUMNS = tuple(RESERVATIONS.c[f.name] for f in fields(Reservati
 
 # Statements are built once: building a select and working out its cache key again on every
 # call cost five times as much as running it.
+ONE_QUEUE = union_all(
+    select(*RESERVATION_ROW_COLUMNS).where(RESERVATIONS.c.resource_id == bindparam("resource_id"),
+                                           text(ACTIVE_SQL)),
+    select(*RESERVATION_ROW_COLUMNS).where(text(WAITING_SET_SQL)),
+).order_by("id")
 ACTIVE_ROWS = (select(*RESERVATION_ROW_COLUMNS)
                .where(RESERVATIONS.c.resource_id == bindparam("resource_id"), text(ACTIVE_SQL))
                .order_by(RESERVATIONS.c.id))
+WHOLE_POOL = select(*RESERVATION_ROW_COLUMNS).where(text(ACTIVE_SQL)).order_by(RESERVATIONS.c.id)
+ALL_RESOURCES = select(RESOURCES.c.id, RESOURCES.c.maintenance, RESOURCES.c.active, RESOURCES.c.max_hold_minutes)
+ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name)
 LOCK_RESOURCE = select(*RESOURCES.c).where(RESOURCES.c.id == bindparam("id")).with_for_update()
 LOCK_RESOURCES = (select(*RESOURCES.c).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
                   .order_by(RESOURCES.c.id).with_for_update())
+REQUEST_ROW = select(*RESERVATION_ROW_COLUMNS).where(RESERVATIONS.c.id == bindparam("id"))
 INSERT_RESERVATION = insert(RESERVATIONS)
+DELETE_RESERVATION = delete(RESERVATIONS).where(RESERVATIONS.c.id == bindparam("row_id"))
 USER_NAME = select(User.name).where(User.id == bindparam("id"))
+# Any fixed number: the PostgreSQL advisory lock writers of the queues take turns on.
+QUEUE_LOCK_ID = 7_346_203
+TAKE_QUEUE_LOCK = text("SELECT pg_advisory_xact_lock(:id)").bindparams(id=QUEUE_LOCK_ID)
 
 
 @cache
@@ -47,9 +67,14 @@ class Queue:
     def __init__(self, transactions):
         self.transactions = transactions
 
+    def take_turn(self, connection):
+        """On PostgreSQL, wait for the queue writers' turn (see the module docstring)."""
+        if connection.dialect.name == "postgresql":
+            connection.execute(TAKE_QUEUE_LOCK)
+
     def lock(self, connection, resource_id, include_inactive=False):
-        """The resource's row (plain values), locked against other writers until commit (a no-op
-        lock on SQLite, whose BEGIN IMMEDIATE already holds the database write lock)."""
+        """The resource's row (plain values), locked against other writers until commit."""
+        self.take_turn(connection)
         resource = connection.execute(LOCK_RESOURCE, {"id": resource_id}).first()
         if resource is None or not (resource.active or include_inactive):
             raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
@@ -57,6 +82,7 @@ class Queue:
 
     def lock_many(self, connection, resource_ids):
         """Lock several resource rows at once, in id order so that two writers cannot deadlock."""
+        self.take_turn(connection)
         if not resource_ids:
             return {}
         rows = connection.execute(LOCK_RESOURCES, {"ids": sorted(resource_ids)})
@@ -64,19 +90,39 @@ class Queue:
 
     @staticmethod
     def active_rows(connection, resource_id):
-        """The resource's holds and queued requests, in id order (queue order)."""
+        """The resource's active rows, in id order."""
         rows = connection.execute(ACTIVE_ROWS, {"resource_id": resource_id})
         return [ReservationRow.from_row(row) for row in rows]
 
-    def settle(self, connection, resource, active=None):
-        """Settle one locked resource as of now and write the outcome; returns the Settlement.
-        `active`: its active rows in id order, when the caller has just read them."""
-        if active is None:
-            active = self.active_rows(connection, resource.id)
-        settlement = rules.settle(active, self.transactions.now(), self.hold(), resource.maintenance,
-                                  self.maximum(resource))
-        self.write(connection, settlement.changes)
-        return settlement
+    def pool(self, connection, resource):
+        """The locked resource's queue, settled as of now and written: a Pool of that one
+        resource, or of everything when label requests are involved."""
+        rows = [ReservationRow.from_row(row) for row in connection.execute(ONE_QUEUE, {"resource_id": resource.id})]
+        if any(row.is_label_request or row.parent_id is not None for row in rows):
+            return self.whole_pool(connection)
+        pool = Pool([self.state_of(resource)], rows, self.transactions.now(), self.hold())
+        return self.write(connection, pool.settle())
+
+    def whole_pool(self, connection):
+        """Every resource and active reservation, settled as of now and written (the caller
+        took the queue writers' turn)."""
+        labels = {}
+        for resource_id, name in connection.execute(ALL_LABELS):
+            labels.setdefault(resource_id, set()).add(name)
+        resources = [self.state_of(r, labels.get(r.id, ())) for r in connection.execute(ALL_RESOURCES)]
+        rows = [ReservationRow.from_row(row) for row in connection.execute(WHOLE_POOL)]
+        pool = Pool(resources, rows, self.transactions.now(), self.hold())
+        return self.write(connection, pool.reexamine().settle())
+
+    def state_of(self, resource, labels=()):
+        """What the queue rules need of a resource row (or Resource)."""
+        return ResourceState(resource.id, resource.maintenance, resource.active, frozenset(labels),
+                             self.maximum(resource), self.lifetime(resource))
+
+    def request_row(self, connection, request_id):
+        """A request's row as plain values, or None."""
+        row = connection.execute(REQUEST_ROW, {"id": request_id}).first()
+        return ReservationRow.from_row(row) if row is not None else None
 
     def hold(self):
         """How long a hold lasts, or None when holds never expire."""
@@ -98,18 +144,18 @@ class Queue:
         """How long a queued request waits, or None when it waits for ever."""
         return self.transactions.minutes_setting("RESERVIA_QUEUE_MINUTES")
 
-    def write(self, connection, changes):
-        """Write the rules' changes one UPDATE each, in order (an ended hold before the approval
-        that follows it), and log each."""
-        for change in changes:
-            self.store(connection, change.row, change.names)
+    def write(self, connection, pool):
+        """Write the pool's changes in order, one statement each, log each, and forget them."""
+        for change in pool.changes:
+            if change.kind == INSERT:
+                change.row.id = connection.execute(INSERT_RESERVATION, change.values).inserted_primary_key[0]
+            elif change.kind == DELETE:
+                connection.execute(DELETE_RESERVATION, {"row_id": change.row.id})
+            else:
+                connection.execute(_update_of(tuple(change.values)), {"row_id": change.row.id, **change.values})
             log_change(change)
-
-    @staticmethod
-    def store(connection, reservation, names):
-        """Write the named attributes of a ReservationRow to its row."""
-        connection.execute(
-            _update_of(names), {"row_id": reservation.id, **{n: getattr(reservation, n) for n in names}})
+        pool.changes.clear()
+        return pool
 
     @staticmethod
     def insert(connection, reservation):
@@ -125,6 +171,8 @@ class Queue:
 
 def log_change(change):
     r = change.row
+    if change.event == "kept_alive":
+        return  # the keep-alive's own line says it once for the whole request
     if change.event == APPROVED:
         log.info("%s approved reservation=%s user_id=%s resource_id=%s",
                  RESERVATION, r.id, r.user_id, r.resource_id)

@@ -1,24 +1,15 @@
-"""The Reservations part: what users do with reservations (request, cancel, release, keep alive),
-the queues as everyone sees them, and expiry run on demand."""
+"""The Reservations part: what users do with reservations (request by name or by labels, cancel,
+release, keep alive), the queues as everyone sees them, and expiry run on demand."""
 from sqlalchemy import select, text
 
 from backend.database import rules
-from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, first_deadline
+from backend.database.active_list import read_active
+from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, RequestOutcome, first_deadline
 from backend.errors import Conflict, Invalid, NotFound
 from backend.logs import RESERVATION, log
-from backend.models import Reservation, Resource, User
+from backend.models import Reservation
 from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
 from backend.serializers import duration_text
-
-# Plain rows named like the Reservation's attributes, not ORM objects: building and tracking an
-# object per row was a third of the time of GET /reservation/active and the dashboard.
-ACTIVE_LIST = (
-    select(*Reservation.__table__.c, User.name.label("user_name"), Resource.name.label("resource_name"))
-    .join(User, User.id == Reservation.user_id)
-    .join(Resource, Resource.id == Reservation.resource_id)
-    .where(text(ACTIVE_SQL))
-    .order_by(Reservation.resource_id, Reservation.id)
-)
 
 
 class Reservations:
@@ -42,13 +33,13 @@ class Reservations:
             connection = session.connection()
             resource = self.queue.lock(connection, resource_id)
             maximum = self.queue.maximum(resource)
-            self._refuse_too_long(resource, hold_minutes, maximum)
-            settled = self.queue.settle(connection, resource)
-            if rules.own(settled, user.id) is not None:
+            _refuse_too_long(resource.name, hold_minutes, maximum)
+            pool = self.queue.pool(connection, resource)
+            if pool.own(resource_id, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
                                "ALREADY_ACTIVE")
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
-            free = settled.holder is None and not resource.maintenance
+            free = pool.taken(resource_id) is None and not resource.maintenance
             reservation = rules.new_request(user.id, resource_id, self.transactions.now(),
                                             self.queue.wait(), self.queue.hold(), free,
                                             hold_minutes, note or None, maximum)
@@ -58,75 +49,111 @@ class Reservations:
             if free:
                 log.info("%s approved reservation=%s user_id=%s resource_id=%s",
                          RESERVATION, reservation.id, user.id, resource_id)
-            position = 0 if free else len(settled.queue) + 1
+            position = pool.position(reservation)
         return QueueEntry(reservation, user.name, resource.name, position)
 
-    def cancel(self, user, resource_id):
+    def request_labels(self, user, labels, count, hold_minutes=None, note=None):
+        """Ask for `count` resources carrying every one of `labels`: held at once when that many
+        are free, else one request that collects them in its turn. Its hold lasts `hold_minutes`
+        (None: the site's length), within the smallest maximum of the resources it gets.
+        Returns a RequestOutcome."""
+        with self.transactions.writing() as session:
+            connection = session.connection()
+            self.queue.take_turn(connection)
+            pool = self.queue.whole_pool(connection)
+            carried = set().union(*(r.labels for r in pool.resources.values() if r.active))
+            unknown = sorted(set(labels) - carried)
+            if unknown:
+                raise NotFound(f"No resource carries the label {unknown[0]!r}.", "UNKNOWN_LABEL")
+            request = rules.new_label_request(user.id, labels, count, self.transactions.now(), self.queue.wait(),
+                                              hold_minutes, note or None)
+            if not pool.servable(request):
+                raise Conflict(f"Only {len(pool.resources_for(request))} active resources carry "
+                               f"{', '.join(sorted(labels))}; {count} were asked for.", "NOT_ENOUGH_RESOURCES")
+            maxima = [pool.resources[rid].maximum for rid in pool.resources_for(request)]
+            longest = None if None in maxima else max(maxima)
+            _refuse_too_long(f"No resource carrying {', '.join(sorted(labels))}", hold_minutes, longest)
+            self.queue.insert(connection, request)
+            log.info("%s requested reservation=%s user=%r labels=%r count=%s", RESERVATION,
+                     request.id, user.name, request.labels, count)
+            self.queue.write(connection, pool.add_request(request).run())
+            outcome = self._outcome(pool, request, user.name)
+        return outcome
+
+    def cancel(self, user, resource_id=None, request_id=None):
         """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""
         with self.transactions.writing() as session:
             connection = session.connection()
-            resource, settled, reservation = self._own(connection, user, resource_id)
-            if reservation is None:
-                raise NotFound(f"You have no queued request on {resource.name!r}.", "NOTHING_QUEUED")
-            if reservation.state == APPROVED:
-                raise Conflict(f"You hold {resource.name!r}; release it instead of cancelling.",
+            pool, request, name = self._own_request(connection, user, resource_id, request_id)
+            if request is None:
+                raise NotFound(f"You have no queued request on {_quoted(name, request_id)}.", "NOTHING_QUEUED")
+            if request.state == APPROVED:
+                raise Conflict(f"You hold {_quoted(name, request_id)}; release it instead of cancelling.",
                                "IS_APPROVED")
-            self.queue.write(connection, [rules.end(reservation, CANCELLED, self.transactions.now())])
-        return reservation
+            pool.end_request(request, CANCELLED, self.transactions.now())
+            self.queue.write(connection, pool.run())
+        return request
 
-    def release(self, user, resource_id):
-        """Give the resource back; the head of the queue is approved in the same transaction."""
+    def release(self, user, resource_id=None, request_id=None):
+        """Give the resource (or every resource of the request) back; whoever waits next is
+        approved in the same transaction."""
         with self.transactions.writing() as session:
             connection = session.connection()
-            resource, settled, reservation = self._own(connection, user, resource_id)
-            if reservation is None:
-                raise NotFound(f"You do not hold {resource.name!r}.", "NOTHING_APPROVED")
-            if reservation.state == REQUESTED:
-                raise Conflict(f"Your request on {resource.name!r} is still queued; cancel it instead.",
+            pool, request, name = self._own_request(connection, user, resource_id, request_id)
+            if request is None:
+                raise NotFound(f"You do not hold {_quoted(name, request_id)}.", "NOTHING_APPROVED")
+            if request.state == REQUESTED:
+                raise Conflict(f"Your request on {_quoted(name, request_id)} is still queued; cancel it instead.",
                                "IS_QUEUED")
-            self.queue.write(connection, [rules.end(reservation, RELEASED, self.transactions.now())])
-            next_holder = self.queue.settle(connection, resource, settled.queue).holder
-            next_name = self.queue.user_name(connection, next_holder.user_id) if next_holder else None
-        return ReleaseOutcome(reservation, next_holder, next_name)
+            freed = pool.end_request(request, RELEASED, self.transactions.now())
+            self.queue.write(connection, pool.run())
+            following = pool.taken(freed[0]) if len(freed) == 1 else None
+            next_name = self.queue.user_name(connection, following.user_id) if following else None
+        return ReleaseOutcome(request, following, next_name, tuple(sorted(freed)))
 
-    def keep_alive(self, user, resource_id, hold_minutes=None):
-        """Push back the deadline of the user's hold or queued request on the resource: a hold by
-        the length its user chose (or `hold_minutes`, which becomes the new choice), never past
-        the maximum an administrator set for the resource, from its approval. Returns KeptAlive."""
+    def keep_alive(self, user, resource_id=None, request_id=None, hold_minutes=None):
+        """Push back the deadline of the user's hold or queued request (a whole label request at
+        once): a hold by the length its user chose (or `hold_minutes`, which becomes the new
+        choice), never past the maximum an administrator set for its resources, from its
+        approval. Returns KeptAlive."""
         with self.transactions.writing() as session:
             connection = session.connection()
-            resource, settled, reservation = self._own(connection, user, resource_id)
-            if reservation is None:
-                raise NotFound(f"You have no active reservation on {resource.name!r}.",
+            pool, request, name = self._own_request(connection, user, resource_id, request_id)
+            if request is None:
+                raise NotFound(f"You have no active reservation on {_quoted(name, request_id)}.",
                                "NOTHING_ACTIVE")
-            maximum = self.queue.maximum(resource)
-            self._refuse_too_long(resource, hold_minutes, maximum)
-            names = ()
-            if hold_minutes is not None and hold_minutes != reservation.hold_minutes:
-                reservation.hold_minutes = hold_minutes
-                names = ("hold_minutes",)
-            if reservation.state == APPROVED:
-                span = rules.hold_span(reservation, self.queue.hold(), maximum)
-            else:
-                span = self.queue.wait()
-            change = rules.extend(reservation, self.transactions.now(), span, self.queue.lifetime(resource))
-            if names or change.names:
-                self.queue.store(connection, reservation, names + change.names)
-            position = rules.position(settled, reservation)
-        log.info("%s kept alive reservation=%s user=%r", RESERVATION, reservation.id, user.name)
-        return KeptAlive(QueueEntry(reservation, user.name, resource.name, position), bool(change.names))
+            _refuse_too_long(name or f"Request {request.id}", hold_minutes, pool.maximum_for(request))
+            moved = pool.keep_alive(request, self.queue.wait(), hold_minutes)
+            self.queue.write(connection, pool)
+            outcome = self._outcome(pool, request, user.name, name)
+        log.info("%s kept alive reservation=%s user=%r", RESERVATION, request.id, user.name)
+        return KeptAlive(outcome, moved)
+
+    def _own_request(self, connection, user, resource_id, request_id):
+        """Lock and settle what the user names, by resource or by request id: (the pool, the
+        user's request or None, the resource's name or None for a label request)."""
+        if request_id is None:
+            resource = self.queue.lock(connection, resource_id)
+            pool = self.queue.pool(connection, resource)
+            return pool, pool.own(resource_id, user.id), resource.name
+        row = self.queue.request_row(connection, request_id)
+        if row is None or row.user_id != user.id or row.parent_id is not None:
+            raise NotFound(f"You have no request {request_id}.", "REQUEST_NOT_FOUND")
+        if row.is_label_request:
+            self.queue.take_turn(connection)
+            pool = self.queue.whole_pool(connection)
+            return pool, pool.request(request_id), None
+        resource = self.queue.lock(connection, row.resource_id, include_inactive=True)
+        pool = self.queue.pool(connection, resource)
+        own = pool.own(row.resource_id, user.id)
+        return pool, own if own is not None and own.id == request_id else None, resource.name
 
     @staticmethod
-    def _refuse_too_long(resource, hold_minutes, maximum):
-        if rules.too_long(hold_minutes, maximum):
-            message = f"{resource.name} can be held for at most {duration_text(maximum)}."
-            raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
-
-    def _own(self, connection, user, resource_id):
-        """Lock and settle the resource: (its row, the Settlement, the user's hold or request or None)."""
-        resource = self.queue.lock(connection, resource_id)
-        settled = self.queue.settle(connection, resource)
-        return resource, settled, rules.own(settled, user.id)
+    def _outcome(pool, request, user_name, resource_name=None):
+        members = pool.members(request.id) if request.is_label_request else ()
+        resource_ids = tuple(sorted(m.resource_id for m in members)) or (
+            (request.resource_id,) if request.resource_id is not None else ())
+        return RequestOutcome(request, user_name, resource_ids, pool.position(request), resource_name)
 
     def active(self, resource_id=None, user_id=None):
         """Every hold and queued request, resource by resource, in queue order, with positions.
@@ -141,35 +168,23 @@ class Reservations:
         return entries
 
     def active_for(self, user, resource_id):
-        """The user's hold or queued request on one resource, or None."""
+        """The user's own hold or queued request by name on one resource, or None."""
         self.resources.get(resource_id)
-        found = self.active(resource_id=resource_id, user_id=user.id)
+        found = [e for e in self.active(resource_id=resource_id, user_id=user.id)
+                 if e.reservation.parent_id is None]
         return found[0] if found else None
 
     def _settled_active(self, resource_id):
         """(entries, first deadline among them or None)."""
-        entries = self._read_active(resource_id)
+        session = self.transactions.session
+        entries = read_active(session, resource_id)
         now = self.transactions.now()
         overdue = {e.reservation.resource_id for e in entries
                    if e.reservation.valid_until is not None and e.reservation.valid_until <= now}
         if overdue:
             self.settle(overdue)
-            entries = self._read_active(resource_id)
+            entries = read_active(session, resource_id)
         return entries, first_deadline(entries)
-
-    def _read_active(self, resource_id):
-        stmt = ACTIVE_LIST
-        if resource_id is not None:
-            stmt = stmt.where(Reservation.resource_id == resource_id)
-        entries, waiting = [], {}
-        for row in self.transactions.session.execute(stmt):
-            if row.state == APPROVED:
-                position = 0
-            else:
-                waiting[row.resource_id] = waiting.get(row.resource_id, 0) + 1
-                position = waiting[row.resource_id]
-            entries.append(QueueEntry(row, row.user_name, row.resource_name, position))
-        return entries
 
     def settle(self, resource_ids=None):
         """Run expiry now for the given resources, or for every resource with a deadline passed;
@@ -178,8 +193,13 @@ class Reservations:
             resource_ids = self.overdue_resources()
         with self.transactions.writing() as session:
             connection = session.connection()
-            for resource in self.queue.lock_many(connection, resource_ids).values():
-                self.queue.settle(connection, resource)
+            if None in resource_ids:
+                # A label request ran out of waiting: that concerns the whole pool.
+                self.queue.take_turn(connection)
+                self.queue.whole_pool(connection)
+            else:
+                for resource in self.queue.lock_many(connection, resource_ids).values():
+                    self.queue.pool(connection, resource)
         return len(resource_ids)
 
     def settle_overdue(self):
@@ -189,8 +209,18 @@ class Reservations:
             self.settle(overdue)
 
     def overdue_resources(self):
-        """Ids of the resources with a hold or queued request past its deadline."""
+        """Ids of the resources with a hold or queued request past its deadline (None standing
+        for a label request that waited too long)."""
         return set(self.transactions.session.scalars(
             select(Reservation.resource_id).where(
                 text(ACTIVE_SQL), Reservation.valid_until <= self.transactions.now()).distinct()))
 
+
+def _refuse_too_long(name, hold_minutes, maximum):
+    if rules.too_long(hold_minutes, maximum):
+        message = f"{name} can be held for at most {duration_text(maximum)}."
+        raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
+
+
+def _quoted(resource_name, request_id):
+    return repr(resource_name) if resource_name is not None else f"request {request_id}"

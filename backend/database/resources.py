@@ -10,11 +10,12 @@ class Resources:
     def __init__(self, transactions):
         self.transactions = transactions
 
-    def create(self, name, comment="", max_hold_minutes=None):
+    def create(self, name, comment="", max_hold_minutes=None, labels=()):
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
-                                max_hold_minutes=max_hold_minutes)
+                                max_hold_minutes=max_hold_minutes, label_rows=[])
+            resource.labels = labels
             session.add(resource)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource

@@ -27,12 +27,23 @@ class SignedInUser(SignedInAccount):
 
 @dataclass(frozen=True)
 class QueueEntry:
-    """An active reservation with the names people read and its place: 0 holds, 1 is next, ..."""
+    """A reservation with the names people read and its place: 0 holds, 1 is next, ...
+
+    For a label request, and for each resource it holds or keeps, also the request's labels,
+    how many resources it asked for and how many it has so far.
+    """
 
     reservation: Reservation | ReservationRow
     user_name: str
-    resource_name: str
-    position: int
+    resource_name: str | None
+    position: int | None
+    labels: tuple = ()
+    count: int = 1
+    collected: int | None = None
+
+    @property
+    def request_id(self):
+        return self.reservation.parent_id or self.reservation.id
 
 
 def first_deadline(entries):
@@ -43,19 +54,32 @@ def first_deadline(entries):
 
 @dataclass(frozen=True)
 class KeptAlive:
-    """A reservation after a keep-alive, and whether its deadline moved (not at its maximum)."""
+    """A request after a keep-alive, and whether its deadline moved (not at its maximum)."""
 
-    entry: QueueEntry
+    outcome: "RequestOutcome"
     moved: bool
 
 
 @dataclass(frozen=True)
 class ReleaseOutcome:
-    """The ended hold, and the reservation approved in its place, if anyone was waiting."""
+    """The ended hold, and the reservation that holds or keeps the resource in its place, if
+    anyone was waiting."""
 
     reservation: ReservationRow
     next_reservation: ReservationRow | None
     next_user_name: str | None
+    resource_ids: tuple = ()
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    """A whole request after an action on it: its row, and the resources it holds or keeps."""
+
+    request: ReservationRow
+    user_name: str
+    resource_ids: tuple
+    position: int
+    resource_name: str | None = None
 
 
 @dataclass(frozen=True)

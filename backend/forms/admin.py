@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from backend.forms.fields import IntranetEmail, PrintableName, hold_minutes_field, strip
+from backend.forms.fields import IntranetEmail, LabelsField, PrintableName, hold_minutes_field, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 
@@ -23,3 +23,4 @@ class ResourceForm(FlaskForm):
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
     comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
     max_hold_minutes = hold_minutes_field("Longest hold (minutes)")
+    labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")

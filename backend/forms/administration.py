@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from backend.forms.fields import MAX_ID, IdField, IntranetEmail, PrintableName, hold_minutes_field, strip
+from backend.forms.fields import MAX_ID, IdField, IntranetEmail, LabelsField, PrintableName, hold_minutes_field, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
@@ -35,6 +35,7 @@ class ResourceModifyForm(FlaskForm):
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
     comment = StringField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
     max_hold_minutes = hold_minutes_field("Longest hold (minutes)")
+    labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")
     maintenance = BooleanField("In maintenance")
 
     # JSON null sets it back to the site's hold length, as an emptied box does in the browser.

@@ -4,6 +4,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField
 
 from backend.errors import Invalid
+from backend.forms.fields import LabelsField
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -28,6 +29,9 @@ def bind_form(form_class):
             raise Invalid("The body must be a JSON object.", "INVALID_JSON")
         form = form_class(formdata=None, meta={"csrf": False})
         form.process(_typed_formdata(form, body))
+        for name, field in form._fields.items():
+            if isinstance(field, LabelsField) and body.get(name) is not None:
+                field.take(body[name])
         nullable = getattr(form, "nullable", ())
         form.provided = {name for name in form._fields
                          if body.get(name) is not None or (name in body and name in nullable)}
@@ -62,6 +66,10 @@ def _typed_formdata(form, body):
             if not isinstance(value, bool):
                 raise Invalid(f"{name} must be true or false.", "INVALID_TYPE")
             data[name] = "y" if value else "false"
+        elif isinstance(field, LabelsField):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise Invalid(f"{name} must be a list of strings.", "INVALID_TYPE")
+            data.setlist(name, value)
         elif isinstance(field, IntegerField):
             if type(value) is not int:
                 raise Invalid(f"{name} must be a whole number.", "INVALID_TYPE")

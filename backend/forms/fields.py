@@ -3,12 +3,13 @@ import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from wtforms import IntegerField
+from wtforms import Field, IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from backend.forms.numbers import MAX_ID, whole_number
 
-__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IntranetEmail", "PrintableName", "strip"]
+__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IntranetEmail", "LabelsField", "PrintableName", "strip"]
 
 # The longest hold anyone can ask for or allow, in minutes: a leap year.
 MAX_HOLD_MINUTES = 366 * 24 * 60
@@ -69,3 +70,39 @@ class IntranetEmail:
             validate_email(f"x@{domain}", check_deliverability=False, globally_deliverable=False)
         except EmailNotValidError:
             raise ValidationError(self.message) from None
+
+
+# Letters, digits, "-", "_", "."; compared without regard to case, so stored lower-case.
+_LABEL = re.compile(r"[a-z0-9._-]{1,40}")
+
+
+class LabelsField(Field):
+    """Labels such as "scope, usb3": a JSON list of strings, or a browser's text field with the
+    labels separated by commas or spaces. Its data is the sorted list of distinct labels."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, maximum=20, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.maximum = maximum
+
+    def _value(self):
+        return ", ".join(self.data or ())
+
+    def process_formdata(self, valuelist):
+        names = set()
+        for value in valuelist:
+            names.update(part for part in re.split(r"[\s,]+", value.strip()) if part)
+        self.take(names)
+
+    def take(self, names):
+        """Set the labels from separate names, as a JSON list gives them (no splitting)."""
+        self.data = sorted({name.lower() for name in names})
+
+    def pre_validate(self, form):
+        bad = [name for name in self.data or () if not _LABEL.fullmatch(name)]
+        if bad:
+            raise ValidationError(f"{bad[0]!r} is not a label: use letters, digits, '-', '_' and '.', "
+                                  "at most 40 characters.")
+        if len(self.data or ()) > self.maximum:
+            raise ValidationError(f"At most {self.maximum} labels.")

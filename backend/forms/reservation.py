@@ -1,12 +1,17 @@
-"""The forms behind the reservation buttons: which resource, and for a request how long and why."""
+"""The forms behind the reservation buttons and calls: which resource (or labels, or request), and
+for a request how long and why."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from backend.forms.fields import MAX_ID, IdField, PrintableName, hold_minutes_field, strip
+from backend.forms.fields import MAX_ID, IdField, LabelsField, PrintableName, hold_minutes_field, strip
+
+_RESOURCE_ID = [Optional(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")]
+# How many resources one request may ask for at once.
+MAX_COUNT = 100
 
 
 class ResourceActionForm(FlaskForm):
@@ -14,13 +19,47 @@ class ResourceActionForm(FlaskForm):
         InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")])
 
 
-class RequestForm(ResourceActionForm):
+class RequestForm(FlaskForm):
+    """A request names one resource, or labels and how many resources carrying them."""
+
+    resource_id = IdField("Resource", validators=_RESOURCE_ID)
+    labels = LabelsField("Labels")
+    count = IdField("How many", validators=[
+        Optional(), NumberRange(min=1, max=MAX_COUNT, message=f"Must be from 1 to {MAX_COUNT}.")])
     hold_minutes = hold_minutes_field("Hold for")
     note = StringField("Note", filters=[strip], validators=[Optional(), Length(max=200), PrintableName()])
 
+    def validate(self, extra_validators=None):
+        return super().validate(extra_validators) and _exactly_one(
+            self.resource_id, not self.labels.data, "Give either resource_id or labels.")
 
-class KeepAliveForm(ResourceActionForm):
+    def validate_count(self, field):
+        if field.data is not None and not self.labels.data:
+            raise ValidationError("count goes with labels.")
+
+
+class RequestActionForm(FlaskForm):
+    """Cancel or release: a request by its id, or the caller's on one resource."""
+
+    resource_id = IdField("Resource", validators=_RESOURCE_ID)
+    request_id = IdField("Request", validators=[
+        Optional(), NumberRange(min=1, max=MAX_ID, message="Must be a positive request id.")])
+
+    def validate(self, extra_validators=None):
+        return super().validate(extra_validators) and _exactly_one(
+            self.resource_id, self.request_id.data is None, "Give either resource_id or request_id.")
+
+
+class KeepAliveForm(RequestActionForm):
     hold_minutes = hold_minutes_field("Keep for")
+
+
+def _exactly_one(field, other_missing, message):
+    """Form-wide check (a field's own validators stop at Optional() when it is empty)."""
+    if (field.data is None) == other_missing:
+        field.errors.append(message)
+        return False
+    return True
 
 
 # The lengths offered on the dashboard, in minutes, as far as a resource's maximum allows.

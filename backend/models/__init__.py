@@ -2,6 +2,7 @@
 from backend.models.login_session import LoginSession
 from backend.models.reservation import Reservation
 from backend.models.resource import Resource
+from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["LoginSession", "Reservation", "Resource", "User"]
+__all__ = ["LoginSession", "Reservation", "Resource", "ResourceLabel", "User"]

@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
-from backend.models.states import ACTIVE_SQL, ACTIVE_STATES
+from backend.models.states import ACTIVE_SQL, ACTIVE_STATES, OWN_REQUEST_SQL, TAKEN_SQL, WAITING_SET_SQL
 from backend.models.types import UTCDateTime
 
 
@@ -13,20 +13,34 @@ class Reservation(db.Model):
     __tablename__ = "reservations"
     __table_args__ = (
         CheckConstraint(
-            "state IN ('requested', 'approved', 'released', 'cancelled', 'expired')",
+            "state IN ('requested', 'approved', 'kept', 'released', 'cancelled', 'expired')",
             name="ck_reservations_state",
         ),
         CheckConstraint("hold_minutes IS NULL OR hold_minutes > 0", name="ck_reservations_hold_minutes"),
-        # One holder per resource, and one active request per user and resource, whatever
-        # the application does: the database refuses a second row.
+        # A row is a request by name (a resource, no labels), a request by labels (labels and a
+        # count, no resource), or one resource of a label request (a resource and its parent).
+        CheckConstraint(
+            "(resource_id IS NULL AND labels IS NOT NULL AND parent_id IS NULL AND count BETWEEN 1 AND 100)"
+            " OR (resource_id IS NOT NULL AND labels IS NULL AND count = 1)",
+            name="ck_reservations_kind",
+        ),
+        CheckConstraint("state <> 'kept' OR parent_id IS NOT NULL", name="ck_reservations_kept"),
+        # One holder (or keeper) per resource, and one active request by name per user and
+        # resource, whatever the application does: the database refuses a second row. (A label
+        # request is approved only with all its resources: triggers, see migration 0004.)
         Index(
             "uq_reservations_one_holder", "resource_id", unique=True,
-            sqlite_where=text("state = 'approved'"), postgresql_where=text("state = 'approved'"),
+            sqlite_where=text(TAKEN_SQL), postgresql_where=text(TAKEN_SQL),
         ),
         Index(
             "uq_reservations_one_active_per_user", "user_id", "resource_id", unique=True,
-            sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL),
+            sqlite_where=text(OWN_REQUEST_SQL), postgresql_where=text(OWN_REQUEST_SQL),
         ),
+        Index(
+            "ix_reservations_waiting_sets", "id",
+            sqlite_where=text(WAITING_SET_SQL), postgresql_where=text(WAITING_SET_SQL),
+        ),
+        Index("ix_reservations_parent", "parent_id"),
         # Active rows only: listing them costs the same with a million finished ones beside.
         Index(
             "ix_reservations_active", "resource_id", "id",
@@ -40,7 +54,8 @@ class Reservation(db.Model):
     # Strictly increasing: the queue is served in id order, never by timestamps.
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    # None for a request by labels: the resources it gets are rows of their own (parent_id).
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
     state: Mapped[str] = mapped_column(String(10))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -56,6 +71,12 @@ class Reservation(db.Model):
     hold_minutes: Mapped[int | None] = mapped_column(Integer)
     # What its user is doing with it ("flashing fw 2.3"), shown on the dashboard and in history.
     note: Mapped[str | None] = mapped_column(String(200))
+    # The label request this row holds (or keeps) one resource for; None for requests themselves.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("reservations.id"))
+    # A label request's labels, lower-case, sorted, separated by spaces; None for the others.
+    labels: Mapped[str | None] = mapped_column(String(900))
+    # How many resources a label request wants at once; 1 for every other row.
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     resource = relationship("Resource", lazy="raise")
@@ -63,6 +84,11 @@ class Reservation(db.Model):
     @property
     def is_active(self):
         return self.state in ACTIVE_STATES
+
+    @property
+    def request_id(self):
+        """The request this row belongs to: itself, or the label request it holds a resource for."""
+        return self.parent_id or self.id
 
     def __repr__(self):
         return f"<Reservation {self.id} user={self.user_id} resource={self.resource_id} {self.state}>"

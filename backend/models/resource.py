@@ -2,9 +2,10 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
+from backend.models.resource_label import ResourceLabel
 from backend.models.types import UTCDateTime, utcnow
 
 
@@ -27,6 +28,18 @@ class Resource(db.Model):
     # The longest hold anyone may ask for; None means the site's hold length
     # (RESERVIA_HOLD_MINUTES).
     max_hold_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Loaded with the resources in one more statement, however many there are.
+    label_rows: Mapped[list[ResourceLabel]] = relationship(
+        lazy="selectin", order_by=ResourceLabel.name, cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def labels(self):
+        return [row.name for row in self.label_rows]
+
+    @labels.setter
+    def labels(self, names):
+        kept = {row.name: row for row in self.label_rows}
+        self.label_rows = [kept.get(name) or ResourceLabel(name=name) for name in sorted(set(names))]
 
     def __repr__(self):
         return f"<Resource {self.id} {self.name!r}>"

@@ -1,14 +1,28 @@
 """The reservation lifecycle: requested -> approved -> released / expired, or requested -> cancelled.
 
+A request for labels ("any two scope benches") is one row without a resource; each resource it
+collects is a row of its own pointing at it (`parent_id`), `kept` while the request still waits
+for the rest, `approved` with the request once it has them all.
+
 Plain names, importable by the queue rules without the ORM.
 """
 REQUESTED = "requested"
 APPROVED = "approved"
+KEPT = "kept"
 RELEASED = "released"
 CANCELLED = "cancelled"
 EXPIRED = "expired"
-ACTIVE_STATES = (REQUESTED, APPROVED)
-STATES = (REQUESTED, APPROVED, RELEASED, CANCELLED, EXPIRED)
+ACTIVE_STATES = (REQUESTED, APPROVED, KEPT)
+STATES = (REQUESTED, APPROVED, KEPT, RELEASED, CANCELLED, EXPIRED)
 
 # Written out once so that the partial indexes and the queries that must use them agree to the letter.
-ACTIVE_SQL = "state IN ('requested', 'approved')"
+ACTIVE_SQL = "state IN ('requested', 'approved', 'kept')"
+# A resource is taken by at most one row in these states: held, or kept for a waiting label request.
+TAKEN_SQL = "state IN ('approved', 'kept')"
+# One active request by name per user and resource (what a label request collects does not count).
+OWN_REQUEST_SQL = "parent_id IS NULL AND state IN ('requested', 'approved')"
+# Label requests still waiting: every write that frees a resource looks for them.
+WAITING_SET_SQL = "resource_id IS NULL AND state = 'requested'"
+
+# Why a waiting label request was ended when no longer enough resources carry its labels.
+UNSERVABLE = "unservable"

@@ -27,7 +27,7 @@ class ResourceAddView(MethodView):
     def post(self):
         form = bind_form(ResourceForm)
         resource = get_database().resources.create(form.name.data, form.comment.data,
-                                                   form.max_hold_minutes.data)
+                                                   form.max_hold_minutes.data, form.labels.data or ())
         return respond({"message": "Resource created successfully", "resource_id": resource.id}, 201)
 
 

@@ -47,8 +47,8 @@ class ResourceModifyView(MethodView):
 
     def post(self):
         form = bind_form(ResourceModifyForm)
-        changes = provided_changes(form, ("name", "comment", "max_hold_minutes", "maintenance", "active"),
-                                   clearable=("comment", "max_hold_minutes"))
+        changes = provided_changes(form, ("name", "comment", "labels", "max_hold_minutes", "maintenance",
+                                           "active"), clearable=("comment", "labels", "max_hold_minutes"))
         modified = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)
         message = modified_text(modified.changed and "Resource modified successfully", modified.item.name)
         return respond({"message": message, "resource_id": modified.item.id})

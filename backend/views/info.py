@@ -32,6 +32,15 @@ class ResourcesView(MethodView):
                        count=len(resources))
 
 
+class LabelsView(MethodView):
+    """Each label on an active resource: how many active resources carry it, how many are free."""
+
+    decorators = [login_required]
+
+    def get(self):
+        return jsonify(labels=get_database().labels.summary())
+
+
 class UsersView(MethodView):
     decorators = [admin_required]
 
@@ -43,4 +52,5 @@ class UsersView(MethodView):
 blueprint.add_url_rule("/info/is_alive", view_func=IsAliveView.as_view("is_alive"))
 blueprint.add_url_rule("/info/get_version", view_func=VersionView.as_view("get_version"))
 blueprint.add_url_rule("/info/resources", view_func=ResourcesView.as_view("resources"))
+blueprint.add_url_rule("/info/labels", view_func=LabelsView.as_view("labels"))
 blueprint.add_url_rule("/info/users", view_func=UsersView.as_view("users"))

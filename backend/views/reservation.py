@@ -8,7 +8,7 @@ from backend.database import get_database
 from backend.database.results import first_deadline
 from backend.forms.binding import bind_form
 from backend.forms.query import query_id
-from backend.forms.reservation import KeepAliveForm, RequestForm, ResourceActionForm
+from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
 from backend.serializers import entry_json, iso
 from backend.web.access import login_required
 from backend.web.messages import clock
@@ -18,12 +18,18 @@ blueprint = Blueprint("reservation", __name__)
 
 
 class RequestView(MethodView):
+    """A resource by name, or `count` resources carrying `labels`: one request, one id."""
+
     decorators = [login_required]
 
     def post(self):
         form = bind_form(RequestForm)
-        entry = get_database().reservations.request(current_user, form.resource_id.data,
-                                                    form.hold_minutes.data, form.note.data)
+        reservations = get_database().reservations
+        if form.labels.data:
+            outcome = reservations.request_labels(current_user, form.labels.data, form.count.data or 1,
+                                                  form.hold_minutes.data, form.note.data)
+            return respond(_label_request_json(outcome), 201)
+        entry = reservations.request(current_user, form.resource_id.data, form.hold_minutes.data, form.note.data)
         r = entry.reservation
         if r.state == "approved":
             message = Markup("Reservation approved: you hold {}.").format(entry.resource_name)
@@ -31,18 +37,41 @@ class RequestView(MethodView):
                 message += Markup(" It is yours until {}.").format(clock(r.valid_until))
         else:
             message = f"{entry.resource_name} is busy: you are queued at position {entry.position}."
-        return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
-                        "status": r.state, "position": entry.position,
+        return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
+                        "resource_id": r.resource_id, "status": r.state, "position": entry.position,
                         "valid_until_date": iso(r.valid_until)}, 201)
+
+
+def _label_request_json(outcome):
+    r = outcome.request
+    what = f"{r.count} × {', '.join(sorted(r.label_set))}"
+    if r.state == "approved":
+        body = {"message": f"Request approved: you hold {what} (resources {_ids(outcome.resource_ids)}).",
+                "status": r.state, "request_id": r.id, "resource_ids": list(outcome.resource_ids),
+                "position": 0}
+    else:
+        body = {"message": f"Not enough free for {what}: your request waits at position {outcome.position}"
+                           f" with {len(outcome.resource_ids)} kept so far.",
+                "status": r.state, "request_id": r.id, "position": outcome.position}
+    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until))
+    return body
+
+
+def _ids(resource_ids):
+    return ", ".join(str(i) for i in resource_ids)
+
+
+def _target(form):
+    return {"resource_id": form.resource_id.data, "request_id": form.request_id.data}
 
 
 class CancelView(MethodView):
     decorators = [login_required]
 
     def post(self):
-        form = bind_form(ResourceActionForm)
-        r = get_database().reservations.cancel(current_user, form.resource_id.data)
-        return respond({"message": "Request cancelled.", "reservation_id": r.id,
+        form = bind_form(RequestActionForm)
+        r = get_database().reservations.cancel(current_user, **_target(form))
+        return respond({"message": "Request cancelled.", "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "cancelled_date": iso(r.ended_at)})
 
 
@@ -50,13 +79,17 @@ class ReleaseView(MethodView):
     decorators = [login_required]
 
     def post(self):
-        form = bind_form(ResourceActionForm)
-        outcome = get_database().reservations.release(current_user, form.resource_id.data)
+        form = bind_form(RequestActionForm)
+        outcome = get_database().reservations.release(current_user, **_target(form))
         r, following = outcome.reservation, outcome.next_reservation
         message = "Released."
         if following is not None:
-            message = f"Released — {outcome.next_user_name} now holds it."
-        return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
+            verb = "now holds it" if following.state == "approved" else "keeps it for a label request"
+            message = f"Released — {outcome.next_user_name} {verb}."
+        elif len(outcome.resource_ids) > 1:
+            message = f"Released resources {_ids(outcome.resource_ids)}."
+        return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
+                        "resource_id": r.resource_id, "resource_ids": list(outcome.resource_ids),
                         "released_date": iso(r.ended_at),
                         "next_reservation_id": following.id if following else None})
 
@@ -66,19 +99,21 @@ class KeepAliveView(MethodView):
 
     def post(self):
         form = bind_form(KeepAliveForm)
-        kept = get_database().reservations.keep_alive(current_user, form.resource_id.data,
-                                                      form.hold_minutes.data)
-        entry = kept.entry
-        r = entry.reservation
+        kept = get_database().reservations.keep_alive(current_user, hold_minutes=form.hold_minutes.data,
+                                                      **_target(form))
+        outcome = kept.outcome
+        r = outcome.request
+        name = outcome.resource_name or f"Request {r.id}"
         until = iso(r.valid_until)
         if not until:
-            message = f"{entry.resource_name} kept; it does not expire."
+            message = f"{name} kept; it does not expire."
         elif kept.moved or r.state != "approved":
-            message = Markup("{} is kept until {}.").format(entry.resource_name, clock(r.valid_until))
+            message = Markup("{} is kept until {}.").format(name, clock(r.valid_until))
         else:
             message = Markup("Nothing changed: {} is already kept until {}, the longest it may be "
-                             "held.").format(entry.resource_name, clock(r.valid_until))
-        return respond({"message": message, "reservation_id": r.id, "resource_id": r.resource_id,
+                             "held.").format(name, clock(r.valid_until))
+        return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
+                        "resource_id": r.resource_id, "resource_ids": list(outcome.resource_ids),
                         "valid_until_date": until})
 
 
