@@ -7,7 +7,7 @@ from backend.models import Resource
 from backend.models.states import APPROVED, KEPT
 
 # The one word for each state of a resource, on every page and in every command.
-FREE, IN_USE, MAINTENANCE, DEACTIVATED = "free", "in use", "maintenance", "deactivated"
+FREE, IN_USE, KEPT_FOR, MAINTENANCE, DEACTIVATED = "free", "in use", "kept", "maintenance", "deactivated"
 
 
 @dataclass(frozen=True)
@@ -22,18 +22,31 @@ class ResourceBoard:
 
     @property
     def state(self):
-        """free, in use, maintenance or deactivated: what people are told, everywhere."""
+        """free, in use, kept (for a label request still collecting), maintenance or
+        deactivated: what people are told, everywhere."""
         if not self.resource.active:
             return DEACTIVATED
         if self.resource.maintenance:
             return MAINTENANCE
-        return IN_USE if self.holder is not None else FREE
+        if self.holder is not None:
+            return IN_USE
+        return KEPT_FOR if self.kept is not None else FREE
+
+    @property
+    def taken(self):
+        """The entry holding or keeping the resource, or None."""
+        return self.holder or self.kept
 
     def entry_for(self, user_id):
-        """The user's hold or queued request on this resource, or None."""
-        if self.holder is not None and self.holder.reservation.user_id == user_id:
+        """The user's own request by name on this resource (held or waiting), or None; what a
+        label request of theirs holds is acted on as the whole request."""
+        if self.holder is not None and self.holder.reservation.user_id == user_id \
+                and self.holder.reservation.parent_id is None:
             return self.holder
         return next((e for e in self.queue if e.reservation.user_id == user_id), None)
+
+    def carries(self, labels):
+        return set(labels) <= set(self.resource.labels)
 
 
 class Boards:
@@ -43,9 +56,9 @@ class Boards:
 
     def all(self, include_inactive=False):
         """Every resource with its holder and queue, in a fixed number of statements whatever
-        their numbers."""
+        their numbers (none while nothing was committed)."""
         by_resource = _by_resource(self.reservations.active())
-        return [_board(r, by_resource.get(r.id, ())) for r in self.resources.list(include_inactive=include_inactive)]
+        return [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
 
     def of_user(self, user_id):
         """(board, the user's entry) for every resource the user holds or waits for."""
@@ -57,10 +70,15 @@ class Boards:
         resource = self.resources.get(resource_id)
         return _board(resource, self.reservations.active(resource_id=resource_id))
 
-    def label_requests(self, user_id=None):
-        """Label requests still collecting their resources (only the user's, when given)."""
-        return [e for e in self.reservations.active(user_id=user_id)
-                if e.reservation.resource_id is None and e.reservation.state != APPROVED]
+    def label_requests(self, user_id):
+        """The user's label requests, each as (its entry, the entries of the resources it holds
+        or keeps)."""
+        entries = self.reservations.active(user_id=user_id)
+        members = {}
+        for entry in entries:
+            if entry.reservation.parent_id is not None:
+                members.setdefault(entry.reservation.parent_id, []).append(entry)
+        return [(e, members.get(e.reservation.id, [])) for e in entries if e.reservation.resource_id is None]
 
 
 def _by_resource(entries):

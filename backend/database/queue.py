@@ -49,6 +49,7 @@ REQUEST_ROW = select(*RESERVATION_ROW_COLUMNS).where(RESERVATIONS.c.id == bindpa
 INSERT_RESERVATION = insert(RESERVATIONS)
 DELETE_RESERVATION = delete(RESERVATIONS).where(RESERVATIONS.c.id == bindparam("row_id"))
 USER_NAME = select(User.name).where(User.id == bindparam("id"))
+RESOURCE_NAMES = select(RESOURCES.c.id, RESOURCES.c.name).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
 # Any fixed number: the PostgreSQL advisory lock writers of the queues take turns on.
 QUEUE_LOCK_ID = 7_346_203
 TAKE_QUEUE_LOCK = text("SELECT pg_advisory_xact_lock(:id)").bindparams(id=QUEUE_LOCK_ID)
@@ -163,6 +164,11 @@ class Queue:
         values = vars(reservation).copy()
         del values["id"]
         reservation.id = connection.execute(INSERT_RESERVATION, values).inserted_primary_key[0]
+
+    @staticmethod
+    def resource_names(connection, resource_ids):
+        """{id: name} of the given resources."""
+        return dict(connection.execute(RESOURCE_NAMES, {"ids": list(resource_ids)}).all()) if resource_ids else {}
 
     @staticmethod
     def user_name(connection, user_id):

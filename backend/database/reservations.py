@@ -77,7 +77,8 @@ class Reservations:
             log.info("%s requested reservation=%s user=%r labels=%r count=%s", RESERVATION,
                      request.id, user.name, request.labels, count)
             self.queue.write(connection, pool.add_request(request).run())
-            outcome = self._outcome(pool, request, user.name)
+            outcome = self._outcome(pool, request, user.name, names=self.queue.resource_names(
+                connection, [m.resource_id for m in pool.members(request.id)]))
         return outcome
 
     def cancel(self, user, resource_id=None, request_id=None):
@@ -149,11 +150,12 @@ class Reservations:
         return pool, own if own is not None and own.id == request_id else None, resource.name
 
     @staticmethod
-    def _outcome(pool, request, user_name, resource_name=None):
+    def _outcome(pool, request, user_name, resource_name=None, names=None):
         members = pool.members(request.id) if request.is_label_request else ()
         resource_ids = tuple(sorted(m.resource_id for m in members)) or (
             (request.resource_id,) if request.resource_id is not None else ())
-        return RequestOutcome(request, user_name, resource_ids, pool.position(request), resource_name)
+        return RequestOutcome(request, user_name, resource_ids, pool.position(request), resource_name,
+                              tuple((names or {}).get(i) for i in resource_ids))
 
     def active(self, resource_id=None, user_id=None):
         """Every hold and queued request, resource by resource, in queue order, with positions.

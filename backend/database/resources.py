@@ -1,9 +1,28 @@
 """The Resources part: creating, finding and listing the things people reserve."""
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
-from backend.models import Reservation, Resource
+from backend.models import Reservation, Resource, ResourceLabel
+
+LISTING = select(Resource.id, Resource.name, Resource.comment, Resource.active, Resource.maintenance,
+                 Resource.max_hold_minutes).order_by(Resource.name)
+ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name).order_by(ResourceLabel.name)
+
+
+@dataclass(frozen=True)
+class ListedResource:
+    """A resource as lists show it, in plain values: kept between requests like the active list."""
+
+    id: int
+    name: str
+    comment: str
+    active: bool
+    maintenance: bool
+    max_hold_minutes: int | None
+    labels: tuple = ()
 
 
 class Resources:
@@ -34,6 +53,20 @@ class Resources:
         if not include_inactive:
             stmt = stmt.where(Resource.active.is_(True))
         return list(self.transactions.session.scalars(stmt))
+
+    def listing(self, include_inactive=False):
+        """Every (active) resource by name, with its labels: two statements, and none at all while
+        nothing was committed (see read_cache.py). The dashboard asks for it on every refresh."""
+        return self.transactions.cached(("resources", include_inactive),
+                                        lambda: (self._read_listing(include_inactive), None))
+
+    def _read_listing(self, include_inactive):
+        session = self.transactions.session
+        labels = {}
+        for resource_id, name in session.execute(ALL_LABELS):
+            labels.setdefault(resource_id, []).append(name)
+        stmt = LISTING if include_inactive else LISTING.where(Resource.active.is_(True))
+        return [ListedResource(*row, labels=tuple(labels.get(row.id, ()))) for row in session.execute(stmt)]
 
     def get(self, resource_id):
         resource = self.transactions.session.get(Resource, resource_id)

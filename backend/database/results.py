@@ -80,6 +80,8 @@ class RequestOutcome:
     resource_ids: tuple
     position: int
     resource_name: str | None = None
+    # The names of resource_ids, where the action looked them up (a new label request does).
+    resource_names: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def _label_request_json(outcome):
     r = outcome.request
     what = f"{r.count} × {', '.join(sorted(r.label_set))}"
     if r.state == "approved":
-        body = {"message": f"Request approved: you hold {what} (resources {_ids(outcome.resource_ids)}).",
+        body = {"message": f"Request approved: you hold {what}: {', '.join(outcome.resource_names)}.",
                 "status": r.state, "request_id": r.id, "resource_ids": list(outcome.resource_ids),
                 "position": 0}
     else:

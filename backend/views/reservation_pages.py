@@ -7,7 +7,9 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
+from backend.database.boards import FREE
 from backend.database.history import HistoryFilters
+from backend.forms.dashboard import PAGE_SIZE, dashboard_filters
 from backend.forms.history import HistoryFilterForm
 from backend.forms.history_filters import zone_named
 from backend.forms.numbers import whole_number
@@ -31,16 +33,37 @@ def _page_helpers():
 
 
 def _board_context():
-    """The cards, and first the user's own holds and requests, with the hold lengths each offers."""
+    """First the user's own holds and requests, then the labels and one page of the cards the
+    search and the chosen labels leave, with the hold lengths each offers."""
     database = get_database()
+    filters = dashboard_filters(request.args)
     boards = database.boards.all()
     now, site_minutes = database.now(), current_app.config["RESERVIA_HOLD_MINUTES"]
     mine = [(b, b.entry_for(current_user.id)) for b in boards if b.entry_for(current_user.id)]
     mine.sort(key=lambda pair: pair[1].position != 0)  # holds first, then requests
-    maxima = {b.resource.id: database.resources.max_hold_minutes(b.resource) for b in boards}
-    return {"boards": boards, "mine": mine, "me": current_user.id, "maxima": maxima,
+    shown = [b for b in boards if filters.matches(b)]
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(filters.page, pages)
+    cards = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    # Hold lengths are worked out only for what the page shows: with a thousand resources the
+    # menus were most of its cost.
+    maxima = {b.resource.id: database.resources.max_hold_minutes(b.resource) for b in cards + [b for b, _ in mine]}
+    return {"boards": cards, "total": len(shown), "all_count": len(boards), "page": page, "pages": pages,
+            "filters": filters, "board_query": filters.query(page=page), "chips": _label_chips(boards),
+            "mine": mine, "label_requests": database.boards.label_requests(current_user.id),
+            "me": current_user.id, "maxima": maxima,
             "choices": {rid: hold_choices(m, site_minutes, now) for rid, m in maxima.items()},
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
+
+
+def _label_chips(boards):
+    """(label, active resources carrying it, how many of them are free), by label."""
+    counts = {}
+    for board in boards:
+        for label in board.resource.labels:
+            total, free = counts.get(label, (0, 0))
+            counts[label] = (total + 1, free + (board.state == FREE))
+    return [(label, total, free) for label, (total, free) in sorted(counts.items())]
 
 
 class DashboardView(MethodView):
@@ -59,10 +82,10 @@ def _no_script_refresh():
     if not _ANCHOR.fullmatch(at):
         return None
     again = {} if "again" in request.args else {"again": 1}
-    return url_for("reservation.dashboard", at=at, **again) + "#" + at
+    return url_for("reservation.dashboard", at=at, **again, **dashboard_filters(request.args).query()) + "#" + at
 
 
-_ANCHOR = re.compile(r"(resource|mine)-[0-9]{1,19}")
+_ANCHOR = re.compile(r"(resource|mine|request)-[0-9]{1,19}|mine")
 
 
 class BoardView(MethodView):
