@@ -34,7 +34,7 @@ class Database:
         self.administration = Administration(transactions, queue, self.users, self.resources)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
-        self.boards = Boards(self.reservations, self.resources)
+        self.boards = Boards(transactions, self.reservations, self.resources)
         self.schema = Schema()
 
     def now(self):

@@ -2,7 +2,7 @@
 administrators' resource pages."""
 from dataclasses import dataclass, field
 
-from backend.database.results import QueueEntry
+from backend.database.results import QueueEntry, first_deadline
 from backend.models import Resource
 from backend.models.states import APPROVED, KEPT
 
@@ -50,15 +50,22 @@ class ResourceBoard:
 
 
 class Boards:
-    def __init__(self, reservations, resources):
+    def __init__(self, transactions, reservations, resources):
+        self.transactions = transactions
         self.reservations = reservations
         self.resources = resources
 
     def all(self, include_inactive=False):
         """Every resource with its holder and queue, in a fixed number of statements whatever
-        their numbers (none while nothing was committed)."""
-        by_resource = _by_resource(self.reservations.active())
-        return [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
+        their numbers; kept, like what it is made of, until the next commit or deadline (the
+        dashboard asks for it on every refresh)."""
+        return self.transactions.cached(("boards", include_inactive), lambda: self._build(include_inactive))
+
+    def _build(self, include_inactive):
+        entries = self.reservations.active()
+        by_resource = _by_resource(entries)
+        boards = [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
+        return boards, first_deadline(entries)
 
     def of_user(self, user_id):
         """(board, the user's entry) for every resource the user holds or waits for."""

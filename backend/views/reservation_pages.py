@@ -39,7 +39,8 @@ def _board_context():
     filters = dashboard_filters(request.args)
     boards = database.boards.all()
     now, site_minutes = database.now(), current_app.config["RESERVIA_HOLD_MINUTES"]
-    mine = [(b, b.entry_for(current_user.id)) for b in boards if b.entry_for(current_user.id)]
+    me = current_user.id
+    mine = [(b, entry) for b in boards if (entry := b.entry_for(me)) is not None]
     mine.sort(key=lambda pair: pair[1].position != 0)  # holds first, then requests
     shown = [b for b in boards if filters.matches(b)]
     pages = max(1, -(-len(shown) // PAGE_SIZE))
@@ -50,8 +51,8 @@ def _board_context():
     maxima = {b.resource.id: database.resources.max_hold_minutes(b.resource) for b in cards + [b for b, _ in mine]}
     return {"boards": cards, "total": len(shown), "all_count": len(boards), "page": page, "pages": pages,
             "filters": filters, "board_query": filters.query(page=page), "chips": _label_chips(boards),
-            "mine": mine, "label_requests": database.boards.label_requests(current_user.id),
-            "me": current_user.id, "maxima": maxima,
+            "mine": mine, "label_requests": database.boards.label_requests(me),
+            "me": me, "maxima": maxima,
             "choices": {rid: hold_choices(m, site_minutes, now) for rid, m in maxima.items()},
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
 
