@@ -1,8 +1,11 @@
 """Reservia: first-come reservations of shared resources, for browsers, scripts and operators."""
 from pathlib import Path
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from backend.cli import register_cli_commands
 from backend.database import Database
+from backend.database.engine import create_private_sqlite_file
 from backend.extensions import csrf, db, migrate
 from backend.logs import STARTUP, configure_logging, log
 from backend.views import register_blueprints
@@ -25,7 +28,8 @@ def create_app(config=None):
                         static_folder=str(ROOT / "frontend" / "static"))
     app.config.update(settings)
     home = Path(settings["RESERVIA_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
+    # Private when Reservia makes it; a folder the operator made keeps the mode they chose.
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(
         SECRET_KEY=load_secret_key(settings["RESERVIA_SECRET_KEY"], home),
         SQLALCHEMY_DATABASE_URI=settings["RESERVIA_DATABASE_URL"],
@@ -44,6 +48,7 @@ def create_app(config=None):
     )
     app.json.sort_keys = False  # keep fields in the documented order
     app.session_interface = MountPointSessionInterface()
+    trust_proxies(app, settings["RESERVIA_PROXIES"])
     configure_logging(app)
     register_extensions(app)
     register_converters(app)
@@ -55,7 +60,16 @@ def create_app(config=None):
     return app
 
 
+def trust_proxies(app, count):
+    """Behind `count` reverse proxies, take the client's address, scheme and host from what they
+    forward (X-Forwarded-For, -Proto, -Host, -Port); with none, such headers are anyone's to forge
+    and are ignored."""
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+
+
 def register_extensions(app):
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     csrf.init_app(app)
     init_login(app)

@@ -22,8 +22,12 @@ DEFAULTS = {
     "RESERVIA_SQLITE_BUSY_TIMEOUT": 30,
     # Werkzeug password hashing method; tests use a cheaper one.
     "RESERVIA_PASSWORD_METHOD": "scrypt",
-    # Set to true behind HTTPS so that browsers send the session cookie only over TLS.
+    # Set to true behind HTTPS so that browsers send the session cookie only over TLS. The cookie
+    # is Secure anyway whenever the request itself came over HTTPS.
     "RESERVIA_SECURE_COOKIES": False,
+    # How many reverse proxies (load balancers) stand in front of the web server that runs
+    # Reservia; their X-Forwarded-For/-Proto/-Host headers are trusted. 0: none, ignore them.
+    "RESERVIA_PROXIES": 0,
     # Seconds between the dashboard's automatic refreshes.
     "RESERVIA_REFRESH_SECONDS": 5,
     "RESERVIA_PAGE_SIZE": 20,

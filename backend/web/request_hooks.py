@@ -1,4 +1,5 @@
-"""Checks and records around every request: the read cache's commit count, CSRF by content type, the access log."""
+"""Checks and records around every request: the read cache's commit count, CSRF by content type,
+the security headers, the access log."""
 import time
 
 from flask import g, request
@@ -9,6 +10,7 @@ from backend.errors import UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
+from backend.web.headers import add_security_headers
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -44,7 +46,9 @@ def check_post_origin():
 _NOT_LOGGED = {"info.is_alive"}
 
 
-def log_access(response):
+def finish_request(response):
+    """Everything after the view, in one hook: the security headers, then the access log line."""
+    add_security_headers(response, request.endpoint)
     if request.endpoint in _NOT_LOGGED and response.status_code == 200:
         return response
     # One look through the proxy: each attribute read through current_user costs a lookup.
@@ -58,4 +62,4 @@ def log_access(response):
 
 def register_request_hooks(app):
     app.before_request(start_request)
-    app.after_request(log_access)
+    app.after_request(finish_request)
