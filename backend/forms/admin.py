@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from backend.forms.fields import PrintableName, strip
+from backend.forms.fields import PrintableName, PrintableText, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 
@@ -21,4 +21,4 @@ class UserForm(FlaskForm):
 class ResourceForm(FlaskForm):
     name = StringField("Name", filters=[strip],
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
-    comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
+    comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])

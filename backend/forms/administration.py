@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from backend.forms.fields import MAX_ID, IdField, PrintableName, strip
+from backend.forms.fields import MAX_ID, IdField, PrintableName, PrintableText, strip
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
-_REASON = [Optional(), Length(max=500)]
+_REASON = [Optional(), Length(max=500), PrintableText()]
 
 
 class UserModifyForm(FlaskForm):
@@ -33,7 +33,7 @@ class ResourceModifyForm(FlaskForm):
     resource_id = IdField("Resource", validators=_ID)
     name = StringField("Name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
-    comment = StringField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
+    comment = StringField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])
     maintenance = BooleanField("In maintenance")
     active = BooleanField("Active")
 

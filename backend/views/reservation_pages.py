@@ -77,10 +77,14 @@ def _whose(form):
 
 
 def _start_of(day, days_after=0):
-    """Midnight UTC of the given date (plus some days), or None."""
+    """Midnight UTC of the given date (plus some days), or None: also for the day after
+    9999-12-31, which no date can name and which bounds nothing."""
     if day is None:
         return None
-    return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=timezone.utc)
+    try:
+        return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=timezone.utc)
+    except OverflowError:
+        return None
 
 
 def _export_query(filters):
