@@ -1,4 +1,5 @@
 """Reservia: first-come reservations of shared resources, for browsers, scripts and operators."""
+import sys
 from pathlib import Path
 
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -6,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backend.cli import register_cli_commands
 from backend.database import Database
 from backend.database.engine import create_private_sqlite_file
+from backend.errors import Invalid
 from backend.extensions import csrf, db, migrate
 from backend.logs import STARTUP, configure_logging, log
 from backend.views import register_blueprints
@@ -16,6 +18,12 @@ from backend.web.login import init_login
 from backend.web.request_hooks import register_request_hooks
 from backend.web.session_cookie import MountPointSessionInterface
 from config import load_settings
+from config.initial_password import (
+    initial_password_file,
+    read_initial_password,
+    remove_initial_password,
+    write_initial_password,
+)
 from config.secret_key import load_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,12 +88,45 @@ def register_extensions(app):
 
 
 def prepare_database(app):
-    """Create the schema and the first administrator; warn while its password is the default."""
+    """Create or upgrade the schema and the first administrator; warn about administrators who
+    still have the old default password."""
+    home = Path(app.config["RESERVIA_HOME"])
     with app.app_context():
         database = app.extensions["reservia_database"]
         with database.schema.startup_lock():
             database.schema.upgrade()
-            default_password = database.users.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"])
-        if default_password:
-            log.warning("%s the administrator 'admin' still has the default password 'admin': "
-                        "change it (flask --app app set-password admin)", STARTUP)
+            try:
+                generated = database.users.ensure_first_admin(
+                    app.config["RESERVIA_ADMIN_PASSWORD"], lambda password: write_initial_password(home, password))
+            except Invalid as refused:
+                raise ValueError(f"RESERVIA_ADMIN_PASSWORD is not accepted as a password: {refused.message}") from None
+        if generated:
+            announce_first_password(generated, initial_password_file(home))
+        else:
+            forget_changed_first_password(database, home)
+        for name in database.users.names_to_change_password():
+            log.warning("%s the administrator %r still has the old default password 'admin': they must "
+                        "change it when they next log in (or run: flask --app app set-password %s)",
+                        STARTUP, name, name)
+
+
+def announce_first_password(password, path):
+    """Tell whoever started Reservia where the first password is, and on a terminal the password
+    itself; a server's standard error is often a log file kept for long, so it gets the path only."""
+    log.info("%s the first administrator's generated password is in %s", STARTUP, path)
+    if sys.stderr.isatty():
+        told = f"Reservia created the administrator 'admin' with this password:\n\n    {password}\n\n" \
+               f"It is also kept in {path} (readable by you only) until it is changed."
+    else:
+        told = f"Reservia created the administrator 'admin' with a generated password, kept in {path} " \
+               "(readable by you only) until it is changed."
+    print(f"{told}\nLog in as admin with it, then choose a password of your own.", file=sys.stderr, flush=True)
+
+
+def forget_changed_first_password(database, home):
+    """Delete the file of the generated first password once no administrator accepts it any more."""
+    password = read_initial_password(home)
+    if password is not None and not database.users.administrator_accepts(password):
+        remove_initial_password(home)
+        log.info("%s %s removed: the first administrator's password was changed", STARTUP,
+                 initial_password_file(home))

@@ -113,19 +113,20 @@ class World:
 
     def repair(self):
         """Put back the acting accounts (their names, roles, passwords) and sign their clients in
-        again when an accepted request changed them."""
+        again when an accepted request changed them; forget the failed logins counted meanwhile."""
         broken = [name for name, (client, _) in self.actors.items()
                   if not client.get("/session/status").json["logged_in"]]
         if not broken:
             return
         with self.app.app_context():
-            columns = ("name", "email", "password_hash", "role", "active")
+            columns = ("name", "name_key", "email", "password_hash", "role", "active")
             for row in self.accounts_as_built:
                 if row.name in broken:
                     values = {column: getattr(row, column) for column in columns}
                     assignments = ", ".join(f"{column} = :{column}" for column in columns)
                     db.session.execute(text(f"UPDATE users SET {assignments} WHERE id = :id"),
                                        {**values, "id": row.id})
+            db.session.execute(text("DELETE FROM login_counters"))
             db.session.commit()
         for name in broken:
             client, password = self.actors[name]

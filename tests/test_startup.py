@@ -62,25 +62,6 @@ def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_default_admin_password_is_warned_about_at_every_start(tmp_path, monkeypatch):
-    monkeypatch.delenv("RESERVIA_ADMIN_PASSWORD", raising=False)
-    for _ in range(2):
-        app = _fresh_app(tmp_path)
-    log_text = Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
-    assert log_text.count("default password") == 2
-    client = app.test_client()
-    assert client.post("/session/login", json={"name": "admin", "password": "admin"}).status_code == 200
-
-
-def test_configured_admin_password_replaces_the_default(tmp_path):
-    app = _fresh_app(tmp_path, RESERVIA_ADMIN_PASSWORD="a-better-password")
-    client = app.test_client()
-    assert client.post("/session/login", json={"name": "admin", "password": "admin"}).status_code == 401
-    assert client.post("/session/login", json={
-        "name": "admin", "password": "a-better-password"}).status_code == 200
-    assert "default password" not in Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
-
-
 def test_log_records_access_and_lifecycle(tmp_path):
     app = _fresh_app(tmp_path, RESERVIA_ADMIN_PASSWORD="a-better-password")
     client = app.test_client()

@@ -9,6 +9,7 @@ from flask import current_app
 from backend.database.administration import Administration
 from backend.database.boards import Boards
 from backend.database.history import History
+from backend.database.login_limits import LoginLimits
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -26,7 +27,8 @@ class Database:
     def __init__(self, clock=utcnow):
         self.transactions = transactions = Transactions(clock)
         queue = Queue(transactions)
-        self.users = Users(transactions)
+        self.login_limits = LoginLimits(transactions)
+        self.users = Users(transactions, self.login_limits)
         self.resources = Resources(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)
         self.administration = Administration(transactions, queue, self.users, self.resources)

@@ -1,12 +1,15 @@
 """The Administration part: changing and retiring users and resources, ending others' reservations."""
 from sqlalchemy import exists, func, select, text
+from werkzeug.security import check_password_hash
 
 from backend.database import rules
+from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.queue import RESERVATION_ROW_COLUMNS
 from backend.database.rules import ReservationRow
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, User
+from backend.models.names import normalised
 from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED
 from backend.models.user import ROLE_ADMIN
 
@@ -19,10 +22,22 @@ class Administration:
         self.resources = resources
 
     def modify_user(self, acting, user_id, changes):
-        """Apply the given changes; ending someone's access also ends their sessions and reservations."""
+        """Apply the given changes; ending someone's access also ends their sessions and reservations.
+        A new password follows the password rules and differs from the one it replaces."""
         if "password" in changes:
+            changes = dict(changes)
+            password = changes.pop("password")
+            # Plain values, not the User: the write below must load it afresh, under the lock.
+            user = self.transactions.session.execute(
+                select(User.name, User.email, User.password_hash).where(User.id == user_id)).first()
+            if user is None:
+                raise NotFound(f"No user with id {user_id}.", "USER_NOT_FOUND")
+            check_password(password, normalised(changes.get("name", user.name)), changes.get("email", user.email))
+            if check_password_hash(user.password_hash, password):
+                refuse_unchanged()
             # Hash before taking the write lock: hashing is deliberately slow.
-            changes = dict(changes, password_hash=self.users.hash_password(changes.pop("password")))
+            changes["password_hash"] = self.users.hash_password(password)
+            self.transactions.end_read()
         if "email" in changes:
             changes["email"] = changes["email"].lower()
         with self.transactions.writing() as session:
@@ -35,6 +50,8 @@ class Administration:
                 self._refuse_last_admin(session, user)
             for field, value in changes.items():
                 setattr(user, field, value)
+            if "password_hash" in changes:
+                user.password_change_required = False
             session.flush()
             if changes.get("active") is False or "password_hash" in changes:
                 self.users.close_sessions(session, user.id)

@@ -4,9 +4,18 @@ Only the fields a request names are changed: `bind_form` records them in `form.p
 """
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from backend.forms.fields import MAX_ID, IdField, PrintableName, PrintableText, strip
+from backend.forms.fields import (
+    MAX_ID,
+    IdField,
+    IntranetEmail,
+    OneScript,
+    PrintableName,
+    PrintableText,
+    normalised_name,
+    strip,
+)
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
@@ -15,10 +24,9 @@ _REASON = [Optional(), Length(max=500), PrintableText()]
 
 class UserModifyForm(FlaskForm):
     user_id = IdField("User", validators=_ID)
-    name = StringField("User name", filters=[strip],
-                       validators=[Optional(), Length(min=1, max=80), PrintableName()])
-    email = EmailField("Email", filters=[strip], validators=[
-        Optional(), Length(max=254), Email(check_deliverability=False, allow_smtputf8=True)])
+    name = StringField("User name", filters=[strip, normalised_name],
+                       validators=[Optional(), Length(min=1, max=80), PrintableName(), OneScript()])
+    email = EmailField("Email", filters=[strip], validators=[Optional(), Length(max=254), IntranetEmail()])
     password = PasswordField("New password", validators=[Optional(), Length(min=8, max=1024)])
     role = SelectField("Role", choices=[(ROLE_USER, "User"), (ROLE_ADMIN, "Administrator")],
                        validators=[Optional()])

@@ -1,7 +1,8 @@
 """Reservia's tables."""
+from backend.models.login_counter import LoginCounter
 from backend.models.login_session import LoginSession
 from backend.models.reservation import Reservation
 from backend.models.resource import Resource
 from backend.models.user import User
 
-__all__ = ["LoginSession", "Reservation", "Resource", "User"]
+__all__ = ["LoginCounter", "LoginSession", "Reservation", "Resource", "User"]

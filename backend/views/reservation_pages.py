@@ -16,7 +16,7 @@ from backend.web.access import login_required
 @blueprint.app_context_processor
 def _page_helpers():
     """Lets the layout ask for the default-password banner only where it is shown."""
-    return {"admin_password_is_default": lambda: get_database().users.admin_uses_default_password()}
+    return {"administrators_on_default_password": lambda: get_database().users.names_to_change_password()}
 
 
 def _board_context():

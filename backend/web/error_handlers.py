@@ -20,9 +20,16 @@ def _error_page(message, status):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def retry_after_header(error):
+    """Retry-After for a refusal that says when to come back (logins held back), else nothing."""
+    seconds = getattr(error, "retry_after", None)
+    return {"Retry-After": str(seconds)} if seconds else {}
+
+
 def handle_domain_error(error):
     if wants_json():
-        return _json_error(error.message, error.code, error.status, error.fields)
+        response, status = _json_error(error.message, error.code, error.status, error.fields)
+        return response, status, retry_after_header(error)
     if isinstance(error, NotAuthenticated):
         # script_root keeps the mount point (/reservia under Apache) in the way back.
         target = request.script_root + request.full_path.rstrip("?")

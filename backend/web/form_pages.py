@@ -5,9 +5,10 @@ from backend.errors import ReserviaError
 from backend.forms.binding import is_form_post
 from backend.web.error_handlers import handle_domain_error
 
-# The form field a refusal by the Database layer is about, by its code.
-FIELD_OF_CODE = {"USER_EXISTS": "name", "EMAIL_EXISTS": "email", "RESOURCE_EXISTS": "name",
-                 "WRONG_PASSWORD": "current_password"}
+# The form fields a refusal by the Database layer may be about, by its code: the first the form has.
+FIELDS_OF_CODE = {"USER_EXISTS": ("name",), "EMAIL_EXISTS": ("email",), "RESOURCE_EXISTS": ("name",),
+                  "WRONG_PASSWORD": ("current_password",), "WEAK_PASSWORD": ("new_password", "password"),
+                  "SAME_PASSWORD": ("new_password", "password")}
 
 
 def show_refusals_at_fields(blueprint, pages):
@@ -21,8 +22,8 @@ def show_refusals_at_fields(blueprint, pages):
         form_class, render = page
         form = form_class(meta={"csrf": False})
         if form.validate():
-            field_name = FIELD_OF_CODE.get(error.code)
-            if field_name in form:
+            field_name = next((name for name in FIELDS_OF_CODE.get(error.code, ()) if name in form), None)
+            if field_name:
                 form[field_name].errors.append(error.message)
             else:
                 form.form_errors.append(error.message)

@@ -2,15 +2,16 @@
 the security headers, the access log."""
 import time
 
-from flask import g, request
+from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from backend.database import get_database
-from backend.errors import UnsupportedMediaType
+from backend.errors import Forbidden, UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
 from backend.web.headers import add_security_headers
+from backend.web.responses import wants_json
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -26,6 +27,28 @@ def start_request():
         # The read cache needs the commit count before the request runs its first query.
         get_database().transactions.read_cache.start_request()
     check_post_origin()
+    return require_password_change()
+
+
+# Where someone who must change their password may still go: the password page, logging in and
+# out, asking who is logged in; and what needs no login at all.
+_WHILE_PASSWORD_MUST_CHANGE = {"session.password", "session.logout", "session.status", "session.login",
+                               "info.is_alive", "static"}
+
+
+def require_password_change():
+    """An administrator still on the old default password does nothing else until it is changed:
+    pages lead to the password form, JSON calls are refused with 403 PASSWORD_CHANGE_REQUIRED.
+    Whoever is signed in is looked up here rather than in the view: the same one lookup."""
+    if request.endpoint in _WHILE_PASSWORD_MUST_CHANGE:
+        return None
+    who = current_user._get_current_object()
+    if not getattr(who, "password_change_required", False):
+        return None
+    if wants_json():
+        raise Forbidden("Your password is the old default one: change it first with POST "
+                        "/session/password.", "PASSWORD_CHANGE_REQUIRED")
+    return redirect(url_for("session.password"))
 
 
 def check_post_origin():
