@@ -11,7 +11,7 @@ from backend import create_app
 from backend.database.schema import FIRST_REVISION, MIGRATIONS, current_revision, head_revision, upgrade_schema
 from backend.extensions import db
 from tests.conftest import ADMIN_PASSWORD, settings_for
-from tests.old_databases import fill_first_schema, fresh_database
+from tests.old_databases import database_of_the_first_release, fill_first_schema, fresh_database
 
 
 def test_migrations_match_the_models(app):
@@ -134,3 +134,28 @@ def test_a_later_migration_may_rebuild_a_table_others_point_at(tmp_path):
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
     assert holder == [("carol", None)]
+
+
+def test_accounts_whose_names_differ_only_by_case_all_keep_working(tmp_path):
+    """Made before names were compared after case folding: each logs in by its exact name, and
+    no third spelling can be added."""
+    url = database_of_the_first_release(tmp_path, users=(
+        ("admin", "admin", "admin-password"), ("carol", "user", "carol-password"),
+        ("Carol", "user", "other-carol-password")))
+    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
+    try:
+        client = app.test_client()
+        for name, password in (("carol", "carol-password"), ("Carol", "other-carol-password")):
+            answer = client.post("/session/login", json={"name": name, "password": password})
+            assert answer.status_code == 200 and answer.json["user_name"] == name
+        assert client.post("/session/login", json={"name": "CAROL", "password": "carol-password"}).status_code == 200
+        admin = app.test_client()
+        admin.post("/session/login", json={"name": "admin", "password": "admin-password"})
+        assert "password_change_required" not in admin.post(
+            "/session/login", json={"name": "admin", "password": "admin-password"}).json
+        added = admin.post("/admin/user/add", json={"name": "CAROL", "email": "c3@example.org",
+                                                    "password": "a-third-carol-1"})
+        assert added.json["code"] == "USER_EXISTS"
+    finally:
+        with app.app_context():
+            db.engine.dispose()

@@ -157,7 +157,7 @@ any_text = st.text(st.characters(exclude_categories=()), max_size=40)
 # Text a browser can send in a form or a query string (UTF-8, so no lone surrogates).
 sendable_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 numbers = st.one_of(st.integers(), st.integers(min_value=-1, max_value=4),
-                    st.sampled_from([2**63 - 1, 2**63, 2**64, -2**63 - 1]),
+                    st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, -2**63 - 1]),
                     st.floats(allow_nan=True, allow_infinity=True))
 json_values = st.recursive(st.none() | st.booleans() | numbers | any_text,
                            lambda inner: st.lists(inner, max_size=4)

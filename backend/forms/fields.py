@@ -39,7 +39,7 @@ class IdField(IntegerField):
         if number is None:
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
-        # Past what a 64-bit column holds no row can have it: the range validator refuses the
+        # Past what an id column holds no row can have it: the range validator refuses the
         # empty value, and a page shown again for the refusal never asks the database for it.
         self.data = number if number <= MAX_ID else None
 
