@@ -47,7 +47,7 @@ def require_password_change():
         return None
     if wants_json():
         raise Forbidden("Your password is the old default one: change it first with POST "
-                        "/session/password.", "PASSWORD_CHANGE_REQUIRED")
+                        f"{url_for('session.password')}.", "PASSWORD_CHANGE_REQUIRED")
     return redirect(url_for("session.password"))
 
 
