@@ -1,8 +1,13 @@
 """Reservia: first-come reservations of shared resources, for browsers, scripts and operators."""
+import sys
 from pathlib import Path
+
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend.cli import register_cli_commands
 from backend.database import Database
+from backend.database.engine import create_private_sqlite_file
+from backend.errors import Invalid
 from backend.extensions import csrf, db, migrate
 from backend.logs import STARTUP, configure_logging, log
 from backend.views import register_blueprints
@@ -13,6 +18,12 @@ from backend.web.login import init_login
 from backend.web.request_hooks import register_request_hooks
 from backend.web.session_cookie import MountPointSessionInterface
 from config import load_settings
+from config.initial_password import (
+    initial_password_file,
+    read_initial_password,
+    remove_initial_password,
+    write_initial_password,
+)
 from config.secret_key import load_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +36,8 @@ def create_app(config=None):
                         static_folder=str(ROOT / "frontend" / "static"))
     app.config.update(settings)
     home = Path(settings["RESERVIA_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
+    # Private when Reservia makes it; a folder the operator made keeps the mode they chose.
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(
         SECRET_KEY=load_secret_key(settings["RESERVIA_SECRET_KEY"], home),
         SQLALCHEMY_DATABASE_URI=settings["RESERVIA_DATABASE_URL"],
@@ -44,6 +56,7 @@ def create_app(config=None):
     )
     app.json.sort_keys = False  # keep fields in the documented order
     app.session_interface = MountPointSessionInterface()
+    trust_proxies(app, settings["RESERVIA_PROXIES"])
     configure_logging(app)
     register_extensions(app)
     register_converters(app)
@@ -55,7 +68,16 @@ def create_app(config=None):
     return app
 
 
+def trust_proxies(app, count):
+    """Behind `count` reverse proxies, take the client's address, scheme and host from what they
+    forward (X-Forwarded-For, -Proto, -Host, -Port); with none, such headers are anyone's to forge
+    and are ignored."""
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+
+
 def register_extensions(app):
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     csrf.init_app(app)
     init_login(app)
@@ -66,12 +88,45 @@ def register_extensions(app):
 
 
 def prepare_database(app):
-    """Create the schema and the first administrator; warn while its password is the default."""
+    """Create or upgrade the schema and the first administrator; warn about administrators who
+    still have the old default password."""
+    home = Path(app.config["RESERVIA_HOME"])
     with app.app_context():
         database = app.extensions["reservia_database"]
         with database.schema.startup_lock():
             database.schema.upgrade()
-            default_password = database.users.ensure_default_admin(app.config["RESERVIA_ADMIN_PASSWORD"])
-        if default_password:
-            log.warning("%s the administrator 'admin' still has the default password 'admin': "
-                        "change it (flask --app app set-password admin)", STARTUP)
+            try:
+                generated = database.users.ensure_first_admin(
+                    app.config["RESERVIA_ADMIN_PASSWORD"], lambda password: write_initial_password(home, password))
+            except Invalid as refused:
+                raise ValueError(f"RESERVIA_ADMIN_PASSWORD is not accepted as a password: {refused.message}") from None
+        if generated:
+            announce_first_password(generated, initial_password_file(home))
+        else:
+            forget_changed_first_password(database, home)
+        for name in database.users.names_to_change_password():
+            log.warning("%s the administrator %r still has the old default password 'admin': they must "
+                        "change it when they next log in (or run: flask --app app set-password %s)",
+                        STARTUP, name, name)
+
+
+def announce_first_password(password, path):
+    """Tell whoever started Reservia where the first password is, and on a terminal the password
+    itself; a server's standard error is often a log file kept for long, so it gets the path only."""
+    log.info("%s the first administrator's generated password is in %s", STARTUP, path)
+    if sys.stderr.isatty():
+        told = f"Reservia created the administrator 'admin' with this password:\n\n    {password}\n\n" \
+               f"It is also kept in {path} (readable by you only) until it is changed."
+    else:
+        told = f"Reservia created the administrator 'admin' with a generated password, kept in {path} " \
+               "(readable by you only) until it is changed."
+    print(f"{told}\nLog in as admin with it, then choose a password of your own.", file=sys.stderr, flush=True)
+
+
+def forget_changed_first_password(database, home):
+    """Delete the file of the generated first password once no administrator accepts it any more."""
+    password = read_initial_password(home)
+    if password is not None and not database.users.administrator_accepts(password):
+        remove_initial_password(home)
+        log.info("%s %s removed: the first administrator's password was changed", STARTUP,
+                 initial_password_file(home))

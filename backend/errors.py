@@ -45,6 +45,17 @@ class UnsupportedMediaType(ReserviaError):
     code = "UNSUPPORTED_MEDIA_TYPE"
 
 
+class TooManyAttempts(ReserviaError):
+    """Logins held back after too many failures; `retry_after` seconds until the next may be tried."""
+
+    status = 429
+    code = "LOGIN_THROTTLED"
+
+    def __init__(self, message, retry_after, code=None):
+        super().__init__(message, code)
+        self.retry_after = retry_after
+
+
 class Busy(ReserviaError):
     """The write lock stayed taken for the whole busy time-out; nothing was changed."""
 

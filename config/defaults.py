@@ -7,7 +7,8 @@ DEFAULTS = {
     "RESERVIA_DATABASE_URL": "",
     # Empty means: read RESERVIA_HOME/secret_key, generating it (mode 0600) on first start.
     "RESERVIA_SECRET_KEY": "",
-    # Password given to the default administrator "admin" on a fresh database; empty means "admin".
+    # Password of the administrator "admin" created on an empty database. Empty: a random one is
+    # generated, shown on the terminal and kept in RESERVIA_HOME/initial-admin-password (0600).
     "RESERVIA_ADMIN_PASSWORD": "",
     "RESERVIA_LOG_LEVEL": "INFO",
     # File name inside RESERVIA_HOME (or an absolute path); empty logs to standard error only.
@@ -22,11 +23,25 @@ DEFAULTS = {
     "RESERVIA_SQLITE_BUSY_TIMEOUT": 30,
     # Werkzeug password hashing method; tests use a cheaper one.
     "RESERVIA_PASSWORD_METHOD": "scrypt",
-    # Set to true behind HTTPS so that browsers send the session cookie only over TLS.
+    # Set to true behind HTTPS so that browsers send the session cookie only over TLS. The cookie
+    # is Secure anyway whenever the request itself came over HTTPS.
     "RESERVIA_SECURE_COOKIES": False,
+    # How many reverse proxies (load balancers) stand in front of the web server that runs
+    # Reservia; their X-Forwarded-For/-Proto/-Host headers are trusted. 0: none, ignore them.
+    "RESERVIA_PROXIES": 0,
     # Seconds between the dashboard's automatic refreshes.
     "RESERVIA_REFRESH_SECONDS": 5,
     "RESERVIA_PAGE_SIZE": 20,
     # A login session ends this many days after it started.
     "RESERVIA_SESSION_DAYS": 14,
+    # Failed logins, counted in the database (see backend/database/login_limit_rules.py): after
+    # this many wrong passwords for one name within RESERVIA_LOGIN_FAILURE_MINUTES, that name is
+    # refused for RESERVIA_LOGIN_FIRST_LOCK_SECONDS, doubling with each further failure up to
+    # RESERVIA_LOGIN_LONGEST_LOCK_MINUTES. 0 turns the lock off.
+    "RESERVIA_LOGIN_MAX_FAILURES": 5,
+    "RESERVIA_LOGIN_FAILURE_MINUTES": 15,
+    "RESERVIA_LOGIN_FIRST_LOCK_SECONDS": 30,
+    "RESERVIA_LOGIN_LONGEST_LOCK_MINUTES": 15,
+    # Failed logins one client address may make in a minute, whatever the names; 0: no limit.
+    "RESERVIA_LOGIN_ADDRESS_FAILURES_PER_MINUTE": 30,
 }

@@ -38,8 +38,8 @@ def test_unicode_names_are_welcome(admin_client):
 
 
 @pytest.mark.parametrize("body, code", [
-    ({"name": "alice", "email": "other@example.org", "password": "password-1"}, "USER_EXISTS"),
-    ({"name": "other", "email": "ALICE@example.org", "password": "password-1"}, "EMAIL_EXISTS"),
+    ({"name": "alice", "email": "other@example.org", "password": "other-password-1"}, "USER_EXISTS"),
+    ({"name": "other", "email": "ALICE@example.org", "password": "other-password-1"}, "EMAIL_EXISTS"),
 ])
 def test_duplicate_user_is_409(admin_client, accounts, body, code):
     accounts.add_user("alice")

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from backend.database.login_limits import LoginLimits
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -33,8 +34,8 @@ def test_resources_alone(transactions):
         resources.get(bench.id + 1)
 
 
-def test_users_alone(transactions):
-    users = Users(transactions)
+def test_users_with_their_login_limits(transactions):
+    users = Users(transactions, LoginLimits(transactions))
     alice = users.create("alice", "Alice@Example.org", "alice-password")
     assert alice.email == "alice@example.org"
     assert users.authenticate("alice", "alice-password").id == alice.id
@@ -49,9 +50,9 @@ def test_users_alone(transactions):
 def test_reservations_with_their_queue_and_resources(transactions):
     resources = Resources(transactions)
     reservations = Reservations(transactions, Queue(transactions), resources)
-    users = Users(transactions)
-    alice = users.create("alice", "a@example.org", "password-a")
-    bob = users.create("bob", "b@example.org", "password-b")
+    users = Users(transactions, LoginLimits(transactions))
+    alice = users.create("alice", "a@example.org", "alice-password")
+    bob = users.create("bob", "b@example.org", "bob-password")
     bench = resources.create("bench-1")
     assert reservations.request(alice, bench.id).position == 0
     assert reservations.request(bob, bench.id).position == 1

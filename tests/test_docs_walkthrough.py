@@ -1,5 +1,6 @@
 """The curl sessions in README.md and docs/API.md, run against a live server: the docs cannot drift."""
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -41,20 +42,24 @@ def contains(actual, expected):
 
 @pytest.fixture
 def live_reservia(tmp_path):
-    with running_reservia(tmp_path / "home") as base:
-        yield base
+    """The base URL of a server started as `make run` starts it, and its data folder."""
+    home = tmp_path / "home"
+    with running_reservia(home) as base:
+        yield base, home
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/API.md"])
 def test_documented_curl_session_answers_as_documented(live_reservia, tmp_path, document):
+    base, home = live_reservia
     steps = shell_steps((ROOT / document).read_text(encoding="utf-8"))
     assert len(steps) >= 10
     script = ["set -u"]
     for number, (commands, _) in enumerate(steps):
-        script.append(f"{{\n{commands.replace(DOCUMENTED_BASE, live_reservia)}\n}} > answer-{number}.json")
+        script.append(f"{{\n{commands.replace(DOCUMENTED_BASE, base)}\n}} > answer-{number}.json")
         script.append(f"echo $? > status-{number}")
-    result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    # The shell a reader types in knows where the server keeps its data, as `make run` does.
+    result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "RESERVIA_HOME": str(home)})
     assert result.returncode == 0, result.stderr
     for number, (commands, expected) in enumerate(steps):
         answer = (tmp_path / f"answer-{number}.json").read_text(encoding="utf-8")

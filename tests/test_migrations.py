@@ -2,24 +2,16 @@
 import multiprocessing
 import shutil
 import traceback
-from datetime import datetime, timezone
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
-from werkzeug.security import generate_password_hash
+from sqlalchemy import text
 
 from backend import create_app
 from backend.database.schema import FIRST_REVISION, MIGRATIONS, current_revision, head_revision, upgrade_schema
 from backend.extensions import db
-from tests.conftest import ADMIN_PASSWORD, FAST_HASH, settings_for
-
-
-def _fresh_database(tmp_path, name):
-    """An empty database of the engine under test, and its URL."""
-    settings = settings_for(tmp_path / name)
-    url = settings["RESERVIA_DATABASE_URL"] or f"sqlite:///{tmp_path / name}.sqlite3"
-    return url, create_engine(url)
+from tests.conftest import ADMIN_PASSWORD, settings_for
+from tests.old_databases import database_of_the_first_release, fill_first_schema, fresh_database
 
 
 def test_migrations_match_the_models(app):
@@ -30,31 +22,6 @@ def test_migrations_match_the_models(app):
             revision = current_revision(connection)
     assert differences == []
     assert revision == head_revision()
-
-
-def _fill_first_schema(connection):
-    """Rows written the way the first release stored them."""
-    created = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
-    if connection.dialect.name == "sqlite":
-        created = created.replace(tzinfo=None)
-    for user_id, name, role in ((1, "admin", "admin"), (2, "carol", "user")):
-        connection.execute(text(
-            "INSERT INTO users (id, name, email, password_hash, role, active, created_at) "
-            "VALUES (:id, :name, :email, :hash, :role, :active, :created)"),
-            {"id": user_id, "name": name, "email": f"{name}@example.org", "role": role,
-             "hash": generate_password_hash(f"{name}-password", method=FAST_HASH),
-             "active": True, "created": created})
-    connection.execute(text(
-        "INSERT INTO resources (id, name, comment, active, maintenance, created_at) "
-        "VALUES (1, 'bench-1', 'kept across upgrades', :yes, :no, :created)"),
-        {"yes": True, "no": False, "created": created})
-    connection.execute(text(
-        "INSERT INTO reservations (id, user_id, resource_id, state, requested_at, approved_at) "
-        "VALUES (1, 2, 1, 'approved', :created, :created)"), {"created": created})
-    if connection.dialect.name == "postgresql":
-        for table in ("users", "resources", "reservations"):
-            connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
 
 
 def _assert_first_data_kept_and_usable(url, tmp_path):
@@ -75,21 +42,21 @@ def _assert_first_data_kept_and_usable(url, tmp_path):
 
 
 def test_database_from_the_first_migration_upgrades_with_its_data(tmp_path):
-    url, engine = _fresh_database(tmp_path, "first")
+    url, engine = fresh_database(tmp_path, "first")
     upgrade_schema(engine, FIRST_REVISION)
     with engine.begin() as connection:
-        _fill_first_schema(connection)
+        fill_first_schema(connection)
     engine.dispose()
     _assert_first_data_kept_and_usable(url, tmp_path)
 
 
 def test_database_made_before_migrations_is_adopted(tmp_path):
     """Tables created without Alembic's version table are taken as the first migration, then upgraded."""
-    url, engine = _fresh_database(tmp_path, "unversioned")
+    url, engine = fresh_database(tmp_path, "unversioned")
     upgrade_schema(engine, FIRST_REVISION)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))
-        _fill_first_schema(connection)
+        fill_first_schema(connection)
     engine.dispose()
     _assert_first_data_kept_and_usable(url, tmp_path)
 
@@ -152,10 +119,10 @@ def test_a_later_migration_may_rebuild_a_table_others_point_at(tmp_path):
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
     (migrations / "versions" / "rebuild_users.py").write_text(REBUILD_USERS.format(head=head_revision()))
-    url, engine = _fresh_database(tmp_path, "rebuilt")
+    url, engine = fresh_database(tmp_path, "rebuilt")
     upgrade_schema(engine, FIRST_REVISION)
     with engine.begin() as connection:
-        _fill_first_schema(connection)
+        fill_first_schema(connection)
     upgrade_schema(engine, migrations=migrations)
     with engine.connect() as connection:
         assert current_revision(connection) == "rebuild_users"
@@ -182,11 +149,7 @@ def test_ids_of_deleted_users_and_resources_are_never_handed_out_again(accounts)
 
 
 def test_an_upgraded_database_stops_reusing_ids_and_keeps_its_queue_order(tmp_path):
-    url, engine = _fresh_database(tmp_path, "reuse")
-    upgrade_schema(engine, FIRST_REVISION)
-    with engine.begin() as connection:
-        _fill_first_schema(connection)
-    engine.dispose()
+    url = database_of_the_first_release(tmp_path, "reuse")
     app = create_app(settings_for(tmp_path / "reuse-home", RESERVIA_DATABASE_URL=url))
     try:
         admin = app.test_client()
@@ -200,6 +163,31 @@ def test_an_upgraded_database_stops_reusing_ids_and_keeps_its_queue_order(tmp_pa
         assert again == 4
         queued = admin.post("/reservation/request", json={"resource_id": 1}).json
         assert (queued["status"], queued["reservation_id"]) == ("requested", 2)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_accounts_whose_names_differ_only_by_case_all_keep_working(tmp_path):
+    """Made before names were compared after case folding: each logs in by its exact name, and
+    no third spelling can be added."""
+    url = database_of_the_first_release(tmp_path, users=(
+        ("admin", "admin", "admin-password"), ("carol", "user", "carol-password"),
+        ("Carol", "user", "other-carol-password")))
+    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
+    try:
+        client = app.test_client()
+        for name, password in (("carol", "carol-password"), ("Carol", "other-carol-password")):
+            answer = client.post("/session/login", json={"name": name, "password": password})
+            assert answer.status_code == 200 and answer.json["user_name"] == name
+        assert client.post("/session/login", json={"name": "CAROL", "password": "carol-password"}).status_code == 200
+        admin = app.test_client()
+        admin.post("/session/login", json={"name": "admin", "password": "admin-password"})
+        assert "password_change_required" not in admin.post(
+            "/session/login", json={"name": "admin", "password": "admin-password"}).json
+        added = admin.post("/admin/user/add", json={"name": "CAROL", "email": "c3@example.org",
+                                                    "password": "a-third-carol-1"})
+        assert added.json["code"] == "USER_EXISTS"
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -45,9 +45,10 @@ class OriginalReserviaClient:
 
 
 def test_original_client_workflow(tmp_path):
-    with running_reservia(tmp_path / "home") as base:
+    home = tmp_path / "home"
+    with running_reservia(home) as base:
         admin = OriginalReserviaClient(base)
-        admin.login("admin", "admin")
+        admin.login("admin", (home / "initial-admin-password").read_text().strip())
         bench = admin._post("/admin/resource/add", name="bench", comment="")["resource_id"]
         admin._post("/admin/resource/modify", resource_id=bench, comment="HIL bench in lab 2")
         for name in ("ci-runner", "nightly"):

@@ -3,6 +3,7 @@ import re
 
 from backend import create_app
 from tests.conftest import USER_PASSWORD, settings_for
+from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token, refused_page, text
 
 
@@ -44,12 +45,24 @@ def test_too_short_new_password_is_shown_at_its_field(accounts):
 
 
 def test_default_password_banner_goes_once_the_admin_changes_it(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_ADMIN_PASSWORD=""))
+    url = database_of_the_first_release(tmp_path, users=(("admin", "admin", "admin"), ("carol", "user", "carol-pass")))
+    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
     admin = app.test_client()
     admin.post("/session/login", json={"name": "admin", "password": "admin"})
-    assert "change it now" in text(admin.get("/", headers=HTML))
-    change_password(admin, "admin", "a-much-better-password")
+    assert "change it now" in text(admin.get("/session/password", headers=HTML))
+    assert change_password(admin, "admin", "a-much-better-password").headers["Location"] == "/"
     assert "default password" not in text(admin.get("/", headers=HTML))
+
+
+def test_weak_or_unchanged_new_passwords_are_shown_at_their_field(accounts):
+    alice = accounts.user("alice")
+    for new, message in (("password1", "Too easy to guess: this is a very common password."),
+                         (USER_PASSWORD, "The new password must differ from the current one."),
+                         ("ALICE   ", "The password must not be the user name."),
+                         (" " * 12, "A password of spaces only is too easy to guess.")):
+        page = text(refused_page(alice, change_password(alice, USER_PASSWORD, new)))
+        assert f'id="new_password-error">{message}</p>' in page, page[-2000:]
+    accounts.login("alice")
 
 
 def _history(accounts):

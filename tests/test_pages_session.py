@@ -6,6 +6,7 @@ import pytest
 
 from backend import create_app
 from tests.conftest import USER_PASSWORD, settings_for
+from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token
 
 
@@ -74,26 +75,20 @@ def test_logout_without_a_valid_token_keeps_the_user_logged_in(user_client):
 
 
 def test_banner_warns_the_administrator_while_the_default_password_is_in_use(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_ADMIN_PASSWORD=""))
+    """A database from before generated first passwords, whose administrator kept "admin"."""
+    url = database_of_the_first_release(tmp_path, users=(("admin", "admin", "admin"), ("carol", "user", "carol-pass")))
+    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
     client = app.test_client()
     log_in(client, "admin", "admin")
-    page = client.get("/", headers=HTML).get_data(as_text=True)
-    assert "still has the default password" in page
+    page = client.get("/session/password", headers=HTML).get_data(as_text=True)
+    assert "still has the old default password" in page
+    carol = app.test_client()
+    log_in(carol, "carol", "carol-pass")
+    assert "default password" not in carol.get("/", headers=HTML).get_data(as_text=True)
 
 
 def test_no_banner_once_the_password_is_changed(accounts):
-    assert "still has the default password" not in accounts.admin.get("/", headers=HTML).get_data(as_text=True)
-
-
-def test_users_never_see_the_banner(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_ADMIN_PASSWORD=""))
-    admin = app.test_client()
-    log_in(admin, "admin", "admin")
-    admin.post("/admin/user/add", json={"name": "alice", "email": "a@example.org",
-                                        "password": USER_PASSWORD})
-    alice = app.test_client()
-    log_in(alice, "alice", USER_PASSWORD)
-    assert "default password" not in alice.get("/", headers=HTML).get_data(as_text=True)
+    assert "still has the old default password" not in accounts.admin.get("/", headers=HTML).get_data(as_text=True)
 
 
 def test_unknown_page_is_a_404_in_the_layout(user_client):

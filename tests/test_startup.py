@@ -24,29 +24,42 @@ def test_secret_key_is_generated_once_and_private(tmp_path, monkeypatch):
     assert _fresh_app(tmp_path).config["SECRET_KEY"] == first.config["SECRET_KEY"]
 
 
+def test_data_folder_and_its_files_are_private(tmp_path, monkeypatch):
+    """The folder Reservia makes is 0700; the database, its WAL and shared-memory files and the
+    log are 0600, whatever the umask: they hold password hashes and who did what."""
+    monkeypatch.delenv("RESERVIA_SECRET_KEY", raising=False)
+    home = tmp_path / "home"
+    app = _fresh_app(home, RESERVIA_DATABASE_URL="", RESERVIA_ADMIN_PASSWORD="a-better-password")
+    app.test_client().post("/session/login", json={"name": "admin", "password": "a-better-password"})
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    files = {path.name: stat.S_IMODE(path.stat().st_mode) for path in home.iterdir()}
+    assert {"reservia.sqlite3", "reservia.sqlite3-wal", "reservia.sqlite3-shm", "reservia.log",
+            "secret_key"} <= set(files)
+    assert set(files.values()) == {0o600}, files
+
+
+def test_a_data_folder_the_operator_made_keeps_its_mode(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir(mode=0o750)
+    home.chmod(0o750)
+    _fresh_app(home)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o750
+
+
+def test_rotated_logs_are_private_too(tmp_path):
+    app = _fresh_app(tmp_path, RESERVIA_LOG_MAX_BYTES=300, RESERVIA_ADMIN_PASSWORD="a-better-password")
+    client = app.test_client()
+    for _ in range(5):
+        client.get("/info/get_version")
+    logs = sorted(tmp_path.glob("reservia.log*"))
+    assert len(logs) > 1
+    assert {stat.S_IMODE(log.stat().st_mode) for log in logs} == {0o600}
+
+
 def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("RESERVIA_SECRET_KEY", "from-the-environment")
     assert _fresh_app(tmp_path).config["SECRET_KEY"] == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
-
-
-def test_default_admin_password_is_warned_about_at_every_start(tmp_path, monkeypatch):
-    monkeypatch.delenv("RESERVIA_ADMIN_PASSWORD", raising=False)
-    for _ in range(2):
-        app = _fresh_app(tmp_path)
-    log_text = Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
-    assert log_text.count("default password") == 2
-    client = app.test_client()
-    assert client.post("/session/login", json={"name": "admin", "password": "admin"}).status_code == 200
-
-
-def test_configured_admin_password_replaces_the_default(tmp_path):
-    app = _fresh_app(tmp_path, RESERVIA_ADMIN_PASSWORD="a-better-password")
-    client = app.test_client()
-    assert client.post("/session/login", json={"name": "admin", "password": "admin"}).status_code == 401
-    assert client.post("/session/login", json={
-        "name": "admin", "password": "a-better-password"}).status_code == 200
-    assert "default password" not in Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
 
 
 def test_log_records_access_and_lifecycle(tmp_path):

@@ -1,4 +1,5 @@
-"""Commands for accounts: create, list, change and retire users and administrators, set a password."""
+"""Commands for accounts: create, list, change and retire users and administrators, set a password,
+clear failed logins."""
 import click
 from flask.cli import with_appcontext
 
@@ -93,5 +94,23 @@ def delete_user_command(name):
     click.echo(" ".join(filter(None, [message, ended_text(ended)])))
 
 
+@click.command("clear-login-failures")
+@click.argument("name", required=False)
+@click.option("--address", help="Also (or only) clear the failures counted for this client address.")
+@with_appcontext
+@reports_errors
+def clear_login_failures_command(name, address):
+    """Let NAME log in again at once, after too many failed logins.
+
+    Its count of failures starts again from zero; with --address, that client address's too.
+    """
+    if name is None and address is None:
+        raise click.UsageError("Give a user name, --address, or both.")
+    cleared = get_database().login_limits.clear(name=name, address=address)
+    about = " and ".join(f"{what}" for what in (repr(name) if name else None,
+                                                f"address {address}" if address else None) if what)
+    click.echo(f"Failed logins of {about} cleared." if cleared else f"No failed logins were counted for {about}.")
+
+
 COMMANDS = (create_user_command, set_password_command, list_users_command, modify_user_command,
-            delete_user_command)
+            delete_user_command, clear_login_failures_command)

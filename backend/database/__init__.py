@@ -10,6 +10,7 @@ from backend.database.administration import Administration
 from backend.database.boards import Boards
 from backend.database.history import History
 from backend.database.labels import Labels
+from backend.database.login_limits import LoginLimits
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -27,7 +28,8 @@ class Database:
     def __init__(self, clock=utcnow):
         self.transactions = transactions = Transactions(clock)
         queue = Queue(transactions)
-        self.users = Users(transactions)
+        self.login_limits = LoginLimits(transactions)
+        self.users = Users(transactions, self.login_limits)
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)

@@ -1,10 +1,13 @@
 """The Administration part: changing and retiring users and resources, ending others' reservations."""
 from sqlalchemy import exists, func, select
+from werkzeug.security import check_password_hash
 
+from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import EndedReservation, Modified
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, User
+from backend.models.names import normalised
 from backend.models.states import APPROVED, CANCELLED, RELEASED, REQUESTED
 from backend.models.user import ROLE_ADMIN
 
@@ -19,12 +22,24 @@ class Administration:
     def modify_user(self, acting, user_id, changes):
         """Apply the given changes; ending someone's access also ends their sessions and reservations.
 
-        Returns Modified: only fields whose value differs count as changed. Administrators who
-        change their own password keep the session they are using, as /session/password does.
+        A new password follows the password rules and differs from the one it replaces. Returns
+        Modified: only fields whose value differs count as changed. Administrators who change
+        their own password keep the session they are using, as /session/password does.
         """
         if "password" in changes:
+            changes = dict(changes)
+            password = changes.pop("password")
+            # Plain values, not the User: the write below must load it afresh, under the lock.
+            user = self.transactions.session.execute(
+                select(User.name, User.email, User.password_hash).where(User.id == user_id)).first()
+            if user is None:
+                raise NotFound(f"No user with id {user_id}.", "USER_NOT_FOUND")
+            check_password(password, normalised(changes.get("name", user.name)), changes.get("email", user.email))
+            if check_password_hash(user.password_hash, password):
+                refuse_unchanged()
             # Hash before taking the write lock: hashing is deliberately slow.
-            changes = dict(changes, password_hash=self.users.hash_password(changes.pop("password")))
+            changes["password_hash"] = self.users.hash_password(password)
+            self.transactions.end_read()
         if "email" in changes:
             changes["email"] = changes["email"].lower()
         with self.transactions.writing() as session:
@@ -42,6 +57,8 @@ class Administration:
                 self._refuse_last_admin(session, user)
             for field, value in changes.items():
                 setattr(user, field, value)
+            if "password_hash" in changes:
+                user.password_change_required = False
             session.flush()
             if deactivating or "password_hash" in changes:
                 own = user.id == acting.id and not deactivating

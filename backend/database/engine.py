@@ -1,8 +1,11 @@
-"""Engine set-up that makes SQLite safe for many processes: WAL, a busy timeout, and write locks taken up front."""
+"""Engine set-up that makes SQLite safe for many processes: WAL, a busy timeout, write locks taken
+up front, and a database file only its owner can read."""
+import os
 import sqlite3
 import time
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from backend.database.write_queue import NoWriteQueue, SQLiteWriteQueue, is_lock_refusal
 
@@ -52,3 +55,19 @@ def _switch_to_wal(cursor, timeout_seconds):
             if not is_lock_refusal(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def create_private_sqlite_file(url):
+    """Create a SQLite database file with mode 0600 before SQLite does (it would use the umask,
+    usually 0644): its -wal and -shm files take the same mode, so the data, password hashes
+    included, stays readable by its owner only. An existing file, or another engine, is left alone."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # made earlier, or by another process starting at the same moment
+    except FileNotFoundError:
+        pass  # no such folder: SQLite itself says so, naming the file

@@ -21,6 +21,7 @@ class SignedInUser(SignedInAccount):
     password_hash: str
     role: str
     active: bool
+    password_change_required: bool
     created_at: datetime
     session_token: str | None = None
 

@@ -7,10 +7,12 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import SignedInUser
 from backend.errors import Conflict, Invalid, NotAuthenticated, NotFound
 from backend.logs import ADMIN, SESSION, log
 from backend.models import LoginSession, Reservation, User
+from backend.models.names import key_of, normalised
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 # The users table's columns in SignedInUser's order.
@@ -22,23 +24,26 @@ SESSION_USER = (select(*SIGNED_IN_COLUMNS, LoginSession.created_at)
                 .join(LoginSession, LoginSession.user_id == User.id)
                 .where(LoginSession.token_hash == bindparam("digest")))
 
-DEFAULT_ADMIN_NAME = "admin"
+FIRST_ADMIN_NAME = "admin"
+FIRST_ADMIN_EMAIL = "admin@localhost"
 WRONG_CURRENT_PASSWORD = "The current password is not right."
-DEFAULT_ADMIN_PASSWORD = "admin"
 
 
 def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def generate_password():
+    """A first password nobody can guess, that a shell and JSON take without quoting."""
+    return secrets.token_urlsafe(18)
+
+
 class Users:
-    def __init__(self, transactions):
+    def __init__(self, transactions, login_limits):
         self.transactions = transactions
+        self.login_limits = login_limits
         # A hash of a random password, checked when a login names nobody (see authenticate).
         self._dummy_hash = None
-        # Password hash -> whether it is the hash of the default password. Checking a hash is
-        # slow on purpose, and a hash never changes its answer, so each is checked once.
-        self._default_password_hashes = {}
 
     def hash_password(self, password):
         """Hash with the configured method. Slow on purpose: call it before taking the write lock."""
@@ -46,24 +51,28 @@ class Users:
 
     def create(self, name, email, password, role=ROLE_USER):
         """Add a user; the password is hashed before the write lock is taken, as hashing is slow."""
+        check_password(password, normalised(name), email)
         user = User(name=name, email=email.lower(), role=role, password_hash=self.hash_password(password))
         with self.transactions.writing() as session:
-            self.refuse_taken(session, name, email.lower())
+            self.refuse_taken(session, user.name, user.email)
             session.add(user)
         log.info("%s user created id=%s name=%r role=%s", ADMIN, user.id, user.name, user.role)
         return user
 
     @staticmethod
     def refuse_taken(session, name, email, except_id=None):
-        """Conflict if another user already has this name or email."""
+        """Conflict if another user already has this name (compared as names.py compares them:
+        "ADMIN" is taken by "admin") or this email."""
+        key = key_of(name)
         taken = session.execute(
-            select(User.name, User.email).where((User.name == name) | (User.email == email))
+            select(User.name, User.name_key, User.email)
+            .where((User.name_key == key) | (User.name == normalised(name)) | (User.email == email))
             .where(User.id != (except_id or 0))
         ).first()
         if taken is None:
             return
-        if taken.name == name:
-            raise Conflict(f"A user named {name!r} already exists.", "USER_EXISTS")
+        if taken.name_key == key or taken.name == normalised(name):
+            raise Conflict(f"A user named {taken.name!r} already exists.", "USER_EXISTS")
         raise Conflict(f"The email {email!r} is already in use.", "EMAIL_EXISTS")
 
     def list(self):
@@ -81,22 +90,37 @@ class Users:
         return self.transactions.session.scalar(select(func.count(Reservation.id)).where(
             or_(Reservation.user_id == user_id, Reservation.ended_by_id == user_id)))
 
+    def _by_name(self, name):
+        """The user known by this name: its exact spelling first (two accounts made before names
+        were compared this way may differ only by case), else the one it is equivalent to."""
+        return self.transactions.session.scalars(
+            select(User).where(or_(User.name == name, User.name_key == key_of(name)))
+            .order_by(User.name != name, User.id).limit(1)
+        ).first()
+
     def named(self, name):
-        """The user with this name; NotFound when there is none."""
-        user = self.transactions.session.scalars(select(User).where(User.name == name)).first()
+        """The user with this name (as names are compared); NotFound when there is none."""
+        user = self._by_name(name)
         if user is None:
             raise NotFound(f"No user named {name!r}.", "USER_NOT_FOUND")
         return user
 
-    def authenticate(self, name, password):
-        """The user with this name and password; unknown names and wrong passwords look the same."""
-        user = self.transactions.session.scalars(select(User).where(User.name == name)).first()
+    def authenticate(self, name, password, address=None):
+        """The user with this name and password; unknown names and wrong passwords look the same.
+
+        A name or an address with too many recent failures is refused before any hashing
+        (TooManyAttempts); each wrong password counts against both (login_limits.py).
+        """
+        attempt = self.login_limits.check(name, address)
+        user = self._by_name(name)
         if user is None:
             # Spend the time a real check would, so response times do not reveal which names exist.
             self._check_dummy_password(password)
         if user is None or not user.check_password(password) or not user.active:
-            log.info("%s login refused name=%r", SESSION, name)
+            self.login_limits.failed(attempt)
+            log.info("%s login refused name=%r address=%s", SESSION, name, attempt.address)
             raise NotAuthenticated("Invalid user name or password.", "INVALID_CREDENTIALS")
+        self.login_limits.succeeded(attempt)
         return user
 
     def _check_dummy_password(self, password):
@@ -109,11 +133,17 @@ class Users:
         if not user.check_password(current_password):
             raise Invalid(WRONG_CURRENT_PASSWORD, "WRONG_PASSWORD",
                           fields={"current_password": [WRONG_CURRENT_PASSWORD]})
+        if new_password == current_password:
+            refuse_unchanged("new_password")
+        check_password(new_password, user.name, user.email, field="new_password")
         password_hash = self.hash_password(new_password)
         with self.transactions.writing() as session:
-            self.get(user.id).password_hash = password_hash
+            stored = self.get(user.id)
+            stored.password_hash = password_hash
+            stored.password_change_required = False
             self.close_sessions(session, user.id, keep_token=keep_token)
         user.password_hash = password_hash
+        user.password_change_required = False
         log.info("%s password changed user=%r; other sessions closed", ADMIN, user.name)
 
     def open_session(self, user):
@@ -167,24 +197,39 @@ class Users:
     def _session_lifetime(self):
         return timedelta(days=self.transactions.setting("RESERVIA_SESSION_DAYS"))
 
-    def ensure_default_admin(self, password):
-        """On an empty database create the administrator; say whether 'admin' still has the default password."""
+    def ensure_first_admin(self, configured_password, keep_generated):
+        """On an empty database create the administrator 'admin', with the configured password
+        or else a generated one, which `keep_generated(password)` stores for the operator before
+        the account is committed (so that no administrator exists whose password nobody knows).
+        Returns the generated password, or None when none was made."""
+        if self.transactions.session.scalar(select(func.count(User.id))):
+            self.transactions.end_read()
+            return None
+        if configured_password:
+            check_password(configured_password, FIRST_ADMIN_NAME, FIRST_ADMIN_EMAIL)
+        password = configured_password or generate_password()
+        password_hash = self.hash_password(password)
         with self.transactions.writing() as session:
-            if session.scalar(select(func.count(User.id))) == 0:
-                session.add(User(name=DEFAULT_ADMIN_NAME, email="admin@localhost", role=ROLE_ADMIN,
-                                 password_hash=self.hash_password(password or DEFAULT_ADMIN_PASSWORD)))
-                log.info("%s default administrator %r created", ADMIN, DEFAULT_ADMIN_NAME)
-        return self.admin_uses_default_password()
+            if session.scalar(select(func.count(User.id))):
+                return None  # another process was first
+            session.add(User(name=FIRST_ADMIN_NAME, email=FIRST_ADMIN_EMAIL, role=ROLE_ADMIN,
+                             password_hash=password_hash))
+            if not configured_password:
+                keep_generated(password)
+        log.info("%s first administrator %r created, with %s", ADMIN, FIRST_ADMIN_NAME,
+                 "the configured password" if configured_password else "a generated password")
+        return None if configured_password else password
 
-    def admin_uses_default_password(self):
-        """Whether the administrator 'admin' can still log in with the password 'admin'."""
-        row = self.transactions.session.execute(
-            select(User.password_hash, User.active)
-            .where(User.name == DEFAULT_ADMIN_NAME, User.role == ROLE_ADMIN)
-        ).first()
-        if row is None or not row.active:
-            return False
-        known = self._default_password_hashes
-        if row.password_hash not in known:
-            known[row.password_hash] = check_password_hash(row.password_hash, DEFAULT_ADMIN_PASSWORD)
-        return known[row.password_hash]
+    def names_to_change_password(self):
+        """Active administrators who still have the old default password (and must change it)."""
+        return list(self.transactions.session.scalars(
+            select(User.name).where(User.password_change_required.is_(True), User.active.is_(True),
+                                    User.role == ROLE_ADMIN).order_by(User.name)))
+
+    def administrator_accepts(self, password):
+        """Whether any active administrator's password is this one (one slow check each)."""
+        administrators = self.transactions.session.scalars(
+            select(User).where(User.role == ROLE_ADMIN, User.active.is_(True)))
+        accepted = any(user.check_password(password) for user in administrators)
+        self.transactions.end_read()
+        return accepted

@@ -3,16 +3,24 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from backend.forms.fields import IntranetEmail, LabelsField, PrintableName, hold_minutes_field, strip
+from backend.forms.fields import (
+    IntranetEmail,
+    LabelsField,
+    OneScript,
+    PrintableName,
+    PrintableText,
+    hold_minutes_field,
+    normalised_name,
+    strip,
+)
 from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 
 class UserForm(FlaskForm):
-    name = StringField("User name", filters=[strip],
-                       validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
+    name = StringField("User name", filters=[strip, normalised_name],
+                       validators=[InputRequired(), Length(min=1, max=80), PrintableName(), OneScript()])
     email = EmailField("Email", filters=[strip],
-                       validators=[InputRequired(), Length(max=254),
-                                   IntranetEmail()])
+                       validators=[InputRequired(), Length(max=254), IntranetEmail()])
     password = PasswordField("Password", validators=[InputRequired(), Length(min=8, max=1024)])
     role = SelectField("Role", choices=[(ROLE_USER, "User"), (ROLE_ADMIN, "Administrator")],
                        default=ROLE_USER, validators=[Optional()])
@@ -21,6 +29,6 @@ class UserForm(FlaskForm):
 class ResourceForm(FlaskForm):
     name = StringField("Name", filters=[strip],
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
-    comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500)])
+    comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])
     max_hold_minutes = hold_minutes_field("Longest hold (minutes)")
     labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")

@@ -23,8 +23,11 @@ def bind_form(form_class):
     if is_form_post():
         form = form_class(meta={"csrf": False})
         form.provided = {name for name in form._fields if name in request.form}
+        for name in form.provided:
+            for value in request.form.getlist(name):
+                refuse_unstorable(name, value)
     else:
-        body = request.get_json(silent=True)
+        body = json_body()
         if not isinstance(body, dict):
             raise Invalid("The body must be a JSON object.", "INVALID_JSON")
         form = form_class(formdata=None, meta={"csrf": False})
@@ -40,6 +43,26 @@ def bind_form(form_class):
         label = form[name].label.text if name in form else name
         raise Invalid(f"{label}: {messages[0]}", "INVALID_INPUT", fields=form.errors)
     return form
+
+
+def json_body():
+    """The request's body as a JSON value; None when it is not JSON. Nesting deeper than Python's
+    parser goes (a thousand levels) is refused rather than left to fail as a server error."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise Invalid("The body is not JSON Reservia accepts: it is nested too deeply.", "INVALID_JSON") from None
+
+
+def refuse_unstorable(name, value):
+    """Invalid for text no database column can hold: a NUL character (PostgreSQL refuses it) or
+    a lone UTF-16 surrogate, which JSON's \\ud800 escapes can carry but UTF-8 cannot encode."""
+    if "\x00" in value:
+        raise Invalid(f"{name} must not contain a NUL character.", "INVALID_TEXT")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(f"{name} must be Unicode text: it holds a lone surrogate.", "INVALID_TEXT") from None
 
 
 def provided_changes(form, names, clearable=()):
@@ -77,5 +100,6 @@ def _typed_formdata(form, body):
         else:
             if not isinstance(value, str):
                 raise Invalid(f"{name} must be a string.", "INVALID_TYPE")
+            refuse_unstorable(name, value)
             data[name] = value
     return data

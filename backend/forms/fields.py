@@ -8,8 +8,10 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from backend.forms.numbers import MAX_ID, whole_number
+from backend.models.names import mixed_scripts, normalised
 
-__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IntranetEmail", "LabelsField", "PrintableName", "strip"]
+__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IntranetEmail", "LabelsField", "OneScript", "PrintableName",
+           "PrintableText", "normalised_name", "strip"]
 
 # The longest hold anyone can ask for or allow, in minutes: a leap year.
 MAX_HOLD_MINUTES = 366 * 24 * 60
@@ -19,6 +21,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def normalised_name(value):
+    """A user name as it is stored (NFKC, see backend/models/names.py), before its length is checked."""
+    return normalised(value) if isinstance(value, str) else value
+
+
 class IdField(IntegerField):
     """A whole number typed into a browser form, read by the one number parser (IntegerField's
     int() would take "١٢" as 12); validators check its range."""
@@ -26,9 +33,13 @@ class IdField(IntegerField):
     def process_formdata(self, valuelist):
         if not valuelist:
             return
-        self.data = whole_number(valuelist[0].strip())
-        if self.data is None:
+        number = whole_number(valuelist[0].strip())
+        if number is None:
+            self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
+        # Past what an id column holds no row can have it: the range validator refuses the
+        # empty value, and a page shown again for the refusal never asks the database for it.
+        self.data = number if number <= MAX_ID else None
 
 
 def hold_minutes_field(label, hint_range="Must be a whole number of minutes from 1 to {max}."):
@@ -43,6 +54,24 @@ class PrintableName:
     def __call__(self, form, field):
         if any(unicodedata.category(ch).startswith("C") for ch in field.data or ""):
             raise ValidationError("Use visible characters only.")
+
+
+class PrintableText:
+    """Free text people read (comments, reasons): line breaks and tabs, but no other control characters."""
+
+    def __call__(self, form, field):
+        if any(unicodedata.category(ch).startswith("C") and ch not in "\t\n\r" for ch in field.data or ""):
+            raise ValidationError("Use visible characters, spaces and line breaks only.")
+
+
+class OneScript:
+    """User names in one script: "аdmin" with a Cyrillic а would pass for "admin" on screen."""
+
+    def __call__(self, form, field):
+        scripts = mixed_scripts(field.data or "")
+        if scripts:
+            raise ValidationError(f"Use letters of one script: this name mixes {' and '.join(scripts)} "
+                                  "letters, which look alike.")
 
 
 # A host name of the intranet: letters, digits and hyphens in dot-separated labels.

@@ -3,11 +3,13 @@ fields and command-line options alike.
 
 Python's int() accepts far more than a person means by a number: other scripts' digits ("١٢"),
 superscripts pass str.isdigit() and then fail int() ("²"), underscores ("1_000"), signs and
-spaces. Only ASCII digits are a number here, and nothing past what a 64-bit column holds.
+spaces. Only ASCII digits are a number here, and no id past what every engine's id columns hold.
 """
 from backend.errors import Invalid
 
-MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
+# The largest id every engine's id columns hold: PostgreSQL's are `integer`, 32 bits (SQLite's
+# would take 64). A larger id names no row anywhere, and PostgreSQL refuses even to compare it.
+MAX_ID = 2**31 - 1
 
 
 # More digits than any number Reservia takes; int() of thousands of digits is slow, then refused.

@@ -3,11 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from backend.forms.fields import strip
+from backend.forms.fields import PrintableName, strip
 
 
 class LoginForm(FlaskForm):
-    name = StringField("User name", filters=[strip], validators=[InputRequired(), Length(max=80)])
+    # No account's name holds a control character: such a name is a malformed request (400),
+    # not a failed login, and never reaches the database.
+    name = StringField("User name", filters=[strip],
+                       validators=[InputRequired(), Length(max=80), PrintableName()])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
     next = HiddenField()
     # The endpoint of a form posted after the session had ended: the action was not done.

@@ -2,11 +2,12 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, String, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash
 
 from backend.extensions import db
+from backend.models.names import key_of, normalised
 from backend.models.types import UTCDateTime, utcnow
 
 ROLE_USER = "user"
@@ -41,6 +42,8 @@ class User(SignedInAccount, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('user', 'admin')", name="ck_users_role"),
+        # "Admin", "ＡＤＭＩＮ" and "admin" are one name (names.py): the database refuses a second.
+        UniqueConstraint("name_key", name="uq_users_name_key"),
         # Ids are never handed out twice: SQLite would otherwise give a deleted user's id to the
         # next new user, and links, logs and scripts naming the old id would find the new one.
         {"sqlite_autoincrement": True},
@@ -48,11 +51,23 @@ class User(SignedInAccount, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # Set with the name (see _keep_name_key); older rows sharing a key got a distinct one (0002).
+    name_key: Mapped[str] = mapped_column(String(64))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(10), default=ROLE_USER)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set for administrators who still had the old default password "admin" (migration 0002):
+    # until they choose another, they can do nothing else.
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_name_key(self, _attribute, name):
+        """Every name is stored NFKC-normalised, with the key names are compared by."""
+        name = normalised(name)
+        self.name_key = key_of(name)
+        return name
 
     def __repr__(self):
         return f"<User {self.id} {self.name!r} {self.role}>"

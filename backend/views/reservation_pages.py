@@ -29,7 +29,7 @@ def _minutes(minutes):
 @blueprint.app_context_processor
 def _page_helpers():
     """Lets the layout ask for the default-password banner only where it is shown."""
-    return {"admin_password_is_default": lambda: get_database().users.admin_uses_default_password()}
+    return {"administrators_on_default_password": lambda: get_database().users.names_to_change_password()}
 
 
 def _board_context():
@@ -140,10 +140,14 @@ def _whose(form):
 
 
 def _start_of(day, zone, days_after=0):
-    """Midnight of the given date (plus some days) in the reader's time zone, in UTC; or None."""
+    """Midnight of the given date (plus some days) in the reader's time zone, in UTC; or None: also
+    for the day after 9999-12-31, which no date can name and which bounds nothing."""
     if day is None:
         return None
-    return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=zone).astimezone(timezone.utc)
+    try:
+        return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=zone).astimezone(timezone.utc)
+    except OverflowError:
+        return None
 
 
 def _export_query(filters):

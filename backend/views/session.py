@@ -5,10 +5,11 @@ from flask_login import current_user, login_user, logout_user
 
 from backend.database import get_database
 from backend.database.users import WRONG_CURRENT_PASSWORD
-from backend.errors import NotAuthenticated
+from backend.errors import NotAuthenticated, TooManyAttempts
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
+from backend.web.error_handlers import retry_after_header
 from backend.web.form_pages import refused_form, show_refusals_at_fields
 from backend.web.responses import page_to_open, respond
 
@@ -39,31 +40,35 @@ class LoginView(MethodView):
             return self._browser_login()
         form = bind_form(LoginForm)
         user = self._log_in(form)
-        return jsonify(message="Login successful", user_name=user.name, user_id=user.id,
-                       role=user.role)
+        answer = {"message": "Login successful", "user_name": user.name, "user_id": user.id, "role": user.role}
+        if user.password_change_required:
+            answer["password_change_required"] = True
+        return jsonify(answer)
 
     def _browser_login(self):
         """The login page's post: back to where the user was going, or the form with its errors."""
         form = LoginForm(meta={"csrf": False})
-        status = 400
+        status, headers = 400, {}
         if form.validate():
             try:
                 user = self._log_in(form)
-            except NotAuthenticated as error:
+            except (NotAuthenticated, TooManyAttempts) as error:
                 form.password.errors.append(error.message)
-                status = error.status
+                status, headers = error.status, retry_after_header(error)
             else:
+                if user.password_change_required:
+                    return redirect(url_for("session.password"))
                 flash(f"Welcome, {user.name}.", "success")
                 undone = undone_action(form.undone.data)
                 if undone:
                     flash(f"{undone} was not done: you had been logged out. Try it again now.", "error")
                 return redirect(page_to_open(form.next.data) or url_for("reservation.dashboard"))
         form.password.data = ""
-        return render_template("session/login.html", form=form, undone=undone_action(form.undone.data)), status
+        return render_template("session/login.html", form=form, undone=undone_action(form.undone.data)), status, headers
 
     def _log_in(self, form):
         users = get_database().users
-        user = users.authenticate(form.name.data, form.password.data)
+        user = users.authenticate(form.name.data, form.password.data, request.remote_addr)
         session.clear()  # a fresh session on login: nothing from before survives it
         users.open_session(user)  # gives user the token Flask-Login keeps in the cookie
         login_user(user)

@@ -5,7 +5,7 @@ from backend.forms.numbers import MAX_ID, whole_number
 
 
 class IdConverter(BaseConverter):
-    """`<id:user_id>`: ASCII digits naming a positive id a 64-bit column can hold; anything
+    """`<id:user_id>`: ASCII digits naming a positive id an id column can hold; anything
     else is no such page (404), where Werkzeug's `int` would take "١" or overflow the database."""
 
     regex = r"[0-9]+"

@@ -28,9 +28,16 @@ def _to_login_for_the_interrupted_form():
     return redirect(url_for("session.login", next=back_url(), undone=request.endpoint))
 
 
+def retry_after_header(error):
+    """Retry-After for a refusal that says when to come back (logins held back), else nothing."""
+    seconds = getattr(error, "retry_after", None)
+    return {"Retry-After": str(seconds)} if seconds else {}
+
+
 def handle_domain_error(error):
     if wants_json():
-        return _json_error(error.message, error.code, error.status, error.fields)
+        response, status = _json_error(error.message, error.code, error.status, error.fields)
+        return response, status, retry_after_header(error)
     if isinstance(error, NotAuthenticated):
         if is_form_post():
             return _to_login_for_the_interrupted_form()

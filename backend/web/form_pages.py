@@ -11,9 +11,10 @@ from backend.forms.binding import is_form_post
 from backend.web.error_handlers import handle_domain_error
 from backend.web.responses import back_url, wants_json
 
-# The form field a refusal by the Database layer is about, by its code.
-FIELD_OF_CODE = {"USER_EXISTS": "name", "EMAIL_EXISTS": "email", "RESOURCE_EXISTS": "name",
-                 "WRONG_PASSWORD": "current_password", "HOLD_TOO_LONG": "hold_minutes"}
+# The form fields a refusal by the Database layer may be about, by its code: the first the form has.
+FIELDS_OF_CODE = {"USER_EXISTS": ("name",), "EMAIL_EXISTS": ("email",), "RESOURCE_EXISTS": ("name",),
+                  "WRONG_PASSWORD": ("current_password",), "HOLD_TOO_LONG": ("hold_minutes",),
+                  "WEAK_PASSWORD": ("new_password", "password"), "SAME_PASSWORD": ("new_password", "password")}
 # Session key of the refused form waiting for its page.
 REFUSED = "reservia_refused_form"
 # What is typed into a field is kept up to this length: the session is a cookie of at most 4 kB.
@@ -60,8 +61,8 @@ def _place(form, error):
         if name in form:
             form[name].errors = list(messages)
             placed = True
-    field_name = FIELD_OF_CODE.get(error.code)
-    if not placed and field_name in form:
+    field_name = next((name for name in FIELDS_OF_CODE.get(error.code, ()) if name in form), None)
+    if not placed and field_name:
         form[field_name].errors = [error.message]
     elif not placed:
         form.form_errors.append(error.message)

@@ -1,14 +1,17 @@
-"""Checks and records around every request: the read cache's commit count, CSRF by content type, the access log."""
+"""Checks and records around every request: the read cache's commit count, CSRF by content type,
+the security headers, the access log."""
 import time
 
-from flask import g, request
+from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from backend.database import get_database
-from backend.errors import UnsupportedMediaType
+from backend.errors import Forbidden, UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
+from backend.web.headers import add_security_headers
+from backend.web.responses import wants_json
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -24,6 +27,28 @@ def start_request():
         # The read cache needs the commit count before the request runs its first query.
         get_database().transactions.read_cache.start_request()
     check_post_origin()
+    return require_password_change()
+
+
+# Where someone who must change their password may still go: the password page, logging in and
+# out, asking who is logged in; and what needs no login at all.
+_WHILE_PASSWORD_MUST_CHANGE = {"session.password", "session.logout", "session.status", "session.login",
+                               "info.is_alive", "static"}
+
+
+def require_password_change():
+    """An administrator still on the old default password does nothing else until it is changed:
+    pages lead to the password form, JSON calls are refused with 403 PASSWORD_CHANGE_REQUIRED.
+    Whoever is signed in is looked up here rather than in the view: the same one lookup."""
+    if request.endpoint in _WHILE_PASSWORD_MUST_CHANGE:
+        return None
+    who = current_user._get_current_object()
+    if not getattr(who, "password_change_required", False):
+        return None
+    if wants_json():
+        raise Forbidden("Your password is the old default one: change it first with POST "
+                        f"{url_for('session.password')}.", "PASSWORD_CHANGE_REQUIRED")
+    return redirect(url_for("session.password"))
 
 
 def check_post_origin():
@@ -44,7 +69,9 @@ def check_post_origin():
 _NOT_LOGGED = {"info.is_alive"}
 
 
-def log_access(response):
+def finish_request(response):
+    """Everything after the view, in one hook: the security headers, then the access log line."""
+    add_security_headers(response, request.endpoint)
     if request.endpoint in _NOT_LOGGED and response.status_code == 200:
         return response
     # One look through the proxy: each attribute read through current_user costs a lookup.
@@ -58,4 +85,4 @@ def log_access(response):
 
 def register_request_hooks(app):
     app.before_request(start_request)
-    app.after_request(log_access)
+    app.after_request(finish_request)

@@ -19,8 +19,12 @@ def wants_json():
 
 
 def safe_next(target):
-    """The target if it stays on this site (a path, no scheme or host), else None."""
+    """The target if it stays on this site (a path, no scheme or host) and can be a Location
+    header (no control characters or spaces: a CR LF there would fail the redirect after the
+    action was done), else None."""
     if not target or not isinstance(target, str):
+        return None
+    if any(ord(ch) <= 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

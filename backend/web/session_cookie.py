@@ -1,4 +1,5 @@
-"""The session cookie: scoped to the mount point, and checked once per process rather than per request."""
+"""The session cookie: scoped to the mount point, Secure whenever the request came over HTTPS, and
+checked once per process rather than per request."""
 import threading
 import time
 
@@ -34,6 +35,12 @@ class MountPointSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_path(self, app):
         return app.config["SESSION_COOKIE_PATH"] or request.script_root or "/"
+
+    def get_cookie_secure(self, app):
+        """Secure when the setting says so, and also whenever this request arrived over HTTPS (as
+        the proxy in front reports it, when RESERVIA_PROXIES trusts one): a cookie given over
+        HTTPS must never travel back over plain HTTP."""
+        return app.config["SESSION_COOKIE_SECURE"] or request.is_secure
 
     def open_session(self, app, request):
         serializer = self.get_signing_serializer(app)

@@ -5,14 +5,14 @@ maximum hold length. Users and resources get SQLite's AUTOINCREMENT, so that a d
 is never handed to the next new row (PostgreSQL's sequences never reuse ids anyway).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,252 @@
+"""No input answers 5xx: generated JSON of every type, size and depth to every JSON endpoint,
+generated text in every query parameter, address and form field; a refusal changes nothing.
+
+Runs on the run's engine (SQLite, then PostgreSQL with --database=postgresql). The world is built
+once; when a generated request happens to be accepted and logs out or locks out one of the
+clients that send them (a password change, a deactivation), that client is put back.
+"""
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from backend import create_app
+from backend.extensions import db
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Accounts, settings_for
+from tests.pages import HTML
+
+# Bounded, and the same examples on every run: a failure is found again by running it again.
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.filter_too_much])
+
+# Every POST endpoint and the fields its JSON body or form has.
+POST_FIELDS = {
+    "/session/login": ("name", "password", "next"),
+    "/session/logout": (),
+    "/session/password": ("current_password", "new_password", "new_password_again", "next"),
+    "/admin/user/add": ("name", "email", "password", "role", "next"),
+    "/admin/user/modify": ("user_id", "name", "email", "password", "role", "active", "next"),
+    "/admin/user/delete": ("user_id", "next"),
+    "/admin/resource/add": ("name", "comment", "max_hold_minutes", "labels", "next"),
+    "/admin/resource/modify": ("resource_id", "name", "comment", "max_hold_minutes", "labels", "maintenance",
+                               "active", "next"),
+    "/admin/resource/delete": ("resource_id", "next"),
+    "/admin/reservation/force_release": ("resource_id", "reason", "next"),
+    "/admin/reservation/remove": ("reservation_id", "reason", "next"),
+    "/reservation/request": ("resource_id", "labels", "count", "hold_minutes", "note", "next"),
+    "/reservation/cancel": ("resource_id", "request_id", "next"),
+    "/reservation/release": ("resource_id", "request_id", "next"),
+    "/reservation/keep_alive": ("resource_id", "request_id", "hold_minutes", "next"),
+}
+
+# Every GET endpoint and the query parameters it reads ({id} marks an id in the address).
+QUERY_PARAMETERS = {
+    "/": ("q", "label", "page", "at"),
+    "/info/is_alive": (),
+    "/info/get_version": (),
+    "/info/resources": (),
+    "/info/users": (),
+    "/info/labels": (),
+    "/session/login": ("next", "undone"),
+    "/session/status": (),
+    "/session/password": (),
+    "/admin/users": (),
+    "/admin/users/{id}": (),
+    "/admin/resources": (),
+    "/admin/resources/{id}": (),
+    "/admin/statistics": ("since", "until", "tz"),
+    "/reservation/board": ("q", "label", "page"),
+    "/reservation/mine": ("user", "resource_id", "state", "since", "until", "page", "tz"),
+    "/reservation/active": ("resource_id",),
+    "/reservation/active/all_users": ("resource_id",),
+    "/reservation/active/user": ("resource_id",),
+    "/reservation/history": ("user_id", "resource_id", "state", "since", "until", "page", "per_page"),
+    "/reservation/history/export": ("user_id", "resource_id", "state", "since", "until"),
+}
+
+TABLES = ("users", "resources", "reservations", "login_sessions", "resource_labels")
+
+
+class World:
+    """An administrator and two users, a held resource with a queue and a free one; the clients
+    that send the generated requests stay signed in."""
+
+    def __init__(self, app):
+        self.app = app
+        accounts = Accounts(app)
+        self.admin = accounts.admin
+        self.accounts = accounts
+        accounts.add_user("holder")
+        accounts.add_user("waiting")
+        self.holder = accounts.login("holder")
+        waiting = accounts.login("waiting")
+        held, free = accounts.add_resource("bench-1"), accounts.add_resource("bench-2")
+        self.holder.post("/reservation/request", json={"resource_id": held})
+        waiting.post("/reservation/request", json={"resource_id": held})
+        self.anonymous = app.test_client()
+        self.actors = {"admin": (self.admin, ADMIN_PASSWORD), "holder": (self.holder, USER_PASSWORD)}
+        self.accounts_as_built = self.rows("users")
+        self.tokens = {}
+        assert free
+
+    def client_for(self, path):
+        if path == "/session/login":
+            return self.anonymous
+        return self.admin if path.startswith("/admin/") else self.holder
+
+    def rows(self, table):
+        with self.app.app_context():
+            return db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
+
+    def snapshot(self):
+        return {table: self.rows(table) for table in TABLES}
+
+    def csrf_token(self, client):
+        """The client's CSRF token, read from a page once per login session."""
+        if client not in self.tokens:
+            page = client.get("/session/password", headers=HTML).get_data(as_text=True)
+            match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            self.tokens[client] = match.group(1) if match else "none"
+        return self.tokens[client]
+
+    def repair(self):
+        """Put back the acting accounts (their names, roles, passwords) and sign their clients in
+        again when an accepted request changed them; forget the failed logins counted meanwhile."""
+        broken = [name for name, (client, _) in self.actors.items()
+                  if not client.get("/session/status").json["logged_in"]]
+        if not broken:
+            return
+        with self.app.app_context():
+            columns = ("name", "name_key", "email", "password_hash", "role", "active")
+            for row in self.accounts_as_built:
+                if row.name in broken:
+                    values = {column: getattr(row, column) for column in columns}
+                    assignments = ", ".join(f"{column} = :{column}" for column in columns)
+                    db.session.execute(text(f"UPDATE users SET {assignments} WHERE id = :id"),
+                                       {**values, "id": row.id})
+            db.session.execute(text("DELETE FROM login_counters"))
+            db.session.commit()
+        for name in broken:
+            client, password = self.actors[name]
+            self.tokens.pop(client, None)
+            response = client.post("/session/login", json={"name": name, "password": password})
+            assert response.status_code == 200, response.json
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    app = create_app(settings_for(tmp_path_factory.mktemp("fuzz") / "home"))
+    yield World(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def assert_no_server_error(world, response, before):
+    """No 5xx, and a refusal (4xx) left every table as it was."""
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if response.status_code >= 400:
+        assert world.snapshot() == before, response.get_data(as_text=True)[:300]
+    elif response.status_code < 400:
+        world.repair()
+
+
+# Text of every kind: controls, NUL, lone surrogates, other scripts, line separators.
+any_text = st.text(st.characters(exclude_categories=()), max_size=40)
+# Text a browser can send in a form or a query string (UTF-8, so no lone surrogates).
+sendable_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+numbers = st.one_of(st.integers(), st.integers(min_value=-1, max_value=4),
+                    st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, -2**63 - 1]),
+                    st.floats(allow_nan=True, allow_infinity=True))
+json_values = st.recursive(st.none() | st.booleans() | numbers | any_text,
+                           lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(any_text, inner, max_size=4),
+                           max_leaves=12)
+moments = st.one_of(st.dates().map(str), st.datetimes().map(lambda d: d.isoformat()),
+                    st.datetimes().map(lambda d: d.isoformat() + "+14:00"),
+                    st.datetimes().map(lambda d: d.isoformat() + "-12:00"),
+                    st.sampled_from(["9999-12-31", "0001-01-01", "9999-12-31T23:59:59-01:00",
+                                     "0001-01-01T00:00:00+01:00"]))
+query_values = st.one_of(sendable_text, moments, numbers.map(str),
+                         st.sampled_from(["all", "released", "approved,expired", "/\r\nx", "1", "2"]))
+form_values = st.one_of(sendable_text, numbers.map(str), moments,
+                        st.sampled_from(["y", "false", "admin", "user", "/\r\nSet-Cookie: x=1", "/ok",
+                                         "a-long-enough-pass-9"]))
+
+
+def deeply_nested(depth):
+    return ("[" * depth + "]" * depth).encode()
+
+
+raw_bodies = st.one_of(
+    st.integers(min_value=1, max_value=3000).map(deeply_nested),
+    st.integers(min_value=1, max_value=3000).map(lambda d: ('{"name": ' + "[" * d + "]" * d + "}").encode()),
+    st.binary(max_size=64),
+    st.sampled_from([b'{"name": "\\ud800", "password": "\\udfff"}', b'{"resource_id": 1e999}',
+                     b'{"resource_id": ' + b"9" * 5000 + b"}", b"\xff\xfe{}", b'{"a": NaN}']),
+)
+
+
+def json_bodies(fields):
+    """Objects with the endpoint's fields (some of them) holding any JSON value, plus strays."""
+    objects = st.fixed_dictionaries({}, optional={name: json_values for name in fields})
+    return st.one_of(objects, objects.flatmap(lambda o: st.dictionaries(any_text, json_values, max_size=2)
+                                              .map(lambda extra: {**extra, **o})),
+                     json_values)
+
+
+def test_every_endpoint_is_in_the_tables(world):
+    """A new endpoint must be added here, so that it is tried like the others."""
+    rules = {(rule.rule, method) for rule in world.app.url_map.iter_rules()
+             for method in rule.methods - {"HEAD", "OPTIONS"} if rule.endpoint != "static"}
+    in_address = {"/admin/users/{id}": "/admin/users/<id:user_id>",
+                  "/admin/resources/{id}": "/admin/resources/<id:resource_id>"}
+    tried = {(path, "POST") for path in POST_FIELDS} | {
+        (in_address.get(path, path), "GET") for path in QUERY_PARAMETERS}
+    assert rules == tried
+
+
+@pytest.mark.parametrize("path", POST_FIELDS)
+@FUZZ
+@given(data=st.data())
+def test_generated_json_bodies(world, path, data):
+    client = world.client_for(path)
+    if data.draw(st.booleans(), label="raw"):
+        body = data.draw(raw_bodies, label="raw body")
+    else:
+        body = json.dumps(data.draw(json_bodies(POST_FIELDS[path]), label="body")).encode()
+    before = world.snapshot()
+    response = client.post(path, data=body, content_type="application/json")
+    assert_no_server_error(world, response, before)
+
+
+@pytest.mark.parametrize("path", POST_FIELDS)
+@FUZZ
+@given(data=st.data())
+def test_generated_form_fields(world, path, data):
+    client = world.client_for(path)
+    fields = data.draw(st.fixed_dictionaries({}, optional={name: form_values for name in POST_FIELDS[path]}),
+                       label="fields")
+    accept = data.draw(st.sampled_from([HTML, {"Accept": "application/json"}]), label="accept")
+    before = world.snapshot()
+    response = client.post(path, data={**fields, "csrf_token": world.csrf_token(client)}, headers=accept)
+    assert_no_server_error(world, response, before)
+
+
+@pytest.mark.parametrize("path", QUERY_PARAMETERS)
+@FUZZ
+@given(data=st.data())
+def test_generated_query_strings_and_addresses(world, path, data):
+    client = world.admin if data.draw(st.booleans(), label="as admin") else world.holder
+    names = QUERY_PARAMETERS[path]
+    query = data.draw(st.fixed_dictionaries({}, optional={name: query_values for name in names}), label="query")
+    if "{id}" in path:
+        path = path.replace("{id}", data.draw(st.one_of(numbers.map(str), sendable_text), label="id"))
+    accept = data.draw(st.sampled_from([HTML, {"Accept": "application/json"}, {}]), label="accept")
+    before = world.snapshot()
+    response = client.get(path, query_string=query, headers=accept)
+    response.get_data()  # a streamed export fails while it streams, if at all
+    assert_no_server_error(world, response, before)
