@@ -136,7 +136,7 @@ def test_browsers_get_a_table_and_a_bar_chart(morning):
     assert "2 h 00 min" in bench_row.split("</tr>")[0]
     assert "45 min 00 s" in page
     # Bars are drawn to scale: the bench's 120 minutes take the full width, the scope's 45 3/8 of it.
-    assert 'style="width: 100.0%"' in page and 'style="width: 37.5%"' in page
+    assert 'class="chart-bar w-100"' in page and 'class="chart-bar w-38"' in page
 
 
 def test_browsers_are_told_about_bad_periods_on_a_page(morning):
