@@ -41,6 +41,7 @@ def entry_json(entry):
         "valid_until_date": iso(r.valid_until),
         "end_reason": r.end_reason,
     }
+    body.update(lease_json(r))
     labels = entry.labels or (r.labels.split() if r.labels else ())
     if labels:
         body["labels"] = list(labels)
@@ -48,6 +49,14 @@ def entry_json(entry):
         if entry.collected is not None:
             body["collected"] = entry.collected
     return body
+
+
+def lease_json(reservation):
+    """A leased request's lease and when it runs out without a keep-alive; nothing for the others."""
+    seconds = getattr(reservation, "lease_seconds", None)
+    if seconds is None:
+        return {}
+    return {"lease_seconds": seconds, "lease_until_date": iso(reservation.lease_until)}
 
 
 CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",

@@ -17,13 +17,17 @@ class Reservations:
         self.queue = queue
         self.resources = resources
 
-    def request(self, user, resource_id):
+    def request(self, user, resource_id, lease=None):
         """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry.
+
+        With a `lease` (seconds) the request must be kept alive that often, waiting or holding,
+        or it ends by itself (see rules.py).
 
         Every write waits for SQLite's one write lock, so each statement it holds the lock for is
         throughput lost for every writer: the resource and its queue are read once, and the new
         row is inserted already approved when nobody holds the resource.
         """
+        self.queue.check_lease(lease)
         with self.transactions.writing() as session:
             connection = session.connection()
             resource = self.queue.lock(connection, resource_id)
@@ -34,7 +38,7 @@ class Reservations:
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
             free = pool.taken(resource_id) is None and not resource.maintenance
             reservation = rules.new_request(user.id, resource_id, self.transactions.now(),
-                                            self.queue.wait(), self.queue.hold(), free)
+                                            self.queue.wait(), self.queue.hold(), free, lease)
             self.queue.insert(connection, reservation)
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
@@ -44,9 +48,10 @@ class Reservations:
             position = pool.position(reservation)
         return QueueEntry(reservation, user.name, resource.name, position)
 
-    def request_labels(self, user, labels, count):
+    def request_labels(self, user, labels, count, lease=None):
         """Ask for `count` resources carrying every one of `labels`: held at once when that many
         are free, else one request that collects them in its turn. Returns a RequestOutcome."""
+        self.queue.check_lease(lease)
         with self.transactions.writing() as session:
             connection = session.connection()
             self.queue.take_turn(connection)
@@ -55,7 +60,8 @@ class Reservations:
             unknown = sorted(set(labels) - carried)
             if unknown:
                 raise NotFound(f"No resource carries the label {unknown[0]!r}.", "UNKNOWN_LABEL")
-            request = rules.new_label_request(user.id, labels, count, self.transactions.now(), self.queue.wait())
+            request = rules.new_label_request(user.id, labels, count, self.transactions.now(), self.queue.wait(),
+                                              lease)
             if not pool.servable(request):
                 raise Conflict(f"Only {len(pool.resources_for(request))} active resources carry "
                                f"{', '.join(sorted(labels))}; {count} were asked for.", "NOT_ENOUGH_RESOURCES")

@@ -15,9 +15,9 @@ never overtakes an earlier big one.
 import heapq
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, REQUESTED, UNSERVABLE
+from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, LEASE_LOST, REQUESTED, UNSERVABLE
 
 
 @dataclass(eq=False)
@@ -42,6 +42,10 @@ class ReservationRow:
     parent_id: int | None = None
     labels: str | None = None
     count: int = 1
+    # A request with a lease must be kept alive every `lease_seconds`, waiting or holding; it
+    # ends at `lease_until` (its last keep-alive + the lease) if no keep-alive came.
+    lease_seconds: int | None = None
+    lease_until: datetime | None = None
 
     @classmethod
     def from_row(cls, row):
@@ -100,10 +104,11 @@ class Change:
 
 
 def approve(reservation, at, hold):
-    """Make the reservation the holder from `at`; its hold ends `hold` later (None: never)."""
+    """Make the reservation the holder from `at`; its hold ends `hold` later (None: never), or
+    earlier when its lease runs out first."""
     reservation.state = APPROVED
     reservation.approved_at = at
-    reservation.valid_until = at + hold if hold else None
+    reservation.valid_until = _earliest(at + hold if hold else None, reservation.lease_until)
     return Change.of(reservation, ("state", "approved_at", "valid_until"), APPROVED)
 
 
@@ -116,28 +121,55 @@ def end(reservation, state, at, reason=None, by_id=None):
     return Change.of(reservation, ("state", "ended_at", "end_reason", "ended_by_id"), state)
 
 
-def new_request(user_id, resource_id, now, wait, hold, free):
+def new_request(user_id, resource_id, now, wait, hold, free, lease=None):
     """A new request by name, approved at once when the resource is `free`, else queued until
-    `wait` has passed (None: it waits for ever). Not yet stored: it has no id."""
-    reservation = ReservationRow(None, user_id, resource_id, REQUESTED, requested_at=now,
-                                 valid_until=now + wait if wait else None)
+    `wait` has passed (None: it waits for ever) or its `lease` (seconds) runs out without a
+    keep-alive. Not yet stored: it has no id."""
+    reservation = ReservationRow(None, user_id, resource_id, REQUESTED, requested_at=now)
+    _take_lease(reservation, now, wait, lease)
     if free:
         approve(reservation, now, hold)
     return reservation
 
 
-def new_label_request(user_id, labels, count, now, wait):
+def new_label_request(user_id, labels, count, now, wait, lease=None):
     """A new request for `count` resources carrying all `labels`; it waits until stored and
     given resources by a Pool."""
-    return ReservationRow(None, user_id, None, REQUESTED, requested_at=now,
-                          valid_until=now + wait if wait else None, labels=" ".join(sorted(labels)),
-                          count=count)
+    request = ReservationRow(None, user_id, None, REQUESTED, requested_at=now,
+                             labels=" ".join(sorted(labels)), count=count)
+    return _take_lease(request, now, wait, lease)
+
+
+def _take_lease(reservation, now, wait, lease):
+    """A new request's deadlines: its wait, and its lease when it has one."""
+    if lease is not None:
+        reservation.lease_seconds = lease
+        reservation.lease_until = now + timedelta(seconds=lease)
+    reservation.valid_until = _earliest(now + wait if wait else None, reservation.lease_until)
+    return reservation
 
 
 def extend(reservation, now, span):
-    """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never)."""
-    reservation.valid_until = now + span if span else None
-    return Change.of(reservation, ("valid_until",), "kept_alive")
+    """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never),
+    and its lease, if it has one, to the lease from now; it ends at the earlier of the two."""
+    if reservation.lease_seconds is None:
+        reservation.valid_until = now + span if span else None
+        return Change.of(reservation, ("valid_until",), "kept_alive")
+    reservation.lease_until = now + timedelta(seconds=reservation.lease_seconds)
+    reservation.valid_until = _earliest(now + span if span else None, reservation.lease_until)
+    return Change.of(reservation, ("valid_until", "lease_until"), "kept_alive")
+
+
+def expiry_reason(reservation):
+    """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out."""
+    if reservation.lease_until is not None and reservation.lease_until == reservation.valid_until:
+        return LEASE_LOST
+    return None
+
+
+def _earliest(*moments):
+    """The earliest of the moments given, ignoring None (no limit); None when all are None."""
+    return min((m for m in moments if m is not None), default=None)
 
 
 @dataclass
@@ -279,7 +311,7 @@ class Pool:
         for queue in self._queues.values():
             for waiting in queue:
                 if waiting.state == REQUESTED and _ran_out(waiting, self.now):
-                    self.changes.append(end(waiting, EXPIRED, waiting.valid_until))
+                    self.changes.append(end(waiting, EXPIRED, waiting.valid_until, expiry_reason(waiting)))
         return self
 
     def run(self):
@@ -290,7 +322,7 @@ class Pool:
             if kind == "free":
                 self._give(subject, at)
             elif subject.state == (APPROVED if kind == "end" else REQUESTED):
-                self.end_request(subject, EXPIRED, subject.valid_until)
+                self.end_request(subject, EXPIRED, subject.valid_until, expiry_reason(subject))
         return self
 
     def end_request(self, request, state, at, reason=None, by_id=None):
@@ -350,10 +382,11 @@ class Pool:
                 continue
             if candidate.valid_until is not None and candidate.valid_until <= at:
                 # It stopped waiting before the resource fell free.
+                reason = expiry_reason(candidate)
                 if candidate.is_label_request:
-                    self.end_request(candidate, EXPIRED, candidate.valid_until)
+                    self.end_request(candidate, EXPIRED, candidate.valid_until, reason)
                 else:
-                    self.changes.append(end(candidate, EXPIRED, candidate.valid_until))
+                    self.changes.append(end(candidate, EXPIRED, candidate.valid_until, reason))
                 continue
             moment = max(at, candidate.requested_at)
             if candidate.is_label_request:
@@ -374,7 +407,9 @@ class Pool:
             self.changes.append(approve(request, at, self.hold))
             for kept in self._members[request.id]:
                 kept.state, kept.approved_at, kept.valid_until = APPROVED, at, request.valid_until
-                self.changes.append(Change.of(kept, ("state", "approved_at", "valid_until"), APPROVED))
+                kept.lease_seconds, kept.lease_until = request.lease_seconds, request.lease_until
+                self.changes.append(Change.of(kept, ("state", "approved_at", "valid_until", "lease_seconds",
+                                                     "lease_until"), APPROVED))
             self._schedule_end(request)
 
     def _schedule_end(self, request):
@@ -386,8 +421,8 @@ class Pool:
         """Push back the deadline of a request, and of every resource a label request holds."""
         self.changes.append(extend(request, self.now, span))
         for member in self._members.get(request.id, []) if request.is_label_request else ():
-            member.valid_until = request.valid_until
-            self.changes.append(Change.of(member, ("valid_until",), "kept_alive"))
+            member.valid_until, member.lease_until = request.valid_until, request.lease_until
+            self.changes.append(Change.of(member, ("valid_until", "lease_until"), "kept_alive"))
 
     def _push(self, at, kind, subject):
         heapq.heappush(self._events, (at, next(self._sequence), kind, subject))

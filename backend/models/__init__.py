@@ -1,8 +1,9 @@
 """Reservia's tables."""
+from backend.models.api_token import ApiToken
 from backend.models.login_session import LoginSession
 from backend.models.reservation import Reservation
 from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["LoginSession", "Reservation", "Resource", "ResourceLabel", "User"]
+__all__ = ["ApiToken", "LoginSession", "Reservation", "Resource", "ResourceLabel", "User"]

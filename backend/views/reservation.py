@@ -8,7 +8,7 @@ from backend.database.results import first_deadline
 from backend.forms.binding import bind_form
 from backend.forms.query import query_id
 from backend.forms.reservation import RequestActionForm, RequestForm
-from backend.serializers import entry_json, iso
+from backend.serializers import entry_json, iso, lease_json
 from backend.web.access import login_required
 from backend.web.responses import respond
 
@@ -23,10 +23,11 @@ class RequestView(MethodView):
     def post(self):
         form = bind_form(RequestForm)
         reservations = get_database().reservations
+        lease = form.lease_seconds.data
         if form.labels.data:
-            outcome = reservations.request_labels(current_user, form.labels.data, form.count.data or 1)
+            outcome = reservations.request_labels(current_user, form.labels.data, form.count.data or 1, lease)
             return respond(_label_request_json(outcome), 201)
-        entry = reservations.request(current_user, form.resource_id.data)
+        entry = reservations.request(current_user, form.resource_id.data, lease)
         r = entry.reservation
         if r.state == "approved":
             message = f"Reservation approved: you hold {entry.resource_name}."
@@ -34,7 +35,7 @@ class RequestView(MethodView):
             message = f"{entry.resource_name} is busy: you are queued at position {entry.position}."
         return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "status": r.state, "position": entry.position,
-                        "valid_until_date": iso(r.valid_until)}, 201)
+                        "valid_until_date": iso(r.valid_until), **lease_json(r)}, 201)
 
 
 def _label_request_json(outcome):
@@ -48,7 +49,7 @@ def _label_request_json(outcome):
         body = {"message": f"Not enough free for {what}: your request waits at position {outcome.position}"
                            f" with {len(outcome.resource_ids)} kept so far.",
                 "status": r.state, "request_id": r.id, "position": outcome.position}
-    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until))
+    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until), **lease_json(r))
     return body
 
 
@@ -102,7 +103,7 @@ class KeepAliveView(MethodView):
                    else f"{name} kept; it does not expire.")
         return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "resource_ids": list(outcome.resource_ids),
-                        "valid_until_date": until})
+                        "valid_until_date": until, **lease_json(r)})
 
 
 class ActiveView(MethodView):
