@@ -15,6 +15,7 @@ from backend.database.reservations import Reservations
 from backend.database.resources import Resources
 from backend.database.schema import Schema
 from backend.database.statistics import Statistics
+from backend.database.tokens import Tokens
 from backend.database.transactions import Transactions
 from backend.database.users import Users
 from backend.models.types import utcnow
@@ -28,10 +29,11 @@ class Database:
         self.transactions = transactions = Transactions(clock)
         queue = Queue(transactions)
         self.users = Users(transactions)
+        self.tokens = Tokens(transactions)
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)
-        self.administration = Administration(transactions, queue, self.users, self.resources)
+        self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
         self.boards = Boards(self.reservations, self.resources)

@@ -9,11 +9,12 @@ from backend.models.user import ROLE_ADMIN
 
 
 class Administration:
-    def __init__(self, transactions, queue, users, resources):
+    def __init__(self, transactions, queue, users, resources, tokens):
         self.transactions = transactions
         self.queue = queue
         self.users = users
         self.resources = resources
+        self.tokens = tokens
 
     def modify_user(self, acting, user_id, changes):
         """Apply the given changes; ending someone's access also ends their sessions and reservations."""
@@ -36,6 +37,7 @@ class Administration:
             if changes.get("active") is False or "password_hash" in changes:
                 self.users.close_sessions(session, user.id)
             if changes.get("active") is False:
+                self.tokens.revoke_all(session, user.id)
                 self._end_users_reservations(session, user, acting, "user deactivated")
         log.info("%s user modified id=%s by=%r fields=%s", ADMIN, user.id, acting.name,
                  ",".join(sorted(k for k in changes if k != "password_hash") +
@@ -51,6 +53,7 @@ class Administration:
             if user.is_admin and user.active:
                 self._refuse_last_admin(session, user)
             self.users.close_sessions(session, user.id)
+            self.tokens.revoke_all(session, user.id)
             has_history = session.scalar(select(exists().where(
                 (Reservation.user_id == user.id) | (Reservation.ended_by_id == user.id))))
             if has_history:

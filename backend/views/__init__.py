@@ -16,6 +16,7 @@ def register_blueprints(app):
         reservation_pages,
         session,
         statistics,
+        tokens,
     )
 
     for module in (info, session, admin, reservation):

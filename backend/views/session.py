@@ -4,10 +4,11 @@ from flask.views import MethodView
 from flask_login import current_user, login_user, logout_user
 
 from backend.database import get_database
-from backend.errors import NotAuthenticated
+from backend.errors import Invalid, NotAuthenticated
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
+from backend.web.bearer import uses_token
 from backend.web.form_pages import show_refusals_at_fields
 from backend.web.responses import respond, safe_next
 
@@ -54,6 +55,9 @@ class LoginView(MethodView):
 
 class LogoutView(MethodView):
     def post(self):
+        if uses_token():
+            raise Invalid("An API token is not a login session: revoke it with POST /session/tokens/revoke.",
+                          "TOKEN_NOT_A_SESSION")
         if current_user.is_authenticated:
             get_database().users.close_session(current_user.get_id())
         logout_user()

@@ -12,7 +12,13 @@ FIELD_OF_CODE = {"USER_EXISTS": "name", "EMAIL_EXISTS": "email", "RESOURCE_EXIST
 
 def show_refusals_at_fields(blueprint, pages):
     """For the endpoints in `pages` ({endpoint: (form class, render(form, status))}), a refused
-    browser form re-renders its page; JSON clients and every other endpoint are answered as usual."""
+    browser form re-renders its page; JSON clients and every other endpoint are answered as usual.
+    Several views modules of one blueprint may each add their pages."""
+    known = getattr(blueprint, "refusal_pages", None)
+    if known is not None:
+        known.update(pages)
+        return
+    blueprint.refusal_pages = pages = dict(pages)
 
     def handle(error):
         page = pages.get(request.endpoint)
