@@ -18,6 +18,7 @@ from backend.database.statistics import Statistics
 from backend.database.tokens import Tokens
 from backend.database.transactions import Transactions
 from backend.database.users import Users
+from backend.database.waiting import Waiting
 from backend.models.types import utcnow
 
 
@@ -34,6 +35,7 @@ class Database:
         self.labels = Labels(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
+        self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
         self.boards = Boards(self.reservations, self.resources)

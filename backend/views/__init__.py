@@ -17,6 +17,7 @@ def register_blueprints(app):
         session,
         statistics,
         tokens,
+        waiting,
     )
 
     for module in (info, session, admin, reservation):
