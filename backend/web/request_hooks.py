@@ -14,8 +14,9 @@ from backend.web.bearer import authenticate_bearer, bearer_token_id
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-# Requests that never reach the database: the health check, and style sheets when Flask serves them.
-_NO_DATABASE = {"info.is_alive", "static"}
+# Requests that never reach the database: the health check, the API's description, and style
+# sheets when Flask serves them.
+_NO_DATABASE = {"info.is_alive", "info.openapi", "static"}
 
 
 def start_request():
