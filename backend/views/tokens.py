@@ -52,7 +52,7 @@ class TokensView(MethodView):
         token, secret = get_database().tokens.create(current_user, form.name.data,
                                                      form.expires_days.data or DEFAULT_EXPIRY_DAYS)
         if is_form_post():
-            return tokens_page(created=(token, secret), status=201)
+            return tokens_page(TokenForm(formdata=None), created=(token, secret), status=201)
         return {"message": "Token created: copy it now, it is not shown again.", "token": secret,
                 "token_id": token.id, "name": token.name, "created_date": iso(token.created_at),
                 "expires_date": iso(token.expires_at)}, 201
