@@ -57,6 +57,7 @@ def entry_json(entry):
         "hold_minutes": r.hold_minutes,
         "note": r.note,
     }
+    body.update(lease_json(r))
     labels = entry.labels or (r.labels.split() if r.labels else ())
     if labels:
         body["labels"] = list(labels)
@@ -64,6 +65,22 @@ def entry_json(entry):
         if entry.collected is not None:
             body["collected"] = entry.collected
     return body
+
+
+def token_json(entry, now):
+    """A personal API token as its owner and administrators see it: never its secret."""
+    token = entry.token
+    return {"token_id": token.id, "name": token.name, "user_id": token.user_id, "user_name": entry.user_name,
+            "created_date": iso(token.created_at), "last_used_date": iso(token.last_used_at),
+            "expires_date": iso(token.expires_at), "expired": token.expires_at <= now}
+
+
+def lease_json(reservation):
+    """A leased request's lease and when it runs out without a keep-alive; nothing for the others."""
+    seconds = getattr(reservation, "lease_seconds", None)
+    if seconds is None:
+        return {}
+    return {"lease_seconds": seconds, "lease_until_date": iso(reservation.lease_until)}
 
 
 CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",

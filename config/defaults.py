@@ -32,6 +32,10 @@ DEFAULTS = {
     # Seconds between the dashboard's automatic refreshes.
     "RESERVIA_REFRESH_SECONDS": 5,
     "RESERVIA_PAGE_SIZE": 20,
+    # Threads of each server process that GET /reservation/wait may hold open for a waiting
+    # request; further waiters are answered at once and told to ask again (Retry-After).
+    # 0 holds none. See docs/deploy.md for the figures behind the default.
+    "RESERVIA_WAIT_THREADS": 4,
     # A login session ends this many days after it started.
     "RESERVIA_SESSION_DAYS": 14,
     # Failed logins, counted in the database (see backend/database/login_limit_rules.py): after

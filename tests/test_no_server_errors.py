@@ -37,10 +37,12 @@ POST_FIELDS = {
     "/admin/resource/delete": ("resource_id", "next"),
     "/admin/reservation/force_release": ("resource_id", "reason", "next"),
     "/admin/reservation/remove": ("reservation_id", "reason", "next"),
-    "/reservation/request": ("resource_id", "labels", "count", "hold_minutes", "note", "next"),
+    "/reservation/request": ("resource_id", "labels", "count", "hold_minutes", "note", "lease_seconds", "next"),
     "/reservation/cancel": ("resource_id", "request_id", "next"),
     "/reservation/release": ("resource_id", "request_id", "next"),
     "/reservation/keep_alive": ("resource_id", "request_id", "hold_minutes", "next"),
+    "/session/tokens": ("name", "expires_days", "next"),
+    "/session/tokens/revoke": ("token_id", "next"),
 }
 
 # Every GET endpoint and the query parameters it reads ({id} marks an id in the address).
@@ -51,6 +53,9 @@ QUERY_PARAMETERS = {
     "/info/resources": (),
     "/info/users": (),
     "/info/labels": (),
+    "/openapi.json": (),
+    "/session/tokens": ("user_id", "all"),
+    "/reservation/wait": ("request_id", "timeout"),
     "/session/login": ("next", "undone"),
     "/session/status": (),
     "/session/password": (),
@@ -68,7 +73,7 @@ QUERY_PARAMETERS = {
     "/reservation/history/export": ("user_id", "resource_id", "state", "since", "until"),
 }
 
-TABLES = ("users", "resources", "reservations", "login_sessions", "resource_labels")
+TABLES = ("users", "resources", "reservations", "login_sessions", "resource_labels", "api_tokens")
 
 
 class World:

@@ -3,8 +3,8 @@
 
 def register_cli_commands(app):
     """Attach the user, resource and reservation commands to the application's CLI."""
-    from backend.cli import copy_database, reservations, resources, users
+    from backend.cli import copy_database, reservations, resources, tokens, users
 
-    for module in (users, resources, reservations, copy_database):
+    for module in (users, resources, reservations, tokens, copy_database):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -16,8 +16,10 @@ from backend.database.reservations import Reservations
 from backend.database.resources import Resources
 from backend.database.schema import Schema
 from backend.database.statistics import Statistics
+from backend.database.tokens import Tokens
 from backend.database.transactions import Transactions
 from backend.database.users import Users
+from backend.database.waiting import Waiting
 from backend.models.types import utcnow
 
 
@@ -30,10 +32,12 @@ class Database:
         queue = Queue(transactions)
         self.login_limits = LoginLimits(transactions)
         self.users = Users(transactions, self.login_limits)
+        self.tokens = Tokens(transactions)
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)
-        self.administration = Administration(transactions, queue, self.users, self.resources)
+        self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
+        self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
         self.boards = Boards(transactions, self.reservations, self.resources)

@@ -13,11 +13,12 @@ from backend.models.user import ROLE_ADMIN
 
 
 class Administration:
-    def __init__(self, transactions, queue, users, resources):
+    def __init__(self, transactions, queue, users, resources, tokens):
         self.transactions = transactions
         self.queue = queue
         self.users = users
         self.resources = resources
+        self.tokens = tokens
 
     def modify_user(self, acting, user_id, changes):
         """Apply the given changes; ending someone's access also ends their sessions and reservations.
@@ -64,6 +65,8 @@ class Administration:
                 own = user.id == acting.id and not deactivating
                 self.users.close_sessions(session, user.id,
                                           keep_token=acting.session_token if own else None)
+            if deactivating:
+                self.tokens.revoke_all(session, user.id)
             ended = self._end_users_reservations(session, user, acting, "user deactivated") if deactivating else ()
         changed = tuple(sorted(k for k in changes if k != "password_hash") +
                         (["password"] if "password_hash" in changes else []))
@@ -80,6 +83,7 @@ class Administration:
             if user.is_admin and user.active:
                 self._refuse_last_admin(session, user)
             self.users.close_sessions(session, user.id)
+            self.tokens.revoke_all(session, user.id)
             has_history = session.scalar(select(exists().where(
                 (Reservation.user_id == user.id) | (Reservation.ended_by_id == user.id))))
             ended = ()

@@ -19,7 +19,7 @@ from functools import cache
 from sqlalchemy import bindparam, delete, insert, select, text, union_all, update
 
 from backend.database.rules import DELETE, INSERT, Pool, ReservationRow, ResourceState
-from backend.errors import NotFound
+from backend.errors import Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation, Resource, ResourceLabel, User
 from backend.models.states import ACTIVE_SQL, APPROVED, WAITING_SET_SQL
@@ -144,6 +144,14 @@ class Queue:
     def wait(self):
         """How long a queued request waits, or None when it waits for ever."""
         return self.transactions.minutes_setting("RESERVIA_QUEUE_MINUTES")
+
+    def check_lease(self, lease):
+        """Refuse a lease longer than a hold lasts: the hold would end first, so it would mean nothing."""
+        hold = self.hold()
+        if lease is not None and hold is not None and lease > hold.total_seconds():
+            limit = int(hold.total_seconds())
+            raise Invalid(f"lease_seconds must be at most the hold time, {limit} seconds.", "INVALID_LEASE",
+                          fields={"lease_seconds": [f"At most {limit} seconds."]})
 
     def write(self, connection, pool):
         """Write the pool's changes in order, one statement each, log each, and forget them."""

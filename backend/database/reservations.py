@@ -18,17 +18,19 @@ class Reservations:
         self.queue = queue
         self.resources = resources
 
-    def request(self, user, resource_id, hold_minutes=None, note=None):
+    def request(self, user, resource_id, hold_minutes=None, note=None, lease=None):
         """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry.
 
         `hold_minutes`: how long the hold should last (None: the site's length), at most the
         resource's maximum, which is read with the row the write locks anyway; `note`: what the
-        user is doing with it.
+        user is doing with it. With a `lease` (seconds) the request must be kept alive that often,
+        waiting or holding, or it ends by itself (see rules.py).
 
         Every write waits for SQLite's one write lock, so each statement it holds the lock for is
         throughput lost for every writer: the resource and its queue are read once, and the new
         row is inserted already approved when nobody holds the resource.
         """
+        self.queue.check_lease(lease)
         with self.transactions.writing() as session:
             connection = session.connection()
             resource = self.queue.lock(connection, resource_id)
@@ -42,7 +44,7 @@ class Reservations:
             free = pool.taken(resource_id) is None and not resource.maintenance
             reservation = rules.new_request(user.id, resource_id, self.transactions.now(),
                                             self.queue.wait(), self.queue.hold(), free,
-                                            hold_minutes, note or None, maximum)
+                                            hold_minutes, note or None, maximum, lease)
             self.queue.insert(connection, reservation)
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
@@ -52,11 +54,12 @@ class Reservations:
             position = pool.position(reservation)
         return QueueEntry(reservation, user.name, resource.name, position)
 
-    def request_labels(self, user, labels, count, hold_minutes=None, note=None):
+    def request_labels(self, user, labels, count, hold_minutes=None, note=None, lease=None):
         """Ask for `count` resources carrying every one of `labels`: held at once when that many
         are free, else one request that collects them in its turn. Its hold lasts `hold_minutes`
         (None: the site's length), within the smallest maximum of the resources it gets.
         Returns a RequestOutcome."""
+        self.queue.check_lease(lease)
         with self.transactions.writing() as session:
             connection = session.connection()
             self.queue.take_turn(connection)
@@ -66,7 +69,7 @@ class Reservations:
             if unknown:
                 raise NotFound(f"No resource carries the label {unknown[0]!r}.", "UNKNOWN_LABEL")
             request = rules.new_label_request(user.id, labels, count, self.transactions.now(), self.queue.wait(),
-                                              hold_minutes, note or None)
+                                              hold_minutes, note or None, lease)
             if not pool.servable(request):
                 raise Conflict(f"Only {len(pool.resources_for(request))} active resources carry "
                                f"{', '.join(sorted(labels))}; {count} were asked for.", "NOT_ENOUGH_RESOURCES")

@@ -17,7 +17,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, REQUESTED, UNSERVABLE
+from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, LEASE_LOST, REQUESTED, UNSERVABLE
 
 
 @dataclass(eq=False)
@@ -44,6 +44,10 @@ class ReservationRow:
     parent_id: int | None = None
     labels: str | None = None
     count: int = 1
+    # A request with a lease must be kept alive every `lease_seconds`, waiting or holding; it
+    # ends at `lease_until` (its last keep-alive + the lease) if no keep-alive came.
+    lease_seconds: int | None = None
+    lease_until: datetime | None = None
 
     @classmethod
     def from_row(cls, row):
@@ -106,10 +110,11 @@ class Change:
 
 
 def approve(reservation, at, hold):
-    """Make the reservation the holder from `at`; its hold ends `hold` later (None: never)."""
+    """Make the reservation the holder from `at`; its hold ends `hold` later (None: never), or
+    earlier when its lease runs out first."""
     reservation.state = APPROVED
     reservation.approved_at = at
-    reservation.valid_until = at + hold if hold else None
+    reservation.valid_until = _earliest(at + hold if hold else None, reservation.lease_until)
     return Change.of(reservation, ("state", "approved_at", "valid_until"), APPROVED)
 
 
@@ -137,41 +142,72 @@ def too_long(hold_minutes, maximum):
     return hold_minutes is not None and maximum is not None and timedelta(minutes=hold_minutes) > maximum
 
 
-def new_request(user_id, resource_id, now, wait, hold, free, hold_minutes=None, note=None, maximum=None):
+def new_request(user_id, resource_id, now, wait, hold, free, hold_minutes=None, note=None, maximum=None,
+                lease=None):
     """A new request by name, approved at once when the resource is `free`, else queued until
-    `wait` has passed (None: it waits for ever). Its hold will last `hold_minutes` (None: the
-    site's `hold`), within the resource's `maximum`. Not yet stored: it has no id."""
+    `wait` has passed (None: it waits for ever) or its `lease` (seconds) runs out without a
+    keep-alive. Its hold will last `hold_minutes` (None: the site's `hold`), within the
+    resource's `maximum`. Not yet stored: it has no id."""
     reservation = ReservationRow(None, user_id, resource_id, REQUESTED, requested_at=now,
-                                 valid_until=now + wait if wait else None,
                                  hold_minutes=hold_minutes, note=note)
+    _take_lease(reservation, now, wait, lease)
     if free:
         approve(reservation, now, hold_span(reservation, hold, maximum))
     return reservation
 
 
-def new_label_request(user_id, labels, count, now, wait, hold_minutes=None, note=None):
+def new_label_request(user_id, labels, count, now, wait, hold_minutes=None, note=None, lease=None):
     """A new request for `count` resources carrying all `labels`; it waits until stored and
     given resources by a Pool."""
-    return ReservationRow(None, user_id, None, REQUESTED, requested_at=now,
-                          valid_until=now + wait if wait else None, labels=" ".join(sorted(labels)),
-                          count=count, hold_minutes=hold_minutes, note=note)
+    request = ReservationRow(None, user_id, None, REQUESTED, requested_at=now,
+                             labels=" ".join(sorted(labels)), count=count, hold_minutes=hold_minutes, note=note)
+    return _take_lease(request, now, wait, lease)
+
+
+def _take_lease(reservation, now, wait, lease):
+    """A new request's deadlines: its wait, and its lease when it has one."""
+    if lease is not None:
+        reservation.lease_seconds = lease
+        reservation.lease_until = now + timedelta(seconds=lease)
+    reservation.valid_until = _earliest(now + wait if wait else None, reservation.lease_until)
+    return reservation
 
 
 def extend(reservation, now, span, maximum=None):
-    """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never).
+    """Keep a hold or queued request alive: its deadline moves to `span` from now (None: never),
+    and its lease, if it has one, to the lease from now; it ends at the earlier of the two.
 
-    A hold never runs past `maximum` from its approval, and a keep-alive never shortens it (the
-    maximum may have been lowered since). The Change has no values when nothing moved.
+    A hold never runs past `maximum` from its approval, and a keep-alive without a lease never
+    shortens it (the maximum may have been lowered since). The Change has no values when
+    nothing moved.
     """
     before = reservation.valid_until
     until = now + span if span else None
     if maximum is not None and reservation.state == APPROVED:
         cap = reservation.approved_at + maximum
         until = cap if until is None else min(until, cap)
-    if until is not None and before is not None and reservation.state == APPROVED:
+    names = ("valid_until",)
+    if reservation.lease_seconds is not None:
+        reservation.lease_until = now + timedelta(seconds=reservation.lease_seconds)
+        until = _earliest(until, reservation.lease_until)
+        names = ("valid_until", "lease_until")
+    elif until is not None and before is not None and reservation.state == APPROVED:
         until = max(until, before)
     reservation.valid_until = until
-    return Change.of(reservation, ("valid_until",) if until != before else (), "kept_alive")
+    moved = until != before or reservation.lease_seconds is not None
+    return Change.of(reservation, names if moved else (), "kept_alive")
+
+
+def expiry_reason(reservation):
+    """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out."""
+    if reservation.lease_until is not None and reservation.lease_until == reservation.valid_until:
+        return LEASE_LOST
+    return None
+
+
+def _earliest(*moments):
+    """The earliest of the moments given, ignoring None (no limit); None when all are None."""
+    return min((m for m in moments if m is not None), default=None)
 
 
 @dataclass
@@ -313,7 +349,7 @@ class Pool:
         for queue in self._queues.values():
             for waiting in queue:
                 if waiting.state == REQUESTED and _ran_out(waiting, self.now):
-                    self.changes.append(end(waiting, EXPIRED, waiting.valid_until))
+                    self.changes.append(end(waiting, EXPIRED, waiting.valid_until, expiry_reason(waiting)))
         return self
 
     def run(self):
@@ -324,7 +360,7 @@ class Pool:
             if kind == "free":
                 self._give(subject, at)
             elif subject.state == (APPROVED if kind == "end" else REQUESTED):
-                self.end_request(subject, EXPIRED, subject.valid_until)
+                self.end_request(subject, EXPIRED, subject.valid_until, expiry_reason(subject))
         return self
 
     def end_request(self, request, state, at, reason=None, by_id=None):
@@ -384,10 +420,11 @@ class Pool:
                 continue
             if candidate.valid_until is not None and candidate.valid_until <= at:
                 # It stopped waiting before the resource fell free.
+                reason = expiry_reason(candidate)
                 if candidate.is_label_request:
-                    self.end_request(candidate, EXPIRED, candidate.valid_until)
+                    self.end_request(candidate, EXPIRED, candidate.valid_until, reason)
                 else:
-                    self.changes.append(end(candidate, EXPIRED, candidate.valid_until))
+                    self.changes.append(end(candidate, EXPIRED, candidate.valid_until, reason))
                 continue
             moment = max(at, candidate.requested_at)
             if candidate.is_label_request:
@@ -408,7 +445,9 @@ class Pool:
             self.changes.append(approve(request, at, hold_span(request, self.hold, self.maximum_for(request))))
             for kept in self._members[request.id]:
                 kept.state, kept.approved_at, kept.valid_until = APPROVED, at, request.valid_until
-                self.changes.append(Change.of(kept, ("state", "approved_at", "valid_until"), APPROVED))
+                kept.lease_seconds, kept.lease_until = request.lease_seconds, request.lease_until
+                self.changes.append(Change.of(kept, ("state", "approved_at", "valid_until", "lease_seconds",
+                                                     "lease_until"), APPROVED))
             self._schedule_end(request)
 
     def _schedule_end(self, request):
@@ -432,8 +471,8 @@ class Pool:
         if change.values:
             self.changes.append(change)
             for member in self._members.get(request.id, []) if request.is_label_request else ():
-                member.valid_until = request.valid_until
-                self.changes.append(Change.of(member, ("valid_until",), "kept_alive"))
+                member.valid_until, member.lease_until = request.valid_until, request.lease_until
+                self.changes.append(Change.of(member, ("valid_until", "lease_until"), "kept_alive"))
         return bool(change.values)
 
     def maximum_for(self, request):

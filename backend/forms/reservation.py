@@ -12,6 +12,10 @@ from backend.forms.fields import MAX_ID, IdField, LabelsField, PrintableName, ho
 _RESOURCE_ID = [Optional(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")]
 # How many resources one request may ask for at once.
 MAX_COUNT = 100
+# A lease shorter than this would be lost to one slow network round trip; longer than the hold
+# time is refused by the Database layer (it depends on a setting).
+MIN_LEASE_SECONDS = 30
+MAX_LEASE_SECONDS = 7 * 24 * 3600
 
 
 class ResourceActionForm(FlaskForm):
@@ -28,6 +32,9 @@ class RequestForm(FlaskForm):
         Optional(), NumberRange(min=1, max=MAX_COUNT, message=f"Must be from 1 to {MAX_COUNT}.")])
     hold_minutes = hold_minutes_field("Hold for")
     note = StringField("Note", filters=[strip], validators=[Optional(), Length(max=200), PrintableName()])
+    lease_seconds = IdField("Lease (seconds)", validators=[
+        Optional(), NumberRange(min=MIN_LEASE_SECONDS, max=MAX_LEASE_SECONDS,
+                                message=f"Must be from {MIN_LEASE_SECONDS} to {MAX_LEASE_SECONDS} seconds.")])
 
     def validate(self, extra_validators=None):
         return super().validate(extra_validators) and _exactly_one(

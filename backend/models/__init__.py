@@ -1,4 +1,5 @@
 """Reservia's tables."""
+from backend.models.api_token import ApiToken
 from backend.models.login_counter import LoginCounter
 from backend.models.login_session import LoginSession
 from backend.models.reservation import Reservation
@@ -6,4 +7,4 @@ from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["LoginCounter", "LoginSession", "Reservation", "Resource", "ResourceLabel", "User"]
+__all__ = ["ApiToken", "LoginCounter", "LoginSession", "Reservation", "Resource", "ResourceLabel", "User"]

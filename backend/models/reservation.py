@@ -77,6 +77,10 @@ class Reservation(db.Model):
     labels: Mapped[str | None] = mapped_column(String(900))
     # How many resources a label request wants at once; 1 for every other row.
     count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A request with a lease must be kept alive every lease_seconds; lease_until is its last
+    # keep-alive plus the lease, and valid_until is never later (see rules.py).
+    lease_seconds: Mapped[int | None] = mapped_column(Integer)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     resource = relationship("Resource", lazy="raise")

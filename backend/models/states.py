@@ -26,3 +26,5 @@ WAITING_SET_SQL = "resource_id IS NULL AND state = 'requested'"
 
 # Why a waiting label request was ended when no longer enough resources carry its labels.
 UNSERVABLE = "unservable"
+# Why a request with a lease expired: no keep-alive came within its lease (its client is gone).
+LEASE_LOST = "lease_lost"

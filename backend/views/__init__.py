@@ -16,6 +16,8 @@ def register_blueprints(app):
         reservation_pages,
         session,
         statistics,
+        tokens,
+        waiting,
     )
 
     for module in (info, session, admin, reservation):

@@ -6,6 +6,7 @@ from backend.database import get_database
 from backend.serializers import resource_json, user_json
 from backend.version import __version__
 from backend.web.access import admin_required, login_required
+from backend.web.openapi import openapi_document
 
 blueprint = Blueprint("info", __name__)
 
@@ -41,6 +42,13 @@ class LabelsView(MethodView):
         return jsonify(labels=get_database().labels.summary())
 
 
+class OpenApiView(MethodView):
+    """The OpenAPI 3.1 description of the JSON API, for generating clients in other languages."""
+
+    def get(self):
+        return jsonify(openapi_document())
+
+
 class UsersView(MethodView):
     decorators = [admin_required]
 
@@ -54,3 +62,4 @@ blueprint.add_url_rule("/info/get_version", view_func=VersionView.as_view("get_v
 blueprint.add_url_rule("/info/resources", view_func=ResourcesView.as_view("resources"))
 blueprint.add_url_rule("/info/labels", view_func=LabelsView.as_view("labels"))
 blueprint.add_url_rule("/info/users", view_func=UsersView.as_view("users"))
+blueprint.add_url_rule("/openapi.json", view_func=OpenApiView.as_view("openapi"))

@@ -9,7 +9,7 @@ from backend.database.results import first_deadline
 from backend.forms.binding import bind_form
 from backend.forms.query import query_id
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
-from backend.serializers import entry_json, iso
+from backend.serializers import entry_json, iso, lease_json
 from backend.web.access import login_required
 from backend.web.messages import clock
 from backend.web.responses import respond
@@ -25,11 +25,13 @@ class RequestView(MethodView):
     def post(self):
         form = bind_form(RequestForm)
         reservations = get_database().reservations
+        lease = form.lease_seconds.data
         if form.labels.data:
             outcome = reservations.request_labels(current_user, form.labels.data, form.count.data or 1,
-                                                  form.hold_minutes.data, form.note.data)
+                                                  form.hold_minutes.data, form.note.data, lease)
             return respond(_label_request_json(outcome), 201)
-        entry = reservations.request(current_user, form.resource_id.data, form.hold_minutes.data, form.note.data)
+        entry = reservations.request(current_user, form.resource_id.data, form.hold_minutes.data, form.note.data,
+                                     lease)
         r = entry.reservation
         if r.state == "approved":
             message = Markup("Reservation approved: you hold {}.").format(entry.resource_name)
@@ -39,7 +41,7 @@ class RequestView(MethodView):
             message = f"{entry.resource_name} is busy: you are queued at position {entry.position}."
         return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "status": r.state, "position": entry.position,
-                        "valid_until_date": iso(r.valid_until)}, 201)
+                        "valid_until_date": iso(r.valid_until), **lease_json(r)}, 201)
 
 
 def _label_request_json(outcome):
@@ -53,7 +55,7 @@ def _label_request_json(outcome):
         body = {"message": f"Not enough free for {what}: your request waits at position {outcome.position}"
                            f" with {len(outcome.resource_ids)} kept so far.",
                 "status": r.state, "request_id": r.id, "position": outcome.position}
-    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until))
+    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until), **lease_json(r))
     return body
 
 
@@ -114,7 +116,7 @@ class KeepAliveView(MethodView):
                              "held.").format(name, clock(r.valid_until))
         return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "resource_ids": list(outcome.resource_ids),
-                        "valid_until_date": until})
+                        "valid_until_date": until, **lease_json(r)})
 
 
 class ActiveView(MethodView):

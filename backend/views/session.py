@@ -5,10 +5,11 @@ from flask_login import current_user, login_user, logout_user
 
 from backend.database import get_database
 from backend.database.users import WRONG_CURRENT_PASSWORD
-from backend.errors import NotAuthenticated, TooManyAttempts
+from backend.errors import Invalid, NotAuthenticated, TooManyAttempts
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
+from backend.web.bearer import uses_token
 from backend.web.error_handlers import retry_after_header
 from backend.web.form_pages import refused_form, show_refusals_at_fields
 from backend.web.responses import page_to_open, respond
@@ -77,6 +78,9 @@ class LoginView(MethodView):
 
 class LogoutView(MethodView):
     def post(self):
+        if uses_token():
+            raise Invalid("An API token is not a login session: revoke it with POST /session/tokens/revoke.",
+                          "TOKEN_NOT_A_SESSION")
         if current_user.is_authenticated:
             get_database().users.close_session(current_user.get_id())
         logout_user()

@@ -31,9 +31,15 @@ def show_refusals_at_fields(blueprint, forms, checks=None, pages=None):
 
     `checks` ({endpoint: check(form)}) add what the form's own rules cannot see, so that every
     problem is reported at once. JSON clients, and a form whose id is wrong (its page is gone),
-    are answered as usual.
+    are answered as usual. Several views modules of one blueprint may each add their forms.
     """
-    checks, pages = checks or {}, pages or {}
+    known = getattr(blueprint, "refused_forms", None)
+    if known is not None:
+        for registry, more in zip(known, (forms, checks or {}, pages or {}), strict=True):
+            registry.update(more)
+        return
+    forms, checks, pages = dict(forms), dict(checks or {}), dict(pages or {})
+    blueprint.refused_forms = (forms, checks, pages)
 
     def handle(error):
         form_class = forms.get(request.endpoint)

@@ -10,14 +10,16 @@ from backend.errors import Forbidden, UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
+from backend.web.bearer import authenticate_bearer, bearer_token_id
 from backend.web.headers import add_security_headers
 from backend.web.responses import wants_json
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-# Requests that never reach the database: the health check, and style sheets when Flask serves them.
-_NO_DATABASE = {"info.is_alive", "static"}
+# Requests that never reach the database: the health check, the API's description, and style
+# sheets when Flask serves them.
+_NO_DATABASE = {"info.is_alive", "info.openapi", "static"}
 
 
 def start_request():
@@ -26,6 +28,7 @@ def start_request():
     if request.endpoint not in _NO_DATABASE:
         # The read cache needs the commit count before the request runs its first query.
         get_database().transactions.read_cache.start_request()
+        authenticate_bearer()
     check_post_origin()
     return require_password_change()
 
@@ -78,6 +81,9 @@ def finish_request(response):
     who = current_user._get_current_object()
     user = who.name if who is not None and who.is_authenticated else "-"
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    token_id = bearer_token_id()
+    if token_id is not None:
+        user = f"{user} token_id={token_id}"
     log.info("%s %s %s %s user=%s %.1fms", ACCESS, request.method, request.path,
              response.status_code, user, elapsed)
     return response

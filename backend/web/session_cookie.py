@@ -7,6 +7,8 @@ from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
+from backend.web.bearer import uses_token
+
 # Cookies remembered per process; beyond this the memory is emptied and refilled.
 MAX_REMEMBERED = 10_000
 
@@ -32,6 +34,12 @@ class MountPointSessionInterface(SecureCookieSessionInterface):
             serializer = super().get_signing_serializer(app)
             self._serializer = (app.secret_key, serializer)
         return serializer
+
+    def save_session(self, app, session, response):
+        """A request signed in by an API token gets no cookie: scripts with tokens keep no jar."""
+        if uses_token():
+            return
+        super().save_session(app, session, response)
 
     def get_cookie_path(self, app):
         return app.config["SESSION_COOKIE_PATH"] or request.script_root or "/"

@@ -157,6 +157,8 @@ class ApacheSite:
         """Start Apache in the foreground and wait until Reservia answers through it."""
         for _ in range(5):
             self.http_port, self.https_port = free_loopback_port(), free_loopback_port()
+            while self.https_port == self.http_port:  # each probe may pick the same free port
+                self.https_port = free_loopback_port()
             config = self._write_config()
             check = subprocess.run([APACHE, "-t", "-f", str(config)], capture_output=True, text=True)
             if check.returncode != 0:

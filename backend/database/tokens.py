@@ -1,0 +1,120 @@
+"""The Tokens part: personal API tokens, with which scripts and CI authenticate without a password.
+
+A token is a random secret shown once; only its SHA-256 hash is stored (the secret has 256 bits of
+randomness, so a fast hash is enough, unlike a password). Looking a token up is a read the read
+cache keeps until the next commit, like the login lookup; when it was last used is written at
+most once a minute per token, so that reading with a token does not turn every GET into a write.
+"""
+import secrets
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from sqlalchemy import bindparam, delete, select, update
+
+from backend.database.results import SignedInUser
+from backend.database.users import token_hash
+from backend.errors import Busy, NotFound
+from backend.logs import SESSION, log
+from backend.models import ApiToken, User
+
+# What every token starts with, so that secret scanners and people can tell one when they see it.
+PREFIX = "rsv_"
+# Last use is recorded when the stored moment is older than this.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+SIGNED_IN_COLUMNS = tuple(User.__table__.c[f.name] for f in fields(SignedInUser) if f.name != "session_token")
+# Built once (see queue.py): every request with a token runs it after any commit.
+TOKEN_USER = (select(*SIGNED_IN_COLUMNS, ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at)
+              .join(ApiToken, ApiToken.user_id == User.id)
+              .where(ApiToken.token_hash == bindparam("digest")))
+TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(last_used_at=bindparam("at"))
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    """A token as its owner and administrators see it: never its secret."""
+
+    token: ApiToken
+    user_name: str
+
+    def expired(self, now):
+        return self.token.expires_at <= now
+
+
+@dataclass(frozen=True)
+class BearerUser:
+    """Who a token signs in, and which token it was (for the log)."""
+
+    user: SignedInUser
+    token_id: int
+
+
+class Tokens:
+    def __init__(self, transactions):
+        self.transactions = transactions
+
+    def create(self, user, name, expires_days):
+        """A new token for the user: (its row, the secret). The secret is not kept anywhere."""
+        secret = PREFIX + secrets.token_urlsafe(32)
+        now = self.transactions.now()
+        token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret), created_at=now,
+                         expires_at=now + timedelta(days=expires_days))
+        with self.transactions.writing() as session:
+            session.add(token)
+        log.info("%s token created token_id=%s user=%r name=%r", SESSION, token.id, user.name, name)
+        return token, secret
+
+    def list(self, viewer, user_id=None, everyone=False):
+        """The viewer's own tokens, newest first; an administrator's choice of user, or everyone's."""
+        stmt = (select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+                .order_by(ApiToken.id.desc()))
+        if not everyone:
+            stmt = stmt.where(ApiToken.user_id == (user_id or viewer.id))
+        return [TokenEntry(token, name) for token, name in self.transactions.session.execute(stmt)]
+
+    def revoke(self, viewer, token_id):
+        """Delete one token: the viewer's own, or anyone's for an administrator. Another user's
+        token is "not found" to everyone else, so that ids reveal nothing."""
+        with self.transactions.writing() as session:
+            token = session.get(ApiToken, token_id)
+            if token is None or (token.user_id != viewer.id and not viewer.is_admin):
+                raise NotFound(f"You have no token {token_id}.", "TOKEN_NOT_FOUND")
+            session.delete(token)
+        log.info("%s token revoked token_id=%s user_id=%s by=%r", SESSION, token.id, token.user_id, viewer.name)
+        return token
+
+    @staticmethod
+    def revoke_all(session, user_id):
+        """Delete every token of the user, inside the caller's write (a user deactivated)."""
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+
+    def user_for(self, secret):
+        """The active user a token signs in (a BearerUser), or None when it is unknown, expired,
+        revoked, or its user is deactivated."""
+        digest = token_hash(secret)
+        found = self.transactions.cached(("token", digest), lambda: self._token_user(digest))
+        if found is None:
+            return None
+        values, token_id, last_used = found
+        if last_used is None or self.transactions.now() - last_used >= LAST_USED_RESOLUTION:
+            self._record_use(token_id)
+        return BearerUser(SignedInUser(*values), token_id)
+
+    def _token_user(self, digest):
+        """((user's plain values, token id, last used), moment the token expires), or (None, None)."""
+        row = self.transactions.read_latest(TOKEN_USER, {"digest": digest})
+        if row is None:
+            return None, None
+        *values, token_id, expires_at, last_used = row
+        if expires_at <= self.transactions.now() or not row.active:
+            return None, None
+        return (tuple(values), token_id, last_used), expires_at
+
+    def _record_use(self, token_id):
+        """Best effort: a busy database skips the record rather than refusing the request."""
+        try:
+            with self.transactions.writing() as session:
+                session.execute(TOUCH, {"token_id": token_id, "at": self.transactions.now()})
+        except Busy:
+            log.info("%s token last use not recorded (database busy) token_id=%s", SESSION, token_id)
+

@@ -1,0 +1,55 @@
+"""API tokens on requests: `Authorization: Bearer <token>` signs a script in as the token's user.
+
+A token only ever authenticates JSON: a browser form post or a page request (one that prefers
+HTML) ignores it, so tokens add nothing a cross-site form could use, and the CSRF rules for forms
+stay as they were. A request that uses a token is signed in by it alone (a session cookie sent
+with it is ignored) and never gets a session cookie back. A token that is unknown, expired,
+revoked, or whose user was deactivated, is refused with 401 before the view runs.
+"""
+from flask import g, request
+
+from backend.database import get_database
+from backend.errors import NotAuthenticated
+from backend.forms.binding import is_form_post
+from backend.web.responses import wants_json
+
+# Keys in flask.g: whether this request authenticates by token, and who it signs in.
+_USES_TOKEN = "reservia_uses_token"
+_BEARER = "reservia_bearer"
+
+
+def bearer_secret():
+    """The token of an `Authorization: Bearer` header, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
+def authenticate_bearer():
+    """Before the view: sign in the token's user, or refuse a token that signs in nobody."""
+    secret = bearer_secret()
+    if secret is None or is_form_post() or not wants_json():
+        return
+    setattr(g, _USES_TOKEN, True)
+    found = get_database().tokens.user_for(secret)
+    if found is None:
+        raise NotAuthenticated("The API token is unknown, expired or revoked.", "INVALID_TOKEN")
+    setattr(g, _BEARER, found)
+
+
+def uses_token():
+    """Whether this request authenticates with an API token (and so with nothing else)."""
+    return g.get(_USES_TOKEN, False)
+
+
+def bearer_user():
+    """The user the request's token signs in, or None."""
+    found = g.get(_BEARER)
+    return found.user if found is not None else None
+
+
+def bearer_token_id():
+    found = g.get(_BEARER)
+    return found.token_id if found is not None else None

@@ -1,0 +1,242 @@
+"""GET /openapi.json stays true: a valid OpenAPI 3.1 document, every route described, every status
+a route answers documented, every documented status answered, and answers shaped as documented."""
+import re
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from backend import create_app
+from backend.extensions import db
+from backend.web.openapi import ADMIN, ANYONE, NO_TOKEN_CHECK, OPERATIONS
+from tests.conftest import USER_PASSWORD, Accounts, settings_for
+from tests.pages import HTML
+
+# Documented but not provoked here: a database that stays busy for the whole busy time-out.
+NOT_PROVOKED = {"503"}
+BAD_TOKEN = {"Authorization": "Bearer rsv_no-such-token"}
+
+
+class Probe:
+    """Calls the application and records which status each documented operation answered."""
+
+    def __init__(self, app, document):
+        self.app = app
+        self.document = document
+        self.seen = {}
+        self.accounts = Accounts(app)
+
+    def call(self, client, method, template, url=None, check=None, **kwargs):
+        response = client.open(url or template, method=method.upper(), buffered=True, **kwargs)
+        self.seen.setdefault((template, method), set()).add(str(response.status_code))
+        if check is not None:
+            assert response.status_code == check, (method, url or template, response.get_data(as_text=True))
+        operation = self.document["paths"][template][method]
+        documented = operation["responses"].get(str(response.status_code))
+        if documented and response.is_json and response.status_code < 300:
+            schema = documented["content"]["application/json"]["schema"]
+            Draft202012Validator(self.resolved(schema)).validate(response.json)
+        return response
+
+    def resolved(self, schema):
+        if isinstance(schema, dict):
+            if "$ref" in schema:
+                return self.resolved(self.document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+            return {k: self.resolved(v) for k, v in schema.items()}
+        if isinstance(schema, list):
+            return [self.resolved(v) for v in schema]
+        return schema
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    application = create_app(settings_for(tmp_path_factory.mktemp("openapi-home")))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def document(app):
+    return app.test_client().get("/openapi.json").json
+
+
+def spec_path(rule):
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def test_the_description_is_valid_openapi_3_1(document):
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+
+
+def test_every_route_is_described_and_every_description_is_a_route(app, document):
+    routes = {(spec_path(rule.rule), method.lower()) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    described = {(path, method) for path, operations in document["paths"].items() for method in operations}
+    assert routes - described == set(), "routes without a description"
+    assert described - routes == set(), "descriptions of routes that do not exist"
+
+
+def test_every_documented_status_is_answered_and_every_answer_documented(app, document):
+    probe = Probe(app, document)
+    _generic_probes(probe)
+    _scenario(probe)
+    _pages(probe)
+    undocumented, unanswered = [], []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            seen = probe.seen.get((path, method), set())
+            undocumented += [(method, path, s) for s in seen - documented]
+            unanswered += [(method, path, s) for s in documented - seen - NOT_PROVOKED]
+    assert undocumented == [], "answers the description does not mention"
+    assert unanswered == [], "documented answers never seen"
+
+
+def _generic_probes(probe):
+    """What every operation answers for who calls it and how: 401, 403, 415."""
+    accounts = probe.accounts
+    alice = accounts.user("alice")
+    for method, path, who, *_ in OPERATIONS:
+        url = re.sub(r"\{\w+\}", "1", path)
+        body = {"json": {}} if method == "post" else {}
+        if who != ANYONE:
+            probe.call(probe.app.test_client(), method, path, url, check=401, **body)
+        if path not in NO_TOKEN_CHECK:
+            probe.call(probe.app.test_client(), method, path, url, check=401, headers=BAD_TOKEN, **body)
+        if who == ADMIN:
+            probe.call(alice, method, path, url, check=403, **body)
+        if method == "post":
+            probe.call(alice if who != ADMIN else accounts.admin, method, path, url, check=415,
+                       data="{}", content_type="text/plain")
+
+
+def _scenario(probe):
+    """One story through the whole API: each step's status is checked and recorded."""
+    accounts, call = probe.accounts, probe.call
+    admin = accounts.admin
+    alice, bob = accounts.login("alice"), accounts.user("bob")
+    bench = accounts.add_resource("bench-1")
+    accounts.admin.post("/admin/resource/add", json={"name": "scope-1", "labels": ["scope"]})
+
+    call(probe.app.test_client(), "get", "/info/is_alive", check=200)
+    call(alice, "get", "/info/get_version", check=200)
+    call(alice, "get", "/info/resources", check=200)
+    call(alice, "get", "/info/labels", check=200)
+    call(admin, "get", "/info/users", check=200)
+    call(probe.app.test_client(), "get", "/openapi.json", check=200)
+
+    visitor = probe.app.test_client()
+    call(visitor, "post", "/session/login", json={"name": "alice", "password": USER_PASSWORD}, check=200)
+    call(visitor, "post", "/session/login", json={"name": 1, "password": "x"}, check=400)
+    call(visitor, "post", "/session/logout", json={}, check=200)
+    call(visitor, "get", "/session/status", check=200)
+    call(alice, "post", "/session/password", json={"current_password": "wrong", "new_password": "long-enough"},
+         check=400)
+    carol = accounts.user("carol")
+    call(carol, "post", "/session/password", json={"current_password": USER_PASSWORD,
+                                                    "new_password": "carols-new-password"}, check=200)
+
+    made = call(alice, "post", "/session/tokens", json={"name": "ci"}, check=201).json
+    call(alice, "post", "/session/tokens", json={}, check=400)
+    with_token = {"Authorization": f"Bearer {made['token']}"}
+    call(probe.app.test_client(), "post", "/session/tokens", json={"name": "more"}, headers=with_token, check=403)
+    call(probe.app.test_client(), "post", "/session/logout", json={}, headers=with_token, check=400)
+    call(alice, "get", "/session/tokens", check=200)
+    call(alice, "get", "/session/tokens", "/session/tokens?user_id=x", check=400)
+    call(alice, "get", "/session/tokens", "/session/tokens?all=true", check=403)
+    call(alice, "post", "/session/tokens/revoke", json={"token_id": made["token_id"]}, check=200)
+    call(alice, "post", "/session/tokens/revoke", json={"token_id": made["token_id"]}, check=404)
+    call(alice, "post", "/session/tokens/revoke", json={}, check=400)
+
+    dave = call(admin, "post", "/admin/user/add", json={"name": "dave", "email": "dave@example.org",
+                                                        "password": "dave-password"}, check=201).json["user_id"]
+    call(admin, "post", "/admin/user/add", json={"name": "dave", "email": "d2@example.org",
+                                                 "password": "dave-password"}, check=409)
+    call(admin, "post", "/admin/user/add", json={"name": "x"}, check=400)
+    spare = call(admin, "post", "/admin/resource/add", json={"name": "spare"}, check=201).json["resource_id"]
+    call(admin, "post", "/admin/resource/add", json={"name": "spare"}, check=409)
+    call(admin, "post", "/admin/resource/add", json={}, check=400)
+    call(admin, "post", "/admin/user/modify", json={"user_id": dave, "email": "dave2@example.org"}, check=200)
+    call(admin, "post", "/admin/user/modify", json={"user_id": 9999, "email": "n@example.org"}, check=404)
+    call(admin, "post", "/admin/user/modify", json={"user_id": dave, "email": "alice@example.org"}, check=409)
+    call(admin, "post", "/admin/user/modify", json={}, check=400)
+    call(admin, "post", "/admin/user/delete", json={"user_id": dave}, check=200)
+    call(admin, "post", "/admin/user/delete", json={"user_id": 9999}, check=404)
+    call(admin, "post", "/admin/user/delete", json={"user_id": 1}, check=409)
+    call(admin, "post", "/admin/user/delete", json={}, check=400)
+    call(admin, "post", "/admin/resource/modify", json={"resource_id": spare, "comment": "c"}, check=200)
+    call(admin, "post", "/admin/resource/modify", json={"resource_id": 9999, "comment": "c"}, check=404)
+    call(admin, "post", "/admin/resource/modify", json={"resource_id": spare, "name": "bench-1"}, check=409)
+    call(admin, "post", "/admin/resource/modify", json={}, check=400)
+    call(admin, "post", "/admin/resource/delete", json={"resource_id": spare}, check=200)
+    call(admin, "post", "/admin/resource/delete", json={"resource_id": 9999}, check=404)
+    call(admin, "post", "/admin/resource/delete", json={}, check=400)
+
+    held = call(alice, "post", "/reservation/request", json={"resource_id": bench, "lease_seconds": 60},
+                check=201).json
+    call(alice, "post", "/reservation/request", json={"resource_id": bench}, check=409)
+    call(alice, "post", "/reservation/request", json={"resource_id": 9999}, check=404)
+    call(alice, "post", "/reservation/request", json={}, check=400)
+    queued = call(bob, "post", "/reservation/request", json={"resource_id": bench}, check=201).json
+    call(admin, "post", "/admin/resource/delete", json={"resource_id": bench}, check=409)
+    call(alice, "get", "/reservation/wait", f"/reservation/wait?request_id={held['request_id']}", check=200)
+    call(alice, "get", "/reservation/wait", "/reservation/wait?request_id=x", check=400)
+    call(alice, "get", "/reservation/wait", f"/reservation/wait?request_id={queued['request_id']}", check=404)
+    call(alice, "post", "/reservation/keep_alive", json={"request_id": held["request_id"]}, check=200)
+    call(bob, "post", "/reservation/keep_alive", json={"request_id": held["request_id"]}, check=404)
+    call(bob, "post", "/reservation/keep_alive", json={}, check=400)
+    call(alice, "post", "/reservation/cancel", json={"resource_id": bench}, check=409)
+    call(bob, "post", "/reservation/release", json={"resource_id": bench}, check=409)
+    call(alice, "get", "/reservation/active", check=200)
+    call(alice, "get", "/reservation/active", "/reservation/active?resource_id=x", check=400)
+    call(alice, "get", "/reservation/active/all_users", check=200)
+    call(alice, "get", "/reservation/active/all_users", "/reservation/active/all_users?resource_id=0", check=400)
+    call(alice, "get", "/reservation/active/user", f"/reservation/active/user?resource_id={bench}", check=200)
+    call(alice, "get", "/reservation/active/user", "/reservation/active/user", check=400)
+    call(alice, "get", "/reservation/active/user", "/reservation/active/user?resource_id=9999", check=404)
+    call(admin, "post", "/admin/reservation/remove", json={"reservation_id": held["request_id"]}, check=409)
+    call(admin, "post", "/admin/reservation/remove", json={"reservation_id": queued["request_id"]}, check=200)
+    call(admin, "post", "/admin/reservation/remove", json={"reservation_id": 9999}, check=404)
+    call(admin, "post", "/admin/reservation/remove", json={}, check=400)
+    call(admin, "post", "/admin/reservation/force_release", json={"resource_id": bench}, check=200)
+    call(admin, "post", "/admin/reservation/force_release", json={"resource_id": bench}, check=404)
+    call(admin, "post", "/admin/reservation/force_release", json={}, check=400)
+    call(alice, "post", "/reservation/request", json={"resource_id": bench}, check=201)
+    queued = call(bob, "post", "/reservation/request", json={"resource_id": bench}, check=201).json
+    call(bob, "post", "/reservation/cancel", json={"request_id": queued["request_id"]}, check=200)
+    call(bob, "post", "/reservation/cancel", json={"resource_id": bench}, check=404)
+    call(bob, "post", "/reservation/cancel", json={}, check=400)
+    call(alice, "post", "/reservation/release", json={"resource_id": bench}, check=200)
+    call(alice, "post", "/reservation/release", json={"resource_id": bench}, check=404)
+    call(alice, "post", "/reservation/release", json={}, check=400)
+
+    call(admin, "get", "/admin/statistics", check=200)
+    call(admin, "get", "/admin/statistics", "/admin/statistics?since=yesterday", check=400)
+    for path in ("/reservation/history", "/reservation/history/export"):
+        call(alice, "get", path, check=200)
+        call(alice, "get", path, f"{path}?since=soon", check=400)
+        call(alice, "get", path, f"{path}?user_id=1", check=403)
+        call(alice, "get", path, f"{path}?resource_id=9999", check=404)
+
+
+def _pages(probe):
+    """Pages answer people: the page, the way to the login form, refusals and missing pages."""
+    accounts = probe.accounts
+    admin, alice, anonymous = accounts.admin, accounts.login("alice"), probe.app.test_client()
+    resource_id = accounts.add_resource("page-bench")
+    for path, who in (("/", "login"), ("/reservation/board", "login"), ("/reservation/mine", "login"),
+                      ("/session/login", ANYONE), ("/session/password", "login"), ("/admin/users", ADMIN),
+                      ("/admin/users/{user_id}", ADMIN), ("/admin/resources", ADMIN),
+                      ("/admin/resources/{resource_id}", ADMIN)):
+        url = path.replace("{user_id}", "1").replace("{resource_id}", str(resource_id))
+        probe.call(admin if who == ADMIN else alice, "get", path, url, check=200, headers=HTML)
+        if who != ANYONE:
+            probe.call(anonymous, "get", path, url, check=302, headers=HTML)
+        if who == ADMIN:
+            probe.call(alice, "get", path, url, check=403, headers=HTML)
+        if "{" in path:
+            probe.call(admin, "get", path, re.sub(r"\{\w+\}", "99999", path), check=404, headers=HTML)
+    probe.call(anonymous, "get", "/static/{filename}", "/static/css/reservia.css", check=200)
+    probe.call(anonymous, "get", "/static/{filename}", "/static/nothing-here.css", check=404)
