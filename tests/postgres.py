@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.ports import free_loopback_port
+from deploy.ports import free_loopback_port
 
 
 def _postgres_bin():
