@@ -4,7 +4,7 @@ VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv lint clean
+.PHONY: run test screenshots venv lint clean
 
 run: $(VENV)/.runtime
 	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
@@ -19,6 +19,11 @@ test: $(VENV)/.test
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
 	$(VENV)/bin/python -m pytest --database=postgresql -m "not browser" $(PYTEST_ARGS) || status=1; \
 	exit $$status
+
+# The browser tests alone, writing docs/screenshots/*.png (the README's images) as they go.
+screenshots: $(VENV)/.test
+	bash scripts/test-setup.sh
+	RESERVIA_SCREENSHOTS=1 $(VENV)/bin/python -m pytest -m browser $(PYTEST_ARGS)
 
 venv: $(VENV)/.runtime
 
