@@ -1,5 +1,6 @@
 """Shared fixtures: an application on a fresh database, and clients logged in per role."""
 import os
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
@@ -53,6 +54,18 @@ def _database_engine(request):
     databases_under_test.stop()
 
 
+@pytest.fixture(autouse=True)
+def _drop_databases_when_done(request, _database_engine):
+    """On PostgreSQL, the databases made under a test's tmp_path are dropped when the test ends:
+    kept, they filled gigabytes by the end of the run, and removing them took a minute."""
+    if _database_engine != "postgresql":
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path")
+    yield
+    databases_under_test.drop_under(folder)
+
+
 @pytest.fixture
 def sqlite_only(_database_engine):
     """For tests of SQLite's own machinery (its write lock, its file, its commit counter)."""
@@ -72,12 +85,23 @@ def app_settings():
     return {}
 
 
+@contextmanager
+def application_at(home, **overrides):
+    """An application whose data lives in `home`; afterwards its pooled connections are closed and,
+    on PostgreSQL, its database dropped."""
+    application = create_app(settings_for(home, **overrides))
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+        databases_under_test.drop_under(home)
+
+
 @pytest.fixture
 def app(tmp_path, app_settings):
-    application = create_app(settings_for(tmp_path / "home", **app_settings))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    with application_at(tmp_path / "home", **app_settings) as application:
+        yield application
 
 
 @pytest.fixture
