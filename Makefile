@@ -10,15 +10,11 @@ run: $(VENV)/.runtime
 	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
 
 # The suite runs twice: on SQLite, then on a throwaway PostgreSQL cluster (both runs always
-# happen; either failing fails the target). The browser tests exercise pages, not the engine,
-# so they run on SQLite only.
+# happen; either failing fails the target). See scripts/test-runs.sh.
 test: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	bash scripts/test-setup.sh
-	status=0; \
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
-	$(VENV)/bin/python -m pytest --database=postgresql -m "not browser" $(PYTEST_ARGS) || status=1; \
-	exit $$status
+	VENV=$(VENV) bash scripts/test-runs.sh $(PYTEST_ARGS)
 
 # The browser tests alone, writing docs/screenshots/*.png (the README's images) as they go.
 screenshots: $(VENV)/.test
@@ -34,9 +30,10 @@ $(VENV)/.runtime: requirements.txt
 	bash scripts/make-venv.sh $(VENV) requirements.txt
 	touch $@
 
-$(VENV)/.test: requirements.txt requirements-test.txt
+# The tests run the quick benchmark: what it needs comes with them (bench/run.sh checks .bench).
+$(VENV)/.test: requirements.txt requirements-bench.txt requirements-test.txt
 	bash scripts/make-venv.sh $(VENV) requirements-test.txt
-	touch $(VENV)/.runtime $@
+	touch $(VENV)/.runtime $(VENV)/.bench $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache
