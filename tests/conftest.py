@@ -3,11 +3,13 @@ import os
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from backend import create_app
 from backend.database import get_database
 from backend.extensions import db
+from backend.models import Reservation
+from tests.fixed_clock import install_clock
 from tests.postgres import databases_under_test
 
 ADMIN_PASSWORD = "admin-test-password"
@@ -80,9 +82,10 @@ def _push_request_context():
 
 
 @pytest.fixture
-def app_settings():
-    """Override in a test module to change settings of the `app` fixture."""
-    return {}
+def app_settings(request):
+    """Settings of the `app` fixture: the test module's APP_SETTINGS, if it has any (a test may
+    parametrize this fixture to change them)."""
+    return getattr(request.module, "APP_SETTINGS", {})
 
 
 @contextmanager
@@ -102,6 +105,12 @@ def application_at(home, **overrides):
 def app(tmp_path, app_settings):
     with application_at(tmp_path / "home", **app_settings) as application:
         yield application
+
+
+@pytest.fixture
+def clock(app, request):
+    """The application's clock, stopped at the test module's START until the test moves it."""
+    return install_clock(app, request.module.START)
 
 
 @pytest.fixture
@@ -194,3 +203,48 @@ def record_statements(app):
 def count_statements(record_statements):
     """Call with a function; returns how many SQL statements it sent to the database."""
     return lambda action: len(record_statements(action))
+
+
+def post_action(client, action, resource_id):
+    """POST /reservation/ACTION (request, release, cancel, keep_alive) for one resource, which must be
+    accepted; returns the answer."""
+    response = client.post(f"/reservation/{action}", json={"resource_id": resource_id})
+    assert response.status_code in (200, 201), response.json
+    return response.json
+
+
+def active(client, resource_id=None):
+    """The active reservations the client is shown: all of them, or one resource's queue."""
+    query = f"?resource_id={resource_id}" if resource_id else ""
+    return client.get(f"/reservation/active{query}").json["reservations"]
+
+
+def users_by_name(client):
+    """The users an administrator's client is shown by /info/users, by name."""
+    return {user["name"]: user for user in client.get("/info/users").json["users"]}
+
+
+def stored_reservations(app):
+    """Every reservation row, oldest first, read from the database rather than through the API."""
+    with app.app_context():
+        return list(db.session.scalars(select(Reservation).order_by(Reservation.id)))
+
+
+def assert_no_overlapping_holds(rows):
+    """One resource's rows: at most one open hold, and each hold ended before the next began."""
+    holds = sorted((r for r in rows if r.approved_at), key=lambda r: r.approved_at)
+    open_holds = [r for r in holds if r.ended_at is None]
+    assert len(open_holds) <= 1
+    for earlier, later in zip(holds, holds[1:], strict=False):
+        assert earlier.ended_at is not None and earlier.ended_at <= later.approved_at, (earlier, later)
+
+
+def assert_served_in_request_order(rows):
+    """Whenever someone was approved, nobody who had asked earlier was still waiting."""
+    for approved in (r for r in rows if r.approved_at):
+        moment = approved.approved_at
+        for earlier in (r for r in rows if r.id < approved.id):
+            still_waiting = (earlier.requested_at <= moment
+                             and (earlier.approved_at is None or earlier.approved_at > moment)
+                             and (earlier.ended_at is None or earlier.ended_at > moment))
+            assert not still_waiting, (approved, earlier)
