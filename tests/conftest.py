@@ -58,7 +58,7 @@ def _database_engine(request):
 
 @pytest.fixture(autouse=True)
 def _drop_databases_when_done(request, _database_engine):
-    """On PostgreSQL, the databases made under a test's tmp_path are dropped when the test ends:
+    """On PostgreSQL, the databases made under a test's tmp_path are dropped once the test ends:
     kept, they filled gigabytes by the end of the run, and removing them took a minute."""
     if _database_engine != "postgresql":
         yield
@@ -91,7 +91,7 @@ def app_settings(request):
 @contextmanager
 def application_at(home, **overrides):
     """An application whose data lives in `home`; afterwards its pooled connections are closed and,
-    on PostgreSQL, its database dropped."""
+    on PostgreSQL, its database dropped soon after."""
     application = create_app(settings_for(home, **overrides))
     try:
         yield application
