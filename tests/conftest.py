@@ -10,6 +10,7 @@ from backend.database import get_database
 from backend.extensions import db
 from backend.models import Reservation
 from tests.fixed_clock import install_clock
+from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
 
 ADMIN_PASSWORD = "admin-test-password"
@@ -88,10 +89,18 @@ def app_settings(request):
     return getattr(request.module, "APP_SETTINGS", {})
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, _database_engine):
+    return MigratedTemplate(tmp_path_factory.mktemp("migrated"), databases_under_test)
+
+
 @contextmanager
-def application_at(home, **overrides):
-    """An application whose data lives in `home`; afterwards its pooled connections are closed and,
-    on PostgreSQL, its database dropped soon after."""
+def application_at(home, template=None, **overrides):
+    """An application whose data lives in `home`, on a copy of `template` if given (else on an empty
+    database); afterwards its pooled connections are closed and, on PostgreSQL, its database dropped
+    soon after."""
+    if template is not None:
+        template.copy_to(home)
     application = create_app(settings_for(home, **overrides))
     try:
         yield application
@@ -102,8 +111,9 @@ def application_at(home, **overrides):
 
 
 @pytest.fixture
-def app(tmp_path, app_settings):
-    with application_at(tmp_path / "home", **app_settings) as application:
+def app(tmp_path, app_settings, migrated_template):
+    """An application on a database of its own, already at the newest migration."""
+    with application_at(tmp_path / "home", migrated_template, **app_settings) as application:
         yield application
 
 

@@ -91,10 +91,10 @@ class ThrowawayCluster:
             self._admin = psycopg.connect(self.url("postgres", "postgresql"), autocommit=True)
         self._admin.execute(statement)
 
-    def create_database(self, name):
-        """A new empty database; returns its SQLAlchemy URL."""
+    def create_database(self, name, template="template0"):
+        """A new database copied from `template` (by default an empty one); returns its SQLAlchemy URL."""
         # FILE_COPY: for a tiny database, ten times faster than the default WAL_LOG strategy.
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY FILE_COPY')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         return self.url(name)
 
     def drop_database_soon(self, name):
@@ -133,14 +133,15 @@ class DatabasesUnderTest:
             self.cluster.stop()
             self.cluster = None
 
-    def url_for_home(self, home):
-        """The database URL for an application whose data folder is `home`; empty means SQLite there."""
+    def url_for_home(self, home, template="template0"):
+        """The database URL for an application whose data folder is `home`; empty means SQLite there.
+        The first call for a home creates its database as a copy of `template`."""
         if self.cluster is None:
             return ""
         home = Path(home).expanduser().resolve()
         if home not in self._by_home:
             name = "reservia_" + hashlib.sha256(str(home).encode()).hexdigest()[:16]
-            self.cluster.create_database(name)
+            self.cluster.create_database(name, template)
             self._by_home[home] = name
         return self.cluster.url(self._by_home[home])
 
