@@ -182,8 +182,8 @@ class ApacheSite:
             try:
                 if client.get(self.url("/info/is_alive"), timeout=10).status_code == 200:
                     return True
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its first request is still loading Reservia
             time.sleep(0.2)
         return False
 
