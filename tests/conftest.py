@@ -1,4 +1,5 @@
-"""Shared fixtures: an application on a fresh database, and clients logged in per role."""
+"""Shared fixtures and helpers: an application on a database of its own, clients logged in per role,
+and the requests and checks that several test files make."""
 import os
 from contextlib import contextmanager
 
@@ -91,6 +92,7 @@ def app_settings(request):
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory, _database_engine):
+    """The run's database at the newest migration, which each `app` starts from a copy of."""
     return MigratedTemplate(tmp_path_factory.mktemp("migrated"), databases_under_test)
 
 

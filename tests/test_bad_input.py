@@ -96,10 +96,10 @@ def build_world(accounts):
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, migrated_template):
     """One application for the module's hundreds of cases: each is refused and changes nothing
     (each checks that), so every case meets the same world."""
-    with application_at(tmp_path_factory.mktemp("bad-input") / "home") as application:
+    with application_at(tmp_path_factory.mktemp("bad-input") / "home", migrated_template) as application:
         yield application
 
 
@@ -164,10 +164,10 @@ def test_form_posts_without_csrf_token_are_refused(app, world, path):
     assert snapshot(app) == before
 
 
-def test_accepted_body_does_change_something(tmp_path):
+def test_accepted_body_does_change_something(tmp_path, migrated_template):
     """The table's valid bodies are really valid, so 'nothing changed' above means something.
     It changes its world, so it builds one of its own."""
-    with application_at(tmp_path / "home") as app:
+    with application_at(tmp_path / "home", migrated_template) as app:
         world = build_world(Accounts(app))
         before = snapshot(app)
         response = world["admin"].post("/admin/resource/add", json=ENDPOINTS["/admin/resource/add"][0])
