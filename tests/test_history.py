@@ -5,34 +5,41 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import post_action
+from tests.conftest import Accounts, application_at, post_action
+from tests.fixed_clock import install_clock
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 60}
 
 
-@pytest.fixture
-def story(app, clock, accounts):
+@pytest.fixture(scope="module")
+def story(tmp_path_factory, migrated_template):
     """Alice and Bob share a bench and a scope over a morning; Carol never reserves anything.
 
     08:00 alice takes the bench, 08:10 bob queues, 08:30 alice releases (bob holds it),
-    09:00 bob releases; 09:30 bob takes the scope and still holds it.
+    09:00 bob releases; 09:30 bob takes the scope and still holds it. The clock stays at 09:35.
+
+    The tests of the story only read it, and the clock does not move: they share one.
     """
-    bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
-    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-    post_action(alice, "request", bench)
-    clock.advance(minutes=10)
-    post_action(bob, "request", bench)
-    clock.advance(minutes=20)
-    post_action(alice, "release", bench)
-    clock.advance(minutes=30)
-    post_action(bob, "release", bench)
-    clock.advance(minutes=30)
-    post_action(bob, "request", scope)
-    clock.advance(minutes=5)
-    users = {u["name"]: u["id"] for u in accounts.admin.get("/info/users").json["users"]}
-    return {"alice": alice, "bob": bob, "carol": carol, "admin": accounts.admin,
-            "bench": bench, "scope": scope, "users": users}
+    home = tmp_path_factory.mktemp("history-story") / "home"
+    with application_at(home, migrated_template, **APP_SETTINGS) as app:
+        clock = install_clock(app, START)
+        accounts = Accounts(app)
+        bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
+        alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
+        post_action(alice, "request", bench)
+        clock.advance(minutes=10)
+        post_action(bob, "request", bench)
+        clock.advance(minutes=20)
+        post_action(alice, "release", bench)
+        clock.advance(minutes=30)
+        post_action(bob, "release", bench)
+        clock.advance(minutes=30)
+        post_action(bob, "request", scope)
+        clock.advance(minutes=5)
+        users = {u["name"]: u["id"] for u in accounts.admin.get("/info/users").json["users"]}
+        yield {"alice": alice, "bob": bob, "carol": carol, "admin": accounts.admin,
+               "bench": bench, "scope": scope, "users": users}
 
 
 def history(client, query=""):
