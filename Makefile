@@ -4,22 +4,23 @@ VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv lint clean
+.PHONY: run test screenshots venv lint clean
 
 run: $(VENV)/.runtime
 	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
 
 # The suite runs twice: on SQLite, then on a throwaway PostgreSQL cluster (both runs always
-# happen; either failing fails the target). The browser tests exercise pages, not the engine,
-# so they run on SQLite only.
+# happen; either failing fails the target). See scripts/test-runs.sh.
 test: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	bash scripts/test-setup.sh
-	status=0; \
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
-	$(VENV)/bin/python -m pytest --database=postgresql -m "not browser" $(PYTEST_ARGS) || status=1; \
-	exit $$status
+	VENV=$(VENV) bash scripts/test-runs.sh $(PYTEST_ARGS)
+
+# The browser tests alone, writing docs/screenshots/*.png (the README's images) as they go.
+screenshots: $(VENV)/.test
+	bash scripts/test-setup.sh
+	RESERVIA_SCREENSHOTS=1 $(VENV)/bin/python -m pytest -m browser $(PYTEST_ARGS)
 
 venv: $(VENV)/.runtime
 
@@ -31,9 +32,10 @@ $(VENV)/.runtime: requirements.txt
 	bash scripts/make-venv.sh $(VENV) requirements.txt
 	touch $@
 
-$(VENV)/.test: requirements.txt requirements-test.txt
+# The tests run the quick benchmark: what it needs comes with them (bench/run.sh checks .bench).
+$(VENV)/.test: requirements.txt requirements-bench.txt requirements-test.txt
 	bash scripts/make-venv.sh $(VENV) requirements-test.txt
-	touch $(VENV)/.runtime $@
+	touch $(VENV)/.runtime $(VENV)/.bench $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from bench.servers import ROOT, free_port, wait_until_answering
-from tests.deploy.apache import APACHE, MODULES, ApacheSite, apache_virtualenv
+from deploy.apache_site import APACHE, MODULES, ApacheSite, apache_virtualenv
 
 HELLO_GROUP = "reservia-ceiling"
 

@@ -61,13 +61,14 @@ class CpuWatch:
         return max(0.0, self.busy_cores - self.server_cores - client_cores)
 
 
-def wait_for_quiet(root_pids, limit_seconds, threshold_cores=0.3, log=print):
-    """Wait (up to the limit) until other programs use less than threshold_cores; returns their last use."""
+def wait_for_quiet(root_pids, limit_seconds, sample_seconds=1.0, threshold_cores=0.3, log=print):
+    """Wait (up to the limit) until other programs use less than threshold_cores, looking at their
+    use over sample_seconds at a time; returns their last use."""
     deadline = time.monotonic() + limit_seconds
     announced = False
     while True:
         with CpuWatch(root_pids) as watch:
-            time.sleep(1.0)
+            time.sleep(sample_seconds)
         others = watch.others()
         if others < threshold_cores or time.monotonic() >= deadline:
             return others

@@ -31,14 +31,18 @@ class Sizes:
     big_waiting: int = 5
     growth_clients: list = field(default_factory=lambda: [1, 8, 32])
     mix_clients: int = 8
-    # Seconds to wait before a measurement while other programs keep the CPUs busy.
+    # Seconds to wait before a measurement while other programs keep the CPUs busy, and how long
+    # each look at their CPU use lasts.
     quiet_wait: float = 30.0
+    quiet_sample: float = 1.0
     password_method: str = ""
 
 
-QUICK = Sizes(warmup=0.2, duration=0.6, clients=[1, 4], users=6, resources=5, per_resource=2,
-              history_steps=[500, 2000], big_resources=12, big_waiting=3, growth_clients=[2],
-              mix_clients=2, quiet_wait=0, password_method="pbkdf2:sha256:1000")
+# Checks that the whole course works, every kind of figure once, in under half a minute: the figures
+# themselves mean little.
+QUICK = Sizes(warmup=0.3, duration=0.4, clients=[2], users=6, resources=5, per_resource=2,
+              history_steps=[1000], big_resources=12, big_waiting=3, growth_clients=[2],
+              mix_clients=2, quiet_wait=0, quiet_sample=0.1, password_method="pbkdf2:sha256:1000")
 
 
 def server_env(home, sizes):
@@ -64,7 +68,8 @@ class Bench:
         spec = {"host": "127.0.0.1", "port": port, "tls": self.server.tls, "warmup": self.sizes.warmup,
                 "duration": self.sizes.duration, "groups": groups}
         servers = self.server.root_pids()
-        others_before = wait_for_quiet(servers, self.sizes.quiet_wait, log=self.log)
+        others_before = wait_for_quiet(servers, self.sizes.quiet_wait, self.sizes.quiet_sample,
+                                       log=self.log)
         children_before = _children_cpu()
         with CpuWatch(servers) as watch:
             done = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(spec), check=False,

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from bench.machine import TICKS, _tree_ticks
-from tests.deploy.apache import ADMIN_PASSWORD, ApacheSite, apache_virtualenv
+from deploy.apache_site import ADMIN_PASSWORD, ApacheSite, apache_virtualenv
 
 PASSWORD = "waiter-password"
 # (processes, threads per process, RESERVIA_WAIT_THREADS)

@@ -1,12 +1,17 @@
-"""Shared fixtures: an application on a fresh database, and clients logged in per role."""
+"""Shared fixtures and helpers: an application on a database of its own, clients logged in per role,
+and the requests and checks that several test files make."""
 import os
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from backend import create_app
 from backend.database import get_database
 from backend.extensions import db
+from backend.models import Reservation
+from tests.fixed_clock import install_clock
+from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
 
 ADMIN_PASSWORD = "admin-test-password"
@@ -53,6 +58,18 @@ def _database_engine(request):
     databases_under_test.stop()
 
 
+@pytest.fixture(autouse=True)
+def _drop_databases_when_done(request, _database_engine):
+    """On PostgreSQL, the databases made under a test's tmp_path are dropped once the test ends:
+    kept, they filled gigabytes by the end of the run, and removing them took a minute."""
+    if _database_engine != "postgresql":
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path")
+    yield
+    databases_under_test.drop_under(folder)
+
+
 @pytest.fixture
 def sqlite_only(_database_engine):
     """For tests of SQLite's own machinery (its write lock, its file, its commit counter)."""
@@ -67,17 +84,45 @@ def _push_request_context():
 
 
 @pytest.fixture
-def app_settings():
-    """Override in a test module to change settings of the `app` fixture."""
-    return {}
+def app_settings(request):
+    """Settings of the `app` fixture: the test module's APP_SETTINGS, if it has any (a test may
+    parametrize this fixture to change them)."""
+    return getattr(request.module, "APP_SETTINGS", {})
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, _database_engine):
+    """The run's database at the newest migration, which each `app` starts from a copy of."""
+    return MigratedTemplate(tmp_path_factory.mktemp("migrated"), databases_under_test)
+
+
+@contextmanager
+def application_at(home, template=None, **overrides):
+    """An application whose data lives in `home`, on a copy of `template` if given (else on an empty
+    database); afterwards its pooled connections are closed and, on PostgreSQL, its database dropped
+    soon after."""
+    if template is not None:
+        template.copy_to(home)
+    application = create_app(settings_for(home, **overrides))
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+        databases_under_test.drop_under(home)
 
 
 @pytest.fixture
-def app(tmp_path, app_settings):
-    application = create_app(settings_for(tmp_path / "home", **app_settings))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+def app(tmp_path, app_settings, migrated_template):
+    """An application on a database of its own, already at the newest migration."""
+    with application_at(tmp_path / "home", migrated_template, **app_settings) as application:
+        yield application
+
+
+@pytest.fixture
+def clock(app, request):
+    """The application's clock, stopped at the test module's START until the test moves it."""
+    return install_clock(app, request.module.START)
 
 
 @pytest.fixture
@@ -170,3 +215,48 @@ def record_statements(app):
 def count_statements(record_statements):
     """Call with a function; returns how many SQL statements it sent to the database."""
     return lambda action: len(record_statements(action))
+
+
+def post_action(client, action, resource_id):
+    """POST /reservation/ACTION (request, release, cancel, keep_alive) for one resource, which must be
+    accepted; returns the answer."""
+    response = client.post(f"/reservation/{action}", json={"resource_id": resource_id})
+    assert response.status_code in (200, 201), response.json
+    return response.json
+
+
+def active(client, resource_id=None):
+    """The active reservations the client is shown: all of them, or one resource's queue."""
+    query = f"?resource_id={resource_id}" if resource_id else ""
+    return client.get(f"/reservation/active{query}").json["reservations"]
+
+
+def users_by_name(client):
+    """The users an administrator's client is shown by /info/users, by name."""
+    return {user["name"]: user for user in client.get("/info/users").json["users"]}
+
+
+def stored_reservations(app):
+    """Every reservation row, oldest first, read from the database rather than through the API."""
+    with app.app_context():
+        return list(db.session.scalars(select(Reservation).order_by(Reservation.id)))
+
+
+def assert_no_overlapping_holds(rows):
+    """One resource's rows: at most one open hold, and each hold ended before the next began."""
+    holds = sorted((r for r in rows if r.approved_at), key=lambda r: r.approved_at)
+    open_holds = [r for r in holds if r.ended_at is None]
+    assert len(open_holds) <= 1
+    for earlier, later in zip(holds, holds[1:], strict=False):
+        assert earlier.ended_at is not None and earlier.ended_at <= later.approved_at, (earlier, later)
+
+
+def assert_served_in_request_order(rows):
+    """Whenever someone was approved, nobody who had asked earlier was still waiting."""
+    for approved in (r for r in rows if r.approved_at):
+        moment = approved.approved_at
+        for earlier in (r for r in rows if r.id < approved.id):
+            still_waiting = (earlier.requested_at <= moment
+                             and (earlier.approved_at is None or earlier.approved_at > moment)
+                             and (earlier.ended_at is None or earlier.ended_at > moment))
+            assert not still_waiting, (approved, earlier)

@@ -1,4 +1,5 @@
-"""Reading server-rendered pages the way a browser does: ask for HTML, take the form's CSRF token."""
+"""Reading server-rendered pages the way a browser does: ask for HTML, take the form's CSRF token,
+send the form."""
 import html
 import re
 
@@ -9,6 +10,11 @@ def csrf_token(client, path):
     """The CSRF token the page at `path` gives its forms."""
     page = client.get(path, headers=HTML).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def post_form(client, path, page, **data):
+    """Send a form to `path` as the page at `page` would: its CSRF token, asking for HTML back."""
+    return client.post(path, headers=HTML, data={"csrf_token": csrf_token(client, page), **data})
 
 
 def text(response):

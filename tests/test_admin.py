@@ -1,6 +1,8 @@
 """Administrators add users and resources; nobody else may."""
 import pytest
 
+from tests.conftest import users_by_name
+
 
 def test_admin_adds_a_user_who_can_log_in(admin_client, accounts):
     response = admin_client.post("/admin/user/add", json={
@@ -9,7 +11,7 @@ def test_admin_adds_a_user_who_can_log_in(admin_client, accounts):
     assert response.json["message"] == "User created successfully"
     assert isinstance(response.json["user_id"], int)
     accounts.login("bob", "bob-password")
-    users = {u["name"]: u for u in admin_client.get("/info/users").json["users"]}
+    users = users_by_name(admin_client)
     assert users["bob"]["email"] == "bob@example.org"
     assert users["bob"]["role"] == "user"
 

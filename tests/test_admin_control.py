@@ -1,16 +1,12 @@
 """Administrators change and retire users and resources and end other people's reservations."""
 import pytest
 
-from tests.conftest import USER_PASSWORD
+from tests.conftest import USER_PASSWORD, active, users_by_name
 
 
-def active(client, resource_id):
-    return [(e["user_name"], e["status"])
-            for e in client.get(f"/reservation/active?resource_id={resource_id}").json["reservations"]]
-
-
-def users(admin):
-    return {u["name"]: u for u in admin.get("/info/users").json["users"]}
+def queue_of(client, resource_id):
+    """(user, status) of each active reservation of the resource, holder first."""
+    return [(e["user_name"], e["status"]) for e in active(client, resource_id)]
 
 
 def test_admin_renames_a_user_and_changes_role_and_email(accounts):
@@ -20,8 +16,8 @@ def test_admin_renames_a_user_and_changes_role_and_email(accounts):
         "user_id": alice_id, "name": "alice2", "email": "New@Example.org", "role": "admin"})
     assert response.status_code == 200
     assert response.json == {"message": "User modified successfully", "user_id": alice_id}
-    assert users(admin)["alice2"]["email"] == "new@example.org"
-    assert users(admin)["alice2"]["role"] == "admin"
+    assert users_by_name(admin)["alice2"]["email"] == "new@example.org"
+    assert users_by_name(admin)["alice2"]["role"] == "admin"
     assert accounts.login("alice2").get("/info/users").status_code == 200
 
 
@@ -44,17 +40,17 @@ def test_deactivated_user_loses_sessions_and_holds(accounts):
     assert alice.get("/info/resources").status_code == 401
     assert accounts.app.test_client().post("/session/login", json={
         "name": "alice", "password": USER_PASSWORD}).status_code == 401
-    assert active(bob, bench) == [("bob", "approved")]
-    assert users(accounts.admin)["alice"]["active"] is False
+    assert queue_of(bob, bench) == [("bob", "approved")]
+    assert users_by_name(accounts.admin)["alice"]["active"] is False
 
 
 def test_the_last_administrator_cannot_be_demoted_or_deleted(accounts):
     admin = accounts.admin
-    admin_id = users(admin)["admin"]["id"]
+    admin_id = users_by_name(admin)["admin"]["id"]
     demote = admin.post("/admin/user/modify", json={"user_id": admin_id, "role": "user"})
     assert demote.status_code == 409 and demote.json["code"] == "LAST_ADMIN"
     assert admin.post("/admin/user/delete", json={"user_id": admin_id}).json["code"] == "SELF_DELETE"
-    assert users(admin)["admin"]["role"] == "admin"
+    assert users_by_name(admin)["admin"]["role"] == "admin"
 
 
 def test_user_without_history_is_deleted_and_with_history_deactivated(accounts):
@@ -65,9 +61,9 @@ def test_user_without_history_is_deleted_and_with_history_deactivated(accounts):
     gone = admin.post("/admin/user/delete", json={"user_id": newbie}).json
     kept = admin.post("/admin/user/delete", json={"user_id": worker}).json
     assert gone["deactivated"] is False and kept["deactivated"] is True
-    assert "newbie" not in users(admin)
-    assert users(admin)["worker"]["active"] is False
-    assert active(admin, bench) == []
+    assert "newbie" not in users_by_name(admin)
+    assert users_by_name(admin)["worker"]["active"] is False
+    assert queue_of(admin, bench) == []
 
 
 def test_rename_to_a_taken_name_is_409_and_changes_nothing(accounts):
@@ -75,7 +71,7 @@ def test_rename_to_a_taken_name_is_409_and_changes_nothing(accounts):
     bob_id = accounts.add_user("bob")
     response = accounts.admin.post("/admin/user/modify", json={"user_id": bob_id, "name": "alice"})
     assert response.status_code == 409
-    assert "bob" in users(accounts.admin)
+    assert "bob" in users_by_name(accounts.admin)
 
 
 def test_maintenance_holds_the_queue_until_the_resource_is_back(accounts):
@@ -86,11 +82,11 @@ def test_maintenance_holds_the_queue_until_the_resource_is_back(accounts):
     admin.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": True})
     bob.post("/reservation/request", json={"resource_id": bench})
     alice.post("/reservation/release", json={"resource_id": bench})
-    assert active(admin, bench) == [("bob", "requested")]
+    assert queue_of(admin, bench) == [("bob", "requested")]
     resource = admin.get("/info/resources").json["resources"][0]
     assert resource["maintenance"] is True
     admin.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": False})
-    assert active(admin, bench) == [("bob", "approved")]
+    assert queue_of(admin, bench) == [("bob", "approved")]
 
 
 def test_resource_is_renamed_and_its_comment_cleared(accounts):
@@ -130,7 +126,7 @@ def test_force_release_approves_the_next_and_keeps_the_reason(accounts, app):
         "resource_id": bench, "reason": "left for the weekend"})
     assert response.status_code == 200
     assert response.json["next_reservation_id"] is not None
-    assert active(bob, bench) == [("bob", "approved")]
+    assert queue_of(bob, bench) == [("bob", "approved")]
     ended = _reservation(app, response.json["reservation_id"])
     assert (ended.state, ended.end_reason) == ("released", "left for the weekend")
     assert ended.ended_by_id is not None
@@ -147,7 +143,7 @@ def test_admin_removes_a_queued_request_with_a_reason(accounts, app):
     assert refused.status_code == 409
     response = admin.post("/admin/reservation/remove", json={"reservation_id": queued, "reason": "duplicate"})
     assert response.status_code == 200
-    assert active(admin, bench) == [("alice", "approved")]
+    assert queue_of(admin, bench) == [("alice", "approved")]
     assert _reservation(app, queued).end_reason == "duplicate"
 
 

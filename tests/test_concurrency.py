@@ -4,9 +4,14 @@ import random
 from collections import defaultdict
 
 import pytest
-from sqlalchemy import select
 
-from tests.conftest import USER_PASSWORD, settings_for
+from tests.conftest import (
+    USER_PASSWORD,
+    assert_no_overlapping_holds,
+    assert_served_in_request_order,
+    settings_for,
+    stored_reservations,
+)
 
 PROCESSES = 6
 OPERATIONS = 40
@@ -30,9 +35,7 @@ def _worker(settings, name, resource_ids, seed, start, results):
     results.put((name, dict(statuses)))
 
 
-@pytest.fixture
-def app_settings():
-    return {"RESERVIA_HOLD_MINUTES": 0}
+APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 0}
 
 
 @pytest.mark.slow
@@ -57,41 +60,15 @@ def test_processes_never_share_a_resource_and_queues_are_served_in_order(app, ac
 
     for name, statuses in outcomes.items():
         assert set(statuses) <= {200, 201, 404, 409}, (name, statuses)
-    history = _history(app)
+    history = stored_reservations(app)
     assert len(history) > PROCESSES, "the workers made too few reservations to prove anything"
     waited = [r for r in history if r.approved_at and r.approved_at > r.requested_at]
     assert waited, "nobody ever waited in a queue: the test did not exercise contention"
     for resource_id in resource_ids:
         rows = [r for r in history if r.resource_id == resource_id]
-        _assert_no_overlapping_holds(rows)
-        _assert_served_in_request_order(rows)
+        assert_no_overlapping_holds(rows)
+        assert_served_in_request_order(rows)
 
-
-def _history(app):
-    from backend.extensions import db
-    from backend.models import Reservation
-
-    with app.app_context():
-        return list(db.session.scalars(select(Reservation).order_by(Reservation.id)))
-
-
-def _assert_no_overlapping_holds(rows):
-    holds = sorted((r for r in rows if r.approved_at), key=lambda r: r.approved_at)
-    open_holds = [r for r in holds if r.ended_at is None]
-    assert len(open_holds) <= 1
-    for earlier, later in zip(holds, holds[1:], strict=False):
-        assert earlier.ended_at is not None and earlier.ended_at <= later.approved_at, (earlier, later)
-
-
-def _assert_served_in_request_order(rows):
-    """Whenever someone was approved, nobody who had asked earlier was still waiting."""
-    for approved in (r for r in rows if r.approved_at):
-        moment = approved.approved_at
-        for earlier in (r for r in rows if r.id < approved.id):
-            still_waiting = (earlier.requested_at <= moment
-                             and (earlier.approved_at is None or earlier.approved_at > moment)
-                             and (earlier.ended_at is None or earlier.ended_at > moment))
-            assert not still_waiting, (approved, earlier)
 
 
 LABEL_SETS = [["a"], ["b"], ["a", "b"]]
@@ -163,12 +140,12 @@ def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_
         assert worker.exitcode == 0
     for statuses in outcomes:
         assert set(statuses) <= {200, 201, 404, 409}, statuses
-    history = _history(app)
+    history = stored_reservations(app)
     sets = [r for r in history if r.resource_id is None]
     assert sum(1 for r in sets if r.approved_at) >= 3, "too few label requests were approved to prove anything"
     assert any(r.approved_at and r.approved_at > r.requested_at for r in sets), "no label request ever waited"
     for resource_id in range(1, 5):
-        _assert_no_overlapping_holds([r for r in history if r.resource_id == resource_id])
+        assert_no_overlapping_holds([r for r in history if r.resource_id == resource_id])
     for request in sets:
         members = [r for r in history if r.parent_id == request.id]
         if request.approved_at is not None:

@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTED_BASE = "http://127.0.0.1:5000"
 ARROW = "# → "
 
+# The server of the walkthrough keeps its data in a SQLite file of its own.
+pytestmark = pytest.mark.own_sqlite
+
 
 def shell_steps(markdown):
     """(commands, expected answer) pairs from the ```sh blocks, in order."""

@@ -6,25 +6,18 @@ import pytest
 
 from backend import create_app
 from backend.database import get_database
-from tests.conftest import Accounts, settings_for
+from tests.conftest import (
+    Accounts,
+    active,
+    assert_no_overlapping_holds,
+    assert_served_in_request_order,
+    settings_for,
+    stored_reservations,
+)
 from tests.fixed_clock import install_clock
-from tests.test_concurrency import _assert_no_overlapping_holds, _assert_served_in_request_order, _history
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def app_settings():
-    return {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
-
-
-def active(client, resource_id):
-    return client.get(f"/reservation/active?resource_id={resource_id}").json["reservations"]
+APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 
 
 def test_hold_lasts_the_configured_time(accounts, clock):
@@ -118,7 +111,7 @@ def test_expiry_command_and_lazy_expiry_write_the_same_history(app, accounts, cl
 
 
 def _states(app):
-    return [(r.id, r.state, r.approved_at, r.ended_at) for r in _history(app)]
+    return [(r.id, r.state, r.approved_at, r.ended_at) for r in stored_reservations(app)]
 
 
 @pytest.mark.parametrize("app_settings", [{"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_QUEUE_MINUTES": 5}])
@@ -165,9 +158,9 @@ def test_expiry_under_concurrent_requests_keeps_the_invariants(app, accounts, cl
     for thread in threads:
         thread.join(timeout=30)
     assert not failures
-    history = _history(app)
+    history = stored_reservations(app)
     assert any(r.state == "expired" for r in history)
     for bench in benches:
         rows = [r for r in history if r.resource_id == bench]
-        _assert_no_overlapping_holds(rows)
-        _assert_served_in_request_order(rows)
+        assert_no_overlapping_holds(rows)
+        assert_served_in_request_order(rows)

@@ -5,49 +5,41 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.conftest import Accounts, application_at, post_action
 from tests.fixed_clock import install_clock
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 60}
 
 
-@pytest.fixture
-def app_settings():
-    return {"RESERVIA_HOLD_MINUTES": 60}
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
-
-
-def post(client, action, resource_id):
-    response = client.post(f"/reservation/{action}", json={"resource_id": resource_id})
-    assert response.status_code in (200, 201), response.json
-    return response.json
-
-
-@pytest.fixture
-def story(app, clock, accounts):
+@pytest.fixture(scope="module")
+def story(tmp_path_factory, migrated_template):
     """Alice and Bob share a bench and a scope over a morning; Carol never reserves anything.
 
     08:00 alice takes the bench, 08:10 bob queues, 08:30 alice releases (bob holds it),
-    09:00 bob releases; 09:30 bob takes the scope and still holds it.
+    09:00 bob releases; 09:30 bob takes the scope and still holds it. The clock stays at 09:35.
+
+    The tests of the story only read it, and the clock does not move: they share one.
     """
-    bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
-    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-    post(alice, "request", bench)
-    clock.advance(minutes=10)
-    post(bob, "request", bench)
-    clock.advance(minutes=20)
-    post(alice, "release", bench)
-    clock.advance(minutes=30)
-    post(bob, "release", bench)
-    clock.advance(minutes=30)
-    post(bob, "request", scope)
-    clock.advance(minutes=5)
-    users = {u["name"]: u["id"] for u in accounts.admin.get("/info/users").json["users"]}
-    return {"alice": alice, "bob": bob, "carol": carol, "admin": accounts.admin,
-            "bench": bench, "scope": scope, "users": users}
+    home = tmp_path_factory.mktemp("history-story") / "home"
+    with application_at(home, migrated_template, **APP_SETTINGS) as app:
+        clock = install_clock(app, START)
+        accounts = Accounts(app)
+        bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
+        alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
+        post_action(alice, "request", bench)
+        clock.advance(minutes=10)
+        post_action(bob, "request", bench)
+        clock.advance(minutes=20)
+        post_action(alice, "release", bench)
+        clock.advance(minutes=30)
+        post_action(bob, "release", bench)
+        clock.advance(minutes=30)
+        post_action(bob, "request", scope)
+        clock.advance(minutes=5)
+        users = {u["name"]: u["id"] for u in accounts.admin.get("/info/users").json["users"]}
+        yield {"alice": alice, "bob": bob, "carol": carol, "admin": accounts.admin,
+               "bench": bench, "scope": scope, "users": users}
 
 
 def history(client, query=""):
@@ -132,9 +124,9 @@ def test_history_is_paginated(app, clock, accounts):
     bench = accounts.add_resource("bench")
     alice = accounts.user("alice")
     for _ in range(5):
-        post(alice, "request", bench)
+        post_action(alice, "request", bench)
         clock.advance(minutes=1)
-        post(alice, "release", bench)
+        post_action(alice, "release", bench)
     first = history(alice, "?per_page=2")
     assert (first["count"], first["total"], first["pages"], first["per_page"]) == (2, 5, 3, 2)
     last = history(alice, "?per_page=2&page=3")
@@ -152,8 +144,8 @@ def test_history_costs_the_same_few_statements_whatever_its_length(app, clock, a
 
     def add_reservations(number):
         for _ in range(number):
-            post(alice, "request", bench)
-            post(alice, "release", bench)
+            post_action(alice, "request", bench)
+            post_action(alice, "release", bench)
 
     add_reservations(2)
     short = count_statements(lambda: history(accounts.admin, "?per_page=50&state=released"))
@@ -166,8 +158,8 @@ def test_history_costs_the_same_few_statements_whatever_its_length(app, clock, a
 def test_an_overdue_hold_shows_as_expired_without_anyone_touching_it(app, clock, accounts):
     bench = accounts.add_resource("bench")
     alice, bob = accounts.user("alice"), accounts.user("bob")
-    post(alice, "request", bench)
-    post(bob, "request", bench)
+    post_action(alice, "request", bench)
+    post_action(bob, "request", bench)
     clock.advance(minutes=app.config["RESERVIA_HOLD_MINUTES"] + 1)
     entries = history(accounts.admin)["reservations"]
     assert [(e["user_name"], e["status"]) for e in entries] == [("bob", "approved"), ("alice", "expired")]
@@ -242,8 +234,8 @@ def test_export_is_not_paginated(app, clock, accounts):
     bench = accounts.add_resource("bench")
     alice = accounts.user("alice")
     for _ in range(app.config["RESERVIA_PAGE_SIZE"] + 5):
-        post(alice, "request", bench)
-        post(alice, "release", bench)
+        post_action(alice, "request", bench)
+        post_action(alice, "release", bench)
     response = alice.get("/reservation/history/export?per_page=1")
     assert response.is_streamed
     assert len(read_csv(response)) == app.config["RESERVIA_PAGE_SIZE"] + 5
@@ -252,6 +244,6 @@ def test_export_is_not_paginated(app, clock, accounts):
 def test_export_keeps_spreadsheets_from_running_names_as_formulas(app, clock, accounts):
     bench = accounts.add_resource("=HYPERLINK(\"http://example.org\")")
     alice = accounts.user("alice")
-    post(alice, "request", bench)
+    post_action(alice, "request", bench)
     [row] = read_csv(alice.get("/reservation/history/export"))
     assert row["resource_name"] == "'=HYPERLINK(\"http://example.org\")"

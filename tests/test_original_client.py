@@ -1,9 +1,13 @@
 """A script written for the original Reservia runs unchanged: login, request, poll, keep alive, release."""
 from datetime import datetime
 
+import pytest
 import requests
 
 from tests.live_server import running_reservia
+
+# The server of the script keeps its data in a SQLite file of its own.
+pytestmark = pytest.mark.own_sqlite
 
 
 class OriginalReserviaClient:

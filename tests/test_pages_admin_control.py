@@ -1,11 +1,8 @@
 """Admin pages for changing and retiring users and resources and ending other people's reservations."""
 import re
 
-from tests.pages import HTML, csrf_token, refused_page, text
-
-
-def post_form(client, path, page, **data):
-    return client.post(path, headers=HTML, data={"csrf_token": csrf_token(client, page), **data})
+from tests.conftest import users_by_name
+from tests.pages import HTML, post_form, refused_page, text
 
 
 def test_user_page_shows_the_form_filled_in_and_recent_reservations(accounts):
@@ -32,7 +29,7 @@ def test_change_user_through_the_form(accounts):
                          email="alice2@example.org", password="", role="admin", active="y",
                          next=page)
     assert response.headers["Location"] == page
-    users = {u["name"]: u for u in admin.get("/info/users").json["users"]}
+    users = users_by_name(admin)
     assert users["alice2"]["role"] == "admin" and users["alice2"]["email"] == "alice2@example.org"
     accounts.login("alice2")  # an empty password box kept the password
 

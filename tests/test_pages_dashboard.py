@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.pages import HTML, csrf_token
+from tests.pages import HTML, csrf_token, post_form
 
 
 def card(page, resource_id):
@@ -14,9 +14,9 @@ def card(page, resource_id):
     return match.group(0)
 
 
-def post_form(client, path, resource_id):
-    return client.post(path, data={"resource_id": resource_id, "csrf_token": csrf_token(client, "/")},
-                       headers=HTML)
+def press_button(client, path, resource_id):
+    """A card's button: a form post to `path` with the dashboard's CSRF token."""
+    return post_form(client, path, "/", resource_id=resource_id)
 
 
 def test_anonymous_visitor_is_sent_to_login_with_the_way_back(client):
@@ -54,14 +54,14 @@ def test_request_form_flashes_the_outcome_and_returns_to_the_dashboard(accounts)
     bench = accounts.add_resource("bench-1")
     alice, bob = accounts.user("alice"), accounts.user("bob")
 
-    response = post_form(alice, "/reservation/request", bench)
+    response = press_button(alice, "/reservation/request", bench)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "Reservation approved: you hold bench-1." in alice.get("/", headers=HTML).get_data(as_text=True)
 
-    post_form(bob, "/reservation/request", bench)
+    press_button(bob, "/reservation/request", bench)
     assert "queued at position 1" in bob.get("/", headers=HTML).get_data(as_text=True)
 
-    post_form(alice, "/reservation/release", bench)
+    press_button(alice, "/reservation/release", bench)
     page = alice.get("/", headers=HTML).get_data(as_text=True)
     assert "Released — bob now holds it." in page
     assert "Approved — you hold it." in card(bob.get("/", headers=HTML).get_data(as_text=True), bench)
@@ -70,7 +70,7 @@ def test_request_form_flashes_the_outcome_and_returns_to_the_dashboard(accounts)
 def test_refused_action_comes_back_as_an_error_flash(accounts):
     bench = accounts.add_resource("bench-1")
     alice = accounts.user("alice")
-    response = post_form(alice, "/reservation/release", bench)
+    response = press_button(alice, "/reservation/release", bench)
     assert response.status_code == 302
     page = html.unescape(alice.get("/", headers=HTML).get_data(as_text=True))
     assert re.search(r'class="flash flash-error" role="alert">You do not hold .bench-1.', page)

@@ -12,19 +12,9 @@ import pytest
 
 from backend import create_app
 from tests.conftest import Accounts, settings_for
-from tests.fixed_clock import install_clock
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def app_settings():
-    return {"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_SESSION_DAYS": 1}
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
+APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_SESSION_DAYS": 1}
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
 """The queue as people live it: request, wait, cancel, release, and who holds what."""
 from datetime import datetime
 
-
-def active(client, resource_id=None):
-    query = f"?resource_id={resource_id}" if resource_id else ""
-    return client.get(f"/reservation/active{query}").json["reservations"]
+from tests.conftest import active
 
 
 def test_free_resource_is_approved_at_once(accounts):

@@ -4,24 +4,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.fixed_clock import install_clock
+from tests.conftest import post_action
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 MINUTE = 60
+APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 60}
 
 
 @pytest.fixture
-def app_settings():
-    return {"RESERVIA_HOLD_MINUTES": 60}
-
-
-def post(client, action, resource_id):
-    response = client.post(f"/reservation/{action}", json={"resource_id": resource_id})
-    assert response.status_code in (200, 201), response.json
-
-
-@pytest.fixture
-def morning(app, accounts):
+def morning(accounts, clock):
     """The bench passes from Alice to Bob to Carol, whose hold expires; Alice then holds the scope
     while Bob waits for it; nobody touches the idle rig. The clock stops at 10:15.
 
@@ -29,7 +20,6 @@ def morning(app, accounts):
            carol 09:00-10:00 expired (asked 08:20)
     scope  alice 09:30- still holding        bob asked 10:00, still waiting
     """
-    clock = install_clock(app, START)
     bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
     accounts.add_resource("rig")
     alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
@@ -41,7 +31,7 @@ def morning(app, accounts):
     for minutes, client, action, resource in steps:
         clock.set(START)
         clock.advance(minutes=minutes)
-        post(client, action, resource)
+        post_action(client, action, resource)
     clock.set(START)
     clock.advance(minutes=135)
     return admin
@@ -156,8 +146,8 @@ def test_statistics_cost_the_same_few_statements_whatever_the_history(app, accou
     def use_every_resource(times):
         for _ in range(times):
             for resource in resources:
-                post(alice, "request", resource)
-                post(alice, "release", resource)
+                post_action(alice, "request", resource)
+                post_action(alice, "release", resource)
 
     use_every_resource(1)
     few = count_statements(lambda: figures(admin))

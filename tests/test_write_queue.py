@@ -5,10 +5,7 @@ import time
 
 import pytest
 
-
-@pytest.fixture
-def app_settings():
-    return {"RESERVIA_SQLITE_BUSY_TIMEOUT": 1}
+APP_SETTINGS = {"RESERVIA_SQLITE_BUSY_TIMEOUT": 1}
 
 
 @pytest.fixture

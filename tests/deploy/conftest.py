@@ -1,7 +1,23 @@
 """One private Apache for the deployment suite, stopped at the end whatever happened."""
+from contextlib import contextmanager
+
 import pytest
 
-from tests.deploy.apache import running_site
+from deploy.apache_site import ApacheSite, apache_virtualenv
+from tests.postgres import databases_under_test
+
+
+@contextmanager
+def running_site(**options):
+    """A private Apache serving Reservia on the run's database engine; stopped and removed at the end,
+    pass or fail."""
+    site = ApacheSite(apache_virtualenv(), **options).prepare()
+    site.database_url = databases_under_test.url_for_home(site.data)
+    try:
+        yield site.start()
+    finally:
+        site.stop()
+        site.remove()
 
 
 @pytest.fixture(scope="session")

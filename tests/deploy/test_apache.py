@@ -2,7 +2,7 @@
 import pytest
 
 from backend.version import __version__
-from tests.deploy.apache import ADMIN_PASSWORD, MOUNT, REPO
+from deploy.apache_site import ADMIN_PASSWORD, MOUNT, REPO
 from tests.deploy.pages import read_page
 
 pytestmark = pytest.mark.deploy

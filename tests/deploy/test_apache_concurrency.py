@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from backend.models import Reservation
-from tests.deploy.apache import ADMIN_PASSWORD
+from deploy.apache_site import ADMIN_PASSWORD
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 

@@ -2,7 +2,8 @@
 database every mod_wsgi process shares; a forged X-Forwarded-For changes nothing."""
 import pytest
 
-from tests.deploy.apache import ADMIN_PASSWORD, running_site
+from deploy.apache_site import ADMIN_PASSWORD
+from tests.deploy.conftest import running_site
 
 pytestmark = pytest.mark.deploy
 

@@ -1,7 +1,8 @@
 """The same site configuration with Reservia owning the whole host: mounted at / instead of /reservia."""
 import pytest
 
-from tests.deploy.apache import ADMIN_PASSWORD, running_site
+from deploy.apache_site import ADMIN_PASSWORD
+from tests.deploy.conftest import running_site
 from tests.deploy.pages import read_page
 
 pytestmark = pytest.mark.deploy

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.deploy.apache import ADMIN_PASSWORD, REPO
+from deploy.apache_site import ADMIN_PASSWORD, REPO
 
 pytestmark = pytest.mark.deploy
 

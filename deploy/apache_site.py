@@ -1,4 +1,8 @@
-"""A private Apache with mod_wsgi, run from deploy/reservia.conf with test paths and loopback ports."""
+"""A private Apache with mod_wsgi, run from deploy/reservia.conf with its own paths and loopback ports.
+
+The deployment tests and the benchmark both serve Reservia through it, so that what they exercise
+is the site configuration people install.
+"""
 import fcntl
 import hashlib
 import shutil
@@ -6,15 +10,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
-from tests.ports import free_loopback_port
-from tests.postgres import databases_under_test
+from deploy.ports import free_loopback_port
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 # Debian's mod_wsgi embeds Debian's Python: Apache's virtualenv must be made with that interpreter.
 SYSTEM_PYTHON = "/usr/bin/python3"
 APACHE = "/usr/sbin/apache2"
@@ -56,7 +58,10 @@ def _self_signed_certificate(folder):
 
 
 class ApacheSite:
-    """Reservia copied to a folder www-data can read, served by its own Apache until stop()."""
+    """Reservia copied to a folder www-data can read, served by its own Apache until stop().
+
+    `database_url` empty means SQLite in the site's data folder; it may be set until start().
+    """
 
     def __init__(self, venv, database_url="", mount=MOUNT, processes=2, threads=3, extra_settings=None):
         self.root = Path(tempfile.mkdtemp(prefix="reservia-deploy-", dir=SHARED_TMP))
@@ -179,8 +184,8 @@ class ApacheSite:
             try:
                 if client.get(self.url("/info/is_alive"), timeout=10).status_code == 200:
                     return True
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its first request is still loading Reservia
             time.sleep(0.2)
         return False
 
@@ -209,15 +214,3 @@ class ApacheSite:
     def remove(self):
         shutil.rmtree(self.root, ignore_errors=True)
 
-
-@contextmanager
-def running_site(**options):
-    """A private Apache serving Reservia on the run's database engine; stopped and removed at the end,
-    pass or fail."""
-    site = ApacheSite(apache_virtualenv(), **options).prepare()
-    site.database_url = databases_under_test.url_for_home(site.data)
-    try:
-        yield site.start()
-    finally:
-        site.stop()
-        site.remove()

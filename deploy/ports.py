@@ -1,4 +1,4 @@
-"""Loopback ports for the servers the tests start (PostgreSQL, Apache)."""
+"""Loopback ports for the private servers the tests and the benchmark start (PostgreSQL, Apache)."""
 import random
 import socket
 
