@@ -8,7 +8,10 @@ from flask import current_app
 
 from backend.database.administration import Administration
 from backend.database.boards import Boards
+from backend.database.deliveries import Deliveries
 from backend.database.history import History
+from backend.database.notifications import Notifications
+from backend.database.outbox import Outbox
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -25,7 +28,8 @@ class Database:
 
     def __init__(self, clock=utcnow):
         self.transactions = transactions = Transactions(clock)
-        queue = Queue(transactions)
+        self.outbox = outbox = Outbox(transactions)
+        queue = Queue(transactions, outbox)
         self.users = Users(transactions)
         self.resources = Resources(transactions)
         self.reservations = Reservations(transactions, queue, self.resources)
@@ -33,6 +37,8 @@ class Database:
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
         self.boards = Boards(self.reservations, self.resources)
+        self.notifications = Notifications(transactions)
+        self.deliveries = Deliveries(transactions)
         self.schema = Schema()
 
     def now(self):

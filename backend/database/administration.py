@@ -94,9 +94,13 @@ class Administration:
                 self.resources.refuse_taken(session, changes["name"], except_id=resource.id)
             if changes.get("active") is False:
                 self._refuse_busy(session, resource)
+            was_in_maintenance = resource.maintenance
             for field, value in changes.items():
                 setattr(resource, field, value)
             session.flush()
+            if resource.maintenance != was_in_maintenance and self.queue.outbox is not None:
+                self.queue.outbox.resource_changed(session.connection(), resource, acting.id,
+                                                   resource.maintenance)
             # Out of maintenance, the queue moves again at once.
             self.queue.settle(session.connection(), resource)
         log.info("%s resource modified id=%s by=%r fields=%s", ADMIN, resource.id, acting.name,

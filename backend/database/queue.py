@@ -43,8 +43,11 @@ def _update_of(names):
 class Queue:
     """What every writing part needs to change reservations under the queue rules."""
 
-    def __init__(self, transactions):
+    def __init__(self, transactions, outbox=None):
         self.transactions = transactions
+        # Records the notification events the changes mean (outbox.py); a Queue built alone for
+        # a test may go without.
+        self.outbox = outbox
 
     def lock(self, connection, resource_id, include_inactive=False):
         """The resource's row (plain values), locked against other writers until commit (a no-op
@@ -86,10 +89,13 @@ class Queue:
 
     def write(self, connection, changes):
         """Write the rules' changes one UPDATE each, in order (an ended hold before the approval
-        that follows it), and log each."""
+        that follows it), log each, and record the notification events they mean in the same
+        transaction."""
         for change in changes:
             self.store(connection, change.row, change.names)
             log_change(change)
+        if self.outbox is not None:
+            self.outbox.record(connection, changes)
 
     @staticmethod
     def store(connection, reservation, names):

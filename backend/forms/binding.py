@@ -1,7 +1,7 @@
 """One way in for POST data: a JSON object or a browser form, checked by the same WTForms rules."""
 from flask import request
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField, IntegerField, SelectMultipleField
 
 from backend.errors import Invalid
 
@@ -60,6 +60,10 @@ def _typed_formdata(form, body):
             if not isinstance(value, bool):
                 raise Invalid(f"{name} must be true or false.", "INVALID_TYPE")
             data[name] = "y" if value else "false"
+        elif isinstance(field, SelectMultipleField):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise Invalid(f"{name} must be a list of strings.", "INVALID_TYPE")
+            data.setlist(name, value)
         elif isinstance(field, IntegerField):
             if type(value) is not int:
                 raise Invalid(f"{name} must be a whole number.", "INVALID_TYPE")
