@@ -12,6 +12,7 @@ from tests.ports import free_loopback_port
 
 @dataclass
 class Received:
+    path: str
     headers: dict
     body: bytes
 
@@ -35,7 +36,7 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.received.append(Received(dict(self.headers), body))
+                receiver.received.append(Received(self.path, dict(self.headers), body))
                 status = receiver.answers[min(len(receiver.received), len(receiver.answers)) - 1]
                 if receiver.delay:
                     time.sleep(receiver.delay)
@@ -55,6 +56,10 @@ class WebhookReceiver:
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
+
+    def url_of(self, path):
+        """Another URL of the same receiver: a second webhook."""
+        return self.url.rsplit("/", 1)[0] + path
 
     def stop(self):
         self.server.shutdown()
@@ -86,9 +91,11 @@ class SmtpServer:
     def __init__(self):
         self.mailbox = Mailbox()
         self.port = free_loopback_port()
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller = None
 
     def start(self):
+        """Start, or start again after stop(), on the same port."""
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
 
