@@ -38,6 +38,8 @@ DEFAULTS = {
     "RESERVIA_WEBHOOK_HOSTS": "",
     # Seconds a webhook receiver has to answer before the attempt counts as failed.
     "RESERVIA_WEBHOOK_TIMEOUT": 5,
+    # Days notification events and their deliveries are kept (the webhooks' delivery lists).
+    "RESERVIA_NOTIFICATION_DAYS": 30,
     # Seconds the delivery worker waits between looks for work.
     "RESERVIA_DELIVERY_INTERVAL": 2,
     # E-mail: empty host means no e-mail. Security: starttls, tls (SMTPS) or none.

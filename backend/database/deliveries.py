@@ -9,7 +9,7 @@ On SQLite every claim holds the database's write lock, which serialises workers 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from backend.database.notifications import EventRecord, default_preference
 from backend.models import Delivery, NotificationEvent, NotificationPreference, Resource, User, Webhook
@@ -157,6 +157,17 @@ class Deliveries:
                 session.execute(update(DELIVERIES_TABLE).where(
                     DELIVERIES_TABLE.c.id == claim.id, DELIVERIES_TABLE.c.attempts == claim.attempt,
                     DELIVERIES_TABLE.c.status == PENDING).values(values))
+
+
+    def prune(self, older_than):
+        """Forget events recorded before `older_than` (a datetime) and their deliveries, once
+        fanned out: retries stop a day after an event, so none is still pending then."""
+        with self.transactions.writing() as session:
+            old = select(NotificationEvent.id).where(NotificationEvent.recorded_at < older_than,
+                                                     NotificationEvent.fanned_out_at.is_not(None))
+            session.execute(delete(Delivery).where(Delivery.event_id.in_(old)))
+            removed = session.execute(delete(NotificationEvent).where(NotificationEvent.id.in_(old)))
+        return removed.rowcount
 
 
 def _row(event, user_id, channel, body, now, webhook_id=None, recipient=None):

@@ -5,7 +5,8 @@ Each pass, inside the application's context:
    their turn on time even when nobody is using Reservia;
 2. records `expiring` for holds that end within RESERVIA_EXPIRING_MINUTES;
 3. fans new events out into one delivery per webhook and mailbox (bodies frozen);
-4. claims the deliveries that are due and sends them, a few at a time in parallel, then records
+4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS;
+5. claims the deliveries that are due and sends them, a few at a time in parallel, then records
    each outcome: delivered, retried later (retries.py), or failed after a day.
 
 `flask --app app deliver` runs passes in the foreground (deploy/ has a systemd unit for it);
@@ -28,6 +29,7 @@ from backend.notifications.webhook_sender import send_webhook
 # Deliveries claimed per pass, and sent at once: one slow receiver does not hold up the others.
 BATCH = 20
 SENDERS = 8
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class DeliveryWorker:
@@ -42,6 +44,8 @@ class DeliveryWorker:
         self.warn = timedelta(minutes=minutes) if minutes > 0 else None
         # A claimed delivery another worker may take over once this long has passed without news.
         self.lease = timedelta(seconds=max(60.0, 4 * self.timeout + 30))
+        self.keep = timedelta(days=config["RESERVIA_NOTIFICATION_DAYS"])
+        self.pruned_at = None
         self.stopping = threading.Event()
 
     def run_once(self):
@@ -52,6 +56,7 @@ class DeliveryWorker:
             if self.warn is not None:
                 database.outbox.record_expiring(self.warn)
             database.deliveries.fan_out(self.render, email_enabled=self.smtp is not None)
+            self._prune(database)
             claims = database.deliveries.claim_due(BATCH, self.lease)
             if not claims:
                 return 0
@@ -63,6 +68,16 @@ class DeliveryWorker:
         for outcome in outcomes:
             _log(outcome)
         return len(outcomes)
+
+    def _prune(self, database):
+        """Once an hour, forget events and deliveries older than RESERVIA_NOTIFICATION_DAYS."""
+        now = database.now()
+        if self.pruned_at is not None and now - self.pruned_at < PRUNE_EVERY:
+            return
+        self.pruned_at = now
+        removed = database.deliveries.prune(now - self.keep)
+        if removed:
+            log.info("%s forgot %s events older than %s days", NOTIFY, removed, self.keep.days)
 
     def _attempt(self, claim):
         if claim.channel == EMAIL:

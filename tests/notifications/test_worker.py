@@ -154,8 +154,9 @@ def test_maintenance_is_told_to_administrators_who_asked(clock, accounts, receiv
     admin_client.post("/admin/resource/modify", json={"resource_id": bench, "comment": "no change of state"})
     admin_client.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": False})
     worker.run_once()
-    assert [(r.json["event"], r.json["maintenance"], r.json["user_name"]) for r in receiver.received] == [
-        ("resource_changed", True, "admin"), ("resource_changed", False, "admin")]
+    # Sent side by side: they may arrive in either order.
+    assert sorted((r.json["event"], r.json["maintenance"], r.json["user_name"]) for r in receiver.received) == [
+        ("resource_changed", False, "admin"), ("resource_changed", True, "admin")]
     assert receiver.received[0].json["resources"] == [{"id": bench, "name": "bench-1"}]
 
 
@@ -239,3 +240,46 @@ def test_two_workers_never_send_one_event_twice(app, tmp_path, accounts, receive
     # Each of the 12 events once to each of its two webhooks.
     assert len(copies) == 24 and set(copies.values()) == {1}
     assert sum(sent) == 24
+
+
+def test_the_queue_moving_after_maintenance_grants_the_next(clock, accounts, receiver, worker, admin_client):
+    bench, alice, bob = queue_behind(accounts)
+    add_webhook(bob, receiver.url)
+    admin_client.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": True})
+    alice.post("/reservation/release", json={"resource_id": bench})
+    worker.run_once()
+    assert receiver.received == []
+    admin_client.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": False})
+    worker.run_once()
+    [granted] = receiver.received
+    assert (granted.json["event"], granted.json["user_name"]) == ("granted", "bob")
+
+
+@pytest.mark.parametrize("app_settings", [{"RESERVIA_SESSION_DAYS": 90}])
+def test_old_events_and_deliveries_are_forgotten_after_a_month(clock, accounts, receiver, worker):
+    bench, alice, bob = queue_behind(accounts)
+    webhook_id = add_webhook(bob, receiver.url)
+    alice.post("/reservation/release", json={"resource_id": bench})
+    worker.run_once()
+    clock.advance(days=29)
+    worker.run_once()
+    assert len(deliveries(bob, webhook_id)) == 1
+    clock.advance(days=2)
+    worker.run_once()
+    assert deliveries(bob, webhook_id) == []
+    assert bob.get("/session/webhooks").json["webhooks"][0]["last_delivery"] is None
+
+
+def test_deleting_a_user_without_history_takes_their_webhooks_and_choices(app, clock, accounts, admin_client):
+    carol_id = accounts.add_user("carol")
+    carol = accounts.login("carol")
+    add_webhook(carol, "http://ci.example.org/carol")
+    carol.post("/session/notifications", json={"ended_email": True})
+    answer = admin_client.post("/admin/user/delete", json={"user_id": carol_id})
+    assert (answer.status_code, answer.json["deactivated"]) == (200, False)
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from backend.models import NotificationPreference, Webhook
+        assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
+        assert db.session.scalar(select(func.count()).select_from(NotificationPreference)) == 0
