@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 
 from backend.database.notifications import EventRecord, default_preference
+from backend.logs import NOTIFY, log
 from backend.models import Delivery, NotificationEvent, NotificationPreference, Resource, User, Webhook
 from backend.models.notifications import DELIVERED, EMAIL, FAILED, PENDING, RESOURCE_CHANGED, TEST, WEBHOOK
 from backend.models.user import ROLE_ADMIN
@@ -68,50 +69,26 @@ class Deliveries:
                 .order_by(NotificationEvent.id).limit(limit).with_for_update(skip_locked=True)))
             if not events:
                 return 0
-            rows = self._deliveries_of(session, events, render, email_enabled, now)
+            rows, done = self._deliveries_of(session, events, render, email_enabled, now)
             if rows:
                 session.execute(insert(DELIVERIES_TABLE), rows)
-            session.execute(update(EVENTS_TABLE).where(EVENTS_TABLE.c.id.in_([e.id for e in events]))
-                            .values(fanned_out_at=now))
-        return len(events)
+            if done:
+                session.execute(update(EVENTS_TABLE).where(EVENTS_TABLE.c.id.in_(done)).values(fanned_out_at=now))
+        return len(done)
 
     def _deliveries_of(self, session, events, render, email_enabled, now):
-        user_ids = {e.user_id for e in events if e.user_id is not None}
-        admins = []
-        if any(e.event == RESOURCE_CHANGED for e in events):
-            admins = list(session.scalars(select(User).where(User.role == ROLE_ADMIN, User.active.is_(True))))
-            user_ids |= {a.id for a in admins}
-        users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
-        resource_ids = {e.resource_id for e in events if e.resource_id is not None}
-        resources = dict(session.execute(select(Resource.id, Resource.name).where(Resource.id.in_(resource_ids))).all())
-        hooks = {}
-        for hook in session.scalars(select(Webhook).where(Webhook.user_id.in_(users)).order_by(Webhook.id)):
-            hooks.setdefault(hook.user_id, []).append(hook)
-        chosen = {(p.user_id, p.event): p.enabled for p in session.scalars(
-            select(NotificationPreference).where(NotificationPreference.user_id.in_(users),
-                                                 NotificationPreference.channel == EMAIL))}
-        rows = []
+        """(delivery rows to insert, ids of the events they cover)."""
+        audience = _Audience.load(session, events)
+        rows, done = [], []
         for event in events:
-            subject = users.get(event.user_id)
-            resource_name = resources.get(event.resource_id) or (event.detail or {}).get("resource_name")
-            record = EventRecord(event, subject.name if subject else None, resource_name)
-            if event.event == TEST:
-                webhook_id = (event.detail or {}).get("webhook_id")
-                targets = [h for h in hooks.get(event.user_id, []) if h.id == webhook_id]
-                rows += [_row(event, h.user_id, WEBHOOK, render(record, WEBHOOK, h), now, webhook_id=h.id)
-                         for h in targets]
+            try:
+                rows += audience.deliveries(event, render, email_enabled, now)
+            except Exception:
+                # A bug in one event's text must not hold up everyone else's: it stays pending.
+                log.exception("%s event %s could not be fanned out; left pending", NOTIFY, event.uid)
                 continue
-            recipients = admins if event.event == RESOURCE_CHANGED else [subject] if subject else []
-            for user in recipients:
-                for hook in hooks.get(user.id, []):
-                    if event.event in hook.event_list:
-                        rows.append(_row(event, user.id, WEBHOOK, render(record, WEBHOOK, hook), now,
-                                         webhook_id=hook.id))
-                wants_mail = chosen.get((user.id, event.event), default_preference(event.event))
-                if email_enabled and wants_mail and user.email:
-                    rows.append(_row(event, user.id, EMAIL, render(record, EMAIL, None), now,
-                                     recipient=user.email))
-        return rows
+            done.append(event.id)
+        return rows, done
 
     def claim_due(self, limit, lease):
         """Take up to `limit` deliveries whose attempt is due; each is held for `lease` (a timedelta),
@@ -168,6 +145,58 @@ class Deliveries:
             session.execute(delete(Delivery).where(Delivery.event_id.in_(old)))
             removed = session.execute(delete(NotificationEvent).where(NotificationEvent.id.in_(old)))
         return removed.rowcount
+
+
+@dataclass
+class _Audience:
+    """Who hears of a batch of events: the users concerned, administrators for resource changes,
+    their webhooks and e-mail choices, the resources' names; read in a few statements per batch."""
+
+    users: dict
+    admins: list
+    resources: dict
+    hooks: dict
+    mail_choices: dict
+
+    @classmethod
+    def load(cls, session, events):
+        user_ids = {e.user_id for e in events if e.user_id is not None}
+        admins = []
+        if any(e.event == RESOURCE_CHANGED for e in events):
+            admins = list(session.scalars(select(User).where(User.role == ROLE_ADMIN, User.active.is_(True))))
+            user_ids |= {a.id for a in admins}
+        users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
+        resource_ids = {e.resource_id for e in events if e.resource_id is not None}
+        resources = dict(session.execute(
+            select(Resource.id, Resource.name).where(Resource.id.in_(resource_ids))).all())
+        hooks = {}
+        for hook in session.scalars(select(Webhook).where(Webhook.user_id.in_(users)).order_by(Webhook.id)):
+            hooks.setdefault(hook.user_id, []).append(hook)
+        mail_choices = {(p.user_id, p.event): p.enabled for p in session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id.in_(users),
+                                                 NotificationPreference.channel == EMAIL))}
+        return cls(users, admins, resources, hooks, mail_choices)
+
+    def deliveries(self, event, render, email_enabled, now):
+        """The delivery rows of one event, each with its body rendered."""
+        subject = self.users.get(event.user_id)
+        resource_name = self.resources.get(event.resource_id) or (event.detail or {}).get("resource_name")
+        record = EventRecord(event, subject.name if subject else None, resource_name)
+        if event.event == TEST:
+            webhook_id = (event.detail or {}).get("webhook_id")
+            return [_row(event, h.user_id, WEBHOOK, render(record, WEBHOOK, h), now, webhook_id=h.id)
+                    for h in self.hooks.get(event.user_id, []) if h.id == webhook_id]
+        rows = []
+        recipients = self.admins if event.event == RESOURCE_CHANGED else [subject] if subject else []
+        for user in recipients:
+            for hook in self.hooks.get(user.id, []):
+                if event.event in hook.event_list:
+                    rows.append(_row(event, user.id, WEBHOOK, render(record, WEBHOOK, hook), now,
+                                     webhook_id=hook.id))
+            wants_mail = self.mail_choices.get((user.id, event.event), default_preference(event.event))
+            if email_enabled and wants_mail and user.email:
+                rows.append(_row(event, user.id, EMAIL, render(record, EMAIL, None), now, recipient=user.email))
+        return rows
 
 
 def _row(event, user_id, channel, body, now, webhook_id=None, recipient=None):

@@ -1,6 +1,7 @@
 """The delivery worker: signed webhooks, retries with backoff, expiring warnings once per hold,
 administrators' events, and several workers never sending one event twice."""
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -283,3 +284,23 @@ def test_deleting_a_user_without_history_takes_their_webhooks_and_choices(app, c
         from backend.models import NotificationPreference, Webhook
         assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
         assert db.session.scalar(select(func.count()).select_from(NotificationPreference)) == 0
+
+
+def test_an_event_that_cannot_be_rendered_holds_up_no_other(app, clock, accounts, receiver, worker):
+    bench, alice, bob = queue_behind(accounts)
+    add_webhook(bob, receiver.url)
+    with app.app_context():
+        from backend.database import get_database
+        from backend.database.outbox import Event
+
+        database = get_database()
+        with database.transactions.writing() as session:
+            bob_id = bob.get("/session/status").json["user_id"]
+            database.outbox.write(session.connection(), [Event(
+                "granted", bob_id, 99, bench, clock.now, detail={"valid_until": "not a time"})])
+    alice.post("/reservation/release", json={"resource_id": bench})
+    worker.run_once()
+    [granted] = receiver.received
+    assert granted.json["request_id"] == 2
+    log = Path(app.config["RESERVIA_LOG_FILE"]).read_text(encoding="utf-8")
+    assert "could not be fanned out; left pending" in log
