@@ -24,7 +24,8 @@ class BodyRenderer:
         if channel == EMAIL:
             return json.dumps({"subject": f"Reservia: {messages.title(record)}", "text": self.email_text(record)})
         if webhook.format == "slack":
-            link = f" <{self.dashboard_url}|Open Reservia>" if self.dashboard_url else ""
+            # A bare address: Slack, Mattermost and Teams each make it a link; their markups differ.
+            link = f" {self.dashboard_url}" if self.dashboard_url else ""
             return json.dumps({"text": f"{messages.text(record)}{link}"})
         return json.dumps(self.payload(record))
 

@@ -169,7 +169,7 @@ def test_slack_format_sends_text(clock, accounts, receiver, worker):
     [message] = receiver.received
     assert list(message.json) == ["text"]
     assert message.json["text"].startswith("Your request 2 was approved: you now hold bench-1.")
-    assert "<https://reservia.example.org/reservia/|Open Reservia>" in message.json["text"]
+    assert message.json["text"].endswith(" https://reservia.example.org/reservia/")
     assert message.headers["X-Reservia-Event"] == "granted"
 
 
