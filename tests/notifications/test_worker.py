@@ -11,7 +11,6 @@ from backend.notifications.signing import is_valid
 from backend.notifications.worker import DeliveryWorker
 from tests.conftest import settings_for
 from tests.notifications.conftest import SECRET, add_webhook, deliver, queue_behind
-from tests.notifications.receivers import WebhookReceiver
 
 
 def deliveries(client, webhook_id):
@@ -125,7 +124,7 @@ def test_a_hold_running_out_ends_it_and_grants_the_next_even_with_nobody_using_r
         clock, accounts, receiver, worker):
     bench, alice, bob = queue_behind(accounts)
     add_webhook(alice, receiver.url, events=("ended",))
-    add_webhook(bob, WebhookReceiver.url_of(receiver, "/bob"), events=("granted",))
+    add_webhook(bob, receiver.url_of("/bob"), events=("granted",))
     clock.advance(minutes=11)
     deliver(worker, clock, passes=2)
     events = {(r.json["event"], r.json["user_name"]): r.json for r in receiver.received}
@@ -150,7 +149,7 @@ def test_maintenance_is_told_to_administrators_who_asked(clock, accounts, receiv
     bench = accounts.add_resource("bench-1")
     add_webhook(admin_client, receiver.url, events=("resource_changed",))
     alice = accounts.user("alice")
-    add_webhook(alice, WebhookReceiver.url_of(receiver, "/alice"), events=("granted", "ended"))
+    add_webhook(alice, receiver.url_of("/alice"), events=("granted", "ended"))
     admin_client.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": True})
     admin_client.post("/admin/resource/modify", json={"resource_id": bench, "comment": "no change of state"})
     admin_client.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": False})
@@ -176,7 +175,7 @@ def test_slack_format_sends_text(clock, accounts, receiver, worker):
 def test_a_test_delivery_reaches_only_the_tested_webhook(clock, accounts, receiver, worker):
     alice = accounts.user("alice")
     tested = add_webhook(alice, receiver.url)
-    add_webhook(alice, WebhookReceiver.url_of(receiver, "/other"))
+    add_webhook(alice, receiver.url_of("/other"))
     answer = alice.post("/session/webhooks/test", json={"webhook_id": tested})
     assert answer.status_code == 202
     worker.run_once()
@@ -209,7 +208,7 @@ def test_two_workers_never_send_one_event_twice(app, tmp_path, accounts, receive
     waiters = [accounts.user(f"waiter-{i}") for i in range(3)]
     for waiter in waiters:
         add_webhook(waiter, receiver.url)
-        add_webhook(waiter, WebhookReceiver.url_of(receiver, "/second"))
+        add_webhook(waiter, receiver.url_of("/second"))
     for index, resource in enumerate(resources):
         holders[index % 3].post("/reservation/request", json={"resource_id": resource})
         waiters[index % 3].post("/reservation/request", json={"resource_id": resource})
