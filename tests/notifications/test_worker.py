@@ -4,9 +4,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from backend import create_app
+from backend.database import get_database
+from backend.database.outbox import Event
 from backend.extensions import db
+from backend.models import NotificationPreference, Webhook
 from backend.notifications.signing import is_valid
 from backend.notifications.worker import DeliveryWorker
 from tests.conftest import settings_for
@@ -278,9 +282,6 @@ def test_deleting_a_user_without_history_takes_their_webhooks_and_choices(app, c
     answer = admin_client.post("/admin/user/delete", json={"user_id": carol_id})
     assert (answer.status_code, answer.json["deactivated"]) == (200, False)
     with app.app_context():
-        from sqlalchemy import func, select
-
-        from backend.models import NotificationPreference, Webhook
         assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
         assert db.session.scalar(select(func.count()).select_from(NotificationPreference)) == 0
 
@@ -288,13 +289,10 @@ def test_deleting_a_user_without_history_takes_their_webhooks_and_choices(app, c
 def test_an_event_that_cannot_be_rendered_holds_up_no_other(app, clock, accounts, receiver, worker):
     bench, alice, bob = queue_behind(accounts)
     add_webhook(bob, receiver.url)
+    bob_id = bob.get("/session/status").json["user_id"]
     with app.app_context():
-        from backend.database import get_database
-        from backend.database.outbox import Event
-
         database = get_database()
         with database.transactions.writing() as session:
-            bob_id = bob.get("/session/status").json["user_id"]
             database.outbox.write(session.connection(), [Event(
                 "granted", bob_id, 99, bench, clock.now, detail={"valid_until": "not a time"})])
     alice.post("/reservation/release", json={"resource_id": bench})
