@@ -11,6 +11,7 @@ SESSION = "[session]"
 RESERVATION = "[reservation]"
 ADMIN = "[admin]"
 STARTUP = "[startup]"
+NOTIFY = "[notify]"
 
 log = logging.getLogger("reservia")
 

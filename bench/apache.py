@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from bench.servers import ROOT, free_port, wait_until_answering
-from deploy.apache_site import APACHE, MODULES, ApacheSite, apache_virtualenv
+from deploy.apache_site import APACHE, DAEMON_USER, MODULES, ApacheSite, apache_virtualenv
 
 HELLO_GROUP = "reservia-ceiling"
 
@@ -88,6 +88,15 @@ class ApacheServer:
 
     def root_pids(self):
         return [self.site.process.pid] if self.site.process else []
+
+    def start_delivery_worker(self):
+        """The worker as deploy/reservia-deliver.service runs it: the site's user, code and data."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RESERVIA_")}
+        env.update(self.site.extra_settings, RESERVIA_HOME=str(self.site.data), RESERVIA_LOG_MAX_BYTES="0")
+        with open(Path(self.workdir) / "deliver.log", "ab") as log:
+            return subprocess.Popen(["runuser", "-u", DAEMON_USER, "--", f"{self.site.venv}/bin/flask", "--app",
+                                     "app", "deliver"], cwd=self.site.app, env=env, stdout=log, stderr=log,
+                                    start_new_session=True)
 
     def start(self):
         self.site.prepare()

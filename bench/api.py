@@ -120,3 +120,17 @@ class DataSet:
 
         for k in range(per_resource):
             in_parallel(request, plan[k::per_resource])
+
+    def add_webhooks(self, url):
+        """A webhook for every event on every user (each its own URL): the worst case for the
+        queue's writes, which must not slow down for it."""
+
+        def register(index):
+            client = ApiClient(self.port, self.cookies[index], self.tls)
+            client.call("POST", "/session/webhooks", {
+                "url": f"{url}/{self.user_names[index]}", "events": ["granted", "expiring", "ended"],
+                "secret": "bench-webhook-secret-0123456789"})
+            client.close()
+
+        in_parallel(register, range(len(self.cookies)))
+

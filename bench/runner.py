@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from bench import scenarios, seed
 from bench.api import DataSet
 from bench.machine import CpuWatch, wait_for_quiet
-from bench.servers import ROOT
+from bench.servers import ROOT, stop_process
 
 ADMIN_PASSWORD = "bench-admin-password"
 USER_PASSWORD = "bench-user-password"
@@ -139,6 +139,20 @@ def base_phase(bench, server, sizes):
     bench.measure(port, "cycle while others log in", [
         scenarios.request_release_cycle(data.cookies, cycle_resources, mix),
         scenarios.login(data.user_names, USER_PASSWORD, mix)], {})
+    # The same cycle with a webhook on every event for every user and the delivery worker running:
+    # requests only record events (this cycle causes none), the worker sends them.
+    data.add_webhooks("http://127.0.0.1:9/reservia-bench")
+    worker = server.start_delivery_worker()
+    try:
+        time.sleep(2)
+        if worker.poll() is not None:
+            raise RuntimeError(f"the delivery worker exited with code {worker.returncode}; see deliver.log")
+        for clients in sizes.clients:
+            bench.measure_ceiling(clients)
+            bench.measure(port, "cycle, webhooks + worker",
+                          [scenarios.request_release_cycle(data.cookies, cycle_resources, clients)], {})
+    finally:
+        stop_process(worker)
 
 
 def growth_phase(bench, server, sizes):

@@ -93,6 +93,13 @@ class GunicornServer:
         self._procs.append(process)
         return process
 
+    def start_delivery_worker(self):
+        """`flask --app app deliver` on the same data, as the one-host set-up runs it."""
+        with open(self.workdir / "deliver.log", "ab") as log:
+            process = subprocess.Popen([self.python, "-m", "flask", "--app", "app", "deliver"], cwd=ROOT,
+                                       env=self.env, stdout=log, stderr=log, start_new_session=True)
+        return process
+
     def start(self):
         reservia = self._launch(RESERVIA_APP, self.reservia_port, "reservia")
         hello = self._launch(HELLO_APP, self.hello_port, "hello")

@@ -48,4 +48,25 @@ DEFAULTS = {
     "RESERVIA_LOGIN_LONGEST_LOCK_MINUTES": 15,
     # Failed logins one client address may make in a minute, whatever the names; 0: no limit.
     "RESERVIA_LOGIN_ADDRESS_FAILURES_PER_MINUTE": 30,
+    # The address people open Reservia at (https://reservia.example.org/reservia), for the
+    # dashboard links in e-mails and webhooks; `python app.py` fills it in from its host and port.
+    "RESERVIA_PUBLIC_URL": "",
+    # Minutes before a hold ends at which its holder is warned (`expiring`); 0: no warning.
+    "RESERVIA_EXPIRING_MINUTES": 2,
+    # Hosts webhooks may be sent to, comma-separated: names, *.wildcards, networks; empty: any host.
+    "RESERVIA_WEBHOOK_HOSTS": "",
+    # Seconds a webhook receiver has to answer before the attempt counts as failed.
+    "RESERVIA_WEBHOOK_TIMEOUT": 5,
+    # Days notification events and their deliveries are kept (the webhooks' delivery lists).
+    "RESERVIA_NOTIFICATION_DAYS": 30,
+    # Seconds the delivery worker waits between looks for work.
+    "RESERVIA_DELIVERY_INTERVAL": 2,
+    # E-mail: empty host means no e-mail. Security: starttls, tls (SMTPS) or none.
+    "RESERVIA_SMTP_HOST": "",
+    "RESERVIA_SMTP_PORT": 587,
+    "RESERVIA_SMTP_SECURITY": "starttls",
+    "RESERVIA_SMTP_USER": "",
+    "RESERVIA_SMTP_PASSWORD": "",
+    "RESERVIA_SMTP_FROM": "reservia@localhost",
+    "RESERVIA_SMTP_TIMEOUT": 10,
 }

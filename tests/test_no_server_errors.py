@@ -43,6 +43,10 @@ POST_FIELDS = {
     "/reservation/keep_alive": ("resource_id", "request_id", "hold_minutes", "next"),
     "/session/tokens": ("name", "expires_days", "next"),
     "/session/tokens/revoke": ("token_id", "next"),
+    "/session/notifications": ("granted_email", "granted_browser", "expiring_email", "ended_browser", "next"),
+    "/session/webhooks": ("url", "events", "secret", "format", "next"),
+    "/session/webhooks/remove": ("webhook_id", "next"),
+    "/session/webhooks/test": ("webhook_id", "next"),
 }
 
 # Every GET endpoint and the query parameters it reads ({id} marks an id in the address).
@@ -56,6 +60,10 @@ QUERY_PARAMETERS = {
     "/openapi.json": (),
     "/session/tokens": ("user_id", "all"),
     "/reservation/wait": ("request_id", "timeout"),
+    "/session/notifications": (),
+    "/session/notifications/feed": ("since",),
+    "/session/webhooks": (),
+    "/session/webhooks/deliveries": ("webhook_id",),
     "/session/login": ("next", "undone"),
     "/session/status": (),
     "/session/password": (),
@@ -73,7 +81,8 @@ QUERY_PARAMETERS = {
     "/reservation/history/export": ("user_id", "resource_id", "state", "since", "until"),
 }
 
-TABLES = ("users", "resources", "reservations", "login_sessions", "resource_labels", "api_tokens")
+TABLES = ("users", "resources", "reservations", "login_sessions", "resource_labels", "api_tokens", "webhooks",
+          "notification_preferences")
 
 
 class World:

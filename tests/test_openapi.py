@@ -220,6 +220,31 @@ def _scenario(probe):
         call(alice, "get", path, f"{path}?user_id=1", check=403)
         call(alice, "get", path, f"{path}?resource_id=9999", check=404)
 
+    call(alice, "get", "/session/notifications", check=200)
+    call(alice, "post", "/session/notifications", json={"granted_browser": False}, check=200)
+    call(alice, "post", "/session/notifications", json={"granted_browser": "no"}, check=400)
+    call(alice, "post", "/session/notifications", json={"resource_changed_email": True}, check=403)
+    call(alice, "get", "/session/notifications/feed", check=200)
+    call(alice, "get", "/session/notifications/feed", "/session/notifications/feed?since=soon", check=400)
+    hook = call(alice, "post", "/session/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["granted"]},
+                check=201).json
+    call(alice, "post", "/session/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["granted"]},
+         check=409)
+    call(alice, "post", "/session/webhooks", json={"url": "http://127.0.0.1:9/other", "events": ["resource_changed"]},
+         check=403)
+    call(alice, "post", "/session/webhooks", json={"url": "ftp://nowhere", "events": ["granted"]}, check=400)
+    call(alice, "get", "/session/webhooks", check=200)
+    call(alice, "post", "/session/webhooks/test", json={"webhook_id": hook["webhook_id"]}, check=202)
+    call(alice, "post", "/session/webhooks/test", json={"webhook_id": 9999}, check=404)
+    call(alice, "post", "/session/webhooks/test", json={}, check=400)
+    deliveries = f"/session/webhooks/deliveries?webhook_id={hook['webhook_id']}"
+    call(alice, "get", "/session/webhooks/deliveries", deliveries, check=200)
+    call(alice, "get", "/session/webhooks/deliveries", "/session/webhooks/deliveries?webhook_id=9999", check=404)
+    call(alice, "get", "/session/webhooks/deliveries", "/session/webhooks/deliveries", check=400)
+    call(alice, "post", "/session/webhooks/remove", json={"webhook_id": hook["webhook_id"]}, check=200)
+    call(alice, "post", "/session/webhooks/remove", json={"webhook_id": hook["webhook_id"]}, check=404)
+    call(alice, "post", "/session/webhooks/remove", json={}, check=400)
+
 
 def _pages(probe):
     """Pages answer people: the page, the way to the login form, refusals and missing pages."""

@@ -8,9 +8,12 @@ from flask import current_app
 
 from backend.database.administration import Administration
 from backend.database.boards import Boards
+from backend.database.deliveries import Deliveries
 from backend.database.history import History
 from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
+from backend.database.notifications import Notifications
+from backend.database.outbox import Outbox
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -29,7 +32,8 @@ class Database:
 
     def __init__(self, clock=utcnow):
         self.transactions = transactions = Transactions(clock)
-        queue = Queue(transactions)
+        self.outbox = outbox = Outbox(transactions)
+        queue = Queue(transactions, outbox)
         self.login_limits = LoginLimits(transactions)
         self.users = Users(transactions, self.login_limits)
         self.tokens = Tokens(transactions)
@@ -41,6 +45,8 @@ class Database:
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
         self.boards = Boards(transactions, self.reservations, self.resources)
+        self.notifications = Notifications(transactions)
+        self.deliveries = Deliveries(transactions)
         self.schema = Schema()
 
     def now(self):

@@ -143,9 +143,12 @@ class Administration:
                 self.resources.refuse_taken(session, changes["name"], except_id=resource.id)
             if changes.get("active") is False:
                 self._refuse_busy(self.queue.pool(connection, resource), resource)
+            was_in_maintenance = resource.maintenance
             for field, value in changes.items():
                 setattr(resource, field, value)
             session.flush()
+            if resource.maintenance != was_in_maintenance and self.queue.outbox is not None:
+                self.queue.outbox.resource_changed(connection, resource, acting.id, resource.maintenance)
             # Out of maintenance the queue moves again at once; relabelled or retired, label
             # requests that can no longer use it give it back.
             self.queue.pool(connection, resource)

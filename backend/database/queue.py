@@ -65,8 +65,11 @@ def _update_of(names):
 class Queue:
     """What every writing part needs to change reservations under the queue rules."""
 
-    def __init__(self, transactions):
+    def __init__(self, transactions, outbox=None):
         self.transactions = transactions
+        # Records the notification events the changes mean (outbox.py); a Queue built alone for
+        # a test may go without.
+        self.outbox = outbox
 
     def take_turn(self, connection):
         """On PostgreSQL, wait for the queue writers' turn (see the module docstring)."""
@@ -154,7 +157,8 @@ class Queue:
                           fields={"lease_seconds": [f"At most {limit} seconds."]})
 
     def write(self, connection, pool):
-        """Write the pool's changes in order, one statement each, log each, and forget them."""
+        """Write the pool's changes in order, one statement each, log each, record the
+        notification events they mean in the same transaction, and forget them."""
         for change in pool.changes:
             if change.kind == INSERT:
                 change.row.id = connection.execute(INSERT_RESERVATION, change.values).inserted_primary_key[0]
@@ -163,6 +167,8 @@ class Queue:
             else:
                 connection.execute(_update_of(tuple(change.values)), {"row_id": change.row.id, **change.values})
             log_change(change)
+        if self.outbox is not None and pool.changes:
+            self.outbox.record(connection, pool.changes, pool.fresh)
         pool.changes.clear()
         return pool
 

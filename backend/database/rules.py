@@ -234,6 +234,8 @@ class Pool:
         self._members = {}      # label request id -> the rows of the resources it holds or keeps
         self._events = []
         self._sequence = itertools.count()
+        # Label requests made in this write: held at once, they are no news to their users.
+        self.fresh = set()
         for row in sorted(self.rows, key=lambda r: r.id):
             self._add(row)
 
@@ -401,6 +403,7 @@ class Pool:
         """A new label request (already stored, with its id) takes the free resources it can,
         in id order, and holds them all at once if that is enough."""
         self._add(request)
+        self.fresh.add(request.id)
         for resource_id in sorted(self.resources):
             if request.state != REQUESTED:
                 break

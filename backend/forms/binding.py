@@ -1,7 +1,7 @@
 """One way in for POST data: a JSON object or a browser form, checked by the same WTForms rules."""
 from flask import request
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField, IntegerField, SelectMultipleField
 
 from backend.errors import Invalid
 from backend.forms.fields import LabelsField
@@ -89,7 +89,7 @@ def _typed_formdata(form, body):
             if not isinstance(value, bool):
                 raise Invalid(f"{name} must be true or false.", "INVALID_TYPE")
             data[name] = "y" if value else "false"
-        elif isinstance(field, LabelsField):
+        elif isinstance(field, (LabelsField, SelectMultipleField)):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise Invalid(f"{name} must be a list of strings.", "INVALID_TYPE")
             data.setlist(name, value)

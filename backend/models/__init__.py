@@ -2,9 +2,11 @@
 from backend.models.api_token import ApiToken
 from backend.models.login_counter import LoginCounter
 from backend.models.login_session import LoginSession
+from backend.models.notifications import Delivery, NotificationEvent, NotificationPreference, Webhook
 from backend.models.reservation import Reservation
 from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["ApiToken", "LoginCounter", "LoginSession", "Reservation", "Resource", "ResourceLabel", "User"]
+__all__ = ["ApiToken", "Delivery", "LoginCounter", "LoginSession", "NotificationEvent", "NotificationPreference",
+           "Reservation", "Resource", "ResourceLabel", "User", "Webhook"]

@@ -1,17 +1,18 @@
-"""HTTP views: MethodViews only, one blueprint per area (info, session, admin, reservation).
+"""HTTP views: MethodViews only, one blueprint per area (info, session, admin, reservation, notifications).
 
 Each area's main module creates its blueprint; the others of the area add their routes to it.
 """
 
 
 def register_blueprints(app):
-    """Import every views module (each adds its routes) and register the four blueprints."""
+    """Import every views module (each adds its routes) and register the blueprints."""
     from backend.views import (  # noqa: F401
         admin,
         admin_control,
         admin_pages,
         history,
         info,
+        notifications,
         reservation,
         reservation_pages,
         session,
@@ -20,5 +21,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation):
+    for module in (info, session, admin, reservation, notifications):
         app.register_blueprint(module.blueprint)

@@ -6,6 +6,7 @@ documented status one the route answers, and the answers it gives documented).
 """
 from functools import cache
 
+from backend.forms.numbers import MAX_ID
 from backend.version import __version__
 
 JSON = "application/json"
@@ -21,7 +22,7 @@ def _object(required=(), **properties):
 
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
-ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": ["string", "null"], "format": "date-time"}
 OPTIONAL_ID = {"type": ["integer", "null"]}
 LABELS = {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9._-]{1,40}$"}, "maxItems": 20}
@@ -58,7 +59,14 @@ SCHEMAS = {
 
 WHO = {"name": STRING, "password": STRING}
 RESOURCE_OR_REQUEST = _object((), resource_id=ID, request_id=ID)
+KEEP_ALIVE_BODY = _object((), resource_id=ID, request_id=ID, hold_minutes={"type": "integer", "minimum": 1})
+EVENT_NAMES = {"type": "array", "items": {"enum": ["granted", "expiring", "ended", "resource_changed"]}}
+WEBHOOK = _object(("id", "url", "events", "format", "created_date", "last_delivery"), id=ID, url=STRING,
+                  events=EVENT_NAMES, format={"enum": ["json", "slack"]}, created_date=DATE,
+                  last_delivery={"type": ["object", "null"]})
+WEBHOOK_ID = _object(("webhook_id",), webhook_id=ID)
 REQUEST_BODY = _object((), resource_id=ID, labels=LABELS, count={"type": "integer", "minimum": 1, "maximum": 100},
+                       hold_minutes={"type": "integer", "minimum": 1}, note=STRING,
                        lease_seconds={"type": "integer", "minimum": 30})
 REQUEST_ANSWER = _object(("message", "status", "request_id", "position", "valid_until_date"),
                          message=STRING, status={"enum": ["approved", "requested"]}, request_id=ID,
@@ -143,7 +151,7 @@ OPERATIONS = [
     ("post", "/reservation/release", LOGIN, "Give a hold back; whoever is next is approved.", RESOURCE_OR_REQUEST,
      {}, {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("post", "/reservation/keep_alive", LOGIN, "Push back a hold's or queued request's deadline and lease.",
-     RESOURCE_OR_REQUEST, {}, {200: ACTION_ANSWER, 400: None, 404: None}),
+     KEEP_ALIVE_BODY, {}, {200: ACTION_ANSWER, 400: None, 404: None}),
     ("get", "/reservation/wait", LOGIN, "Where a request stands, answered once it is approved or ended, or after "
                                         "`timeout` seconds (at most 30). A `Retry-After` header says when to ask "
                                         "again when the server could not hold the request open.",
@@ -167,6 +175,35 @@ OPERATIONS = [
     ("get", "/reservation/history/export", LOGIN, "The same history as CSV, oldest first, every row.", None,
      {"user_id": ID, "resource_id": ID, "state": STRING, "since": STRING, "until": STRING},
      {200: "text/csv", 400: None, 403: None, 404: None}),
+    ("get", "/session/notifications", LOGIN, "One's notification preferences: `<event>_<channel>` on or off "
+                                             "(JSON; a page for browsers).", None, {},
+     {200: _object(("preferences", "events", "email_configured"), preferences={"type": "object"},
+                   events=EVENT_NAMES, email_configured=BOOLEAN)}),
+    ("post", "/session/notifications", LOGIN, "Change the preferences named; the others stay.",
+     {"type": "object", "additionalProperties": BOOLEAN}, {},
+     {200: _object(("message", "preferences"), preferences={"type": "object"}, **MESSAGE), 400: None,
+      403: None}),
+    ("get", "/session/notifications/feed", LOGIN, "Events for this browser since `since` (the `now` of the "
+                                                  "previous answer).", None, {"since": STRING},
+     {200: _object(("notifications", "now"), notifications={"type": "array", "items": {"type": "object"}},
+                   now=DATE), 400: None}),
+    ("get", "/session/webhooks", LOGIN, "One's webhooks (never their secrets).", None, {},
+     {200: _object(("webhooks", "count"), webhooks={"type": "array", "items": WEBHOOK}, count=INTEGER)}),
+    ("post", "/session/webhooks", LOGIN, "Add a webhook: deliveries are signed with its secret "
+                                         "(generated and shown once when none is given).",
+     _object(("url", "events"), url=STRING, events=EVENT_NAMES, secret=STRING, format={"enum": ["json", "slack"]}),
+     {}, {201: _object(("message", "webhook_id"), webhook_id=ID, secret=STRING, **MESSAGE), 400: None,
+          403: None, 409: None}),
+    ("post", "/session/webhooks/remove", LOGIN, "Remove a webhook.", WEBHOOK_ID, {},
+     {200: _object(("message", "webhook_id"), webhook_id=ID, **MESSAGE), 400: None, 404: None}),
+    ("post", "/session/webhooks/test", LOGIN, "Queue a test delivery.", WEBHOOK_ID, {},
+     {202: _object(("message", "webhook_id", "event_id"), webhook_id=ID, event_id=STRING, **MESSAGE),
+      400: None, 404: None}),
+    ("get", "/session/webhooks/deliveries", LOGIN, "A webhook's last deliveries, newest first.", None,
+     {"webhook_id": ID},
+     {200: _object(("webhook_id", "deliveries", "count"), webhook_id=ID,
+                   deliveries={"type": "array", "items": {"type": "object"}}, count=INTEGER),
+      400: None, 404: None}),
     ("get", "/openapi.json", ANYONE, "This description.", None, {}, {200: {"type": "object"}}),
 ]
 
@@ -193,7 +230,7 @@ ERRORS = {400: "Invalid input: a missing or mistyped field, a body that is not a
           404: "No such thing.", 409: "Conflicts with the current state.",
           415: "The body is not JSON (send Content-Type: application/json).",
           503: "The database stayed busy too long; nothing changed; retry."}
-DESCRIPTIONS = {200: "Done.", 201: "Created.", **ERRORS}
+DESCRIPTIONS = {200: "Done.", 201: "Created.", 202: "Accepted: it happens shortly.", **ERRORS}
 
 
 def _parameters(path, query):

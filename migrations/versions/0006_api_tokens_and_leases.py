@@ -5,14 +5,14 @@ it must be kept alive every lease_seconds, and lease_until is its last keep-aliv
 The lease columns are added in place (no table rebuild), so the triggers of migration 0004 stay.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,58 @@
+"""Forms for notifications: a webhook, which webhook, and who wants which event by which channel."""
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, URLField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from backend.forms.fields import MAX_ID, IdField, strip
+from backend.forms.webhook_hosts import HostPolicy
+from backend.models.notifications import DEFAULT_EVENTS, EVENTS, FORMATS, PREFERENCE_CHANNELS
+
+EVENT_LABELS = {"granted": "Your turn came (granted)", "expiring": "Your hold ends soon (expiring)",
+                "ended": "Your hold or request was ended for you (ended)",
+                "resource_changed": "A resource went into or out of maintenance (resource_changed)"}
+CHANNEL_LABELS = {"email": "E-mail", "browser": "Browser"}
+
+
+class WebhookUrl:
+    """An http(s) URL with a host, to a host RESERVIA_WEBHOOK_HOSTS allows."""
+
+    def __call__(self, form, field):
+        parts = urlsplit(field.data or "")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValidationError("Give an http:// or https:// URL with a host.")
+        refusal = HostPolicy(current_app.config["RESERVIA_WEBHOOK_HOSTS"]).refusal(field.data)
+        if refusal:
+            raise ValidationError(refusal)
+
+
+class WebhookForm(FlaskForm):
+    url = URLField("URL", filters=[strip], validators=[InputRequired(), Length(max=2000), WebhookUrl()])
+    events = SelectMultipleField("Events", choices=[(e, EVENT_LABELS[e]) for e in EVENTS],
+                                 default=list(DEFAULT_EVENTS),
+                                 validators=[DataRequired(message="Choose at least one event.")])
+    secret = StringField("Secret", filters=[strip], validators=[Optional(), Length(min=16, max=200)])
+    format = SelectField("Format", choices=[(f, f) for f in FORMATS], default="json",
+                         validators=[Optional()])
+
+
+class WebhookIdForm(FlaskForm):
+    webhook_id = IdField("Webhook", validators=[
+        InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive webhook id.")])
+
+
+def preference_name(event, channel):
+    return f"{event}_{channel}"
+
+
+class PreferencesForm(FlaskForm):
+    """One box per event and channel, named `<event>_<channel>` (granted_email, …); only the boxes
+    a request sends are changed."""
+
+
+for _event in EVENTS:
+    for _channel in PREFERENCE_CHANNELS:
+        setattr(PreferencesForm, preference_name(_event, _channel),
+                BooleanField(f"{EVENT_LABELS[_event]}: {CHANNEL_LABELS[_channel]}"))

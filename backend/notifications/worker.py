@@ -1,0 +1,135 @@
+"""The delivery worker: sends what the outbox holds, outside any request.
+
+Each pass, inside the application's context:
+1. expires overdue holds (as `flask --app app expire` does), so that the next in line hears of
+   their turn on time even when nobody is using Reservia;
+2. records `expiring` for holds that end within RESERVIA_EXPIRING_MINUTES;
+3. fans new events out into one delivery per webhook and mailbox (bodies frozen);
+4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS;
+5. claims the deliveries that are due and sends them, a few at a time in parallel, then records
+   each outcome: delivered, retried later (retries.py), or failed after a day.
+
+`flask --app app deliver` runs passes in the foreground (deploy/ has a systemd unit for it);
+`python app.py` runs them in a thread of the development server.
+"""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from backend.database import get_database
+from backend.database.deliveries import Outcome
+from backend.forms.webhook_hosts import HostPolicy
+from backend.logs import NOTIFY, log
+from backend.models.notifications import EMAIL
+from backend.notifications.bodies import BodyRenderer
+from backend.notifications.email_sender import SmtpSettings, send_email
+from backend.notifications.retries import retry_at
+from backend.notifications.webhook_sender import send_webhook
+
+# Deliveries claimed per pass, and sent at once: one slow receiver does not hold up the others.
+BATCH = 20
+SENDERS = 8
+PRUNE_EVERY = timedelta(hours=1)
+
+
+class DeliveryWorker:
+    def __init__(self, app):
+        self.app = app
+        config = app.config
+        self.timeout = float(config["RESERVIA_WEBHOOK_TIMEOUT"])
+        self.smtp = SmtpSettings.from_config(config)
+        self.hosts = HostPolicy(config["RESERVIA_WEBHOOK_HOSTS"])
+        self.render = BodyRenderer(config["RESERVIA_PUBLIC_URL"])
+        minutes = config["RESERVIA_EXPIRING_MINUTES"]
+        self.warn = timedelta(minutes=minutes) if minutes > 0 else None
+        # A claimed delivery another worker may take over once this long has passed without news.
+        self.lease = timedelta(seconds=max(60.0, 4 * self.timeout + 30))
+        self.keep = timedelta(days=config["RESERVIA_NOTIFICATION_DAYS"])
+        self.pruned_at = None
+        self.stopping = threading.Event()
+
+    def run_once(self):
+        """One pass; returns how many deliveries it attempted."""
+        with self.app.app_context():
+            database = get_database()
+            database.reservations.settle_overdue()
+            if self.warn is not None:
+                database.outbox.record_expiring(self.warn)
+            database.deliveries.fan_out(self.render, email_enabled=self.smtp is not None)
+            self._prune(database)
+            claims = database.deliveries.claim_due(BATCH, self.lease)
+            if not claims:
+                return 0
+            with ThreadPoolExecutor(max_workers=min(SENDERS, len(claims))) as pool:
+                attempts = list(pool.map(self._attempt, claims))
+            now = database.now()
+            outcomes = [self._outcome(claim, result, now) for claim, result in zip(claims, attempts, strict=True)]
+            database.deliveries.record(outcomes)
+        for outcome in outcomes:
+            _log(outcome)
+        return len(outcomes)
+
+    def _prune(self, database):
+        """Once an hour, forget events and deliveries older than RESERVIA_NOTIFICATION_DAYS."""
+        now = database.now()
+        if self.pruned_at is not None and now - self.pruned_at < PRUNE_EVERY:
+            return
+        self.pruned_at = now
+        removed = database.deliveries.prune(now - self.keep)
+        if removed:
+            log.info("%s forgot %s events older than %s days", NOTIFY, removed, self.keep.days)
+
+    def _attempt(self, claim):
+        if claim.channel == EMAIL:
+            if self.smtp is None:
+                return False, None, "e-mail is not configured (RESERVIA_SMTP_HOST)", False
+            return (*send_email(claim, self.smtp), True)
+        refusal = self.hosts.refusal(claim.url)
+        if refusal:
+            return False, None, refusal, False
+        return (*send_webhook(claim, self.timeout), True)
+
+    @staticmethod
+    def _outcome(claim, result, now):
+        delivered, status_code, error, retryable = result
+        if delivered:
+            return Outcome(claim, True, status_code)
+        later = retry_at(claim.attempt, claim.created_at, now) if retryable else None
+        return Outcome(claim, False, status_code, (error or "")[:500], later)
+
+    def run_forever(self, interval):
+        """Pass after pass until stop() is called; an error is logged and the next pass goes on."""
+        log.info("%s delivery worker started", NOTIFY)
+        while not self.stopping.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:
+                log.exception("%s delivery pass failed; trying again", NOTIFY)
+                busy = 0
+            if not busy:
+                self.stopping.wait(interval)
+        log.info("%s delivery worker stopped", NOTIFY)
+
+    def stop(self):
+        self.stopping.set()
+
+    def start_thread(self, interval):
+        """Run in a daemon thread of this process (the development server's one-machine set-up)."""
+        thread = threading.Thread(target=self.run_forever, args=(interval,), name="reservia-deliver",
+                                  daemon=True)
+        thread.start()
+        return thread
+
+
+def _log(outcome):
+    claim = outcome.claim
+    where = "email" if claim.channel == EMAIL else "webhook"
+    if outcome.delivered:
+        state = "delivered"
+    elif outcome.retry_at is not None:
+        state = f"retry at {outcome.retry_at:%H:%M:%S}"
+    else:
+        state = "failed"
+    # The URL is not logged: chat webhooks carry their secret in it.
+    log.info("%s %s delivery=%s event=%s attempt=%s %s%s", NOTIFY, where, claim.id, claim.event_uid,
+             claim.attempt, state, f" error={outcome.error!r}" if outcome.error else "")

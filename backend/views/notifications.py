@@ -1,0 +1,170 @@
+"""Notifications for the signed-in user: the Notifications page and its preferences, webhooks over
+JSON or the page's forms, and the events the browser shows as they happen."""
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask.views import MethodView
+from flask_login import current_user
+
+from backend.database import get_database
+from backend.database.notifications import events_for
+from backend.forms.binding import bind_form
+from backend.forms.history_filters import parse_moment
+from backend.forms.notifications import (
+    CHANNEL_LABELS,
+    EVENT_LABELS,
+    PreferencesForm,
+    WebhookForm,
+    WebhookIdForm,
+    preference_name,
+)
+from backend.forms.query import query_id, query_paging
+from backend.models.notifications import EVENTS, PREFERENCE_CHANNELS
+from backend.notifications.documents import delivery_json, feed_entry_json, webhook_json
+from backend.serializers import iso
+from backend.web.access import login_required
+from backend.web.form_pages import refused_form, show_refusals_at_fields
+from backend.web.responses import respond, wants_json
+
+blueprint = Blueprint("notifications", __name__)
+
+# Deliveries shown per webhook on the page.
+SHOWN_DELIVERIES = 5
+# The browser asks for events recorded since its last look, minus this much: a change recorded
+# just before that look but committed just after is still seen (each event is shown once).
+FEED_OVERLAP = timedelta(seconds=30)
+
+
+@blueprint.app_context_processor
+def _notice_helpers():
+    """The moment a page was drawn: its script asks for the events recorded since then."""
+    return {"notices_since": lambda: iso(get_database().now())}
+
+
+def _preferences_json(preferences):
+    return {preference_name(event, channel): on for (event, channel), on in preferences.items()}
+
+
+def notifications_page(webhook_form=None, status=200):
+    database = get_database()
+    summaries = database.notifications.webhooks(current_user)
+    recent = {s.webhook.id: database.notifications.deliveries(current_user, s.webhook.id, SHOWN_DELIVERIES)[1]
+              for s in summaries}
+    events = events_for(current_user)
+    if webhook_form is None:
+        webhook_form = refused_form("notifications.webhooks", WebhookForm) or WebhookForm()
+    webhook_form.events.choices = [(e, EVENT_LABELS[e]) for e in events]
+    return render_template(
+        "session/notifications.html", preferences=database.notifications.preferences(current_user),
+        events=events, channels=PREFERENCE_CHANNELS, event_labels=EVENT_LABELS,
+        channel_labels=CHANNEL_LABELS, preference_name=preference_name, summaries=summaries,
+        recent=recent, webhook_form=webhook_form,
+        email_configured=bool(current_app.config["RESERVIA_SMTP_HOST"])), status
+
+
+class NotificationsView(MethodView):
+    """The page, or for scripts the preferences; a post changes the preferences it names."""
+
+    decorators = [login_required]
+
+    def get(self):
+        if not wants_json():
+            return notifications_page()
+        preferences = get_database().notifications.preferences(current_user)
+        return jsonify(preferences=_preferences_json(preferences), events=list(events_for(current_user)),
+                       email_configured=bool(current_app.config["RESERVIA_SMTP_HOST"]))
+
+    def post(self):
+        form = bind_form(PreferencesForm)
+        changes = {(event, channel): form[preference_name(event, channel)].data
+                   for event in EVENTS for channel in PREFERENCE_CHANNELS
+                   if preference_name(event, channel) in form.provided}
+        preferences = get_database().notifications.set_preferences(current_user, changes)
+        return respond({"message": "Notification preferences saved.",
+                        "preferences": _preferences_json(preferences)},
+                       default_endpoint="notifications.page")
+
+
+class WebhooksView(MethodView):
+    decorators = [login_required]
+
+    def get(self):
+        if not wants_json():
+            return redirect(url_for("notifications.page"))
+        summaries = get_database().notifications.webhooks(current_user)
+        return jsonify(webhooks=[webhook_json(s) for s in summaries], count=len(summaries))
+
+    def post(self):
+        form = bind_form(WebhookForm)
+        generated = not form.secret.data
+        secret = form.secret.data or secrets.token_urlsafe(24)
+        webhook = get_database().notifications.add_webhook(
+            current_user, form.url.data, list(dict.fromkeys(form.events.data)), secret, form.format.data or "json")
+        message = "Webhook added."
+        payload = {"message": message, "webhook_id": webhook.id}
+        if generated:
+            payload["message"] = f"Webhook added. Its secret, shown only now: {secret}"
+            payload["secret"] = secret
+        return respond(payload, 201, default_endpoint="notifications.page")
+
+
+class WebhookRemoveView(MethodView):
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(WebhookIdForm)
+        webhook = get_database().notifications.remove_webhook(current_user, form.webhook_id.data)
+        return respond({"message": "Webhook removed.", "webhook_id": webhook.id},
+                       default_endpoint="notifications.page")
+
+
+class WebhookTestView(MethodView):
+    decorators = [login_required]
+
+    def post(self):
+        form = bind_form(WebhookIdForm)
+        event = get_database().notifications.test_webhook(current_user, form.webhook_id.data)
+        return respond({"message": "Test delivery queued: see its outcome among the deliveries in a few seconds.",
+                        "webhook_id": form.webhook_id.data, "event_id": event.uid}, 202,
+                       default_endpoint="notifications.page")
+
+
+class WebhookDeliveriesView(MethodView):
+    decorators = [login_required]
+
+    def get(self):
+        webhook_id = query_id("webhook_id", required=True)
+        _, per_page = query_paging(20)
+        webhook, rows = get_database().notifications.deliveries(current_user, webhook_id, per_page)
+        return jsonify(webhook_id=webhook.id,
+                       deliveries=[delivery_json(d, uid, event) for d, uid, event in rows], count=len(rows))
+
+
+class FeedView(MethodView):
+    """Events for this browser since `?since=` (an ISO time the previous answer gave as `now`)."""
+
+    decorators = [login_required]
+
+    def get(self):
+        database = get_database()
+        now = database.now()
+        since = parse_moment("since", request.args.get("since")) or now
+        try:
+            start = since - FEED_OVERLAP
+        except OverflowError:  # since the first moment there is: no earlier one to look back to
+            start = since
+        records = database.notifications.feed(current_user, start)
+        return jsonify(notifications=[feed_entry_json(r) for r in records], now=iso(now))
+
+
+show_refusals_at_fields(blueprint, {"notifications.webhooks": WebhookForm},
+                        pages={"notifications.webhooks": "notifications.page"})
+
+blueprint.add_url_rule("/session/notifications", view_func=NotificationsView.as_view("page"))
+blueprint.add_url_rule("/session/notifications/feed", view_func=FeedView.as_view("feed"))
+blueprint.add_url_rule("/session/webhooks", view_func=WebhooksView.as_view("webhooks"))
+blueprint.add_url_rule("/session/webhooks/remove", view_func=WebhookRemoveView.as_view("webhook_remove"))
+blueprint.add_url_rule("/session/webhooks/test", view_func=WebhookTestView.as_view("webhook_test"))
+blueprint.add_url_rule("/session/webhooks/deliveries",
+                       view_func=WebhookDeliveriesView.as_view("webhook_deliveries"))

@@ -1,0 +1,85 @@
+"""In Chromium: the waiting user's page says their turn came, without a reload, and the desktop
+notification appears when they allowed it."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.conftest import USER_PASSWORD, Accounts
+
+pytestmark = pytest.mark.browser
+
+# Records each desktop notification the page makes, then makes the real one.
+RECORD_NOTIFICATIONS = """
+(() => {
+  const Real = window.Notification;
+  window.__desktop = [];
+  function Recorded(title, options) {
+    window.__desktop.push({ title: title, body: options && options.body });
+    return new Real(title, options);
+  }
+  Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
+  Recorded.requestPermission = (...args) => Real.requestPermission(...args);
+  window.Notification = Recorded;
+})();
+"""
+
+
+def test_the_waiting_user_sees_their_turn_without_a_reload(open_page, live_server):
+    accounts = Accounts(live_server.app)
+    bench = accounts.add_resource("bench-1")
+    for name in ("alice", "bob"):
+        accounts.add_user(name)
+    alice = accounts.login("alice")
+    assert alice.post("/reservation/request", json={"resource_id": bench}).json["status"] == "approved"
+
+    bob = open_page("bob", USER_PASSWORD)
+    bob.context.grant_permissions(["notifications"], origin=live_server.url)
+    bob.context.add_init_script(RECORD_NOTIFICATIONS)
+    bob.goto("/")
+    bob.get_by_role("article", name="bench-1").get_by_role("button", name="Request").click()
+    expect(bob.get_by_role("status")).to_contain_text("position 1")
+    bob.evaluate("window.__notReloaded = true")
+    assert bob.evaluate("Notification.permission") == "granted"
+
+    alice.post("/reservation/release", json={"resource_id": bench})
+
+    notice = bob.locator("#notices .notice")
+    expect(notice).to_contain_text("Your turn: bench-1 is yours")
+    expect(notice).to_contain_text("you now hold bench-1")
+    expect(bob).to_have_title("(!) Your turn: bench-1 is yours · Reservia")
+    bob.wait_for_function("window.__desktop.length > 0")
+    assert bob.evaluate("window.__desktop") == [{
+        "title": "Your turn: bench-1 is yours",
+        "body": bob.locator("#notices .notice p").nth(1).inner_text()}]
+    assert bob.evaluate("window.__notReloaded") is True
+    screenshot(bob, "dashboard-your-turn")
+
+    # Seen once: another page of the same tab does not show it again; dismissing restores the title.
+    bob.goto("/reservation/mine")
+    bob.wait_for_timeout(1500)
+    expect(bob.locator("#notices .notice")).to_have_count(0)
+    bob.goto("/")
+    expect(bob.locator("#notices .notice")).to_have_count(0)
+    expect(bob).to_have_title("Dashboard · Reservia")
+
+
+def test_the_notifications_page(open_page, live_server):
+    accounts = Accounts(live_server.app)
+    accounts.add_user("alice")
+    page = open_page("alice", USER_PASSWORD)
+    page.get_by_role("link", name="Notifications").click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    expect(page.locator("#desktop-state")).to_contain_text("Desktop notifications are not allowed yet")
+    expect(page.get_by_role("button", name="Allow desktop notifications")).to_be_visible()
+    page.get_by_label("URL").fill("http://ci.example.org/hooks/reservia")
+    page.get_by_label("Your hold or request was ended for you (ended)", exact=True).check()
+    page.get_by_role("button", name="Add webhook").click()
+    expect(page.get_by_role("status")).to_contain_text("Its secret, shown only now:")
+    expect(page.get_by_role("heading", name="http://ci.example.org/hooks/reservia")).to_be_visible()
+    page.get_by_label("Your hold or request was ended for you (ended): E-mail").check()
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.get_by_role("status")).to_contain_text("Notification preferences saved.")
+    expect(page.get_by_label("Your hold or request was ended for you (ended): E-mail")).to_be_checked()
+    page.get_by_role("button", name="Send a test").click()
+    expect(page.get_by_role("status")).to_contain_text("Test delivery queued")
+    screenshot(page, "notifications")
