@@ -3,7 +3,8 @@ at its own moment, whoever notices, and the next waiter is approved as of that m
 from datetime import datetime, timedelta, timezone
 
 from backend.database import rules
-from backend.database.rules import Pool, ResourceState
+from backend.database.pool import Pool
+from backend.database.rules import ResourceState
 from backend.models.states import APPROVED, EXPIRED, LEASE_LOST, REQUESTED
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)

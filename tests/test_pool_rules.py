@@ -2,7 +2,8 @@
 from datetime import datetime, timedelta, timezone
 
 from backend.database import rules
-from backend.database.rules import DELETE, INSERT, Pool, ReservationRow, ResourceState
+from backend.database.pool import Pool
+from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
 from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, RELEASED, REQUESTED, UNSERVABLE
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)

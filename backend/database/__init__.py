@@ -2,7 +2,7 @@
 
 It is composed of one part per area, each given what it needs in its constructor; every part
 shares one Transactions object (the write turn, the clock, the read cache). The queue rules
-themselves are plain functions (rules.py) that the Queue part applies to locked resources.
+themselves are plain Python (rules.py, pool.py) that the Queue part applies to locked resources.
 """
 from flask import current_app
 

@@ -2,8 +2,9 @@
 its place in line, and for label requests their labels and how far they got."""
 from sqlalchemy import select, text
 
+from backend.database.pool import Pool
 from backend.database.results import QueueEntry
-from backend.database.rules import Pool, ReservationRow, ResourceState
+from backend.database.rules import ReservationRow, ResourceState
 from backend.models import Reservation, Resource, ResourceLabel, User
 from backend.models.states import ACTIVE_SQL, APPROVED
 

@@ -18,7 +18,8 @@ from functools import cache
 
 from sqlalchemy import bindparam, delete, insert, select, text, union_all, update
 
-from backend.database.rules import DELETE, INSERT, Pool, ReservationRow, ResourceState
+from backend.database.pool import Pool
+from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
 from backend.errors import Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation, Resource, ResourceLabel, User
