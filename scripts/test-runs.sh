@@ -1,23 +1,44 @@
 #!/usr/bin/env bash
-# The suite's two pytest runs: on SQLite, then on a throwaway PostgreSQL cluster (the browser
-# tests exercise pages, not the engine, and the tests marked own_sqlite never use the run's engine,
-# so the second run leaves them out). Both runs always happen; the script fails if either fails,
-# and ends with how long each took. Arguments go to both runs.
+# The suite's two pytest runs, side by side: on SQLite, and on a throwaway PostgreSQL cluster.
+# - The browser tests exercise pages, not the engine: the SQLite run alone drives them.
+# - The tests marked own_sqlite run Reservia on SQLite files of their own whatever the run's engine:
+#   they run once, in the PostgreSQL run, which is the shorter of the two without them.
+# Side by side, because much of each run waits on servers, browsers and clocks: on two cores both
+# together take about as long as the longer one. The SQLite run prints as it goes; the PostgreSQL
+# run's output follows it. Both runs always finish; the script fails if either fails, and ends
+# with how long each took. Arguments go to both runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python=${VENV:-.venv}/bin/python
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/reservia-tests.XXXXXX")
 
-status=0
+declare -A seconds status
 timed_run() {
   local name=$1 started=$EPOCHREALTIME
   shift
-  "$python" -m pytest "$@" || status=1
+  "$python" -m pytest --basetemp="$scratch/$name" "$@"
+  status[$name]=$?
   seconds[$name]=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+  echo "${status[$name]} ${seconds[$name]}" > "$scratch/$name.done"
 }
 
-declare -A seconds
-timed_run sqlite "$@"
-timed_run postgresql --database=postgresql -m "not browser and not own_sqlite" "$@"
-echo "pytest: sqlite ${seconds[sqlite]} s, postgresql ${seconds[postgresql]} s," \
-     "together $((seconds[sqlite] + seconds[postgresql])) s"
-exit $status
+started=$EPOCHREALTIME
+timed_run postgresql --database=postgresql -m "not browser" "$@" > "$scratch/postgresql.log" 2>&1 &
+postgresql=$!
+timed_run sqlite -m "not own_sqlite" "$@"
+wait "$postgresql"
+read -r status[postgresql] seconds[postgresql] < "$scratch/postgresql.done"
+together=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+
+echo
+echo "==== the PostgreSQL run ===="
+cat "$scratch/postgresql.log"
+echo
+echo "pytest, side by side: sqlite ${seconds[sqlite]} s, postgresql ${seconds[postgresql]} s," \
+     "both done in ${together} s"
+if [ "${status[sqlite]}" -ne 0 ] || [ "${status[postgresql]}" -ne 0 ]; then
+  echo "failed: sqlite exit ${status[sqlite]}, postgresql exit ${status[postgresql]};" \
+       "the runs' files are kept in $scratch"
+  exit 1
+fi
+rm -rf "$scratch"

@@ -1,6 +1,6 @@
 """The benchmark's one command runs end to end on tiny data (figures are printed, never asserted).
 
-Its servers keep their data in SQLite files of their own, so it runs in the SQLite run only.
+Its servers keep their data in SQLite files of their own, so `make test` runs it once (own_sqlite).
 """
 import json
 import os
