@@ -54,6 +54,20 @@ class ApiClient:
         self.cookie = "; ".join(pairs)
         return self.cookie
 
+    def page_validator(self, path):
+        """The ETag of the page at `path` as a browser gets it; the session cookie is updated from
+        the answer (the page's forms may have added their CSRF secret to the session)."""
+        headers = {"Accept": "text/html", **({"Cookie": self.cookie} if self.cookie else {})}
+        self.connection.request("GET", path, headers=headers)
+        response = self.connection.getresponse()
+        response.read()
+        if response.status != 200 or not response.headers.get("ETag"):
+            raise ApiError(f"GET {path} answered {response.status} without a validator")
+        pairs = [header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie") or []]
+        if pairs:
+            self.cookie = "; ".join(pairs)
+        return response.headers["ETag"]
+
     def close(self):
         self.connection.close()
 
@@ -120,6 +134,18 @@ class DataSet:
 
         for k in range(per_resource):
             in_parallel(request, plan[k::per_resource])
+
+    def boards(self):
+        """(cookie, ETag of their board) for every user: what each open dashboard sends when it
+        refreshes and nothing changed."""
+
+        def fetch(cookie):
+            client = ApiClient(self.port, cookie, self.tls)
+            validator = client.page_validator("/reservation/board")
+            client.close()
+            return client.cookie, validator
+
+        return in_parallel(fetch, self.cookies)
 
     def add_webhooks(self, url):
         """A webhook for every event on every user (each its own URL): the worst case for the

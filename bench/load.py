@@ -1,14 +1,19 @@
 """The load generator, run as its own process: `python -m bench.load < spec.json` prints the figures as JSON.
 
 Each virtual client keeps one HTTP/1.1 keep-alive connection to the loopback server and repeats its
-operation (one or more requests in order) back to back. Only operations that start after the warm-up
-and end before the deadline are counted, so every figure comes from the steady state.
+operation (one or more requests in order) back to back, or with a pause between operations like a
+page that refreshes itself. Only operations that start after the warm-up and end before the deadline
+are counted, so every figure comes from the steady state; the server processes' CPU time is read
+from /proc at the start and at the end of that same window.
 """
 import asyncio
 import json
+import random
 import resource
 import ssl
 import sys
+
+from bench.machine import TICKS, tree_ticks
 
 REQUEST_TIMEOUT = 30.0
 DRAIN_TIMEOUT = 35.0
@@ -94,6 +99,7 @@ class Group:
 
     def __init__(self, spec, host):
         self.name = spec["name"]
+        self.pause = spec.get("pause", 0.0)
         self.clients = [
             [(build_request(step, host), set(step["expect"])) for step in client["steps"]]
             for client in spec["clients"]
@@ -121,6 +127,8 @@ async def run_client(group, steps, host, port, window, tls=None):
     loop = asyncio.get_running_loop()
     start_at, stop_at, hard_stop = window
     connection = None
+    if group.pause:
+        await asyncio.sleep(random.uniform(0, group.pause))  # open pages do not refresh in step
     while loop.time() < stop_at:
         began = loop.time()
         measured = began >= start_at
@@ -146,6 +154,8 @@ async def run_client(group, steps, host, port, window, tls=None):
         ended = loop.time()
         if measured and ended <= stop_at and not failed:
             group.latencies.append(ended - began)
+        if group.pause:
+            await asyncio.sleep(group.pause)
     if connection is not None:
         connection.transport.close()
 
@@ -191,15 +201,17 @@ async def drive(spec):
     tls = client_tls() if spec.get("tls") else None
     tasks = [asyncio.create_task(run_client(group, steps, host, port, window, tls))
              for group in groups for steps in group.clients]
+    servers = set(spec.get("server_pids", ()))
     await asyncio.sleep(max(0.0, start_at - loop.time()))
-    cpu_before = _cpu_seconds()
+    cpu_before, server_before = _cpu_seconds(), tree_ticks(servers)
     await asyncio.sleep(max(0.0, stop_at - loop.time()))
-    cpu_used = _cpu_seconds() - cpu_before
+    cpu_used, server_used = _cpu_seconds() - cpu_before, (tree_ticks(servers) - server_before) / TICKS
     _, pending = await asyncio.wait(tasks, timeout=DRAIN_TIMEOUT)
     for task in pending:
         task.cancel()
     return {"groups": [summarise(g, spec["duration"]) for g in groups],
-            "client_cpu_share": round(cpu_used / spec["duration"], 3)}
+            "client_cpu_share": round(cpu_used / spec["duration"], 3),
+            "server_cpu_seconds": round(server_used, 3)}
 
 
 def _cpu_seconds():

@@ -14,7 +14,7 @@ def _system_ticks():
     return total - idle, total
 
 
-def _tree_ticks(root_pids):
+def tree_ticks(root_pids):
     """CPU ticks used so far by the live processes descended from root_pids (a server and its workers)."""
     parents, ticks = {}, {}
     for entry in os.scandir("/proc"):
@@ -45,11 +45,11 @@ class CpuWatch:
         self.root_pids = set(root_pids)
 
     def __enter__(self):
-        self._start = (time.monotonic(), *_system_ticks(), _tree_ticks(self.root_pids))
+        self._start = (time.monotonic(), *_system_ticks(), tree_ticks(self.root_pids))
         return self
 
     def __exit__(self, *exc):
-        end = (time.monotonic(), *_system_ticks(), _tree_ticks(self.root_pids))
+        end = (time.monotonic(), *_system_ticks(), tree_ticks(self.root_pids))
         self.seconds = seconds = end[0] - self._start[0]
         busy_share = (end[1] - self._start[1]) / max(1, end[2] - self._start[2])
         self.busy_cores = busy_share * (os.cpu_count() or 1)

@@ -31,6 +31,9 @@ class Sizes:
     big_waiting: int = 5
     growth_clients: list = field(default_factory=lambda: [1, 8, 32])
     mix_clients: int = 8
+    # Open dashboards refreshing at the page's interval (RESERVIA_REFRESH_SECONDS), nothing changing.
+    open_dashboards: int = 200
+    refresh_seconds: float = 5.0
     # Seconds to wait before a measurement while other programs keep the CPUs busy, and how long
     # each look at their CPU use lasts.
     quiet_wait: float = 30.0
@@ -42,7 +45,8 @@ class Sizes:
 # themselves mean little.
 QUICK = Sizes(warmup=0.3, duration=0.4, clients=[2], users=6, resources=5, per_resource=2,
               history_steps=[1000], big_resources=12, big_waiting=3, growth_clients=[2],
-              mix_clients=2, quiet_wait=0, quiet_sample=0.1, password_method="pbkdf2:sha256:1000")
+              mix_clients=2, open_dashboards=6, refresh_seconds=0.2, quiet_wait=0, quiet_sample=0.1,
+              password_method="pbkdf2:sha256:1000")
 
 
 def server_env(home, sizes):
@@ -65,9 +69,9 @@ class Bench:
         self.log = log
 
     def measure(self, port, label, groups, state):
-        spec = {"host": "127.0.0.1", "port": port, "tls": self.server.tls, "warmup": self.sizes.warmup,
-                "duration": self.sizes.duration, "groups": groups}
         servers = self.server.root_pids()
+        spec = {"host": "127.0.0.1", "port": port, "tls": self.server.tls, "warmup": self.sizes.warmup,
+                "duration": self.sizes.duration, "groups": groups, "server_pids": sorted(servers)}
         others_before = wait_for_quiet(servers, self.sizes.quiet_wait, self.sizes.quiet_sample,
                                        log=self.log)
         children_before = _children_cpu()
@@ -80,9 +84,15 @@ class Bench:
         outcome = json.loads(done.stdout)
         client_cores = outcome["client_cpu_share"]
         load_process_cores = (_children_cpu() - children_before) / watch.seconds
+        # Server CPU per request: the servers' CPU time within the measured window over every
+        # request answered in it, whatever group sent it.
+        answered = sum(g["requests"] for g in outcome["groups"])
+        window_cpu = outcome["server_cpu_seconds"]
         cpu = {"server_cores": round(watch.server_cores, 2), "client_cores": client_cores,
                "other_cores": round(watch.others(load_process_cores), 2),
-               "other_cores_before": round(others_before, 2)}
+               "other_cores_before": round(others_before, 2),
+               "server_cores_measured": round(window_cpu / self.sizes.duration, 3),
+               "server_ms_per_request": round(1000 * window_cpu / answered, 3) if answered else None}
         for figures in outcome["groups"]:
             record = {"label": label, "state": dict(state), **figures, "cpu": cpu}
             self.measurements.append(record)
@@ -104,6 +114,7 @@ def _line(record):
     return (f"  {record['label']:<28} {record['name']:<10} c={record['clients']:<3} "
             f"{record['requests_per_s']:>8.1f} req/s  p50 {record['p50_ms']} ms  "
             f"p99 {record['p99_ms']} ms  errors {record['errors']}  "
+            f"server CPU {record['cpu']['server_ms_per_request']} ms/request  "
             f"cores: server {record['cpu']['server_cores']}, others {record['cpu']['other_cores']}")
 
 
@@ -128,6 +139,16 @@ def base_phase(bench, server, sizes):
         bench.measure(port, "active list", [scenarios.active_list(data.cookies, clients)], state)
     for clients in sizes.clients:
         bench.measure(port, "dashboard", [scenarios.dashboard(data.cookies, clients)], state)
+    # The dashboard's own refresh when nothing changed (304) beside the cheapest signed-in request,
+    # then many open dashboards at the page's pace: the server's CPU share for them.
+    boards = data.boards()
+    cookies = [cookie for cookie, _ in boards]
+    for clients in sizes.clients:
+        bench.measure_ceiling(clients)
+        bench.measure(port, "session status", [scenarios.session_status(cookies, clients)], state)
+        bench.measure(port, "unchanged refresh", [scenarios.unchanged_board(boards, clients)], state)
+    bench.measure(port, "open dashboards", [
+        scenarios.unchanged_board(boards, sizes.open_dashboards, pause=sizes.refresh_seconds)], state)
     for clients in sizes.clients:
         bench.measure(port, "login", [scenarios.login(data.user_names, USER_PASSWORD, clients)], {})
     cycle_resources = data.add_resources(max(sizes.clients), prefix="cycle")

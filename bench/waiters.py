@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from bench.machine import TICKS, _tree_ticks
+from bench.machine import TICKS, tree_ticks
 from deploy.apache_site import ADMIN_PASSWORD, ApacheSite, apache_virtualenv
 
 PASSWORD = "waiter-password"
@@ -89,7 +89,7 @@ def measure(name, waiters, seconds, handovers):
             worker.start()
         time.sleep(3)  # every waiter has asked at least once
         apache = {site.process.pid}
-        ticks, asked, started = _tree_ticks(apache), sum(w.requests for w in queue), time.monotonic()
+        ticks, asked, started = tree_ticks(apache), sum(w.requests for w in queue), time.monotonic()
         probe_times = []
         while time.monotonic() - started < seconds:
             began = time.monotonic()
@@ -97,7 +97,7 @@ def measure(name, waiters, seconds, handovers):
             probe_times.append(time.monotonic() - began)
             time.sleep(0.5)
         elapsed = time.monotonic() - started
-        cores = (_tree_ticks(apache) - ticks) / TICKS / elapsed
+        cores = (tree_ticks(apache) - ticks) / TICKS / elapsed
         rate = (sum(w.requests for w in queue) - asked) / elapsed
 
         noticed = []

@@ -24,11 +24,13 @@ def test_quick_benchmark_writes_every_figure(tmp_path):
     results = json.loads((tmp_path / "latest.json").read_text())
     measured = {(m["label"], m["name"]) for m in results["measurements"]}
     assert {("ceiling", "hello"), ("health", "is_alive"), ("active list", "active"),
-            ("dashboard", "dashboard"), ("login", "login"), ("request-release cycle", "cycle"),
+            ("dashboard", "dashboard"), ("session status", "status"), ("unchanged refresh", "board 304"),
+            ("open dashboards", "board 304"), ("login", "login"), ("request-release cycle", "cycle"),
             ("cycle while others log in", "login"), ("cycle, webhooks + worker", "cycle"),
             ("active list, growing data", "active"),
             ("dashboard, growing data", "dashboard")} <= measured
     failed = [m for m in results["measurements"] if not (m["operations"] > 0 and m["errors"] == 0)]
     assert not failed, failed
     assert results["machine"]["cores"] >= 1
+    assert all(m["cpu"]["server_ms_per_request"] > 0 for m in results["measurements"])
     assert "p99 ms" in (tmp_path / "latest.txt").read_text()

@@ -67,6 +67,15 @@ class Boards:
         boards = [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
         return boards, first_deadline(entries)
 
+    def next_change(self):
+        """The first moment the boards change by themselves (a hold or a wait running out), or
+        None: what is built from them holds until then, or until the next commit."""
+        return self.transactions.cached(("boards deadline",), self._deadline)
+
+    def _deadline(self):
+        deadline = first_deadline(self.reservations.active())
+        return deadline, deadline
+
     def of_user(self, user_id):
         """(board, the user's entry) for every resource the user holds or waits for."""
         return [(board, board.entry_for(user_id)) for board in self.all(include_inactive=True)

@@ -18,6 +18,7 @@ from backend.forms.reservation import hold_choices
 from backend.serializers import duration_text
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
+from backend.web.conditional import page_unless_unchanged
 
 
 @blueprint.app_template_filter("minutes")
@@ -32,9 +33,10 @@ def _page_helpers():
     return {"administrators_on_default_password": lambda: get_database().users.names_to_change_password()}
 
 
-def _board_context():
+def _board_context(for_script=False):
     """First the user's own holds and requests, then the labels and one page of the cards the
-    search and the chosen labels leave, with the hold lengths each offers."""
+    search and the chosen labels leave, with the hold lengths each offers (for the board the
+    page's script fetches, without the end of the day, which the script works out)."""
     database = get_database()
     filters = dashboard_filters(request.args)
     boards = database.boards.all()
@@ -53,7 +55,7 @@ def _board_context():
             "filters": filters, "board_query": filters.query(page=page), "chips": _label_chips(boards),
             "mine": mine, "label_requests": database.boards.label_requests(me),
             "me": me, "maxima": maxima,
-            "choices": {rid: hold_choices(m, site_minutes, now) for rid, m in maxima.items()},
+            "choices": {rid: hold_choices(m, site_minutes, None if for_script else now) for rid, m in maxima.items()},
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
 
 
@@ -90,12 +92,16 @@ _ANCHOR = re.compile(r"(resource|mine|request)-[0-9]{1,19}|mine")
 
 
 class BoardView(MethodView):
-    """The dashboard's cards alone, which its script fetches every few seconds."""
+    """The dashboard's cards alone, which its script fetches every few seconds: `304 Not Modified`
+    while nothing they show has changed (see conditional.py)."""
 
     decorators = [login_required]
 
     def get(self):
-        return render_template("reservation/_board.html", **_board_context())
+        return page_unless_unchanged(
+            ("board", current_user.id, dashboard_filters(request.args)),
+            lambda: render_template("reservation/_board.html", **_board_context(for_script=True)),
+            get_database().boards.next_change)
 
 
 class MyReservationsView(MethodView):

@@ -148,6 +148,25 @@ def test_the_board_keeps_refreshing_in_a_background_tab(open_page, live_server):
     expect(card(alice, "bench-1")).to_contain_text("carol", timeout=3_000)
 
 
+def test_an_unchanged_board_is_not_sent_again(open_page):
+    admin = open_page("admin")
+    [bench] = seed(admin, ["alice", "bob"], [("bench-1", "", 480)])
+    alice = open_page("alice", PASSWORD)
+    answers = []
+    alice.on("response", lambda r: answers.append(r.status) if "/reservation/board" in r.url else None)
+    for _ in range(100):
+        if len(answers) >= 4:
+            break
+        alice.wait_for_timeout(100)
+    assert answers[0] == 200 and set(answers[1:]) == {304}, answers  # refreshed every second
+    choice = card(alice, "bench-1").locator("option[data-end-of-day]")
+    assert re.fullmatch(r"[0-9]+", choice.get_attribute("value"))  # the reader's day, worked out
+    bob = open_page("bob", PASSWORD)
+    bob.request.post("/reservation/request", data={"resource_id": bench})
+    expect(card(alice, "bench-1")).to_contain_text("bob", timeout=5_000)
+    assert 200 in answers[4:]
+
+
 def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_page):
     admin = open_page("admin")
     seed(admin, ["alice"], WORKDAY[:8])

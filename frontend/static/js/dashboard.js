@@ -1,5 +1,6 @@
 // Keeps the dashboard current and acts in place. The board is fetched again every few seconds
-// (more slowly while the tab is in the background, and at once when it comes back); each hold's
+// (more slowly while the tab is in the background, and at once when it comes back), naming the
+// board it has: the server answers 304 Not Modified while nothing on it changed; each hold's
 // remaining time counts down; Request, Cancel, Release and Keep alive are posted from the page
 // and the board redrawn around the card that was used, so the reader stays where they were.
 // Without JavaScript the forms post as usual and the answer comes back to the same card.
@@ -20,6 +21,7 @@
   var announcer = document.getElementById("board-announcer");
   var status = document.getElementById("board-status");
   var shown = null;     // the last board the server sent
+  var validator = null; // its ETag, sent back as If-None-Match
   var pending = null;   // a board waiting for the reader to leave a field they are filling in
   var timer = null;
 
@@ -106,6 +108,7 @@
     var typed = unsent();
     board.innerHTML = html;
     shown = html;
+    endOfDay();  // before the reader's choices come back: "end of the day" has its minutes again
     Object.keys(typed).forEach(function (id) {
       var el = document.getElementById(id);
       if (el) {
@@ -123,7 +126,6 @@
     if (window.ReserviaTimes) {
       window.ReserviaTimes.localize(board);
     }
-    endOfDay();
     tick();
   }
 
@@ -137,20 +139,32 @@
     return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
-  function fetchBoard() {
-    return fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
+  // The board as the server has it now: the one shown when it answers 304 Not Modified.
+  function fetchBoard(fresh) {
+    var headers = { Accept: "text/html" };
+    if (validator && !fresh) {
+      headers["If-None-Match"] = validator;
+    }
+    return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.redirected || response.status === 401) {
           window.location.reload();  // logged out meanwhile: the server sends the login page
           return null;
         }
-        return response.ok ? response.text() : null;
+        if (response.status === 304) {
+          return shown;
+        }
+        if (!response.ok) {
+          return null;
+        }
+        validator = response.headers.get("ETag");
+        return response.text();
       });
   }
 
   function refresh(anchorId, force) {
     window.clearTimeout(timer);
-    return fetchBoard()
+    return fetchBoard(force)
       .then(function (html) {
         if (html !== null) {
           show(html, anchorId, force);

@@ -1,0 +1,56 @@
+"""Pages that a refreshing script already holds: `304 Not Modified`, without rendering them again,
+while nothing they show has changed.
+
+The validator (a weak ETag) is a digest of the page as rendered, less the request's CSRF token
+(signed afresh on every render), keyed with the session's own CSRF secret: every process that
+renders the same page for the same session finds the same validator, so a browser served by
+several processes keeps its 304s, and a page from an earlier session (whose forms would be
+refused) never validates. On SQLite the validator is kept in the read cache under the commit
+count and until the first deadline of what the page shows: an unchanged refresh then reads the
+validator and renders nothing. Other engines have no commit counter (read_cache.py): there the
+page is rendered again and only the transfer and the browser's work are saved.
+"""
+import hashlib
+
+from flask import current_app, g, make_response, request, session
+
+from backend.database import get_database
+
+
+def page_unless_unchanged(key, render, until):
+    """The page `render()` makes, or 304 if the request's If-None-Match names it.
+
+    `key` says what the page shows besides the data (its query, its reader); `until()` is the
+    first moment it changes without a commit (None: only a commit changes it).
+    """
+    rendered = {}
+
+    def build():
+        rendered["page"] = render()
+        return _validator(rendered["page"]), until()
+
+    validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
+    if request.if_none_match.contains_weak(validator):
+        response = current_app.response_class(status=304)
+    else:
+        response = make_response(rendered["page"] if "page" in rendered else render())
+    response.set_etag(validator, weak=True)
+    return response
+
+
+def _csrf_field():
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def _session_secret():
+    """The session's CSRF secret (Flask-WTF keeps it in the session; "" until a form was shown)."""
+    return session.get(_csrf_field(), "")
+
+
+def _validator(page):
+    """A digest of the page less this request's signed CSRF token (Flask-WTF signs it once per
+    request, so every form of the page carries the same text), keyed with the session's secret."""
+    token = g.get(_csrf_field())
+    if token:
+        page = page.replace(token, "")
+    return hashlib.blake2b(page.encode(), digest_size=16, key=_session_secret().encode()[:64]).hexdigest()
