@@ -134,13 +134,7 @@ async def run_client(group, steps, host, port, window, tls=None):
         measured = began >= start_at
         failed = False
         for raw, expected in steps:
-            try:
-                if connection is None or connection.transport.is_closing():
-                    _, connection = await loop.create_connection(HttpConnection, host, port,
-                                                                 ssl=tls)
-                status, keep_alive = await asyncio.wait_for(connection.send(raw), REQUEST_TIMEOUT)
-            except (TimeoutError, OSError, ConnectionError) as exc:
-                status, keep_alive = type(exc).__name__, False
+            status, keep_alive, connection = await _exchange(connection, raw, host, port, tls)
             if not keep_alive and connection is not None:
                 connection.transport.close()
                 connection = None
@@ -158,6 +152,28 @@ async def run_client(group, steps, host, port, window, tls=None):
             await asyncio.sleep(group.pause)
     if connection is not None:
         connection.transport.close()
+
+
+async def _exchange(connection, raw, host, port, tls):
+    """(status, keep_alive, connection) for one request; the status is an exception's name when it
+    failed. A GET that finds its idle keep-alive connection closed by the server (Apache closes
+    them after KeepAliveTimeout) is sent once more on a new one, as browsers do."""
+    loop = asyncio.get_running_loop()
+    for attempt in (1, 2):
+        reused = connection is not None and not connection.transport.is_closing()
+        try:
+            if not reused:
+                _, connection = await loop.create_connection(HttpConnection, host, port, ssl=tls)
+            status, keep_alive = await asyncio.wait_for(connection.send(raw), REQUEST_TIMEOUT)
+            return status, keep_alive, connection
+        except (TimeoutError, OSError, ConnectionError) as exc:
+            if connection is not None:
+                connection.transport.close()
+                connection = None
+            stale = reused and not isinstance(exc, TimeoutError) and raw.startswith(b"GET ")
+            if attempt == 2 or not stale:
+                return type(exc).__name__, False, None
+    raise AssertionError("unreachable")
 
 
 def percentile(sorted_values, fraction):

@@ -45,6 +45,10 @@ class DashboardFilters:
         return tuple(sorted(set(self.labels) ^ {label}))
 
 
+# An unfiltered dashboard; its refresh, the most frequent request of all, need not parse a query.
+NO_FILTERS = DashboardFilters()
+
+
 def dashboard_filters(args):
     """DashboardFilters from ?q=, ?label= (repeated) and ?page=; Invalid names the bad one."""
     text = (args.get("q") or "").strip()

@@ -9,7 +9,7 @@ from flask_login import current_user
 from backend.database import get_database
 from backend.database.boards import FREE
 from backend.database.history import HistoryFilters
-from backend.forms.dashboard import PAGE_SIZE, dashboard_filters
+from backend.forms.dashboard import NO_FILTERS, PAGE_SIZE, dashboard_filters
 from backend.forms.history import HistoryFilterForm
 from backend.forms.history_filters import zone_named
 from backend.forms.numbers import whole_number
@@ -98,10 +98,11 @@ class BoardView(MethodView):
     decorators = [login_required]
 
     def get(self):
+        filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
         return page_unless_unchanged(
-            ("board", current_user.id, dashboard_filters(request.args)),
+            ("board", current_user.id, filters),
             lambda: render_template("reservation/_board.html", **_board_context(for_script=True)),
-            get_database().boards.next_change)
+            lambda: get_database().boards.next_change())
 
 
 class MyReservationsView(MethodView):

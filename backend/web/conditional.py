@@ -13,8 +13,13 @@ page is rendered again and only the transfer and the browser's work are saved.
 import hashlib
 
 from flask import current_app, g, make_response, request, session
+from werkzeug.http import parse_etags
 
 from backend.database import get_database
+
+# Where Flask-WTF keeps the session's CSRF secret and, in `g`, the request's signed token
+# (WTF_CSRF_FIELD_NAME, which Reservia leaves at its default).
+CSRF_FIELD = "csrf_token"
 
 
 def page_unless_unchanged(key, render, until):
@@ -30,7 +35,7 @@ def page_unless_unchanged(key, render, until):
         return _validator(rendered["page"]), until()
 
     validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
-    if request.if_none_match.contains_weak(validator):
+    if _names(request.headers.get("If-None-Match"), validator):
         response = current_app.response_class(status=304)
     else:
         response = make_response(rendered["page"] if "page" in rendered else render())
@@ -38,19 +43,23 @@ def page_unless_unchanged(key, render, until):
     return response
 
 
-def _csrf_field():
-    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+def _names(if_none_match, validator):
+    """Whether If-None-Match names the validator: the page's script sends back exactly the ETag it
+    was given, compared as it is before parsing the header in full (a list, `*`, a strong tag)."""
+    if not if_none_match:
+        return False
+    return if_none_match == f'W/"{validator}"' or parse_etags(if_none_match).contains_weak(validator)
 
 
 def _session_secret():
     """The session's CSRF secret (Flask-WTF keeps it in the session; "" until a form was shown)."""
-    return session.get(_csrf_field(), "")
+    return session.get(CSRF_FIELD, "")
 
 
 def _validator(page):
     """A digest of the page less this request's signed CSRF token (Flask-WTF signs it once per
     request, so every form of the page carries the same text), keyed with the session's secret."""
-    token = g.get(_csrf_field())
+    token = g.get(CSRF_FIELD)
     if token:
         page = page.replace(token, "")
     return hashlib.blake2b(page.encode(), digest_size=16, key=_session_secret().encode()[:64]).hexdigest()
