@@ -34,12 +34,12 @@ def main(argv=None):
         tmp = Path(tmp)
         home = tmp / "base"
         with pick_server(tmp, "base", runner.server_env(home, sizes),
-                         args.server) as server:
+                         args.server, sizes.processes) as server:
             print(f"Base data set, {server.describe()}")
             runner.base_phase(bench, server, sizes)
         home = tmp / "growth"
         with pick_server(tmp, "growth", runner.server_env(home, sizes),
-                         args.server) as server:
+                         args.server, sizes.processes) as server:
             print("Growing data set")
             runner.growth_phase(bench, server, sizes)
         server_facts = server.describe()

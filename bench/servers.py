@@ -169,12 +169,12 @@ def deploy_settings():
     return settings
 
 
-def pick_server(tmp, name, env, choice="auto"):
+def pick_server(tmp, name, env, choice="auto", processes=None):
     """Apache with deploy/reservia.conf where it is installed, else gunicorn with its processes,
-    threads and settings."""
+    threads and settings; `processes` overrides how many processes serve."""
     workdir = Path(tmp) / f"{name}-server"
     workdir.mkdir(parents=True, exist_ok=True)
-    processes, threads = worker_settings()
+    processes, threads = processes or worker_settings()[0], worker_settings()[1]
     if choice != "gunicorn":
         from bench.apache import ApacheServer, apache_available
 
