@@ -1,4 +1,7 @@
-"""client/reservia.py run for real, as a CI job runs it, against a live server."""
+"""client/reservia.py run for real, as a CI job runs it, against a live server.
+
+The server is `python app.py` on SQLite files of its own, whatever engine the run tests, so
+`make test` runs this module once (own_sqlite)."""
 import json
 import os
 import signal
@@ -12,6 +15,8 @@ import pytest
 import requests
 
 from tests.live_server import running_reservia
+
+pytestmark = pytest.mark.own_sqlite
 
 CLIENT = Path(__file__).resolve().parent.parent / "client" / "reservia.py"
 PASSWORD = "client-test-password"
