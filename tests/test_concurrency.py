@@ -44,9 +44,7 @@ def test_processes_never_share_a_resource_and_queues_are_served_in_order(app, ac
     names = [f"worker{i}" for i in range(PROCESSES)]
     for name in names:
         accounts.add_user(name)
-    settings = settings_for(app.config["RESERVIA_HOME"],
-                             RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
-                             RESERVIA_HOLD_MINUTES=0)
+    settings = _settings_of(app)
     context = multiprocessing.get_context("spawn")
     results, start = context.Queue(), context.Barrier(PROCESSES)
     workers = [context.Process(target=_worker, args=(settings, name, resource_ids, seed, start, results))
@@ -125,9 +123,7 @@ def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_
     names = [f"worker{i}" for i in range(6)]
     for name in names:
         accounts.add_user(name)
-    settings = settings_for(app.config["RESERVIA_HOME"],
-                             RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
-                             RESERVIA_HOLD_MINUTES=0)
+    settings = _settings_of(app)
     context = multiprocessing.get_context("spawn")
     results, start = context.Queue(), context.Barrier(6)
     workers = [context.Process(target=_label_worker, args=(settings, names[i::2], i, start, results))
@@ -153,3 +149,10 @@ def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_
             assert {m.approved_at for m in members} == {request.approved_at}
         else:
             assert not any(m.approved_at for m in members), (request, members)
+
+
+def _settings_of(app):
+    """The test application's settings, for processes of their own on the same database; holds
+    without a time limit, so that none ends while the processes race."""
+    return settings_for(app.config["RESERVIA_HOME"], RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
+                        RESERVIA_HOLD_MINUTES=0)

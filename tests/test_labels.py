@@ -3,19 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.fixed_clock import install_clock
-
+# conftest's `clock` stops here, and its `app_settings` reads APP_SETTINGS.
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def app_settings():
-    return {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
+APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 
 
 @pytest.fixture
