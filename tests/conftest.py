@@ -13,6 +13,7 @@ from backend.models import Reservation
 from tests.fixed_clock import install_clock
 from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
+from tests.shared_templates import SHARED_TEMPLATES
 
 ADMIN_PASSWORD = "admin-test-password"
 USER_PASSWORD = "user-password-1"
@@ -104,6 +105,7 @@ def application_at(home, template=None, **overrides):
     if template is not None:
         template.copy_to(home)
     application = create_app(settings_for(home, **overrides))
+    application.jinja_env.bytecode_cache = SHARED_TEMPLATES
     try:
         yield application
     finally:

@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 
 from backend import create_app
 from tests.conftest import ADMIN_PASSWORD, settings_for
+from tests.shared_templates import SHARED_TEMPLATES
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,6 +41,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path):
     app = create_app(settings_for(tmp_path / "home", RESERVIA_REFRESH_SECONDS=1))
+    app.jinja_env.bytecode_cache = SHARED_TEMPLATES
     server = LiveServer(app)
     server.start()
     yield server
