@@ -71,7 +71,8 @@ class Reservations:
             request = rules.new_label_request(user.id, labels, count, self.transactions.now(), self.queue.wait(),
                                               hold_minutes, note or None, lease)
             if not pool.servable(request):
-                raise Conflict(f"Only {len(pool.resources_for(request))} active resources carry "
+                # It would end at once as pool_too_small: refused instead, changing nothing.
+                raise Conflict(f"Only {pool.available_for(request)} active resources out of maintenance carry "
                                f"{', '.join(sorted(labels))}; {count} were asked for.", "NOT_ENOUGH_RESOURCES")
             maxima = [pool.resources[rid].maximum for rid in pool.resources_for(request)]
             longest = None if None in maxima else max(maxima)
