@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from backend.database import rules
 from backend.database.pool import Pool
 from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
-from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, RELEASED, POOL_TOO_SMALL, REQUESTED
+from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, POOL_TOO_SMALL, RELEASED, REQUESTED
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=10)

@@ -80,7 +80,7 @@ def test_requests_arriving_at_once_never_pass_the_limit(accounts, app):
     clients = [app.test_client() for _ in range(6)]
     answers = at_once([lambda c=c, b=b: c.post("/reservation/request", json={"resource_id": b},
                                                headers={"Authorization": f"Bearer {secret}"})
-                       for c, b in zip(clients, benches[LIMIT - 3:])])
+                       for c, b in zip(clients, benches[LIMIT - 3:], strict=True)])
     assert sorted(a.status_code for a in answers) == [201, 201, 201, 409, 409, 409]
     assert alice.get("/reservation/active").json["count"] == LIMIT
 
