@@ -36,6 +36,9 @@ DEFAULTS = {
     # request; further waiters are answered at once and told to ask again (Retry-After).
     # 0 holds none. See docs/deploy.md for the figures behind the default.
     "RESERVIA_WAIT_THREADS": 4,
+    # Open requests (waiting or holding, by name or by labels) one user may have at once; a
+    # further request is refused with 409 TOO_MANY_REQUESTS. 0: no limit.
+    "RESERVIA_MAX_OPEN_REQUESTS": 20,
     # A login session ends this many days after it started.
     "RESERVIA_SESSION_DAYS": 14,
     # Failed logins, counted in the database (see backend/database/login_limit_rules.py): after

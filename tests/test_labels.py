@@ -2,6 +2,10 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import NotificationEvent
 
 # conftest's `clock` stops here, and its `app_settings` reads APP_SETTINGS.
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -191,13 +195,52 @@ def test_removing_a_label_or_retiring_a_resource_ends_requests_that_can_no_longe
     assert holders(admin) == {"scope-1": ("admin", "approved")}
     [ended] = [e for e in lab["alice"].get("/reservation/history").json["reservations"]
                if e["request_id"] == waiting["request_id"]]
-    assert (ended["status"], ended["end_reason"]) == ("cancelled", "unservable")
+    assert (ended["status"], ended["end_reason"]) == ("cancelled", "pool_too_small")
     still = ask(lab["bob"], ["scope"], count=3)
     assert admin.post("/admin/resource/modify", json={"resource_id": ids["scope-3"], "active": False}
                       ).status_code == 200
     [ended] = [e for e in lab["bob"].get("/reservation/history").json["reservations"]
                if e["request_id"] == still["request_id"]]
-    assert ended["end_reason"] == "unservable"
+    assert ended["end_reason"] == "pool_too_small"
+
+
+def test_a_request_maintenance_leaves_too_few_resources_for_ends_and_those_behind_it_move_on(lab, app):
+    ids, admin, alice = lab["ids"], lab["admin"], lab["alice"]
+    admin.post("/reservation/request", json={"resource_id": ids["scope-1"]})
+    waiting = ask(alice, ["scope"], count=3)
+    behind = lab["bob"].post("/reservation/request", json={"resource_id": ids["scope-2"]}).json
+    assert behind["status"] == "requested" and holders(admin)["scope-2"] == ("alice", "kept")
+    assert admin.post("/admin/resource/modify", json={"resource_id": ids["scope-1"], "maintenance": True}
+                      ).status_code == 200
+    assert holders(admin) == {"scope-1": ("admin", "approved"), "scope-2": ("bob", "approved")}
+    [ended] = [e for e in alice.get("/reservation/history").json["reservations"]
+               if e["request_id"] == waiting["request_id"]]
+    assert (ended["status"], ended["end_reason"]) == ("cancelled", "pool_too_small")
+    with app.app_context():
+        told = db.session.execute(select(NotificationEvent.event, NotificationEvent.reason).where(
+            NotificationEvent.reservation_id == waiting["request_id"])).all()
+    assert told == [("ended", "pool_too_small")]
+    # Back from maintenance, nothing is revived; a new request for three is taken again.
+    admin.post("/admin/resource/modify", json={"resource_id": ids["scope-1"], "maintenance": False})
+    assert ask(lab["carol"], ["scope"], count=3)["status"] == "requested"
+
+
+def test_a_request_busy_resources_can_still_meet_waits_through_maintenance(lab):
+    ids, admin = lab["ids"], lab["admin"]
+    admin.post("/reservation/request", json={"resource_id": ids["scope-1"]})
+    lab["bob"].post("/reservation/request", json={"resource_id": ids["scope-2"]})
+    waiting = ask(lab["alice"], ["scope"], count=2)
+    assert holders(admin)["scope-3"] == ("alice", "kept")
+    admin.post("/admin/resource/modify", json={"resource_id": ids["scope-3"], "maintenance": True})
+    # In maintenance it approves nobody: given back, while the request waits for the busy two.
+    assert "scope-3" not in holders(admin)
+    assert [e["status"] for e in active(admin) if e["resource_id"] is None] == ["requested"]
+    # A new request more than the resources out of maintenance can ever give is refused at once.
+    assert ask(lab["carol"], ["scope"], count=3, status=409)["code"] == "NOT_ENOUGH_RESOURCES"
+    lab["bob"].post("/reservation/release", json={"resource_id": ids["scope-2"]})
+    admin.post("/reservation/release", json={"resource_id": ids["scope-1"]})
+    assert {e["resource_name"] for e in active(admin) if e["request_id"] == waiting["request_id"]
+            and e["status"] == "approved"} == {"scope-1", "scope-2", None}
 
 
 def test_a_kept_resource_can_be_retired_and_the_request_goes_on_waiting(lab):

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from backend.database import rules
 from backend.database.pool import Pool
 from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
-from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, RELEASED, REQUESTED, UNSERVABLE
+from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, POOL_TOO_SMALL, RELEASED, REQUESTED
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=10)
@@ -152,8 +152,30 @@ def test_what_no_longer_serves_is_given_back_and_requests_that_can_never_be_serv
     request = by_labels(7, 10, count=3)
     relabelled = [ResourceState(1), SCOPES[1], SCOPES[2]]
     p = Pool(relabelled, [request, kept, held(3, 50, 2), held(4, 51, 3)], minutes(5), HOLD).reexamine().settle()
-    assert request.state == CANCELLED and request.end_reason == UNSERVABLE
+    assert request.state == CANCELLED and request.end_reason == POOL_TOO_SMALL
     assert (DELETE, kept) in [(c.kind, c.row) for c in p.changes]
+
+
+def test_a_request_that_maintenance_leaves_too_few_resources_ends_and_frees_what_it_kept():
+    """Three scopes, one in maintenance, one held: a request for three can never be met."""
+    kept = ReservationRow(21, 10, 2, KEPT, requested_at=NINE, parent_id=7)
+    request = by_labels(7, 10, count=3)
+    behind = by_name(8, 11, 2)
+    resources = [ResourceState(1, maintenance=True, labels=frozenset({"scope"})), SCOPES[1], SCOPES[2]]
+    p = Pool(resources, [request, kept, held(3, 50, 3), behind], minutes(5), HOLD).reexamine().settle()
+    assert request.state == CANCELLED and request.end_reason == POOL_TOO_SMALL
+    assert (DELETE, kept) in [(c.kind, c.row) for c in p.changes]
+    assert behind.state == APPROVED and behind.approved_at == minutes(5)
+
+
+def test_a_request_busy_resources_can_still_meet_waits_and_gives_back_what_is_in_maintenance():
+    kept = ReservationRow(21, 10, 1, KEPT, requested_at=NINE, parent_id=7)
+    request = by_labels(7, 10, count=2)
+    resources = [ResourceState(1, maintenance=True, labels=frozenset({"scope"})), SCOPES[1], SCOPES[2]]
+    p = Pool(resources, [request, kept, held(3, 50, 2), held(4, 51, 3)], minutes(5), HOLD).reexamine().settle()
+    assert request.state == REQUESTED and request.end_reason is None
+    assert (DELETE, kept) in [(c.kind, c.row) for c in p.changes]
+    assert holders(p) == {2: (3, APPROVED), 3: (4, APPROVED)}
 
 
 def test_maintenance_keeps_a_resource_from_label_requests_too():

@@ -86,6 +86,15 @@ def test_revoked_and_expired_tokens_stop_working(accounts, client, clock):
     assert alice.get("/session/tokens").json["tokens"][0]["expired"] is True
 
 
+def test_a_revoked_tokens_id_is_never_handed_out_again(accounts):
+    """The access log and token lists name tokens by id: a new token must not take a revoked one's."""
+    alice = accounts.user("alice")
+    make_token(alice, "first")
+    newest = make_token(alice, "newest")
+    assert alice.post("/session/tokens/revoke", json={"token_id": newest["token_id"]}).status_code == 200
+    assert make_token(alice, "next")["token_id"] > newest["token_id"]
+
+
 def test_a_deactivated_users_tokens_stop_at_once_and_a_password_change_keeps_them(accounts, client):
     alice_id = accounts.add_user("alice")
     alice = accounts.login("alice")

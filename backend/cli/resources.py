@@ -40,8 +40,8 @@ def create_resource_command(name, comment, max_hold_minutes, labels):
 def set_labels_command(name, labels):
     """Give the resource NAME exactly these LABELS (none: remove them all).
 
-    Waiting label requests the resource no longer serves give it back; those that too few
-    resources serve any more are ended as unservable.
+    Waiting label requests the resource no longer serves give it back; those that fewer
+    resources serve than they asked for are ended (pool_too_small).
     """
     form = checked_form(ResourceForm, labels=",".join(labels))
     _modify(get_database().resources.named(name), {"labels": form.labels.data})

@@ -1,5 +1,5 @@
 """The Labels part: which labels resources carry, and how many of each are free to take."""
-from sqlalchemy import case, func, select, text
+from sqlalchemy import case, exists, func, select, text
 
 from backend.models import Reservation, Resource, ResourceLabel
 from backend.models.states import TAKEN_SQL
@@ -24,9 +24,12 @@ class Labels:
 
     def summary(self):
         """Every label carried by an active resource, with how many active resources carry it and
-        how many of those are free (neither held, kept, nor in maintenance), by name."""
-        taken = select(Reservation.resource_id).where(text(TAKEN_SQL)).scalar_subquery()
-        free = (Resource.maintenance.is_(False) & Resource.id.not_in(taken))
+        how many of those are free (neither held, kept, nor in maintenance), by name.
+
+        NOT EXISTS, not NOT IN: an approved label request's own row is taken with a NULL
+        resource_id, and `id NOT IN (…, NULL)` is never true, so every label read 0 free."""
+        taken = exists().where(Reservation.resource_id == Resource.id, text(TAKEN_SQL))
+        free = Resource.maintenance.is_(False) & ~taken
         rows = self.transactions.session.execute(
             select(ResourceLabel.name, func.count(), func.sum(case((free, 1), else_=0)))
             .join(Resource, Resource.id == ResourceLabel.resource_id)

@@ -27,7 +27,7 @@ from backend.database.rules import (
     extend,
     hold_span,
 )
-from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, REQUESTED, UNSERVABLE
+from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, POOL_TOO_SMALL, REQUESTED
 
 
 @dataclass
@@ -131,23 +131,29 @@ class Pool:
             return [row.resource_id]
         return [rid for rid, resource in self.resources.items() if resource.serves(row)]
 
-    def servable(self, request):
-        """Whether enough active resources carry the label request's labels."""
-        return len(self.resources_for(request)) >= request.count
+    def available_for(self, request):
+        """How many resources could ever serve the label request as things stand: active, out of
+        maintenance, carrying all its labels (whether busy or not)."""
+        return sum(1 for rid in self.resources_for(request) if not self.resources[rid].maintenance)
 
+    def servable(self, request):
+        """Whether enough active resources out of maintenance carry the label request's labels."""
+        return self.available_for(request) >= request.count
 
     def reexamine(self):
         """Take back what waiting label requests keep but can no longer use (a resource
-        deactivated or relabelled), and end those that no longer enough active resources serve:
-        they would wait for ever."""
+        deactivated, relabelled or in maintenance, which approves nobody), and end those that
+        fewer usable resources serve than they asked for: they would wait for ever, and keep
+        what they have from the requests behind them. Busy resources still count: a request
+        that can be met later waits."""
         for resource_id, row in list(self._taken.items()):
             if row.state == KEPT:
                 resource = self.resources.get(resource_id) or ResourceState(resource_id, active=False)
-                if not resource.serves(self._requests[row.parent_id]):
+                if resource.maintenance or not resource.serves(self._requests[row.parent_id]):
                     self.return_resource(resource_id)
         for request in self.waiting_label_requests():
             if not self.servable(request):
-                self.end_request(request, CANCELLED, self.now, UNSERVABLE)
+                self.end_request(request, CANCELLED, self.now, POOL_TOO_SMALL)
         return self
 
     def settle(self):

@@ -1,6 +1,6 @@
 """The Reservations part: what users do with reservations (request by name or by labels, cancel,
 release, keep alive), the queues as everyone sees them, and expiry run on demand."""
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, func, or_, select, text
 
 from backend.database import rules
 from backend.database.active_list import read_active
@@ -8,8 +8,15 @@ from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, Requ
 from backend.errors import Conflict, Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation
-from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
+from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, OWN_REQUEST_SQL, RELEASED, REQUESTED
 from backend.serializers import duration_text
+
+# A user's open requests: waiting or holding, by name or by labels (not the resources a label
+# request collects), past their deadline not counted (they end at the next look). The partial
+# index uq_reservations_one_active_per_user covers exactly these rows.
+OPEN_REQUESTS = (select(func.count()).select_from(Reservation)
+                 .where(Reservation.user_id == bindparam("user_id"), text(OWN_REQUEST_SQL),
+                        or_(Reservation.valid_until.is_(None), Reservation.valid_until > bindparam("now"))))
 
 
 class Reservations:
@@ -40,6 +47,7 @@ class Reservations:
             if pool.own(resource_id, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
                                "ALREADY_ACTIVE")
+            self._refuse_too_many(connection, user)
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
             free = pool.taken(resource_id) is None and not resource.maintenance
             reservation = rules.new_request(user.id, resource_id, self.transactions.now(),
@@ -71,11 +79,13 @@ class Reservations:
             request = rules.new_label_request(user.id, labels, count, self.transactions.now(), self.queue.wait(),
                                               hold_minutes, note or None, lease)
             if not pool.servable(request):
-                raise Conflict(f"Only {len(pool.resources_for(request))} active resources carry "
+                # It would end at once as pool_too_small: refused instead, changing nothing.
+                raise Conflict(f"Only {pool.available_for(request)} active resources out of maintenance carry "
                                f"{', '.join(sorted(labels))}; {count} were asked for.", "NOT_ENOUGH_RESOURCES")
             maxima = [pool.resources[rid].maximum for rid in pool.resources_for(request)]
             longest = None if None in maxima else max(maxima)
             _refuse_too_long(f"No resource carrying {', '.join(sorted(labels))}", hold_minutes, longest)
+            self._refuse_too_many(connection, user)
             self.queue.insert(connection, request)
             log.info("%s requested reservation=%s user=%r labels=%r count=%s", RESERVATION,
                      request.id, user.name, request.labels, count)
@@ -83,6 +93,18 @@ class Reservations:
             outcome = self._outcome(pool, request, user.name, names=self.queue.resource_names(
                 connection, [m.resource_id for m in pool.members(request.id)]))
         return outcome
+
+    def _refuse_too_many(self, connection, user):
+        """At most RESERVIA_MAX_OPEN_REQUESTS open requests per user (0: no limit), administrators
+        too, so that nobody fills the queues. Counted inside the request's write, after the queue
+        writers' lock: two requests at once cannot both take the last place."""
+        limit = self.transactions.setting("RESERVIA_MAX_OPEN_REQUESTS")
+        if limit <= 0:
+            return
+        open_requests = connection.execute(OPEN_REQUESTS, {"user_id": user.id, "now": self.transactions.now()})
+        if open_requests.scalar_one() >= limit:
+            raise Conflict(f"You already have {limit} open requests, the most anyone may have; cancel or "
+                           "release one first.", "TOO_MANY_REQUESTS")
 
     def cancel(self, user, resource_id=None, request_id=None):
         """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""

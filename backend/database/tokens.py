@@ -9,11 +9,11 @@ import secrets
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from backend.database.results import SignedInUser
 from backend.database.users import token_hash
-from backend.errors import Busy, NotFound
+from backend.errors import Busy, Conflict, NotFound
 from backend.logs import SESSION, log
 from backend.models import ApiToken, User
 
@@ -21,6 +21,9 @@ from backend.models import ApiToken, User
 PREFIX = "rsv_"
 # Last use is recorded when the stored moment is older than this.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Live (neither revoked nor expired) tokens one user may have: enough for every CI machine, few
+# enough that nobody fills the table.
+MAX_LIVE_TOKENS = 50
 
 SIGNED_IN_COLUMNS = tuple(User.__table__.c[f.name] for f in fields(SignedInUser) if f.name != "session_token")
 # Built once (see queue.py): every request with a token runs it after any commit.
@@ -56,13 +59,26 @@ class Tokens:
     def create(self, user, name, expires_days):
         """A new token for the user: (its row, the secret). The secret is not kept anywhere."""
         secret = PREFIX + secrets.token_urlsafe(32)
-        now = self.transactions.now()
-        token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret), created_at=now,
-                         expires_at=now + timedelta(days=expires_days))
         with self.transactions.writing() as session:
+            now = self.transactions.now()
+            self._refuse_too_many(session, user.id, now)
+            token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret), created_at=now,
+                             expires_at=now + timedelta(days=expires_days))
             session.add(token)
         log.info("%s token created token_id=%s user=%r name=%r", SESSION, token.id, user.name, name)
         return token, secret
+
+    @staticmethod
+    def _refuse_too_many(session, user_id, now):
+        """At most MAX_LIVE_TOKENS live tokens per user (revoked ones are deleted). Counted inside
+        the write, after locking the user's row on PostgreSQL (SQLite's write lock is already
+        held), so that two tokens made at once cannot both take the last place."""
+        session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        live = session.scalar(select(func.count()).select_from(ApiToken)
+                              .where(ApiToken.user_id == user_id, ApiToken.expires_at > now))
+        if live >= MAX_LIVE_TOKENS:
+            raise Conflict(f"You already have {MAX_LIVE_TOKENS} live API tokens, the most anyone may have; "
+                           "revoke one first.", "TOO_MANY_TOKENS")
 
     def list(self, viewer, user_id=None, everyone=False):
         """The viewer's own tokens, newest first; an administrator's choice of user, or everyone's."""

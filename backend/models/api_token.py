@@ -12,6 +12,9 @@ class ApiToken(db.Model):
     """One token of one user. Only its hash is stored: the secret is shown once, when made."""
 
     __tablename__ = "api_tokens"
+    # Ids are never handed out again (SQLite's AUTOINCREMENT; PostgreSQL's sequences never reuse
+    # them): the access log and the token list name tokens by id.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Deleting a user deletes their tokens with them.

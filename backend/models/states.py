@@ -24,7 +24,9 @@ OWN_REQUEST_SQL = "parent_id IS NULL AND state IN ('requested', 'approved')"
 # Label requests still waiting: every write that frees a resource looks for them.
 WAITING_SET_SQL = "resource_id IS NULL AND state = 'requested'"
 
-# Why a waiting label request was ended when no longer enough resources carry its labels.
-UNSERVABLE = "unservable"
+# Why a waiting label request was ended when fewer active resources out of maintenance carry its
+# labels than it asked for (it would otherwise keep what it has, and block those behind it, for
+# ever). Called "unservable" before migration 0008, which renames it in the history.
+POOL_TOO_SMALL = "pool_too_small"
 # Why a request with a lease expired: no keep-alive came within its lease (its client is gone).
 LEASE_LOST = "lease_lost"
