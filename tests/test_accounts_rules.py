@@ -155,7 +155,7 @@ def test_the_command_line_follows_the_password_rules(app):
     assert weak.exit_code == 1 and "Error: Too easy to guess" in weak.output
     named = cli.invoke(args=["set-password", "admin", "--password", "Admin123"])
     assert named.exit_code == 1
-    fine = cli.invoke(args=["create-user", "eve", "--email", "eve@corp.local", "--password", "eve-long-pass"])
+    fine = cli.invoke(args=["create-user", "eve", "--email", "eve@corp.local", "--password", "ember-long-pass"])
     assert fine.exit_code == 0, fine.output
 
 
