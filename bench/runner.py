@@ -12,7 +12,7 @@ from bench.api import DataSet
 from bench.machine import CpuWatch, wait_for_quiet
 from bench.servers import ROOT, stop_process
 
-ADMIN_PASSWORD = "bench-admin-password"
+ADMIN_PASSWORD = "bench-chief-password"
 USER_PASSWORD = "bench-user-password"
 
 

@@ -44,7 +44,8 @@ DEFAULTS = {
     # Failed logins, counted in the database (see backend/database/login_limit_rules.py): after
     # this many wrong passwords for one name within RESERVIA_LOGIN_FAILURE_MINUTES, that name is
     # refused for RESERVIA_LOGIN_FIRST_LOCK_SECONDS, doubling with each further failure up to
-    # RESERVIA_LOGIN_LONGEST_LOCK_MINUTES. 0 turns the lock off.
+    # RESERVIA_LOGIN_LONGEST_LOCK_MINUTES (at most 15: a larger value counts as 15). 0 turns the
+    # lock off. A browser that signed in as the name before is counted on its own (device cookie).
     "RESERVIA_LOGIN_MAX_FAILURES": 5,
     "RESERVIA_LOGIN_FAILURE_MINUTES": 15,
     "RESERVIA_LOGIN_FIRST_LOCK_SECONDS": 30,

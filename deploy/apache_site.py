@@ -26,7 +26,7 @@ DAEMON_USER = "www-data"
 SHARED_TMP = Path("/var/tmp")
 CODE = ("app.py", "requirements.txt", "backend", "config", "deploy", "frontend", "migrations")
 MOUNT = "/reservia"
-ADMIN_PASSWORD = "admin-deploy-password"
+ADMIN_PASSWORD = "chief-deploy-password"
 
 
 def apache_virtualenv():

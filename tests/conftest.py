@@ -15,7 +15,7 @@ from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
 from tests.shared_templates import SHARED_TEMPLATES
 
-ADMIN_PASSWORD = "admin-test-password"
+ADMIN_PASSWORD = "chief-test-password"
 USER_PASSWORD = "user-password-1"
 # Cheap hashing keeps the suite fast; production uses the default (scrypt).
 FAST_HASH = "pbkdf2:sha256:1000"

@@ -6,11 +6,11 @@ from tests.conftest import users_by_name
 
 def test_admin_adds_a_user_who_can_log_in(admin_client, accounts):
     response = admin_client.post("/admin/user/add", json={
-        "name": "bob", "email": "Bob@Example.org", "password": "bob-password"})
+        "name": "bob", "email": "Bob@Example.org", "password": "bread-password"})
     assert response.status_code == 201
     assert response.json["message"] == "User created successfully"
     assert isinstance(response.json["user_id"], int)
-    accounts.login("bob", "bob-password")
+    accounts.login("bob", "bread-password")
     users = users_by_name(admin_client)
     assert users["bob"]["email"] == "bob@example.org"
     assert users["bob"]["role"] == "user"
@@ -18,8 +18,8 @@ def test_admin_adds_a_user_who_can_log_in(admin_client, accounts):
 
 def test_admin_adds_another_administrator(admin_client, accounts):
     admin_client.post("/admin/user/add", json={
-        "name": "carol", "email": "carol@example.org", "password": "carol-password", "role": "admin"})
-    carol = accounts.login("carol", "carol-password")
+        "name": "carol", "email": "carol@example.org", "password": "amber-password", "role": "admin"})
+    carol = accounts.login("carol", "amber-password")
     assert carol.get("/info/users").status_code == 200
 
 
@@ -41,7 +41,7 @@ def test_unicode_names_are_welcome(admin_client):
 
 @pytest.mark.parametrize("body, code", [
     ({"name": "alice", "email": "other@example.org", "password": "other-password-1"}, "USER_EXISTS"),
-    ({"name": "other", "email": "ALICE@example.org", "password": "other-password-1"}, "EMAIL_EXISTS"),
+    ({"name": "other", "email": "ALICE@example.org", "password": "spare-password-1"}, "EMAIL_EXISTS"),
 ])
 def test_duplicate_user_is_409(admin_client, accounts, body, code):
     accounts.add_user("alice")
@@ -60,7 +60,7 @@ def test_duplicate_resource_is_409(admin_client, accounts):
 
 
 @pytest.mark.parametrize("path, body", [
-    ("/admin/user/add", {"name": "eve", "email": "eve@example.org", "password": "eve-password"}),
+    ("/admin/user/add", {"name": "eve", "email": "eve@example.org", "password": "ember-password"}),
     ("/admin/resource/add", {"name": "eve-bench"}),
 ])
 def test_admin_actions_are_refused_to_users_and_anonymous(accounts, client, path, body):

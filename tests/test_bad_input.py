@@ -14,7 +14,7 @@ ENDPOINTS = {
     "/session/password": ({"current_password": "x", "new_password": "new-password-1"},
                           {"current_password": "text", "new_password": "text"}, set()),
     "/admin/user/add": (
-        {"name": "newbie", "email": "newbie@example.org", "password": "newbie-pass", "role": "user"},
+        {"name": "newbie", "email": "newbie@example.org", "password": "fresh-pass-9", "role": "user"},
         {"name": "text", "email": "text", "password": "text", "role": "text"}, {"role"}),
     "/admin/user/modify": (
         {"user_id": 3, "name": "renamed", "email": "renamed@example.org", "password": "new-password",

@@ -32,13 +32,13 @@ def stored(app, model, **where):
 
 def test_create_user_with_a_prompted_password_can_log_in(run, accounts, app):
     result = run("create-user", "bob", "--email", "Bob@Example.org",
-                 input="bob-secret-1\nbob-secret-1\n")
+                 input="bread-secret-1\nbread-secret-1\n")
     assert result.exit_code == 0, result.output
     assert "Created user 'bob'" in result.stdout
-    assert "bob-secret-1" not in result.output
+    assert "bread-secret-1" not in result.output
     [bob] = stored(app, User, name="bob")
     assert (bob.email, bob.role, bob.active) == ("bob@example.org", "user", True)
-    accounts.login("bob", "bob-secret-1")
+    accounts.login("bob", "bread-secret-1")
 
 
 def test_create_administrator_with_password_from_the_environment(run, accounts):
@@ -51,7 +51,7 @@ def test_create_administrator_with_password_from_the_environment(run, accounts):
 
 def test_create_user_with_role_option(run, app):
     result = run("create-user", "ops", "--email", "ops@example.org", "--role", "admin",
-                 "--password", "ops-password-1")
+                 "--password", "opal-password-1")
     assert result.exit_code == 0, result.output
     assert stored(app, User, name="ops")[0].role == "admin"
 

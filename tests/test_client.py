@@ -20,7 +20,7 @@ pytestmark = pytest.mark.own_sqlite
 
 CLIENT = Path(__file__).resolve().parent.parent / "client" / "reservia.py"
 PASSWORD = "client-test-password"
-ADMIN_PASSWORD = "client-admin-password"
+ADMIN_PASSWORD = "client-chief-password"
 
 
 class World:

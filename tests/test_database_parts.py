@@ -36,9 +36,9 @@ def test_resources_alone(transactions):
 
 def test_users_with_their_login_limits(transactions):
     users = Users(transactions, LoginLimits(transactions))
-    alice = users.create("alice", "Alice@Example.org", "alice-password")
+    alice = users.create("alice", "Alice@Example.org", "apple-password")
     assert alice.email == "alice@example.org"
-    assert users.authenticate("alice", "alice-password").id == alice.id
+    assert users.authenticate("alice", "apple-password").id == alice.id
     with pytest.raises(NotAuthenticated):
         users.authenticate("alice", "wrong-password")
     token = users.open_session(alice)
@@ -51,8 +51,8 @@ def test_reservations_with_their_queue_and_resources(transactions):
     resources = Resources(transactions)
     reservations = Reservations(transactions, Queue(transactions), resources)
     users = Users(transactions, LoginLimits(transactions))
-    alice = users.create("alice", "a@example.org", "alice-password")
-    bob = users.create("bob", "b@example.org", "bob-password")
+    alice = users.create("alice", "a@example.org", "apple-password")
+    bob = users.create("bob", "b@example.org", "bread-password")
     bench = resources.create("bench-1")
     assert reservations.request(alice, bench.id).position == 0
     assert reservations.request(bob, bench.id).position == 1

@@ -112,7 +112,7 @@ def test_the_kept_password_is_deleted_once_it_was_changed(tmp_path):
     admin = app.test_client()
     admin.post("/session/login", json={"name": "admin", "password": password})
     changed = admin.post("/session/password", json={"current_password": password,
-                                                    "new_password": "my-own-admin-password"})
+                                                    "new_password": "my-own-chief-password"})
     assert changed.status_code == 200
     restarted = _new_app(home)
     assert not (home / "initial-admin-password").exists()
@@ -138,7 +138,7 @@ def upgraded(tmp_path):
 @pytest.mark.parametrize("method, path, body", [
     ("GET", "/reservation/active", None), ("GET", "/info/users", None), ("GET", "/info/get_version", None),
     ("POST", "/reservation/request", {"resource_id": 1}),
-    ("POST", "/admin/user/add", {"name": "eve", "email": "eve@example.org", "password": "eve-password-1"}),
+    ("POST", "/admin/user/add", {"name": "eve", "email": "eve@example.org", "password": "ember-password-1"}),
 ])
 def test_json_calls_are_refused_until_the_default_password_is_changed(upgraded, method, path, body):
     app, admin = upgraded

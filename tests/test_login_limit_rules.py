@@ -86,3 +86,10 @@ def test_the_address_limit_is_off_at_zero():
     for _ in range(100):
         counter = address_failed(counter, START, Limits(address_failures=0))
     assert wait(counter, START) is None
+
+
+def test_no_lock_lasts_longer_than_fifteen_minutes_whatever_the_settings():
+    """A lock anybody can set by guessing must not keep the owner out for long."""
+    limits = Limits(longest_lock=timedelta(days=1))
+    assert lock_length(30, limits) == timedelta(minutes=15)
+    assert lock_length(10**6, limits) == timedelta(minutes=15)

@@ -224,3 +224,15 @@ def test_old_counters_are_deleted(app, clock):
     login(app, "someone", "wrong")
     with app.app_context():
         assert db.session.execute(db.text("SELECT count(*) FROM login_counters")).scalar() == 2
+
+
+def test_an_operator_clears_the_locks_of_the_name_on_every_browser(app, clock):
+    laptop = app.test_client()
+    assert laptop.post("/session/login", json={"name": "alice", "password": USER_PASSWORD}).status_code == 200
+    for _ in range(5):
+        assert laptop.post("/session/login", json={"name": "alice", "password": "wrong"}).status_code == 401
+    fail(app, "alice", 5)
+    result = app.test_cli_runner().invoke(args=["clear-login-failures", "alice"])
+    assert "Failed logins of 'alice' cleared." in result.output
+    assert laptop.post("/session/login", json={"name": "alice", "password": USER_PASSWORD}).status_code == 200
+    assert login(app, "alice", USER_PASSWORD).status_code == 200

@@ -155,11 +155,11 @@ def test_an_upgraded_database_stops_reusing_ids_and_keeps_its_queue_order(tmp_pa
         admin = app.test_client()
         assert admin.post("/session/login", json={"name": "admin", "password": "admin-password"}).status_code == 200
         added = admin.post("/admin/user/add", json={"name": "dave", "email": "dave@example.org",
-                                                    "password": "dave-password"}).json["user_id"]
+                                                    "password": "dusty-password"}).json["user_id"]
         assert added == 3
         admin.post("/admin/user/delete", json={"user_id": added})
         again = admin.post("/admin/user/add", json={"name": "erin", "email": "erin@example.org",
-                                                    "password": "erin-password"}).json["user_id"]
+                                                    "password": "green-password"}).json["user_id"]
         assert again == 4
         queued = admin.post("/reservation/request", json={"resource_id": 1}).json
         assert (queued["status"], queued["reservation_id"]) == ("requested", 2)
@@ -186,7 +186,7 @@ def test_accounts_whose_names_differ_only_by_case_all_keep_working(tmp_path):
         assert "password_change_required" not in admin.post(
             "/session/login", json={"name": "admin", "password": "admin-password"}).json
         added = admin.post("/admin/user/add", json={"name": "CAROL", "email": "c3@example.org",
-                                                    "password": "a-third-carol-1"})
+                                                    "password": "a-third-amber-1"})
         assert added.json["code"] == "USER_EXISTS"
     finally:
         with app.app_context():

@@ -31,6 +31,7 @@ POST_FIELDS = {
     "/admin/user/add": ("name", "email", "password", "role", "next"),
     "/admin/user/modify": ("user_id", "name", "email", "password", "role", "active", "next"),
     "/admin/user/delete": ("user_id", "next"),
+    "/admin/user/unlock": ("user_id", "next"),
     "/admin/resource/add": ("name", "comment", "max_hold_minutes", "labels", "next"),
     "/admin/resource/modify": ("resource_id", "name", "comment", "max_hold_minutes", "labels", "maintenance",
                                "active", "next"),

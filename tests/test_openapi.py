@@ -136,7 +136,7 @@ def _scenario(probe):
          check=400)
     carol = accounts.user("carol")
     call(carol, "post", "/session/password", json={"current_password": USER_PASSWORD,
-                                                    "new_password": "carols-new-password"}, check=200)
+                                                    "new_password": "amber-new-password"}, check=200)
 
     made = call(alice, "post", "/session/tokens", json={"name": "ci"}, check=201).json
     call(alice, "post", "/session/tokens", json={}, check=400)
@@ -151,9 +151,9 @@ def _scenario(probe):
     call(alice, "post", "/session/tokens/revoke", json={}, check=400)
 
     dave = call(admin, "post", "/admin/user/add", json={"name": "dave", "email": "dave@example.org",
-                                                        "password": "dave-password"}, check=201).json["user_id"]
+                                                        "password": "dusty-password"}, check=201).json["user_id"]
     call(admin, "post", "/admin/user/add", json={"name": "dave", "email": "d2@example.org",
-                                                 "password": "dave-password"}, check=409)
+                                                 "password": "dusty-password"}, check=409)
     call(admin, "post", "/admin/user/add", json={"name": "x"}, check=400)
     spare = call(admin, "post", "/admin/resource/add", json={"name": "spare"}, check=201).json["resource_id"]
     call(admin, "post", "/admin/resource/add", json={"name": "spare"}, check=409)
@@ -162,6 +162,9 @@ def _scenario(probe):
     call(admin, "post", "/admin/user/modify", json={"user_id": 9999, "email": "n@example.org"}, check=404)
     call(admin, "post", "/admin/user/modify", json={"user_id": dave, "email": "alice@example.org"}, check=409)
     call(admin, "post", "/admin/user/modify", json={}, check=400)
+    call(admin, "post", "/admin/user/unlock", json={"user_id": dave}, check=200)
+    call(admin, "post", "/admin/user/unlock", json={"user_id": 9999}, check=404)
+    call(admin, "post", "/admin/user/unlock", json={}, check=400)
     call(admin, "post", "/admin/user/delete", json={"user_id": dave}, check=200)
     call(admin, "post", "/admin/user/delete", json={"user_id": 9999}, check=404)
     call(admin, "post", "/admin/user/delete", json={"user_id": 1}, check=409)

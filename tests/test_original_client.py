@@ -58,11 +58,11 @@ def test_original_client_workflow(tmp_path):
         for name in ("ci-runner", "nightly"):
             user_id = admin._post("/admin/user/add", name=name, email=f"{name}@example.org",
                                   password="initial-pass")["user_id"]
-            admin._post("/admin/user/modify", user_id=user_id, password=f"{name}-password")
+            admin._post("/admin/user/modify", user_id=user_id, password=f"{name[::-1]}-password")
 
         runner, nightly = OriginalReserviaClient(base), OriginalReserviaClient(base)
-        runner.login("ci-runner", "ci-runner-password")
-        nightly.login("nightly", "nightly-password")
+        runner.login("ci-runner", "rennur-ic-password")
+        nightly.login("nightly", "ylthgin-password")
         assert runner.request(bench)[1] == "approved"
         queued_id, status = nightly.request(bench)
         assert status == "requested"

@@ -185,7 +185,7 @@ def test_the_built_in_administrator_edits_its_own_account(accounts):
 def test_changing_ones_own_password_on_the_users_page_keeps_this_session(accounts):
     admin = accounts.admin
     other = accounts.login("admin", ADMIN_PASSWORD)
-    post_form(admin, "/admin/user/modify", "/admin/users/1", user_id=1, password="a-new-admin-pass", next="/")
+    post_form(admin, "/admin/user/modify", "/admin/users/1", user_id=1, password="a-new-chief-pass", next="/")
     assert admin.get("/session/status").json["logged_in"] is True
     assert other.get("/session/status").json["logged_in"] is False
     refused = admin.post("/admin/user/modify", json={"user_id": 1, "active": False})

@@ -2,9 +2,13 @@
 
 Per account name: after `max_failures` failures within `window`, every further attempt for that
 name is refused without checking the password, first for `first_lock`, then twice as long after
-each further failure (30 s, 1 min, 2 min ... at most `longest_lock`). The count starts again
-after a quiet `window` (from the first failure, or from the end of the last lock), or at once
-when the right password is given.
+each further failure (30 s, 1 min, 2 min ... at most `longest_lock`, and never more than
+LOCK_CAP whatever the settings say: a lock anybody can set must not keep the owner out for long).
+The count starts again after a quiet `window` (from the first failure, or from the end of the last
+lock), or at once when the right password is given.
+
+A browser that has signed in as the name before (its device cookie) is counted on its own, per
+(name, device): guesses from elsewhere do not lock it out, and it cannot guess without limit either.
 
 Per client address: at most `address_failures` failed logins in a minute, whichever names they
 were for; then the address waits for the minute to end.
@@ -16,6 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MINUTE = timedelta(minutes=1)
+# The longest any lock lasts, whatever RESERVIA_LOGIN_LONGEST_LOCK_MINUTES says (OWASP: lock
+# periods are short and bounded, so that locking is no way to keep someone out).
+LOCK_CAP = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -53,13 +60,14 @@ def wait(counter, now):
 
 def lock_length(failures, limits):
     """How long a name is locked after its `failures`-th failure in a row (the first lock at
-    `max_failures`), doubling each time up to `longest_lock`."""
+    `max_failures`), doubling each time up to `longest_lock`, and never past LOCK_CAP."""
     doublings = failures - limits.max_failures
     if doublings < 0:
         return None
+    longest = min(limits.longest_lock, LOCK_CAP)
     if doublings >= 20:  # 30 s times a million is past any longest lock
-        return limits.longest_lock
-    return min(limits.first_lock * 2**doublings, limits.longest_lock)
+        return longest
+    return min(limits.first_lock * 2**doublings, longest)
 
 
 def name_failed(counter, now, limits):

@@ -4,6 +4,12 @@ sees them, and attempts refused without hashing while a name or an address is he
 The rules are plain functions (login_limit_rules.py). An attempt is checked before its password
 is hashed (one read), and only a wrong password writes: a success deletes the name's counter,
 and only if it had one, so that ordinary logins cost nothing more.
+
+An attempt from a browser that has signed in as the name before (its device cookie, checked by
+Users.authenticate) is counted under a key of its own, (name, device), instead of the name's:
+guesses from elsewhere cannot lock the owner out, and guesses from that browser are still held
+back. Every key of a name starts with the same half digest, so clearing a name clears its
+devices too.
 """
 import hashlib
 import ipaddress
@@ -11,7 +17,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.database.login_limit_rules import Counter, Limits, address_failed, name_failed, wait
@@ -27,6 +33,19 @@ COUNTER_COLUMNS = (COUNTERS.c.key, COUNTERS.c.failures, COUNTERS.c.window_start,
 
 def _digest(kind, value):
     return hashlib.sha256(f"{kind}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _name_key(name):
+    return _digest("name", canonical(name))
+
+
+def _name_prefix(name):
+    """What the name's own key and the keys of its devices start with."""
+    return _name_key(name)[:32]
+
+
+def _device_key(name, device_id):
+    return _name_prefix(name) + _digest("device", device_id)[:32]
 
 
 def client_network(address):
@@ -49,10 +68,31 @@ class Attempt:
 
     name: str
     address: str
+    # The name's key, or the (name, device) key for a browser that signed in as the name before.
     name_key: str
     address_key: str
     # Whether the name had a counter: only then does a success have one to delete.
     name_counted: bool
+    by_device: bool = False
+
+
+@dataclass(frozen=True)
+class Device:
+    """What a browser's device cookie says: it signed in as `user_id` while the password's stamp
+    was `stamp` (users.password_stamp); `device_id` names the browser."""
+
+    user_id: int
+    stamp: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class LockState:
+    """What an administrator sees of a name's failed logins: how many count now (its devices'
+    included), and until when attempts for it are refused somewhere (None when they are not)."""
+
+    failures: int
+    locked_until: object
 
 
 def _seconds(delta):
@@ -71,23 +111,26 @@ class LoginLimits:
                       longest_lock=timedelta(minutes=setting("RESERVIA_LOGIN_LONGEST_LOCK_MINUTES")),
                       address_failures=setting("RESERVIA_LOGIN_ADDRESS_FAILURES_PER_MINUTE"))
 
-    def check(self, name, address):
+    def check(self, name, address, device_id=None):
         """The attempt, if it may go on to the password check; TooManyAttempts (429) while the
-        name or the address is held back."""
+        name (or, with `device_id`, the name on that signed-in device) or the address is held back."""
         network = client_network(address)
-        name_key, address_key = _digest("name", canonical(name)), _digest("address", network)
+        name_key = _name_key(name) if device_id is None else _device_key(name, device_id)
+        address_key = _digest("address", network)
         counters = self._read(self.transactions.session, (name_key, address_key))
         now = self.transactions.now()
         name_wait, address_wait = wait(counters.get(name_key), now), wait(counters.get(address_key), now)
         if name_wait is not None or address_wait is not None:
             by_name = name_wait is not None and (address_wait is None or name_wait >= address_wait)
             seconds = _seconds(name_wait if by_name else address_wait)
+            by = "address" if not by_name else "name" if device_id is None else "device"
             log.info("%s login throttled name=%r address=%s by=%s retry_after=%ds", SESSION, name, network,
-                     "name" if by_name else "address", seconds)
-            about = "for this user name" if by_name else "from your network address"
+                     by, seconds)
+            about = {"name": "for this user name", "device": "for this user name on this browser",
+                     "address": "from your network address"}[by]
             raise TooManyAttempts(f"Too many failed logins {about}: try again in {_in_words(seconds)}.",
                                   retry_after=seconds)
-        return Attempt(name, network, name_key, address_key, name_key in counters)
+        return Attempt(name, network, name_key, address_key, name_key in counters, device_id is not None)
 
     def failed(self, attempt):
         """Count a wrong password against the name and the address, in one write."""
@@ -105,7 +148,8 @@ class LoginLimits:
                     blocked_until=counter.blocked_until, expires_at=counter.expires_at))
             session.execute(delete(COUNTERS).where(COUNTERS.c.expires_at < now))
         if by_name.blocked_until is not None:
-            log.warning("%s login locked name=%r for %ds after %d failures", SESSION, attempt.name,
+            log.warning("%s login locked name=%r%s for %ds after %d failures", SESSION, attempt.name,
+                        " on its signed-in device" if attempt.by_device else "",
                         _seconds(by_name.blocked_until - now), by_name.failures)
         if by_address.blocked_until is not None and by_address.failures == limits.address_failures:
             log.warning("%s login blocked address=%s for %ds after %d failures in a minute", SESSION,
@@ -118,17 +162,30 @@ class LoginLimits:
                 session.execute(delete(COUNTERS).where(COUNTERS.c.key == attempt.name_key))
 
     def clear(self, name=None, address=None):
-        """Forget the failures of a name or an address (an operator's command); True if there were any."""
-        keys = []
+        """Forget the failures of a name (on every device) or an address: the command line's
+        clear-login-failures and the administrators' "Clear login lock". True if there were any."""
+        wanted = []
         if name is not None:
-            keys.append(_digest("name", canonical(name)))
+            wanted.append(COUNTERS.c.key.startswith(_name_prefix(name)))
         if address is not None:
-            keys.append(_digest("address", client_network(address)))
+            wanted.append(COUNTERS.c.key == _digest("address", client_network(address)))
         with self.transactions.writing() as session:
-            deleted = session.execute(delete(COUNTERS).where(COUNTERS.c.key.in_(keys))).rowcount
+            deleted = session.execute(delete(COUNTERS).where(or_(*wanted))).rowcount
         log.info("%s login failures cleared name=%r address=%s", SESSION, name,
                  client_network(address) if address is not None else None)
         return deleted > 0
+
+    def state(self, name):
+        """The name's failures and lock as they stand, devices' locks included; None when
+        nothing is counted for it."""
+        now = self.transactions.now()
+        rows = self.transactions.session.execute(
+            select(*COUNTER_COLUMNS).where(COUNTERS.c.key.startswith(_name_prefix(name)),
+                                           COUNTERS.c.expires_at > now)).all()
+        if not rows:
+            return None
+        locks = [row.blocked_until for row in rows if row.blocked_until is not None and row.blocked_until > now]
+        return LockState(failures=sum(row.failures for row in rows), locked_until=max(locks) if locks else None)
 
     @staticmethod
     def _read(session, keys, for_update=False):

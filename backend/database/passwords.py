@@ -1,6 +1,9 @@
-"""What makes a password acceptable: long enough, more than spaces, not the user's name, and not
-among the passwords guessed first. Checked by the Database layer wherever a password is set
-(API, pages, command line, the first administrator), so that no way in skips it."""
+"""What makes a password acceptable: long enough, more than spaces, not containing the user's
+name, not the site's name with a year or digits ("Reservia2026"), and not among the passwords
+guessed first. Checked by the Database layer wherever a password is set (API, pages, command
+line, the first administrator), so that no way in skips it."""
+import re
+
 from zxcvbn import zxcvbn
 
 from backend.errors import Invalid
@@ -12,6 +15,11 @@ MIN_LENGTH = 8
 MIN_SCORE = 2
 # zxcvbn's own limit: the first 72 characters decide (estimating more takes far longer).
 ESTIMATED_LENGTH = 72
+# The site's name: what an attacker tries first, with this year's number, against every account.
+SITE_NAME = "reservia"
+# Names shorter than this may turn up in any password by chance ("al" in "totally").
+MIN_NAME_IN_PASSWORD = 3
+_NO_LETTERS = re.compile(r"[\W\d_]*")
 
 
 def password_problem(password, name=None, email=None):
@@ -20,9 +28,14 @@ def password_problem(password, name=None, email=None):
         return "A password of spaces only is too easy to guess."
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
+    folded = canonical(password)
     if name and canonical(password.strip()) == canonical(name):
         return "The password must not be the user name."
-    hints = [hint for hint in (name, email, (email or "").split("@")[0]) if hint]
+    if name and len(canonical(name)) >= MIN_NAME_IN_PASSWORD and canonical(name) in folded:
+        return "The password must not contain the user name."
+    if SITE_NAME in folded and _NO_LETTERS.fullmatch(folded.replace(SITE_NAME, "")):
+        return "Too easy to guess: the site's name with a year or digits is among the first passwords tried."
+    hints = [hint for hint in (name, email, (email or "").split("@")[0], SITE_NAME) if hint]
     estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=hints)
     if estimate["score"] >= MIN_SCORE:
         return None

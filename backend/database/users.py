@@ -33,6 +33,12 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def password_stamp(password_hash):
+    """What a device cookie carries to stop counting once the password changes: a short digest of
+    the salted hash (which tells nothing of the password without the hash itself)."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 def generate_password():
     """A first password nobody can guess, that a shell and JSON take without quoting."""
     return secrets.token_urlsafe(18)
@@ -105,14 +111,20 @@ class Users:
             raise NotFound(f"No user named {name!r}.", "USER_NOT_FOUND")
         return user
 
-    def authenticate(self, name, password, address=None):
+    def authenticate(self, name, password, address=None, device=None):
         """The user with this name and password; unknown names and wrong passwords look the same.
 
         A name or an address with too many recent failures is refused before any hashing
-        (TooManyAttempts); each wrong password counts against both (login_limits.py).
+        (TooManyAttempts); each wrong password counts against both (login_limits.py). A browser
+        whose `device` cookie says it signed in as this user since the password was last set is
+        counted on its own instead of under the name, so others' guesses do not lock it out.
         """
-        attempt = self.login_limits.check(name, address)
-        user = self._by_name(name)
+        user = self._by_name(name) if device is not None else None
+        trusted = (user is not None and device.user_id == user.id
+                   and device.stamp == password_stamp(user.password_hash))
+        attempt = self.login_limits.check(name, address, device.device_id if trusted else None)
+        if device is None:
+            user = self._by_name(name)
         if user is None:
             # Spend the time a real check would, so response times do not reveal which names exist.
             self._check_dummy_password(password)
@@ -122,6 +134,17 @@ class Users:
             raise NotAuthenticated("Invalid user name or password.", "INVALID_CREDENTIALS")
         self.login_limits.succeeded(attempt)
         return user
+
+    def clear_login_lock(self, operator, user_id):
+        """An administrator lets a user log in again at once: (the user, whether anything was counted)."""
+        user = self.get(user_id)
+        cleared = self.login_limits.clear(name=user.name)
+        log.info("%s login lock cleared user=%r by=%r", ADMIN, user.name, operator.name)
+        return user, cleared
+
+    def login_lock(self, user):
+        """The user's failed logins and lock as they stand (login_limits.LockState), or None."""
+        return self.login_limits.state(user.name)
 
     def _check_dummy_password(self, password):
         if self._dummy_hash is None:

@@ -39,6 +39,10 @@ class UserDeleteForm(FlaskForm):
     user_id = IdField("User", validators=_ID)
 
 
+class UserUnlockForm(FlaskForm):
+    user_id = IdField("User", validators=_ID)
+
+
 class ResourceModifyForm(FlaskForm):
     resource_id = IdField("Resource", validators=_ID)
     name = StringField("Name", filters=[strip],

@@ -10,6 +10,7 @@ from backend.forms.administration import (
     ResourceModifyForm,
     UserDeleteForm,
     UserModifyForm,
+    UserUnlockForm,
 )
 from backend.forms.binding import bind_form, provided_changes
 from backend.serializers import iso
@@ -40,6 +41,19 @@ class UserDeleteView(MethodView):
                    else "User deleted successfully")
         message = " ".join(filter(None, [message, ended_text(ended)]))
         return respond({"message": message, "user_id": form.user_id.data, "deactivated": deactivated})
+
+
+class UserUnlockView(MethodView):
+    """Clear a user's login lock: their failed logins, from everywhere, count for nothing any more."""
+
+    decorators = [admin_required]
+
+    def post(self):
+        form = bind_form(UserUnlockForm)
+        user, cleared = get_database().users.clear_login_lock(current_user, form.user_id.data)
+        message = (f"Login lock of {user.name} cleared: they can log in again at once." if cleared
+                   else f"{user.name} had no failed logins counted: nothing to clear.")
+        return respond({"message": message, "user_id": user.id})
 
 
 class ResourceModifyView(MethodView):
@@ -92,6 +106,7 @@ class RemoveRequestView(MethodView):
 
 blueprint.add_url_rule("/admin/user/modify", view_func=UserModifyView.as_view("user_modify"))
 blueprint.add_url_rule("/admin/user/delete", view_func=UserDeleteView.as_view("user_delete"))
+blueprint.add_url_rule("/admin/user/unlock", view_func=UserUnlockView.as_view("user_unlock"))
 blueprint.add_url_rule("/admin/resource/modify", view_func=ResourceModifyView.as_view("resource_modify"))
 blueprint.add_url_rule("/admin/resource/delete", view_func=ResourceDeleteView.as_view("resource_delete"))
 blueprint.add_url_rule("/admin/reservation/force_release",

@@ -36,7 +36,8 @@ def user_page(user_id):
     recent = database.history.page(current_user, HistoryFilters(user_id=user.id), per_page=RECENT)
     return render_template("admin/user.html", user=user, form=form, recent=recent,
                            reservations=database.boards.of_user(user.id),
-                           history_count=database.users.history_count(user.id))
+                           history_count=database.users.history_count(user.id),
+                           login_lock=database.users.login_lock(user))
 
 
 def resource_page(resource_id):

@@ -10,6 +10,7 @@ from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
 from backend.web.bearer import uses_token
+from backend.web.device_cookie import presented_device, remember_device
 from backend.web.error_handlers import retry_after_header
 from backend.web.form_pages import refused_form, show_refusals_at_fields
 from backend.web.responses import page_to_open, respond
@@ -69,10 +70,12 @@ class LoginView(MethodView):
 
     def _log_in(self, form):
         users = get_database().users
-        user = users.authenticate(form.name.data, form.password.data, request.remote_addr)
+        device = presented_device()
+        user = users.authenticate(form.name.data, form.password.data, request.remote_addr, device)
         session.clear()  # a fresh session on login: nothing from before survives it
         users.open_session(user)  # gives user the token Flask-Login keeps in the cookie
         login_user(user)
+        remember_device(user, device)
         return user
 
 
@@ -123,6 +126,8 @@ class PasswordView(MethodView):
         form = bind_form(PasswordChangeForm)
         get_database().users.change_password(current_user, form.current_password.data,
                                              form.new_password.data, keep_token=current_user.get_id())
+        if not uses_token():
+            remember_device(current_user, presented_device())  # the old cookie named the old password
         return respond({"message": "Password changed; your other sessions were logged out."})
 
 

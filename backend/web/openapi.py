@@ -126,6 +126,9 @@ OPERATIONS = [
      _object(("user_id",), user_id=ID), {},
      {200: _object(("message", "user_id", "deactivated"), user_id=ID, deactivated=BOOLEAN, **MESSAGE),
       400: None, 404: None, 409: None}),
+    ("post", "/admin/user/unlock", ADMIN, "Clear a user's login lock: their failed logins, from everywhere, "
+     "count for nothing any more.", _object(("user_id",), user_id=ID), {},
+     {200: _object(("message", "user_id"), user_id=ID, **MESSAGE), 400: None, 404: None}),
     ("post", "/admin/resource/modify", ADMIN, "Change a resource; only the fields sent change.",
      _object(("resource_id",), resource_id=ID, name=STRING, comment=STRING, labels=LABELS, maintenance=BOOLEAN,
              active=BOOLEAN), {},

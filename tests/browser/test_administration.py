@@ -78,3 +78,20 @@ def test_maintenance_and_password_change_through_the_pages(open_page):
     alice.get_by_label("Repeat the new password").fill("an-even-better-one")
     alice.get_by_role("button", name="Change password").click()
     expect(alice.get_by_role("status")).to_contain_text("Password changed")
+
+
+def test_an_administrator_clears_a_login_lock_from_the_users_page(open_page):
+    admin = open_page("admin")
+    seed(admin, ["alice"], [])
+    for guess in range(5):
+        admin.request.post("/session/login", data={"name": "alice", "password": f"guess-{guess}"},
+                           headers={"Content-Type": "application/json"})
+    alice_id = next(u["id"] for u in admin.request.get("/info/users").json()["users"] if u["name"] == "alice")
+    admin.goto(f"/admin/users/{alice_id}")
+    lock = admin.locator("#login-lock")
+    expect(lock).to_contain_text("Login locked until")
+    expect(lock).to_contain_text("5 failed logins counted.")
+    lock.get_by_role("button", name="Clear login lock").click()
+    expect(admin.get_by_role("status")).to_contain_text("Login lock of alice cleared")
+    expect(admin.locator("#login-lock")).to_contain_text("No failed logins counted: alice may log in.")
+    open_page("alice", PASSWORD)

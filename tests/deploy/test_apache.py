@@ -52,9 +52,9 @@ def test_full_queue_over_json(apache):
     clients = {}
     for name in ("dora", "emil", "fay"):
         added = admin.post(apache.url("/admin/user/add"), json={
-            "name": name, "email": f"{name}@example.org", "password": f"{name}-password-1"})
+            "name": name, "email": f"{name}@example.org", "password": f"{name[::-1]}-password-1"})
         assert added.status_code == 201, added.text
-        clients[name] = login(apache, name, f"{name}-password-1")
+        clients[name] = login(apache, name, f"{name[::-1]}-password-1")
 
     def request(name):
         return clients[name].post(apache.url("/reservation/request"), json={"resource_id": resource_id})

@@ -25,7 +25,7 @@ def _login(site, name, password):
 
 def _take_turns(site, name, resource_ids, offset):
     """Request each resource in turn, wait in its queue until approved, then release it."""
-    client = _login(site, name, f"{name}-password-1")
+    client = _login(site, name, f"{name[::-1]}-password-1")
     for round_number in range(ROUNDS):
         resource_id = resource_ids[(offset + round_number) % len(resource_ids)]
         asked = client.post(site.url("/reservation/request"), json={"resource_id": resource_id})
@@ -60,7 +60,7 @@ def test_concurrent_clients_across_processes_never_hold_the_same_resource(apache
     names = [f"racer{number}" for number in range(CLIENTS)]
     for name in names:
         added = admin.post(apache.url("/admin/user/add"), json={
-            "name": name, "email": f"{name}@example.org", "password": f"{name}-password-1"})
+            "name": name, "email": f"{name}@example.org", "password": f"{name[::-1]}-password-1"})
         assert added.status_code == 201, added.text
     log_start = apache.reservia_log.stat().st_size
 

@@ -27,13 +27,13 @@ def test_guesses_are_held_back_by_name_and_by_real_address(site):
     admin = site.session()
     assert admin.post(site.url("/session/login"), json={"name": "admin", "password": ADMIN_PASSWORD}).ok
     added = admin.post(site.url("/admin/user/add"), json={
-        "name": "dora", "email": "dora@corp.local", "password": "dora-password-1"})
+        "name": "dora", "email": "dora@corp.local", "password": "river-password-1"})
     assert added.status_code == 201, added.text
 
     # Each request may land in either process: the count is the database's, not a process's.
     for guess in range(5):
         assert login(site, "dora", f"guess-{guess}").status_code == 401
-    locked = login(site, "dora", "dora-password-1")
+    locked = login(site, "dora", "river-password-1")
     assert locked.status_code == 429 and locked.headers["Retry-After"] == "30"
     assert locked.json()["code"] == "LOGIN_THROTTLED"
 
@@ -46,7 +46,7 @@ def test_guesses_are_held_back_by_name_and_by_real_address(site):
     log = site.reservia_log.read_text()
     assert "login locked name='dora' for 30s after 5 failures" in log
     assert "login blocked address=127.0.0.1 for" in log and "203.0.113." not in log
-    assert "dora-password-1" not in log
+    assert "river-password-1" not in log
 
 
 def test_pages_through_apache_carry_the_security_headers(site):
