@@ -136,10 +136,11 @@ def _page(path, who, summary):
     if who != ANYONE:
         responses["302"] = {"description": "Not signed in: to the login page."}
     if "{" in path:
-        responses["404"] = {"description": "No such page.", "content": html}
+        responses["404"] = {"description": "No such page.",
+                            "content": {**html, JSON: {"schema": _ref("Error404")}}}
     if path != "/static/{filename}":
-        responses["403"] = {"description": "Administrators only; or an API token, which never opens a page "
-                                           "(TOKEN_NOT_FOR_PAGES, in JSON).",
+        refused = "Administrators only; or an API token" if who == ADMIN else "An API token"
+        responses["403"] = {"description": f"{refused}, which never opens a page (TOKEN_NOT_FOR_PAGES, in JSON).",
                             "content": {**(html if who == ADMIN else {}), JSON: {"schema": _ref("Error403")}}}
     described = {"summary": summary, "tags": ["pages"], "responses": dict(sorted(responses.items())),
                  "security": [] if who == ANYONE else [{"session": []}]}

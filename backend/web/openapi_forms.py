@@ -11,8 +11,10 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from backend.forms.fields import LabelsField
 
-# The label syntax LabelsField.pre_validate checks (backend/forms/fields.py).
+# The label syntax LabelsField.pre_validate checks (backend/forms/fields.py): labels are stored in
+# lower case, and a request may give them in either.
 LABEL_PATTERN = "^[a-z0-9._-]{1,40}$"
+GIVEN_LABEL_PATTERN = "^[A-Za-z0-9._-]{1,40}$"
 # String formats some field classes imply; informative, the form's validators decide.
 _FORMATS = {EmailField: "email", URLField: "uri", PasswordField: "password"}
 
@@ -32,6 +34,8 @@ def form_schema(form_class):
         properties[name] = schema
         if any(isinstance(v, (InputRequired, DataRequired)) for v in field.validators):
             required.append(name)
+            if schema["type"] == "array" and any(isinstance(v, DataRequired) for v in field.validators):
+                schema["minItems"] = 1  # an empty list is no data
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
@@ -40,7 +44,7 @@ def field_schema(field):
     if isinstance(field, BooleanField):
         schema = {"type": "boolean"}
     elif isinstance(field, LabelsField):
-        schema = {"type": "array", "items": {"type": "string", "pattern": LABEL_PATTERN},
+        schema = {"type": "array", "items": {"type": "string", "pattern": GIVEN_LABEL_PATTERN},
                   "maxItems": field.maximum}
     elif isinstance(field, SelectMultipleField):
         schema = {"type": "array", "items": {"type": "string", **_choices(field)}}
