@@ -9,9 +9,10 @@ import ast
 import inspect
 from pathlib import Path
 
-import backend
 from backend.errors import ReserviaError
 
+# The backend package, whose source is read.
+BACKEND = Path(__file__).resolve().parent.parent
 # Refusals made by the web layer from HTTP errors rather than domain errors (error_handlers.py):
 # a form without its CSRF token, a URL or method the router does not know, a bug.
 HTTP_CODES = {400: {"CSRF_FAILED", "BAD_REQUEST"}, 404: {"NOT_FOUND"}, 405: {"METHOD_NOT_ALLOWED"},
@@ -35,7 +36,7 @@ def codes_by_status(root=None):
     found = {status: set(codes) for status, codes in HTTP_CODES.items()}
     for cls in classes.values():
         found.setdefault(cls.status, set()).add(cls.code)
-    for path in sorted(Path(root or Path(backend.__file__).parent).rglob("*.py")):
+    for path in sorted(Path(root or BACKEND).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             cls = classes.get(_called_name(node))
             code = _code_argument(node, cls) if cls is not None else None
