@@ -8,7 +8,8 @@ from openapi_spec_validator import validate
 
 from backend import create_app
 from backend.extensions import db
-from backend.web.openapi import ADMIN, ANYONE, NO_TOKEN_CHECK, OPERATIONS
+from backend.web.openapi import NO_TOKEN_CHECK, pages
+from backend.web.openapi_operations import ADMIN, ANYONE, OPERATIONS
 from tests.conftest import USER_PASSWORD, Accounts, settings_for
 from tests.pages import HTML
 
@@ -33,7 +34,8 @@ class Probe:
             assert response.status_code == check, (method, url or template, response.get_data(as_text=True))
         operation = self.document["paths"][template][method]
         documented = operation["responses"].get(str(response.status_code))
-        if documented and response.is_json and response.status_code < 300:
+        if documented and response.is_json:
+            # Errors too: their `code` must be one the description lists for that status.
             schema = documented["content"]["application/json"]["schema"]
             Draft202012Validator(self.resolved(schema)).validate(response.json)
         return response
@@ -130,6 +132,10 @@ def _scenario(probe):
     visitor = probe.app.test_client()
     call(visitor, "post", "/session/login", json={"name": "alice", "password": USER_PASSWORD}, check=200)
     call(visitor, "post", "/session/login", json={"name": 1, "password": "x"}, check=400)
+    for guess in range(probe.app.config["RESERVIA_LOGIN_MAX_FAILURES"]):
+        call(visitor, "post", "/session/login", json={"name": "mallory", "password": f"guess-{guess}"}, check=401)
+    throttled = call(visitor, "post", "/session/login", json={"name": "mallory", "password": "guess"}, check=429)
+    assert int(throttled.headers["Retry-After"]) > 0
     call(visitor, "post", "/session/logout", json={}, check=200)
     call(visitor, "get", "/session/status", check=200)
     call(alice, "post", "/session/password", json={"current_password": "wrong", "new_password": "long-enough"},
@@ -250,21 +256,24 @@ def _scenario(probe):
 
 
 def _pages(probe):
-    """Pages answer people: the page, the way to the login form, refusals and missing pages."""
+    """Pages answer people: the page, the way to the login form, refusals and missing pages; and
+    an API token, whatever the Accept header, a JSON refusal."""
     accounts = probe.accounts
     admin, alice, anonymous = accounts.admin, accounts.login("alice"), probe.app.test_client()
     resource_id = accounts.add_resource("page-bench")
-    for path, who in (("/", "login"), ("/reservation/board", "login"), ("/reservation/mine", "login"),
-                      ("/session/login", ANYONE), ("/session/password", "login"), ("/admin/users", ADMIN),
-                      ("/admin/users/{user_id}", ADMIN), ("/admin/resources", ADMIN),
-                      ("/admin/resources/{resource_id}", ADMIN)):
+    token = {"Authorization": f"Bearer {alice.post('/session/tokens', json={'name': 'pages'}).json['token']}"}
+    for path, method, who, _ in pages(probe.app):
+        if path == "/static/{filename}":
+            continue
         url = path.replace("{user_id}", "1").replace("{resource_id}", str(resource_id))
-        probe.call(admin if who == ADMIN else alice, "get", path, url, check=200, headers=HTML)
+        probe.call(admin if who == ADMIN else alice, method, path, url, check=200, headers=HTML)
         if who != ANYONE:
-            probe.call(anonymous, "get", path, url, check=302, headers=HTML)
+            probe.call(anonymous, method, path, url, check=302, headers=HTML)
         if who == ADMIN:
-            probe.call(alice, "get", path, url, check=403, headers=HTML)
+            probe.call(alice, method, path, url, check=403, headers=HTML)
         if "{" in path:
-            probe.call(admin, "get", path, re.sub(r"\{\w+\}", "99999", path), check=404, headers=HTML)
+            probe.call(admin, method, path, re.sub(r"\{\w+\}", "99999", path), check=404, headers=HTML)
+        refused = probe.call(anonymous, method, path, url, check=403, headers={**HTML, **token})
+        assert refused.json["code"] == "TOKEN_NOT_FOR_PAGES"
     probe.call(anonymous, "get", "/static/{filename}", "/static/css/reservia.css", check=200)
     probe.call(anonymous, "get", "/static/{filename}", "/static/nothing-here.css", check=404)

@@ -11,6 +11,7 @@ from backend.forms.administration import ResourceModifyForm, UserModifyForm
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
 from backend.web.form_pages import refused_form, show_refusals_at_fields
+from backend.web.pages import page
 
 # Reservations shown on a user's page; the full list is in the history.
 RECENT = 10
@@ -52,28 +53,36 @@ def resource_page(resource_id):
 class UsersPageView(MethodView):
     decorators = [admin_required]
 
+    @page
     def get(self):
+        """Users, and the form that adds one."""
         return users_page()
 
 
 class ResourcesPageView(MethodView):
     decorators = [admin_required]
 
+    @page
     def get(self):
+        """Resources, and the form that adds one."""
         return resources_page()
 
 
 class UserPageView(MethodView):
     decorators = [admin_required]
 
+    @page
     def get(self, user_id):
+        """One user: change, retire, end their reservations."""
         return user_page(user_id)
 
 
 class ResourcePageView(MethodView):
     decorators = [admin_required]
 
+    @page
     def get(self, resource_id):
+        """One resource: change, retire, end its hold."""
         return resource_page(resource_id)
 
 

@@ -19,6 +19,7 @@ from backend.serializers import duration_text
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
 from backend.web.conditional import page_unless_unchanged
+from backend.web.pages import page
 
 
 @blueprint.app_template_filter("minutes")
@@ -72,7 +73,9 @@ def _label_chips(boards):
 class DashboardView(MethodView):
     decorators = [login_required]
 
+    @page
     def get(self):
+        """The dashboard: one's own holds and requests, then every resource's card."""
         return render_template("reservation/dashboard.html", no_script_refresh=_no_script_refresh(),
                                **_board_context())
 
@@ -97,7 +100,9 @@ class BoardView(MethodView):
 
     decorators = [login_required]
 
+    @page
     def get(self):
+        """The dashboard's cards, which its script fetches."""
         filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
         return page_unless_unchanged(
             ("board", current_user.id, filters),
@@ -110,7 +115,9 @@ class MyReservationsView(MethodView):
 
     decorators = [login_required]
 
+    @page
     def get(self):
+        """My reservations, with filters."""
         database = get_database()
         form = HistoryFilterForm(request.args)
         form.resource_id.choices = [("", "Any resource")] + database.resources.names()

@@ -13,6 +13,7 @@ from backend.web.bearer import uses_token
 from backend.web.device_cookie import presented_device, remember_device
 from backend.web.error_handlers import retry_after_header
 from backend.web.form_pages import refused_form, show_refusals_at_fields
+from backend.web.pages import page
 from backend.web.responses import page_to_open, respond
 
 blueprint = Blueprint("session", __name__)
@@ -32,7 +33,9 @@ def undone_action(endpoint):
 
 
 class LoginView(MethodView):
+    @page
     def get(self):
+        """The login form."""
         form = LoginForm(next=page_to_open(request.args.get("next")) or "",
                          undone=request.args.get("undone", "") if undone_action(request.args.get("undone")) else "")
         return render_template("session/login.html", form=form, undone=undone_action(form.undone.data))
@@ -119,7 +122,9 @@ class PasswordView(MethodView):
 
     decorators = [login_required]
 
+    @page
     def get(self):
+        """The password form."""
         return password_page()
 
     def post(self):

@@ -1,17 +1,18 @@
 """API tokens on requests: `Authorization: Bearer <token>` signs a script in as the token's user.
 
-A token only ever authenticates JSON: a browser form post or a page request (one that prefers
-HTML) ignores it, so tokens add nothing a cross-site form could use, and the CSRF rules for forms
-stay as they were. A request that uses a token is signed in by it alone (a session cookie sent
-with it is ignored) and never gets a session cookie back. A token that is unknown, expired,
-revoked, or whose user was deactivated, is refused with 401 before the view runs.
+A token only ever authenticates JSON: a request that carries one always gets JSON
+(`wants_json`), a page refuses it with 403 TOKEN_NOT_FOR_PAGES before anything else, and a
+browser form post ignores it, so tokens add nothing a cross-site form could use, and the CSRF
+rules for forms stay as they were. A request that uses a token is signed in by it alone (a
+session cookie sent with it is ignored) and never gets a session cookie back. A token that is
+unknown, expired, revoked, or whose user was deactivated, is refused with 401 before the view runs.
 """
 from flask import g, request
 
 from backend.database import get_database
-from backend.errors import NotAuthenticated
+from backend.errors import Forbidden, NotAuthenticated
 from backend.forms.binding import is_form_post
-from backend.web.responses import wants_json
+from backend.web.pages import is_page_request
 
 # Keys in flask.g: whether this request authenticates by token, and who it signs in.
 _USES_TOKEN = "reservia_uses_token"
@@ -30,7 +31,12 @@ def bearer_secret():
 def authenticate_bearer():
     """Before the view: sign in the token's user, or refuse a token that signs in nobody."""
     secret = bearer_secret()
-    if secret is None or is_form_post() or not wants_json():
+    if secret is None:
+        return
+    if is_page_request():
+        raise Forbidden("An API token never opens a page: pages are for people signed in with a browser; "
+                        "scripts use the JSON API.", "TOKEN_NOT_FOR_PAGES")
+    if is_form_post():
         return
     setattr(g, _USES_TOKEN, True)
     found = get_database().tokens.user_for(secret)

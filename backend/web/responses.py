@@ -6,13 +6,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from backend.forms.binding import is_form_post
+from backend.web.bearer import bearer_secret
 from backend.web.messages import as_html, as_text
 
 
 def wants_json():
-    """Scripts get JSON: JSON posts, and any request that does not prefer HTML over JSON
-    (browsers always ask for text/html; curl's */* and a missing Accept mean JSON)."""
-    if request.is_json:
+    """Scripts get JSON: JSON posts, requests with an API token, and any request that does not
+    prefer HTML over JSON (browsers always ask for text/html; curl's */* and a missing Accept
+    mean JSON)."""
+    if request.is_json or bearer_secret() is not None:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best != "text/html"

@@ -31,6 +31,15 @@ def test_a_bearer_token_signs_in_through_apache_and_gets_no_cookie(apache, ci_to
     assert ci_token not in apache.access_log.read_text() + apache.reservia_log.read_text()
 
 
+@pytest.mark.parametrize("accept", ["text/html", "*/*"])
+def test_a_bearer_token_gets_no_page_through_apache(apache, ci_token, accept):
+    headers = {"Authorization": f"Bearer {ci_token}", "Accept": accept}
+    page = apache.session().get(apache.url("/"), headers=headers, allow_redirects=False)
+    assert (page.status_code, page.json()["code"]) == (403, "TOKEN_NOT_FOR_PAGES")
+    tokens = apache.session().get(apache.url("/session/tokens"), headers=headers)
+    assert (tokens.status_code, tokens.json()["count"]) == (200, 1)
+
+
 def test_the_client_locks_runs_and_releases_through_apache(apache, ci_token, tmp_path):
     out = tmp_path / "held"
     env = {**os.environ, "RESERVIA_URL": apache.url(), "RESERVIA_TOKEN": ci_token,
