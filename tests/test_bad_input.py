@@ -173,3 +173,15 @@ def test_accepted_body_does_change_something(tmp_path, migrated_template):
         response = world["admin"].post("/admin/resource/add", json=ENDPOINTS["/admin/resource/add"][0])
         assert response.status_code == 201
         assert snapshot(app) != before
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_unknown_fields_are_refused_by_name(app, world, path):
+    """A misspelt optional field (`lease_secnds`) left out silently would change what the request
+    does: the whole body is refused, naming the field."""
+    before = snapshot(app)
+    response = _client_for(path, world).post(path, json={**ENDPOINTS[path][0], "lease_secnds": 60})
+    _assert_refused(response, app, before)
+    assert response.status_code == 400
+    assert response.json["code"] == "UNKNOWN_FIELD"
+    assert "'lease_secnds'" in response.json["error"]

@@ -31,6 +31,7 @@ def bind_form(form_class):
         if not isinstance(body, dict):
             raise Invalid("The body must be a JSON object.", "INVALID_JSON")
         form = form_class(formdata=None, meta={"csrf": False})
+        refuse_unknown_fields(form, body)
         form.process(_typed_formdata(form, body))
         for name, field in form._fields.items():
             if isinstance(field, LabelsField) and body.get(name) is not None:
@@ -43,6 +44,16 @@ def bind_form(form_class):
         label = form[name].label.text if name in form else name
         raise Invalid(f"{label}: {messages[0]}", "INVALID_INPUT", fields=form.errors)
     return form
+
+
+def refuse_unknown_fields(form, body):
+    """Invalid for a JSON field the form does not have: a misspelt `lease_secnds` silently left out
+    would change what the request does, and the API description promises no other fields."""
+    unknown = sorted(name for name in body if name not in form._fields)
+    if unknown:
+        accepted = ", ".join(form._fields) or "no fields"
+        raise Invalid(f"Unknown field {', '.join(map(repr, unknown))[:200]}; this endpoint takes {accepted}.",
+                      "UNKNOWN_FIELD")
 
 
 def json_body():
