@@ -94,8 +94,3 @@ def add_queues(path, resource_ids, user_ids, waiting_per_resource):
 
     with closing(_connect(path)) as connection:
         return _insert(connection, rows())
-
-
-def count_by_state(path):
-    with closing(_connect(path)) as connection:
-        return dict(connection.execute("SELECT state, COUNT(*) FROM reservations GROUP BY state"))

@@ -173,7 +173,7 @@ def assert_no_server_error(world, response, before):
 any_text = st.text(st.characters(exclude_categories=()), max_size=40)
 # Text a browser can send in a form or a query string (UTF-8, so no lone surrogates).
 sendable_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-numbers = st.one_of(st.integers(), st.integers(min_value=-1, max_value=4),
+numbers = st.one_of(st.integers(), st.integers(-1, 4),
                     st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, -2**63 - 1]),
                     st.floats(allow_nan=True, allow_infinity=True))
 json_values = st.recursive(st.none() | st.booleans() | numbers | any_text,
@@ -197,8 +197,8 @@ def deeply_nested(depth):
 
 
 raw_bodies = st.one_of(
-    st.integers(min_value=1, max_value=3000).map(deeply_nested),
-    st.integers(min_value=1, max_value=3000).map(lambda d: ('{"name": ' + "[" * d + "]" * d + "}").encode()),
+    st.integers(1, 3000).map(deeply_nested),
+    st.integers(1, 3000).map(lambda d: ('{"name": ' + "[" * d + "]" * d + "}").encode()),
     st.binary(max_size=64),
     st.sampled_from([b'{"name": "\\ud800", "password": "\\udfff"}', b'{"resource_id": 1e999}',
                      b'{"resource_id": ' + b"9" * 5000 + b"}", b"\xff\xfe{}", b'{"a": NaN}']),

@@ -1,6 +1,6 @@
 """GET /reservation/wait: a queued client hears of its turn at once, without polling hard."""
+import queue
 import threading
-import time
 
 import pytest
 
@@ -27,29 +27,46 @@ def test_a_free_resource_answers_approved_at_once(accounts):
     assert "Retry-After" not in answer.headers
 
 
-def held_waiters(app):
-    with app.app_context():
-        slots = app.extensions["reservia_database"].waiting._wait_slots()
-    return 2 - slots._value
+def start_waiting(clients_and_requests):
+    """Each (name, client, request id) waits for its turn in a thread of its own, as CI jobs do;
+    returns the queue their answers arrive in, as (name, response)."""
+    answers = queue.Queue()
+    for name, client, request_id in clients_and_requests:
+        threading.Thread(target=lambda n=name, c=client, r=request_id: answers.put((n, wait(c, r, timeout=30))),
+                         daemon=True).start()
+    return answers
 
 
-def test_a_waiter_held_open_is_answered_as_soon_as_the_holder_releases(accounts, app):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    queued = bob.post("/reservation/request", json={"resource_id": bench}).json
-    assert wait(bob, queued["request_id"]).json["position"] == 1
-    answers = []
-    waiter = threading.Thread(target=lambda: answers.append(wait(bob, queued["request_id"], timeout=30)))
-    waiter.start()
-    deadline = time.monotonic() + 20
-    while held_waiters(app) == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert held_waiters(app) == 1, "the wait was not held open"
+def test_waiters_beyond_the_held_threads_ask_again_and_the_held_hear_at_release(accounts):
+    """Two threads may be held (RESERVIA_WAIT_THREADS): of three waiters, one is told at once to ask
+    again, and the two held open hear that their turn came as soon as the holder releases.
+
+    Nothing settles their requests before the release, and a held wait lasts 30 s: so the first
+    answer can only be the waiter no thread was left for, whatever the order the three came in."""
+    benches = [accounts.add_resource(f"bench-{i}") for i in range(3)]
+    alice = accounts.user("alice")
+    waiters = {}
+    for bench, name in zip(benches, ("bob", "carol", "dave"), strict=True):
+        alice.post("/reservation/request", json={"resource_id": bench})
+        client = accounts.user(name)
+        waiters[name] = (client, bench, client.post("/reservation/request", json={"resource_id": bench}).json)
+    answers = start_waiting((name, client, asked["request_id"]) for name, (client, _, asked) in waiters.items())
+
+    refused, answer = answers.get(timeout=25)
+    assert (answer.json["status"], answer.json["position"], answer.headers.get("Retry-After")) == ("requested", 1, "1")
+    held = sorted(set(waiters) - {refused})
+    for name in held:
+        alice.post("/reservation/release", json={"resource_id": waiters[name][1]})
+    heard = dict(answers.get(timeout=25) for _ in held)
+    assert sorted(heard) == held
+    for name in held:
+        answer, bench = heard[name], waiters[name][1]
+        assert "Retry-After" not in answer.headers
+        assert (answer.json["status"], answer.json["position"], answer.json["resource_ids"]) == ("approved", 0, [bench])
+    # The one told to ask again finds its turn when it does.
+    client, bench, asked = waiters[refused]
     alice.post("/reservation/release", json={"resource_id": bench})
-    waiter.join(timeout=60)
-    [answer] = answers
-    assert (answer.json["status"], answer.json["position"], answer.json["resource_ids"]) == ("approved", 0, [bench])
+    assert wait(client, asked["request_id"], timeout=30).json["status"] == "approved"
 
 
 def test_an_ended_request_says_how_it_ended(accounts):
@@ -81,21 +98,13 @@ def test_a_label_request_answers_with_the_resources_it_holds(accounts):
     assert (answer["status"], answer["resource_ids"]) == ("approved", asked["resource_ids"])
 
 
-def test_without_a_free_thread_a_waiter_is_told_to_ask_again(accounts, app):
+def test_a_queued_waiter_asking_without_a_timeout_is_told_when_to_ask_again(accounts):
     bench = accounts.add_resource("bench-1")
     alice, bob = accounts.user("alice"), accounts.user("bob")
     alice.post("/reservation/request", json={"resource_id": bench})
     queued = bob.post("/reservation/request", json={"resource_id": bench}).json
-    with app.app_context():
-        slots = app.extensions["reservia_database"].waiting._wait_slots()
-    taken = [slots.acquire(blocking=False) for _ in range(2)]
-    try:
-        answer = wait(bob, queued["request_id"], timeout=30)
-    finally:
-        for _ in taken:
-            slots.release()
-    assert (answer.json["status"], answer.headers["Retry-After"]) == ("requested", "1")
-    assert wait(bob, queued["request_id"]).headers["Retry-After"] == "1"
+    answer = wait(bob, queued["request_id"])
+    assert (answer.json["status"], answer.json["position"], answer.headers["Retry-After"]) == ("requested", 1, "1")
 
 
 @pytest.mark.parametrize(("query", "status", "code"), [

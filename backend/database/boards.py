@@ -45,9 +45,6 @@ class ResourceBoard:
             return self.holder
         return next((e for e in self.queue if e.reservation.user_id == user_id), None)
 
-    def carries(self, labels):
-        return set(labels) <= set(self.resource.labels)
-
 
 class Boards:
     def __init__(self, transactions, reservations, resources):

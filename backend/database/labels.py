@@ -4,9 +4,6 @@ from sqlalchemy import case, exists, func, select, text
 from backend.models import Reservation, Resource, ResourceLabel
 from backend.models.states import TAKEN_SQL
 
-# A resource can carry this many labels at most.
-MAX_LABELS = 20
-
 
 class Labels:
     def __init__(self, transactions):

@@ -37,9 +37,6 @@ ONE_QUEUE = union_all(
                                            text(ACTIVE_SQL)),
     select(*RESERVATION_ROW_COLUMNS).where(text(WAITING_SET_SQL)),
 ).order_by("id")
-ACTIVE_ROWS = (select(*RESERVATION_ROW_COLUMNS)
-               .where(RESERVATIONS.c.resource_id == bindparam("resource_id"), text(ACTIVE_SQL))
-               .order_by(RESERVATIONS.c.id))
 WHOLE_POOL = select(*RESERVATION_ROW_COLUMNS).where(text(ACTIVE_SQL)).order_by(RESERVATIONS.c.id)
 ALL_RESOURCES = select(RESOURCES.c.id, RESOURCES.c.maintenance, RESOURCES.c.active, RESOURCES.c.max_hold_minutes)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name)
@@ -92,12 +89,6 @@ class Queue:
             return {}
         rows = connection.execute(LOCK_RESOURCES, {"ids": sorted(resource_ids)})
         return {resource.id: resource for resource in rows}
-
-    @staticmethod
-    def active_rows(connection, resource_id):
-        """The resource's active rows, in id order."""
-        rows = connection.execute(ACTIVE_ROWS, {"resource_id": resource_id})
-        return [ReservationRow.from_row(row) for row in rows]
 
     def pool(self, connection, resource):
         """The locked resource's queue, settled as of now and written: a Pool of that one

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from backend.forms.fields import MAX_ID, IdField, LabelsField, PrintableName, hold_minutes_field, strip
 
@@ -16,11 +16,6 @@ MAX_COUNT = 100
 # time is refused by the Database layer (it depends on a setting).
 MIN_LEASE_SECONDS = 30
 MAX_LEASE_SECONDS = 7 * 24 * 3600
-
-
-class ResourceActionForm(FlaskForm):
-    resource_id = IdField("Resource", validators=[
-        InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")])
 
 
 class RequestForm(FlaskForm):

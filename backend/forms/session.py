@@ -17,10 +17,6 @@ class LoginForm(FlaskForm):
     undone = HiddenField()
 
 
-class LogoutForm(FlaskForm):
-    """Carries only the CSRF token of the logout button."""
-
-
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
     new_password = PasswordField("New password", validators=[InputRequired(), Length(min=8, max=1024)])

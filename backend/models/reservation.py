@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.extensions import db
-from backend.models.states import ACTIVE_SQL, ACTIVE_STATES, OWN_REQUEST_SQL, TAKEN_SQL, WAITING_SET_SQL
+from backend.models.states import ACTIVE_SQL, OWN_REQUEST_SQL, TAKEN_SQL, WAITING_SET_SQL
 from backend.models.types import UTCDateTime
 
 
@@ -84,10 +84,6 @@ class Reservation(db.Model):
 
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     resource = relationship("Resource", lazy="raise")
-
-    @property
-    def is_active(self):
-        return self.state in ACTIVE_STATES
 
     @property
     def request_id(self):

@@ -1,13 +1,13 @@
 """A dashboard people keep open all day, in Chromium on a phone and a desktop: it stays where the
 reader is, says the right thing in the reader's time zone, and keeps itself current."""
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,43 @@ def hide_tab_when_asked(page):
 def set_hidden(page, hidden):
     page.evaluate(f"window.__hidden = {'true' if hidden else 'false'};"
                   "document.dispatchEvent(new Event('visibilitychange'))")
+
+
+def stop_the_clock(page):
+    """Call before the page loads: its timers then fire only when the test moves its clock on
+    (page.clock.run_for), so a test says how much time passes instead of waiting for it."""
+    now = datetime.now(UTC)
+    page.clock.install(time=now - timedelta(minutes=1))
+    page.clock.pause_at(now)
+
+
+def count_board_fetches(page):
+    """Call before the page loads: window.__boardFetches counts the board's refreshes as the page
+    asks for them (on a stopped clock, exactly those the test's run_for brought about)."""
+    page.add_init_script("""
+        window.__boardFetches = 0;
+        const fetchAsUsual = window.fetch;
+        window.fetch = function (resource) {
+            if (String(resource).includes("/reservation/board")) { window.__boardFetches += 1; }
+            return fetchAsUsual.apply(this, arguments);
+        };
+    """)
+
+
+def board_fetches(page):
+    return page.evaluate("window.__boardFetches")
+
+
+def refresh_once(page):
+    """Moves a stopped clock on by the page's period (1 s) and returns the status of the board's
+    refresh that follows, once the page shows it is done ("Updated" with the new time): by then
+    it has set its next refresh, so the next move of the clock brings that one about."""
+    updated = page.locator("#board-status")
+    before = updated.text_content()
+    with page.expect_response(lambda r: "/reservation/board" in r.url) as answer:
+        page.clock.run_for(1_000)
+    expect(updated).not_to_have_text(before)
+    return answer.value.status
 
 
 WORKDAY = [(f"bench-{n:02}", "Oscilloscope, room 2.14" if n % 3 == 0 else "") for n in range(1, 28)]
@@ -123,48 +160,48 @@ def test_times_and_messages_are_in_the_readers_zone_and_holds_last_as_chosen(ope
     expect(alice.get_by_role("row", name=re.compile("licence-matlab"))).to_contain_text("flashing fw 2.3")
 
 
-def test_the_board_keeps_refreshing_in_a_background_tab(open_page, live_server):
+def test_the_board_keeps_refreshing_in_a_background_tab(open_page):
     admin = open_page("admin")
     [bench] = seed(admin, ["alice", "bob", "carol"], [("bench-1", "")])
     alice = open_page()
     hide_tab_when_asked(alice)
-    alice.goto("/session/login")
-    alice.get_by_label("User name").fill("alice")
-    alice.get_by_label("Password").fill(PASSWORD)
-    alice.get_by_role("button", name="Log in").click()
+    count_board_fetches(alice)
+    stop_the_clock(alice)
+    log_in(alice, "alice", PASSWORD)
     card(alice, "bench-1").get_by_role("button", name="Request").click()
     expect(card(alice, "bench-1")).to_contain_text("Approved — you hold it.")
     set_hidden(alice, True)
-    fetches = []
-    alice.on("request", lambda r: fetches.append(r.url) if r.url.endswith("/reservation/board") else None)
+    fetched = board_fetches(alice)
     bob = open_page("bob", PASSWORD)
     bob.request.post("/reservation/request", data={"resource_id": bench})
-    # Slower in the background (six times the period here), but it goes on.
-    expect(card(alice, "bench-1")).to_contain_text("bob", timeout=20_000)
-    assert 1 <= len(fetches) <= 3
+    # Slower in the background: not after the page's period (1 s here), nor five ...
+    alice.clock.run_for(5_000)
+    assert board_fetches(alice) == fetched
+    expect(card(alice, "bench-1")).not_to_contain_text("bob")
+    # ... but after six, and it goes on.
+    alice.clock.run_for(1_000)
+    assert board_fetches(alice) == fetched + 1
+    expect(card(alice, "bench-1")).to_contain_text("bob")
     carol = open_page("carol", PASSWORD)
     carol.request.post("/reservation/request", data={"resource_id": bench})
-    set_hidden(alice, False)  # back to the tab: current at once
-    expect(card(alice, "bench-1")).to_contain_text("carol", timeout=3_000)
+    set_hidden(alice, False)  # back to the tab: current at once, with no timer
+    expect(card(alice, "bench-1")).to_contain_text("carol")
 
 
 def test_an_unchanged_board_is_not_sent_again(open_page):
     admin = open_page("admin")
     [bench] = seed(admin, ["alice", "bob"], [("bench-1", "", 480)])
-    alice = open_page("alice", PASSWORD)
-    answers = []
-    alice.on("response", lambda r: answers.append(r.status) if "/reservation/board" in r.url else None)
-    for _ in range(100):
-        if len(answers) >= 4:
-            break
-        alice.wait_for_timeout(100)
-    assert answers[0] == 200 and set(answers[1:]) == {304}, answers  # refreshed every second
+    alice = open_page()
+    stop_the_clock(alice)
+    log_in(alice, "alice", PASSWORD)
+    # Refreshed every second: the whole board once, then "Not Modified" while nothing changes.
+    assert [refresh_once(alice) for _ in range(3)] == [200, 304, 304]
     choice = card(alice, "bench-1").locator("option[data-end-of-day]")
     assert re.fullmatch(r"[0-9]+", choice.get_attribute("value"))  # the reader's day, worked out
     bob = open_page("bob", PASSWORD)
     bob.request.post("/reservation/request", data={"resource_id": bench})
-    expect(card(alice, "bench-1")).to_contain_text("bob", timeout=5_000)
-    assert 200 in answers[4:]
+    assert refresh_once(alice) == 200
+    expect(card(alice, "bench-1")).to_contain_text("bob")
 
 
 def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_page):

@@ -1,6 +1,5 @@
 """Many clients at once through Apache: two mod_wsgi processes, one queue, never two holders."""
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -24,7 +23,7 @@ def _login(site, name, password):
 
 
 def _take_turns(site, name, resource_ids, offset):
-    """Request each resource in turn, wait in its queue until approved, then release it."""
+    """Request each resource in turn, wait in its queue until approved (GET /reservation/wait), then release it."""
     client = _login(site, name, f"{name[::-1]}-password-1")
     for round_number in range(ROUNDS):
         resource_id = resource_ids[(offset + round_number) % len(resource_ids)]
@@ -32,10 +31,12 @@ def _take_turns(site, name, resource_ids, offset):
         assert asked.status_code == 201, asked.text
         status = asked.json()["status"]
         while status != "approved":
-            time.sleep(0.02)
-            mine = client.get(site.url(f"/reservation/active/user?resource_id={resource_id}"))
-            assert mine.status_code == 200, mine.text
-            status = mine.json()["reservation"]["status"]
+            # Held open by the server until the turn comes (or answered at once with Retry-After
+            # when no thread is free: asked again then).
+            waited = client.get(site.url(f"/reservation/wait?request_id={asked.json()['request_id']}&timeout=30"))
+            assert waited.status_code == 200, waited.text
+            status = waited.json()["status"]
+            assert status != "ended", waited.text
         released = client.post(site.url("/reservation/release"), json={"resource_id": resource_id})
         assert released.status_code == 200, released.text
 
