@@ -13,7 +13,8 @@ def test_a_webhook_is_added_listed_and_removed(clock, accounts):
     assert answer.json == {"message": "Webhook added.", "webhook_id": 1}
     listed = alice.get("/session/webhooks").json
     assert listed == {"webhooks": [{"id": 1, "url": URL, "events": ["granted", "ended"], "format": "json",
-                                    "created_date": "2026-11-25T09:00:00+00:00", "last_delivery": None}],
+                                    "created_date": "2026-11-25T09:00:00+00:00", "disabled_reason": None,
+                                    "last_delivery": None}],
                       "count": 1}
     assert SECRET not in alice.get("/session/webhooks").get_data(as_text=True)
     assert alice.get("/session/webhooks/deliveries?webhook_id=1").json == {
@@ -33,8 +34,8 @@ def test_without_a_secret_one_is_made_and_shown_once(clock, accounts):
 
 
 @pytest.mark.parametrize("body, code, words", [
-    ({"url": "ftp://ci.example.org/x", "events": ["granted"]}, "INVALID_INPUT", "http:// or https://"),
-    ({"url": "not a url", "events": ["granted"]}, "INVALID_INPUT", "http:// or https://"),
+    ({"url": "ftp://ci.example.org/x", "events": ["granted"]}, "INVALID_URL", "http:// or https://"),
+    ({"url": "not-a-url", "events": ["granted"]}, "INVALID_URL", "http:// or https://"),
     ({"events": ["granted"]}, "INVALID_INPUT", "URL: This field is required."),
     ({"url": URL, "events": []}, "INVALID_INPUT", "Choose at least one event."),
     ({"url": URL}, "INVALID_INPUT", "Choose at least one event."),
@@ -86,7 +87,7 @@ def test_an_administrator_may_restrict_webhook_hosts(clock, accounts):
     for allowed in ("https://ci.example.org/x", "http://10.1.2.3:8080/hook"):
         assert alice.post("/session/webhooks", json={"url": allowed, "events": ["granted"]}).status_code == 201
     refused = alice.post("/session/webhooks", json={"url": "https://example.com.evil.net/x", "events": ["granted"]})
-    assert refused.status_code == 400
+    assert (refused.status_code, refused.json["code"]) == (400, "URL_NOT_ALLOWED")
     assert "not allowed here" in refused.json["error"]
 
 
