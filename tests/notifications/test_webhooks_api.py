@@ -125,3 +125,21 @@ def test_the_browser_hears_of_its_users_turn(clock, accounts):
     bob.post("/session/notifications", json={"granted_browser": False})
     assert bob.get("/session/notifications/feed", query_string={"since": since}).json["notifications"] == []
     assert bob.get("/session/notifications/feed?since=yesterday").json["code"] == "INVALID_DATE"
+
+
+def test_test_deliveries_are_limited_to_six_a_minute_per_user(clock, accounts):
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    webhook_id = add_webhook(alice, URL)
+    for _ in range(6):
+        assert alice.post("/session/webhooks/test", json={"webhook_id": webhook_id}).status_code == 202
+        clock.advance(seconds=5)
+    refused = alice.post("/session/webhooks/test", json={"webhook_id": webhook_id})
+    assert (refused.status_code, refused.json["code"]) == (429, "WEBHOOK_TESTS_THROTTLED")
+    # The first of the six leaves the minute 30 s from now.
+    assert refused.headers["Retry-After"] == "30"
+    assert "try again in 30 s" in refused.json["error"]
+    # Someone else's tests are theirs to count.
+    assert bob.post("/session/webhooks/test", json={"webhook_id": add_webhook(bob, URL)}).status_code == 202
+    clock.advance(seconds=30)
+    assert alice.post("/session/webhooks/test", json={"webhook_id": webhook_id}).status_code == 202
+    assert alice.post("/session/webhooks/test", json={"webhook_id": webhook_id}).status_code == 429
