@@ -15,7 +15,6 @@ from tests.notifications.conftest import SECRET, add_webhook, deliver
 from tests.notifications.receivers import ResettingReceiver, WebhookReceiver
 
 
-
 @pytest.fixture
 def app_settings():
     return {"RESERVIA_WEBHOOK_TIMEOUT": 0.5}
@@ -43,7 +42,9 @@ def _waiting_for_one_bench_each(accounts, names):
         benches.append(accounts.add_resource(f"bench-{name}"))
         alice.post("/reservation/request", json={"resource_id": benches[-1]})
         clients[name] = accounts.user(name)
-        assert clients[name].post("/reservation/request", json={"resource_id": benches[-1]}).json["status"] == "requested"
+        waiting = clients[name].post("/reservation/request", json={"resource_id": benches[-1]})
+        assert waiting.json["status"] == "requested"
+        assert waiting.json["status"] == "requested"
 
     def release_all():
         for bench in benches:
