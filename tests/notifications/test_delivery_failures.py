@@ -44,7 +44,6 @@ def _waiting_for_one_bench_each(accounts, names):
         clients[name] = accounts.user(name)
         waiting = clients[name].post("/reservation/request", json={"resource_id": benches[-1]})
         assert waiting.json["status"] == "requested"
-        assert waiting.json["status"] == "requested"
 
     def release_all():
         for bench in benches:
