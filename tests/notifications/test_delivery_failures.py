@@ -73,11 +73,12 @@ def test_bad_receivers_hold_up_no_one_else(app, clock, accounts, worker, receive
     failing = receivers(WebhookReceiver(answers=[500]))
     resetting = receivers(ResettingReceiver())
     users, release_all = _waiting_for_one_bench_each(
-        accounts, ["hang", "reset", "fail", "invalid", "good-1", "good-2"])
+        accounts, ["hang", "reset", "fail", "invalid", "bracket", "good-1", "good-2"])
     hooks = {"hang": add_webhook(users["hang"], hanging.url, events=("granted",)),
              "reset": add_webhook(users["reset"], resetting.url, events=("granted",)),
              "fail": add_webhook(users["fail"], failing.url, events=("granted",)),
              "invalid": _store_unchecked_webhook(app, users["invalid"], "http://127.0.0.1:99999/hook"),
+             "bracket": _store_unchecked_webhook(app, users["bracket"], "http://[::1/hook"),
              "good-1": add_webhook(users["good-1"], good.url_of("/one"), events=("granted",)),
              "good-2": add_webhook(users["good-2"], good.url_of("/two"), events=("granted",))}
     release_all()
@@ -90,7 +91,7 @@ def test_bad_receivers_hold_up_no_one_else(app, clock, accounts, worker, receive
     outcomes = {name: _deliveries(users[name], hooks[name])[0] for name in hooks}
     assert {name: (o["status"], o["error"]) for name, o in outcomes.items()} == {
         "hang": ("pending", "timeout"), "reset": ("pending", "reset"), "fail": ("pending", "http 500"),
-        "invalid": ("failed", "invalid url"), "good-1": ("delivered", None), "good-2": ("delivered", None)}
+        "invalid": ("failed", "invalid url"), "bracket": ("failed", "invalid url"), "good-1": ("delivered", None), "good-2": ("delivered", None)}
     assert outcomes["fail"]["status_code"] == 500
     # Each bad receiver was tried once per pass, each attempt recorded.
     assert len(failing.received) == outcomes["fail"]["attempts"] == 4
