@@ -199,14 +199,15 @@ def test_accounts_whose_names_differ_only_by_case_all_keep_working(tmp_path):
 def _store_webhooks_as_before_urls_were_checked(connection, urls):
     """Carol's webhooks as 0006 took them, one pending delivery each."""
     now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
-    connection.execute(insert(NotificationEvent.__table__).values(
-        id=1, uid="event-1", event="granted", user_id=2, occurred_at=now, recorded_at=now, fanned_out_at=now))
-    for webhook_id, url in enumerate(urls, start=1):
-        connection.execute(insert(Webhook.__table__).values(
-            id=webhook_id, user_id=2, url=url, events="granted,ended", secret="s" * 20, format="json",
-            created_at=now))
+    [event_id] = connection.execute(insert(NotificationEvent.__table__).values(
+        uid="event-1", event="granted", user_id=2, occurred_at=now, recorded_at=now,
+        fanned_out_at=now)).inserted_primary_key
+    for url in urls:
+        [webhook_id] = connection.execute(insert(Webhook.__table__).values(
+            user_id=2, url=url, events="granted,ended", secret="s" * 20, format="json",
+            created_at=now)).inserted_primary_key
         connection.execute(insert(Delivery.__table__).values(
-            event_id=1, user_id=2, channel="webhook", webhook_id=webhook_id, body="{}", status="pending",
+            event_id=event_id, user_id=2, channel="webhook", webhook_id=webhook_id, body="{}", status="pending",
             attempts=0, next_attempt_at=now, created_at=now))
 
 
@@ -238,7 +239,8 @@ def test_webhooks_stored_with_unusable_urls_are_disabled_and_their_owner_told_wh
         # Nothing new is made for a disabled webhook: carol's hold ended by an administrator reaches only the first.
         admin = app.test_client()
         admin.post("/session/login", json={"name": "admin", "password": "admin-password"})
-        assert admin.post("/admin/reservation/force_release", json={"resource_id": 1}).status_code == 200
+        ended = admin.post("/admin/reservation/force_release", json={"resource_id": 1})
+        assert ended.status_code == 200, ended.json
         with app.app_context():
             get_database().deliveries.fan_out(lambda record, channel, hook: "{}", email_enabled=False)
         counts = [carol.get(f"/session/webhooks/deliveries?webhook_id={i}").json["count"] for i in (1, 2, 3)]
