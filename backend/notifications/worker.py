@@ -6,8 +6,10 @@ Each pass, inside the application's context:
 2. records `expiring` for holds that end within RESERVIA_EXPIRING_MINUTES;
 3. fans new events out into one delivery per webhook and mailbox (bodies frozen);
 4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS;
-5. claims the deliveries that are due and sends them, a few at a time in parallel, then records
-   each outcome: delivered, retried later (retries.py), or failed after a day.
+5. claims the deliveries that are due (the claim already moves each to its next scheduled try,
+   so no try is sent twice whatever becomes of this process) and sends them, a few at a time in
+   parallel, then records each outcome: delivered, retried later (retries.py), or failed after a
+   day. Whatever goes wrong with one delivery is that delivery's failure, not the pass's.
 
 `flask --app app deliver` runs passes in the foreground (deploy/ has a systemd unit for it);
 `python app.py` runs them in a thread of the development server.
@@ -42,7 +44,8 @@ class DeliveryWorker:
         self.render = BodyRenderer(config["RESERVIA_PUBLIC_URL"])
         minutes = config["RESERVIA_EXPIRING_MINUTES"]
         self.warn = timedelta(minutes=minutes) if minutes > 0 else None
-        # A claimed delivery another worker may take over once this long has passed without news.
+        # The least time between two tries of one delivery: a claim moves its next try at least this
+        # far ahead, so a slow attempt is never overlapped by the next.
         self.lease = timedelta(seconds=max(60.0, 4 * self.timeout + 30))
         self.keep = timedelta(days=config["RESERVIA_NOTIFICATION_DAYS"])
         self.pruned_at = None

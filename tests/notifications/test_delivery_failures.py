@@ -91,7 +91,8 @@ def test_bad_receivers_hold_up_no_one_else(app, clock, accounts, worker, receive
     outcomes = {name: _deliveries(users[name], hooks[name])[0] for name in hooks}
     assert {name: (o["status"], o["error"]) for name, o in outcomes.items()} == {
         "hang": ("pending", "timeout"), "reset": ("pending", "reset"), "fail": ("pending", "http 500"),
-        "invalid": ("failed", "invalid url"), "bracket": ("failed", "invalid url"), "good-1": ("delivered", None), "good-2": ("delivered", None)}
+        "invalid": ("failed", "invalid url"), "bracket": ("failed", "invalid url"),
+        "good-1": ("delivered", None), "good-2": ("delivered", None)}
     assert outcomes["fail"]["status_code"] == 500
     # Each bad receiver was tried once per pass, each attempt recorded.
     assert len(failing.received) == outcomes["fail"]["attempts"] == 4
