@@ -6,8 +6,11 @@ PORT ?= 5000
 
 .PHONY: run test screenshots venv lint clean
 
+# Webhooks may reach receivers on this machine too (unless RESERVIA_WEBHOOK_HOSTS says otherwise):
+# the default keeps them to public addresses (docs/configuration.md).
 run: $(VENV)/.runtime
-	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) $(VENV)/bin/python app.py
+	RESERVIA_HOST=$(HOST) RESERVIA_PORT=$(PORT) \
+	RESERVIA_WEBHOOK_HOSTS="$${RESERVIA_WEBHOOK_HOSTS-*, 127.0.0.0/8, ::1}" $(VENV)/bin/python app.py
 
 # The suite runs twice: on SQLite, then on a throwaway PostgreSQL cluster (both runs always
 # happen; either failing fails the target). See scripts/test-runs.sh.

@@ -58,7 +58,9 @@ def server_env(home, sizes):
     """The environment of the server processes: a fresh data folder and nothing inherited from ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RESERVIA_")}
     env.update(RESERVIA_HOME=str(home), RESERVIA_ADMIN_PASSWORD=ADMIN_PASSWORD,
-               RESERVIA_SECRET_KEY="bench-secret-key", RESERVIA_HOLD_MINUTES="0")
+               RESERVIA_SECRET_KEY="bench-secret-key", RESERVIA_HOLD_MINUTES="0",
+               # The webhooks' receiver is a closed port on this machine.
+               RESERVIA_WEBHOOK_HOSTS="127.0.0.0/8")
     if sizes.password_method:
         env["RESERVIA_PASSWORD_METHOD"] = sizes.password_method
     return env

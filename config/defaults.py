@@ -57,7 +57,9 @@ DEFAULTS = {
     "RESERVIA_PUBLIC_URL": "",
     # Minutes before a hold ends at which its holder is warned (`expiring`); 0: no warning.
     "RESERVIA_EXPIRING_MINUTES": 2,
-    # Hosts webhooks may be sent to, comma-separated: names, *.wildcards, networks; empty: any host.
+    # Hosts webhooks may be sent to, comma-separated: names, *.wildcards (* for any name), networks;
+    # empty: any public host. Loopback, private, link-local and other inside addresses only when a
+    # listed network contains them (a name never opens them): docs/configuration.md.
     "RESERVIA_WEBHOOK_HOSTS": "",
     # Seconds a webhook receiver has to answer before the attempt counts as failed.
     "RESERVIA_WEBHOOK_TIMEOUT": 5,

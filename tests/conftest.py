@@ -6,10 +6,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from backend import create_app
+from backend import create_app, webhook_urls
 from backend.database import get_database
 from backend.extensions import db
 from backend.models import Reservation
+from tests.fake_resolver import FakeResolver
 from tests.fixed_clock import install_clock
 from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
@@ -29,6 +30,8 @@ def settings_for(home, **overrides):
         "RESERVIA_SECRET_KEY": "test-secret-key",
         "RESERVIA_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "RESERVIA_PASSWORD_METHOD": FAST_HASH,
+        # Any public host, and the loopback receivers the tests run (closed by default).
+        "RESERVIA_WEBHOOK_HOSTS": "*, 127.0.0.0/8, ::1",
     }
     settings.update(overrides)
     if not settings.get("RESERVIA_DATABASE_URL"):
@@ -76,6 +79,14 @@ def sqlite_only(_database_engine):
     """For tests of SQLite's own machinery (its write lock, its file, its commit counter)."""
     if _database_engine != "sqlite":
         pytest.skip("exercises SQLite itself; PostgreSQL locks rows and has no file to open")
+
+
+@pytest.fixture(autouse=True)
+def resolver(monkeypatch):
+    """Webhook host names resolve from a table the test may fill, never through the network."""
+    fake = FakeResolver()
+    monkeypatch.setattr(webhook_urls, "resolve", fake)
+    return fake
 
 
 @pytest.fixture(autouse=True)

@@ -2,14 +2,17 @@
 import multiprocessing
 import shutil
 import traceback
+from datetime import datetime, timezone
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from backend import create_app
+from backend.database import get_database
 from backend.database.schema import FIRST_REVISION, MIGRATIONS, current_revision, head_revision, upgrade_schema
 from backend.extensions import db
+from backend.models import Delivery, NotificationEvent, Webhook
 from tests.conftest import ADMIN_PASSWORD, settings_for
 from tests.old_databases import database_of_the_first_release, fill_first_schema, fresh_database
 
@@ -188,6 +191,60 @@ def test_accounts_whose_names_differ_only_by_case_all_keep_working(tmp_path):
         added = admin.post("/admin/user/add", json={"name": "CAROL", "email": "c3@example.org",
                                                     "password": "a-third-amber-1"})
         assert added.json["code"] == "USER_EXISTS"
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _store_webhooks_as_before_urls_were_checked(connection, urls):
+    """Carol's webhooks as 0006 took them, one pending delivery each."""
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    [event_id] = connection.execute(insert(NotificationEvent.__table__).values(
+        uid="event-1", event="granted", user_id=2, occurred_at=now, recorded_at=now,
+        fanned_out_at=now)).inserted_primary_key
+    for url in urls:
+        [webhook_id] = connection.execute(insert(Webhook.__table__).values(
+            user_id=2, url=url, events="granted,ended", secret="s" * 20, format="json",
+            created_at=now)).inserted_primary_key
+        connection.execute(insert(Delivery.__table__).values(
+            event_id=event_id, user_id=2, channel="webhook", webhook_id=webhook_id, body="{}", status="pending",
+            attempts=0, next_attempt_at=now, created_at=now))
+
+
+def test_webhooks_stored_with_unusable_urls_are_disabled_and_their_owner_told_why(tmp_path):
+    url, engine = fresh_database(tmp_path, "webhooks")
+    upgrade_schema(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        fill_first_schema(connection)
+    upgrade_schema(engine, "0006")
+    with engine.begin() as connection:
+        _store_webhooks_as_before_urls_were_checked(connection, [
+            "http://ci.example.org/hooks/reservia", "http://ci.example.org/a hook", "http://ci.example.org:99999/"])
+    engine.dispose()
+    app = create_app(settings_for(tmp_path / "webhooks-home", RESERVIA_DATABASE_URL=url))
+    try:
+        carol = app.test_client()
+        carol.post("/session/login", json={"name": "carol", "password": "carol-password"})
+        reasons = [h["disabled_reason"] for h in carol.get("/session/webhooks").json["webhooks"]]
+        assert reasons[0] is None
+        assert "Disabled: its URL cannot be used." in reasons[1] and "must not contain spaces" in reasons[1]
+        assert "port must be a number from 1 to 65535" in reasons[2]
+        assert "must not contain spaces" in carol.get("/session/notifications", headers={"Accept": "text/html"}).text
+        states = [carol.get(f"/session/webhooks/deliveries?webhook_id={i}").json["deliveries"][0]
+                  for i in (1, 2, 3)]
+        assert [(d["status"], d["error"]) for d in states] == [
+            ("pending", None), ("failed", "invalid url"), ("failed", "invalid url")]
+        tested = carol.post("/session/webhooks/test", json={"webhook_id": 2})
+        assert (tested.status_code, tested.json["code"]) == (409, "WEBHOOK_DISABLED")
+        # Nothing new is made for a disabled webhook: carol's hold ended by an administrator reaches only the first.
+        admin = app.test_client()
+        admin.post("/session/login", json={"name": "admin", "password": "admin-password"})
+        ended = admin.post("/admin/reservation/force_release", json={"resource_id": 1})
+        assert ended.status_code == 200, ended.json
+        with app.app_context():
+            get_database().deliveries.fan_out(lambda record, channel, hook: "{}", email_enabled=False)
+        counts = [carol.get(f"/session/webhooks/deliveries?webhook_id={i}").json["count"] for i in (1, 2, 3)]
+        assert counts == [2, 1, 1]
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -2,8 +2,9 @@
 delivery per webhook and mailbox, claim the deliveries that are due, record how each attempt went.
 
 Several workers may run at once (several hosts on PostgreSQL): events and deliveries are claimed
-with SELECT ... FOR UPDATE SKIP LOCKED, so each goes to one worker; a claimed delivery's next
-attempt moves a lease ahead, so a worker that dies mid-send leaves it to be retried, not lost.
+with SELECT ... FOR UPDATE SKIP LOCKED, so each goes to one worker; claiming a delivery counts its
+attempt and moves its next one to the next scheduled try, so a worker that dies mid-send leaves it
+to be retried then, not lost, and never sent twice for one try.
 On SQLite every claim holds the database's write lock, which serialises workers the same way.
 """
 from dataclasses import dataclass
@@ -14,7 +15,16 @@ from sqlalchemy import delete, insert, select, update
 from backend.database.notifications import EventRecord, default_preference
 from backend.logs import NOTIFY, log
 from backend.models import Delivery, NotificationEvent, NotificationPreference, Resource, User, Webhook
-from backend.models.notifications import DELIVERED, EMAIL, FAILED, PENDING, RESOURCE_CHANGED, TEST, WEBHOOK
+from backend.models.notifications import (
+    DELIVERED,
+    EMAIL,
+    FAILED,
+    INTERRUPTED,
+    PENDING,
+    RESOURCE_CHANGED,
+    TEST,
+    WEBHOOK,
+)
 from backend.models.user import ROLE_ADMIN
 
 EVENTS_TABLE = NotificationEvent.__table__
@@ -90,9 +100,16 @@ class Deliveries:
             done.append(event.id)
         return rows, done
 
-    def claim_due(self, limit, lease):
-        """Take up to `limit` deliveries whose attempt is due; each is held for `lease` (a timedelta),
-        after which another worker may try it again. Returns the Claims."""
+    def claim_due(self, limit, lease, schedule):
+        """Take up to `limit` deliveries whose attempt is due and return their Claims.
+
+        The claim itself counts the attempt and moves the next one to where `schedule(attempt,
+        created_at, now)` puts it (no sooner than `lease`, a timedelta, so that a slow attempt is
+        never overlapped): a worker that dies mid-send, or a pass that fails, leaves each
+        delivery to its next scheduled try, never to a second go at this one. When `schedule`
+        gives None this is the last try: the delivery is marked failed (`interrupted`) until
+        record() says how it went.
+        """
         now = self.transactions.now()
         due = (select(Delivery.id).where(Delivery.status == PENDING, Delivery.next_attempt_at <= now)
                .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
@@ -100,24 +117,32 @@ class Deliveries:
             return []
         with self.transactions.writing() as session:
             now = self.transactions.now()
-            ids = list(session.scalars(
-                select(Delivery.id).where(Delivery.status == PENDING, Delivery.next_attempt_at <= now)
-                .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True)))
-            if not ids:
+            taken = session.execute(
+                select(Delivery.id, Delivery.attempts, Delivery.created_at)
+                .where(Delivery.status == PENDING, Delivery.next_attempt_at <= now)
+                .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True)).all()
+            if not taken:
                 return []
-            session.execute(update(DELIVERIES_TABLE).where(DELIVERIES_TABLE.c.id.in_(ids)).values(
-                attempts=DELIVERIES_TABLE.c.attempts + 1, last_attempt_at=now, next_attempt_at=now + lease))
+            for delivery_id, attempts, created_at in taken:
+                values = {"attempts": attempts + 1, "last_attempt_at": now}
+                later = schedule(attempts + 1, created_at, now)
+                if later is None:
+                    values.update(status=FAILED, finished_at=now, error=INTERRUPTED, status_code=None)
+                else:
+                    values["next_attempt_at"] = max(later, now + lease)
+                session.execute(update(DELIVERIES_TABLE).where(DELIVERIES_TABLE.c.id == delivery_id).values(values))
             rows = session.execute(
                 select(Delivery.id, Delivery.attempts, Delivery.channel, Delivery.body, Delivery.recipient,
                        Delivery.created_at, NotificationEvent.uid, NotificationEvent.event, Webhook.url,
                        Webhook.secret, Webhook.format)
                 .join(NotificationEvent, NotificationEvent.id == Delivery.event_id)
                 .outerjoin(Webhook, Webhook.id == Delivery.webhook_id)
-                .where(Delivery.id.in_(ids)).order_by(Delivery.id))
+                .where(Delivery.id.in_([row.id for row in taken])).order_by(Delivery.id))
             return [Claim(*row) for row in rows]
 
     def record(self, outcomes):
-        """Store how each attempt went, unless the delivery was claimed again meanwhile."""
+        """Store how each attempt went, unless the delivery was claimed again meanwhile (its
+        attempt count, which each claim raises, tells)."""
         if not outcomes:
             return
         with self.transactions.writing() as session:
@@ -130,11 +155,10 @@ class Deliveries:
                 elif outcome.retry_at is None:
                     values.update(status=FAILED, finished_at=now)
                 else:
-                    values["next_attempt_at"] = outcome.retry_at
+                    values.update(status=PENDING, finished_at=None, next_attempt_at=outcome.retry_at)
                 session.execute(update(DELIVERIES_TABLE).where(
-                    DELIVERIES_TABLE.c.id == claim.id, DELIVERIES_TABLE.c.attempts == claim.attempt,
-                    DELIVERIES_TABLE.c.status == PENDING).values(values))
-
+                    DELIVERIES_TABLE.c.id == claim.id, DELIVERIES_TABLE.c.attempts == claim.attempt)
+                    .values(values))
 
     def prune(self, older_than):
         """Forget events recorded before `older_than` (a datetime) and their deliveries, once
@@ -170,7 +194,8 @@ class _Audience:
         resources = dict(session.execute(
             select(Resource.id, Resource.name).where(Resource.id.in_(resource_ids))).all())
         hooks = {}
-        for hook in session.scalars(select(Webhook).where(Webhook.user_id.in_(users)).order_by(Webhook.id)):
+        for hook in session.scalars(select(Webhook).where(Webhook.user_id.in_(users), Webhook.disabled_reason.is_(None))
+                                  .order_by(Webhook.id)):
             hooks.setdefault(hook.user_id, []).append(hook)
         mail_choices = {(p.user_id, p.event): p.enabled for p in session.scalars(
             select(NotificationPreference).where(NotificationPreference.user_id.in_(users),

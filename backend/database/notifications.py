@@ -1,12 +1,14 @@
 """The Notifications part: what people set up and read — their webhooks and each one's last
 deliveries, which event reaches them by which channel, and the events their browser shows."""
+import math
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from backend.errors import Conflict, Forbidden, NotFound
+from backend.errors import Conflict, Forbidden, NotFound, TooManyAttempts
 from backend.logs import NOTIFY, log
 from backend.models import Delivery, NotificationEvent, NotificationPreference, Resource, User, Webhook
 from backend.models.notifications import (
@@ -24,6 +26,9 @@ from backend.models.notifications import (
 MAX_WEBHOOKS_PER_USER = 20
 # Events the browser is shown at most, per look.
 FEED_LIMIT = 50
+# Test deliveries one user may ask for per TEST_WINDOW: each makes the server connect somewhere.
+TESTS_PER_WINDOW = 6
+TEST_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -112,14 +117,36 @@ class Notifications:
         return webhook
 
     def test_webhook(self, user, webhook_id):
-        """Queue a `test` event for one webhook; the worker sends it like any other."""
+        """Queue a `test` event for one webhook; the worker sends it like any other. At most
+        TESTS_PER_WINDOW a minute per user (counted from the stored test events, so every process
+        sees them), then TooManyAttempts."""
         with self.transactions.writing() as session:
             webhook = self.webhook(user, webhook_id)
-            outbox_event = _test_event(user, webhook, self.transactions.now())
+            if webhook.disabled_reason:
+                raise Conflict(webhook.disabled_reason, "WEBHOOK_DISABLED")
+            now = self.transactions.now()
+            self._refuse_too_many_tests(session, user, now)
+            outbox_event = _test_event(user, webhook, now)
             session.add(outbox_event)
             session.flush()
         log.info("%s webhook test queued id=%s user=%r", NOTIFY, webhook_id, user.name)
         return outbox_event
+
+    @staticmethod
+    def _refuse_too_many_tests(session, user, now):
+        # On PostgreSQL one user's tests are counted in turn (SQLite's write lock does it there).
+        session.execute(select(User.id).where(User.id == user.id).with_for_update())
+        recent = list(session.scalars(
+            select(NotificationEvent.recorded_at).where(NotificationEvent.recorded_at > now - TEST_WINDOW,
+                                                        NotificationEvent.event == TEST,
+                                                        NotificationEvent.user_id == user.id)
+            .order_by(NotificationEvent.recorded_at)))
+        if len(recent) < TESTS_PER_WINDOW:
+            return
+        seconds = max(1, math.ceil((recent[-TESTS_PER_WINDOW] + TEST_WINDOW - now).total_seconds()))
+        log.info("%s webhook tests throttled user=%r retry_after=%ds", NOTIFY, user.name, seconds)
+        raise TooManyAttempts(f"You sent {TESTS_PER_WINDOW} test deliveries within a minute: try again in "
+                              f"{seconds} s.", retry_after=seconds, code="WEBHOOK_TESTS_THROTTLED")
 
     def deliveries(self, user, webhook_id, limit):
         """The webhook's newest deliveries first, with the event each carried."""

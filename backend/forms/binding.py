@@ -9,6 +9,15 @@ from backend.forms.fields import LabelsField
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+class CodedMessage(str):
+    """A validation message that names its own error code (INVALID_URL …) instead of INVALID_INPUT."""
+
+    def __new__(cls, message, code):
+        text = super().__new__(cls, message)
+        text.code = code
+        return text
+
+
 def is_form_post():
     """True for a browser form submission (its CSRF token was checked before the view ran)."""
     return request.method == "POST" and request.mimetype in FORM_MIMETYPES
@@ -42,7 +51,7 @@ def bind_form(form_class):
     if not form.validate():
         name, messages = next(iter(form.errors.items()))
         label = form[name].label.text if name in form else name
-        raise Invalid(f"{label}: {messages[0]}", "INVALID_INPUT", fields=form.errors)
+        raise Invalid(f"{label}: {messages[0]}", getattr(messages[0], "code", "INVALID_INPUT"), fields=form.errors)
     return form
 
 

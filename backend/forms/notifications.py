@@ -1,14 +1,13 @@
 """Forms for notifications: a webhook, which webhook, and who wants which event by which channel."""
-from urllib.parse import urlsplit
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from backend.forms.binding import CodedMessage
 from backend.forms.fields import MAX_ID, IdField, strip
-from backend.forms.webhook_hosts import HostPolicy
 from backend.models.notifications import DEFAULT_EVENTS, EVENTS, FORMATS, PREFERENCE_CHANNELS
+from backend.webhook_urls import MAX_LENGTH, HostPolicy, InvalidUrl, parse_url
 
 EVENT_LABELS = {"granted": "Your turn came (granted)", "expiring": "Your hold ends soon (expiring)",
                 "ended": "Your hold or request was ended for you (ended)",
@@ -17,19 +16,21 @@ CHANNEL_LABELS = {"email": "E-mail", "browser": "Browser"}
 
 
 class WebhookUrl:
-    """An http(s) URL with a host, to a host RESERVIA_WEBHOOK_HOSTS allows."""
+    """A URL the one webhook URL parser accepts (INVALID_URL), to a host and addresses
+    RESERVIA_WEBHOOK_HOSTS allows (URL_NOT_ALLOWED)."""
 
     def __call__(self, form, field):
-        parts = urlsplit(field.data or "")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValidationError("Give an http:// or https:// URL with a host.")
-        refusal = HostPolicy(current_app.config["RESERVIA_WEBHOOK_HOSTS"]).refusal(field.data)
+        try:
+            url = parse_url(field.data)
+        except InvalidUrl as error:
+            raise ValidationError(CodedMessage(str(error), "INVALID_URL")) from None
+        refusal = HostPolicy(current_app.config["RESERVIA_WEBHOOK_HOSTS"]).registration_refusal(url)
         if refusal:
-            raise ValidationError(refusal)
+            raise ValidationError(CodedMessage(refusal, "URL_NOT_ALLOWED"))
 
 
 class WebhookForm(FlaskForm):
-    url = URLField("URL", filters=[strip], validators=[InputRequired(), Length(max=2000), WebhookUrl()])
+    url = URLField("URL", filters=[strip], validators=[InputRequired(), WebhookUrl(), Length(max=MAX_LENGTH)])
     events = SelectMultipleField("Events", choices=[(e, EVENT_LABELS[e]) for e in EVENTS],
                                  default=list(DEFAULT_EVENTS),
                                  validators=[DataRequired(message="Choose at least one event.")])

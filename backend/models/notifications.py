@@ -31,6 +31,8 @@ FORMATS = ("json", "slack")
 PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"
+# The error of a last try that is under way, or whose worker stopped before it could tell.
+INTERRUPTED = "interrupted"
 
 _EVENT_CHECK = "event IN ('granted', 'expiring', 'ended', 'resource_changed', 'test')"
 _PENDING_SQL = "status = 'pending'"
@@ -94,6 +96,8 @@ class Webhook(db.Model):
     secret: Mapped[str] = mapped_column(String(200))
     format: Mapped[str] = mapped_column(String(10), default="json")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Why nothing is sent to it any more (a URL stored before URLs were checked); None: in use.
+    disabled_reason: Mapped[str | None] = mapped_column(String(300))
 
     @property
     def event_list(self):
@@ -132,11 +136,13 @@ class Delivery(db.Model):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # When the next attempt is due; while an attempt runs, when it is given up as lost.
+    # When the next attempt is due; while an attempt runs, its next scheduled try.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_code: Mapped[int | None] = mapped_column(Integer)
+    # What went wrong, as its owner sees it: a category (timeout, refused, dns, tls, http 503,
+    # blocked …); the full text is only logged.
     error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -5,6 +5,8 @@ from backend.serializers import iso
 
 
 def delivery_json(delivery, event_uid, event):
+    """One delivery as its owner sees it: `error` is the category of the last failure (timeout,
+    refused, dns, tls, http 503, blocked …), never the text the network gave."""
     return {"id": delivery.id, "event_id": event_uid, "event": event, "status": delivery.status,
             "attempts": delivery.attempts, "status_code": delivery.status_code, "error": delivery.error,
             "created_date": iso(delivery.created_at), "last_attempt_date": iso(delivery.last_attempt_at),
@@ -16,7 +18,7 @@ def webhook_json(summary):
     """A webhook as its owner sees it: everything but the secret."""
     webhook, last = summary.webhook, summary.last_delivery
     return {"id": webhook.id, "url": webhook.url, "events": webhook.event_list, "format": webhook.format,
-            "created_date": iso(webhook.created_at),
+            "created_date": iso(webhook.created_at), "disabled_reason": webhook.disabled_reason,
             "last_delivery": None if last is None else {
                 "status": last.status, "status_code": last.status_code, "attempts": last.attempts,
                 "date": iso(last.finished_at or last.last_attempt_at or last.created_at)}}

@@ -6,8 +6,10 @@ Each pass, inside the application's context:
 2. records `expiring` for holds that end within RESERVIA_EXPIRING_MINUTES;
 3. fans new events out into one delivery per webhook and mailbox (bodies frozen);
 4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS;
-5. claims the deliveries that are due and sends them, a few at a time in parallel, then records
-   each outcome: delivered, retried later (retries.py), or failed after a day.
+5. claims the deliveries that are due (the claim already moves each to its next scheduled try,
+   so no try is sent twice whatever becomes of this process) and sends them, a few at a time in
+   parallel, then records each outcome: delivered, retried later (retries.py), or failed after a
+   day. Whatever goes wrong with one delivery is that delivery's failure, not the pass's.
 
 `flask --app app deliver` runs passes in the foreground (deploy/ has a systemd unit for it);
 `python app.py` runs them in a thread of the development server.
@@ -18,13 +20,13 @@ from datetime import timedelta
 
 from backend.database import get_database
 from backend.database.deliveries import Outcome
-from backend.forms.webhook_hosts import HostPolicy
 from backend.logs import NOTIFY, log
 from backend.models.notifications import EMAIL
 from backend.notifications.bodies import BodyRenderer
 from backend.notifications.email_sender import SmtpSettings, send_email
 from backend.notifications.retries import retry_at
-from backend.notifications.webhook_sender import send_webhook
+from backend.notifications.webhook_sender import Sent, send_webhook
+from backend.webhook_urls import HostPolicy
 
 # Deliveries claimed per pass, and sent at once: one slow receiver does not hold up the others.
 BATCH = 20
@@ -42,7 +44,8 @@ class DeliveryWorker:
         self.render = BodyRenderer(config["RESERVIA_PUBLIC_URL"])
         minutes = config["RESERVIA_EXPIRING_MINUTES"]
         self.warn = timedelta(minutes=minutes) if minutes > 0 else None
-        # A claimed delivery another worker may take over once this long has passed without news.
+        # The least time between two tries of one delivery: a claim moves its next try at least this
+        # far ahead, so a slow attempt is never overlapped by the next.
         self.lease = timedelta(seconds=max(60.0, 4 * self.timeout + 30))
         self.keep = timedelta(days=config["RESERVIA_NOTIFICATION_DAYS"])
         self.pruned_at = None
@@ -57,16 +60,16 @@ class DeliveryWorker:
                 database.outbox.record_expiring(self.warn)
             database.deliveries.fan_out(self.render, email_enabled=self.smtp is not None)
             self._prune(database)
-            claims = database.deliveries.claim_due(BATCH, self.lease)
+            claims = database.deliveries.claim_due(BATCH, self.lease, retry_at)
             if not claims:
                 return 0
             with ThreadPoolExecutor(max_workers=min(SENDERS, len(claims))) as pool:
                 attempts = list(pool.map(self._attempt, claims))
             now = database.now()
-            outcomes = [self._outcome(claim, result, now) for claim, result in zip(claims, attempts, strict=True)]
-            database.deliveries.record(outcomes)
-        for outcome in outcomes:
-            _log(outcome)
+            outcomes = [self._outcome(claim, sent, now) for claim, sent in zip(claims, attempts, strict=True)]
+            database.deliveries.record([outcome for outcome, _ in outcomes])
+        for outcome, detail in outcomes:
+            _log(outcome, detail)
         return len(outcomes)
 
     def _prune(self, database):
@@ -80,22 +83,24 @@ class DeliveryWorker:
             log.info("%s forgot %s events older than %s days", NOTIFY, removed, self.keep.days)
 
     def _attempt(self, claim):
-        if claim.channel == EMAIL:
-            if self.smtp is None:
-                return False, None, "e-mail is not configured (RESERVIA_SMTP_HOST)", False
-            return (*send_email(claim, self.smtp), True)
-        refusal = self.hosts.refusal(claim.url)
-        if refusal:
-            return False, None, refusal, False
-        return (*send_webhook(claim, self.timeout), True)
+        """Send one claim; whatever goes wrong is this delivery's failure, never the pass's."""
+        try:
+            if claim.channel == EMAIL:
+                if self.smtp is None:
+                    return Sent(False, category="e-mail is not configured (RESERVIA_SMTP_HOST)", retryable=False)
+                delivered, status_code, error = send_email(claim, self.smtp)
+                return Sent(delivered, status_code, error)
+            return send_webhook(claim, self.timeout, self.hosts)
+        except Exception as error:  # noqa: BLE001 - recorded on the delivery, the pass goes on
+            log.exception("%s delivery=%s could not be sent", NOTIFY, claim.id)
+            return Sent(False, category="error", detail=f"{type(error).__name__}: {error}")
 
     @staticmethod
-    def _outcome(claim, result, now):
-        delivered, status_code, error, retryable = result
-        if delivered:
-            return Outcome(claim, True, status_code)
-        later = retry_at(claim.attempt, claim.created_at, now) if retryable else None
-        return Outcome(claim, False, status_code, (error or "")[:500], later)
+    def _outcome(claim, sent, now):
+        if sent.delivered:
+            return Outcome(claim, True, sent.status_code), sent.detail
+        later = retry_at(claim.attempt, claim.created_at, now) if sent.retryable else None
+        return Outcome(claim, False, sent.status_code, (sent.category or "error")[:500], later), sent.detail
 
     def run_forever(self, interval):
         """Pass after pass until stop() is called; an error is logged and the next pass goes on."""
@@ -121,7 +126,7 @@ class DeliveryWorker:
         return thread
 
 
-def _log(outcome):
+def _log(outcome, detail):
     claim = outcome.claim
     where = "email" if claim.channel == EMAIL else "webhook"
     if outcome.delivered:
@@ -130,6 +135,7 @@ def _log(outcome):
         state = f"retry at {outcome.retry_at:%H:%M:%S}"
     else:
         state = "failed"
-    # The URL is not logged: chat webhooks carry their secret in it.
-    log.info("%s %s delivery=%s event=%s attempt=%s %s%s", NOTIFY, where, claim.id, claim.event_uid,
-             claim.attempt, state, f" error={outcome.error!r}" if outcome.error else "")
+    # The URL is not logged (chat webhooks carry their secret in it), nor is it in the detail.
+    log.info("%s %s delivery=%s event=%s attempt=%s %s%s%s", NOTIFY, where, claim.id, claim.event_uid,
+             claim.attempt, state, f" error={outcome.error!r}" if outcome.error else "",
+             f" detail={detail!r}" if detail else "")

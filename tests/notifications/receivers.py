@@ -1,5 +1,7 @@
 """Servers the notification tests send to: an HTTP receiver for webhooks, a real SMTP server."""
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -72,6 +74,37 @@ class WebhookReceiver:
             key = request.headers["X-Reservia-Delivery"]
             counts[key] = counts.get(key, 0) + 1
         return counts
+
+
+class ResettingReceiver:
+    """Accepts each connection, reads what comes, and drops it with a reset (RST), as a crashed
+    or hostile receiver does; counts the connections."""
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # stopped
+            with connection:
+                self.connections += 1
+                connection.settimeout(5)
+                try:
+                    connection.recv(65536)
+                except OSError:
+                    pass
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def stop(self):
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in _serve
+        self.listener.close()
 
 
 class Mailbox:

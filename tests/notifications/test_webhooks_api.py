@@ -13,7 +13,8 @@ def test_a_webhook_is_added_listed_and_removed(clock, accounts):
     assert answer.json == {"message": "Webhook added.", "webhook_id": 1}
     listed = alice.get("/session/webhooks").json
     assert listed == {"webhooks": [{"id": 1, "url": URL, "events": ["granted", "ended"], "format": "json",
-                                    "created_date": "2026-11-25T09:00:00+00:00", "last_delivery": None}],
+                                    "created_date": "2026-11-25T09:00:00+00:00", "disabled_reason": None,
+                                    "last_delivery": None}],
                       "count": 1}
     assert SECRET not in alice.get("/session/webhooks").get_data(as_text=True)
     assert alice.get("/session/webhooks/deliveries?webhook_id=1").json == {
@@ -33,8 +34,8 @@ def test_without_a_secret_one_is_made_and_shown_once(clock, accounts):
 
 
 @pytest.mark.parametrize("body, code, words", [
-    ({"url": "ftp://ci.example.org/x", "events": ["granted"]}, "INVALID_INPUT", "http:// or https://"),
-    ({"url": "not a url", "events": ["granted"]}, "INVALID_INPUT", "http:// or https://"),
+    ({"url": "ftp://ci.example.org/x", "events": ["granted"]}, "INVALID_URL", "http:// or https://"),
+    ({"url": "not-a-url", "events": ["granted"]}, "INVALID_URL", "http:// or https://"),
     ({"events": ["granted"]}, "INVALID_INPUT", "URL: This field is required."),
     ({"url": URL, "events": []}, "INVALID_INPUT", "Choose at least one event."),
     ({"url": URL}, "INVALID_INPUT", "Choose at least one event."),
@@ -86,7 +87,7 @@ def test_an_administrator_may_restrict_webhook_hosts(clock, accounts):
     for allowed in ("https://ci.example.org/x", "http://10.1.2.3:8080/hook"):
         assert alice.post("/session/webhooks", json={"url": allowed, "events": ["granted"]}).status_code == 201
     refused = alice.post("/session/webhooks", json={"url": "https://example.com.evil.net/x", "events": ["granted"]})
-    assert refused.status_code == 400
+    assert (refused.status_code, refused.json["code"]) == (400, "URL_NOT_ALLOWED")
     assert "not allowed here" in refused.json["error"]
 
 
@@ -124,3 +125,21 @@ def test_the_browser_hears_of_its_users_turn(clock, accounts):
     bob.post("/session/notifications", json={"granted_browser": False})
     assert bob.get("/session/notifications/feed", query_string={"since": since}).json["notifications"] == []
     assert bob.get("/session/notifications/feed?since=yesterday").json["code"] == "INVALID_DATE"
+
+
+def test_test_deliveries_are_limited_to_six_a_minute_per_user(clock, accounts):
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    webhook_id = add_webhook(alice, URL)
+    for _ in range(6):
+        assert alice.post("/session/webhooks/test", json={"webhook_id": webhook_id}).status_code == 202
+        clock.advance(seconds=5)
+    refused = alice.post("/session/webhooks/test", json={"webhook_id": webhook_id})
+    assert (refused.status_code, refused.json["code"]) == (429, "WEBHOOK_TESTS_THROTTLED")
+    # The first of the six leaves the minute 30 s from now.
+    assert refused.headers["Retry-After"] == "30"
+    assert "try again in 30 s" in refused.json["error"]
+    # Someone else's tests are theirs to count.
+    assert bob.post("/session/webhooks/test", json={"webhook_id": add_webhook(bob, URL)}).status_code == 202
+    clock.advance(seconds=30)
+    assert alice.post("/session/webhooks/test", json={"webhook_id": webhook_id}).status_code == 202
+    assert alice.post("/session/webhooks/test", json={"webhook_id": webhook_id}).status_code == 429
