@@ -5,6 +5,7 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
+from sqlalchemy import text
 
 from backend import create_app
 from backend.extensions import db
@@ -246,6 +247,14 @@ def _scenario(probe):
     call(alice, "post", "/session/webhooks/test", json={"webhook_id": hook["webhook_id"]}, check=202)
     call(alice, "post", "/session/webhooks/test", json={"webhook_id": 9999}, check=404)
     call(alice, "post", "/session/webhooks/test", json={}, check=400)
+    for _ in range(5):  # six tests a minute: the seventh is refused
+        call(alice, "post", "/session/webhooks/test", json={"webhook_id": hook["webhook_id"]}, check=202)
+    call(alice, "post", "/session/webhooks/test", json={"webhook_id": hook["webhook_id"]}, check=429)
+    with probe.app.app_context():  # as migration 0007 leaves a webhook whose URL it refuses
+        db.session.execute(text("UPDATE webhooks SET disabled_reason = 'not a URL' WHERE id = :id"),
+                           {"id": hook["webhook_id"]})
+        db.session.commit()
+    call(alice, "post", "/session/webhooks/test", json={"webhook_id": hook["webhook_id"]}, check=409)
     deliveries = f"/session/webhooks/deliveries?webhook_id={hook['webhook_id']}"
     call(alice, "get", "/session/webhooks/deliveries", deliveries, check=200)
     call(alice, "get", "/session/webhooks/deliveries", "/session/webhooks/deliveries?webhook_id=9999", check=404)

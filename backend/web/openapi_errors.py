@@ -10,7 +10,7 @@ import inspect
 from functools import cache
 from pathlib import Path
 
-from backend.errors import ReserviaError
+from backend.errors import Invalid, ReserviaError
 
 # The backend package, whose source is read.
 BACKEND = Path(__file__).resolve().parent.parent
@@ -21,8 +21,9 @@ HTTP_CODES = {400: {"CSRF_FAILED", "BAD_REQUEST"}, 404: {"NOT_FOUND"}, 405: {"ME
 
 
 def error_classes():
-    """Every domain error class by name, subclasses of subclasses included."""
-    found, pending = {}, [ReserviaError]
+    """Every domain error class by name, subclasses of subclasses included, and the form
+    validation message that carries its own code (binding.py's CodedMessage, refused as Invalid)."""
+    found, pending = {"CodedMessage": Invalid}, [ReserviaError]
     while pending:
         cls = pending.pop()
         found[cls.__name__] = cls

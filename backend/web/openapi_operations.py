@@ -93,9 +93,9 @@ SCHEMAS = {
 }
 
 EVENT_NAMES = {"type": "array", "items": {"enum": ["granted", "expiring", "ended", "resource_changed"]}}
-WEBHOOK = _object(("id", "url", "events", "format", "created_date", "last_delivery"), id=ID, url=STRING,
-                  events=EVENT_NAMES, format={"enum": ["json", "slack"]}, created_date=DATE,
-                  last_delivery={"type": ["object", "null"]})
+WEBHOOK = _object(("id", "url", "events", "format", "created_date", "last_delivery", "disabled_reason"), id=ID,
+                  url=STRING, events=EVENT_NAMES, format={"enum": ["json", "slack"]}, created_date=DATE,
+                  last_delivery={"type": ["object", "null"]}, disabled_reason={"type": ["string", "null"]})
 REQUEST_ANSWER = _object(("message", "status", "request_id", "position", "valid_until_date"),
                          message=STRING, status={"enum": ["approved", "requested"]}, request_id=ID,
                          reservation_id=ID, resource_id=ID, resource_ids={"type": "array", "items": ID},
@@ -225,7 +225,7 @@ _TABLE = [
      {200: _object(("message", "webhook_id"), webhook_id=ID, **MESSAGE), 400: None, 404: None}),
     ("post", "/session/webhooks/test", LOGIN, "Queue a test delivery.", WebhookIdForm, {},
      {202: _object(("message", "webhook_id", "event_id"), webhook_id=ID, event_id=STRING, **MESSAGE),
-      400: None, 404: None}),
+      400: None, 404: None, 409: None, 429: None}),
     ("get", "/session/webhooks/deliveries", LOGIN, "A webhook's last deliveries, newest first.", None,
      {"webhook_id": ID},
      {200: _object(("webhook_id", "deliveries", "count"), webhook_id=ID,

@@ -6,14 +6,14 @@ rebuild on SQLite; PostgreSQL's sequences never reuse ids). Requests the queue e
 "unservable" (no administrator: ended_by_id is NULL) are renamed to the reason's new name.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
