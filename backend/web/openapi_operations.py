@@ -8,16 +8,14 @@ documented status one the route answers, and the answers it gives documented).
 from typing import NamedTuple
 
 from backend.domain.labels import LABEL_PATTERN, MAX_LABELS
-from backend.forms.admin import ResourceForm, UserForm
-from backend.forms.administration import (
+from backend.forms.admin_resources import (
     ForceReleaseForm,
     RemoveRequestForm,
     ResourceDeleteForm,
+    ResourceForm,
     ResourceModifyForm,
-    UserDeleteForm,
-    UserModifyForm,
-    UserUnlockForm,
 )
+from backend.forms.admin_users import UserDeleteForm, UserForm, UserModifyForm, UserUnlockForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
