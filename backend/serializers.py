@@ -9,17 +9,6 @@ def iso(moment):
     return moment.isoformat() if moment is not None else None
 
 
-def duration_text(span):
-    """A length of time as people say it: "10 min", "2 h", "1 h 30 min"; "no limit" for None."""
-    if span is None:
-        return "no limit"
-    minutes = int(span.total_seconds() // 60)
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" + (f" {rest} min" if rest else "")
-
-
 def user_json(user):
     return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
             "active": user.active}

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from backend import create_app, webhook_urls
+from backend import create_app
 from backend.database import get_database
+from backend.domain import webhook_urls
 from backend.extensions import db
 from backend.models import Reservation
 from tests.fake_resolver import FakeResolver

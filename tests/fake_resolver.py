@@ -5,7 +5,7 @@ import socket
 
 
 class FakeResolver:
-    """Stands in for backend.webhook_urls.resolve: `names` maps a host name to its addresses, or
+    """Stands in for backend.domain.webhook_urls.resolve: `names` maps a host name to its addresses, or
     to a list of such lists handed out one per look-up (the last one repeating); `looked_up` is
     every name asked for, in order. Any other name does not resolve."""
 

@@ -114,7 +114,11 @@ def test_history_filters_by_resource_and_state(story):
     ("?until=2026-11-02T09:30:00Z", 2),
     ("?until=2026-11-02T08:10:00Z", 1),
     ("?since=2026-11-02T09:01:00Z&until=2026-11-03", 1),
-    ("?until=2026-11-02", 0),
+    # A date alone as until is the end of that day; as since, its start: one day, both ways.
+    ("?until=2026-11-02", 3),
+    ("?until=2026-11-01", 0),
+    ("?since=2026-11-02&until=2026-11-02", 3),
+    ("?since=2026-11-03&until=2026-11-03", 1),
 ])
 def test_history_filters_by_time_range(story, query, expected):
     assert history(story["admin"], query)["total"] == expected
@@ -173,7 +177,7 @@ def test_an_overdue_hold_shows_as_expired_without_anyone_touching_it(app, clock,
     ("?since=0001-01-01T00:00:00%2B01:00", "INVALID_DATE"),
     ("?until=9999-12-31T23:59:59-01:00", "INVALID_DATE"),
     ("?since=2026-11-03&until=2026-11-02", "INVALID_PERIOD"),
-    ("?since=2026-11-02&until=2026-11-02", "INVALID_PERIOD"),
+    ("?since=2026-11-02T00:00:00Z&until=2026-11-02T00:00:00Z", "INVALID_PERIOD"),
     ("?user_id=abc", "INVALID_INPUT"),
     ("?user_id=-1", "INVALID_INPUT"),
     ("?user_id=0", "INVALID_INPUT"),

@@ -59,7 +59,7 @@ def expire_command():
                    "released, cancelled, expired.")
 @click.option("--since", help="Only reservations still running at or after this ISO 8601 time "
                               "(UTC unless it has an offset).")
-@click.option("--until", help="Only reservations requested before this ISO 8601 time.")
+@click.option("--until", help="Only reservations requested before this ISO 8601 time (a date alone: through that day).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 @with_appcontext

@@ -4,8 +4,7 @@ from flask.cli import with_appcontext
 
 from backend.cli.common import ShellOperator, checked_form, reports_errors
 from backend.database import get_database
-from backend.forms.admin import ResourceForm
-from backend.forms.administration import ForceReleaseForm, ResourceModifyForm
+from backend.forms.admin_resources import ForceReleaseForm, ResourceForm, ResourceModifyForm
 from backend.web.messages import modified_text
 
 

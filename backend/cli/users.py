@@ -5,8 +5,7 @@ from flask.cli import with_appcontext
 
 from backend.cli.common import ShellOperator, checked_form, password_option, reports_errors
 from backend.database import get_database
-from backend.forms.admin import UserForm
-from backend.forms.administration import UserModifyForm
+from backend.forms.admin_users import UserForm, UserModifyForm
 from backend.models.user import ROLE_ADMIN, ROLES
 from backend.web.messages import ended_text, modified_text
 

@@ -3,11 +3,12 @@ administrators' resource pages."""
 from dataclasses import dataclass, field
 
 from backend.database.results import QueueEntry, first_deadline
+from backend.domain.dashboard import PAGE_SIZE, DashboardFilters, page_count
+from backend.domain.holds import hold_choices
+from backend.domain.labels import label_summary
+from backend.domain.resources import FREE, own_request, resource_state
 from backend.models import Resource
 from backend.models.states import APPROVED, KEPT
-
-# The one word for each state of a resource, on every page and in every command.
-FREE, IN_USE, KEPT_FOR, MAINTENANCE, DEACTIVATED = "free", "in use", "kept", "maintenance", "deactivated"
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,8 @@ class ResourceBoard:
     def state(self):
         """free, in use, kept (for a label request still collecting), maintenance or
         deactivated: what people are told, everywhere."""
-        if not self.resource.active:
-            return DEACTIVATED
-        if self.resource.maintenance:
-            return MAINTENANCE
-        if self.holder is not None:
-            return IN_USE
-        return KEPT_FOR if self.kept is not None else FREE
+        return resource_state(self.resource.active, self.resource.maintenance, self.holder is not None,
+                              self.kept is not None)
 
     @property
     def taken(self):
@@ -40,10 +36,31 @@ class ResourceBoard:
     def entry_for(self, user_id):
         """The user's own request by name on this resource (held or waiting), or None; what a
         label request of theirs holds is acted on as the whole request."""
-        if self.holder is not None and self.holder.reservation.user_id == user_id \
-                and self.holder.reservation.parent_id is None:
-            return self.holder
-        return next((e for e in self.queue if e.reservation.user_id == user_id), None)
+        return own_request(self.holder, self.queue, user_id, row=lambda entry: entry.reservation)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the dashboard and its refreshing board show one user: their own holds and
+    requests, the label chips, and one page of the cards the filters leave, with the hold
+    lengths each offers. Its fields are the templates' names."""
+
+    filters: DashboardFilters
+    boards: list  # the cards of this page
+    total: int  # cards the filters leave, on all pages
+    all_count: int  # active resources
+    page: int
+    pages: int
+    chips: list  # label_summary of every active resource
+    mine: list  # (board, the user's entry): holds first, then requests
+    label_requests: list  # (entry, the entries of the resources it holds or keeps)
+    maxima: dict  # resource id: longest hold in minutes (None: no limit)
+    choices: dict  # resource id: HoldChoice list
+
+    @property
+    def board_query(self):
+        """The query string of this very page, for the board its script fetches."""
+        return self.filters.query(page=self.page)
 
 
 class Boards:
@@ -82,6 +99,26 @@ class Boards:
         """One resource, active or not, with its holder and queue; NotFound when there is none."""
         resource = self.resources.get(resource_id)
         return _board(resource, self.reservations.active(resource_id=resource_id))
+
+    def dashboard(self, user_id, filters, for_script=False):
+        """The dashboard of one user under the given filters (a DashboardFilters); a page past the
+        last shows the last. `for_script`: for the board the page's script fetches, whose "until
+        the end of the day" the script works out in the reader's zone."""
+        boards = self.all()
+        mine = [(b, entry) for b in boards if (entry := b.entry_for(user_id)) is not None]
+        mine.sort(key=lambda pair: pair[1].position != 0)  # holds first, then requests
+        shown = [b for b in boards if filters.matches(b)]
+        pages = page_count(len(shown))
+        page = min(filters.page, pages)
+        cards = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        # Hold lengths are worked out only for what the page shows: with a thousand resources the
+        # menus were most of its cost.
+        maxima = {b.resource.id: self.resources.max_hold_minutes(b.resource) for b in cards + [b for b, _ in mine]}
+        site_minutes, now = self.transactions.setting("RESERVIA_HOLD_MINUTES"), self.transactions.now()
+        choices = {rid: hold_choices(m, site_minutes, None if for_script else now) for rid, m in maxima.items()}
+        chips = label_summary((b.resource.labels, b.state == FREE) for b in boards)
+        return Dashboard(filters, cards, len(shown), len(boards), page, pages, chips, mine,
+                         self.label_requests(user_id), maxima, choices)
 
     def label_requests(self, user_id):
         """The user's label requests, each as (its entry, the entries of the resources it holds

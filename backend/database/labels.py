@@ -21,7 +21,9 @@ class Labels:
 
     def summary(self):
         """Every label carried by an active resource, with how many active resources carry it and
-        how many of those are free (neither held, kept, nor in maintenance), by name.
+        how many of those are free (neither held, kept, nor in maintenance), by name: in SQL what
+        `label_summary` (backend/domain/labels.py) counts for the dashboard's chips, and checked
+        against it (tests/test_label_summary.py).
 
         NOT EXISTS, not NOT IN: an approved label request's own row is taken with a NULL
         resource_id, and `id NOT IN (…, NULL)` is never true, so every label read 0 free."""

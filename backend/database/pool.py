@@ -27,6 +27,7 @@ from backend.database.rules import (
     extend,
     hold_span,
 )
+from backend.domain.resources import own_request
 from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, POOL_TOO_SMALL, REQUESTED
 
 
@@ -110,10 +111,7 @@ class Pool:
 
     def own(self, resource_id, user_id):
         """The user's own request by name on the resource (held or waiting), or None."""
-        holder = self.holder(resource_id)
-        if holder is not None and holder.parent_id is None and holder.user_id == user_id:
-            return holder
-        return next((r for r in self.queue(resource_id) if r.user_id == user_id), None)
+        return own_request(self.holder(resource_id), self.queue(resource_id), user_id)
 
     def position(self, row):
         """0 for a row that holds; else 1 + the waiting requests served before it."""

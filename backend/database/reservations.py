@@ -5,11 +5,11 @@ from sqlalchemy import bindparam, func, or_, select, text
 from backend.database import rules
 from backend.database.active_list import read_active
 from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, RequestOutcome, first_deadline
+from backend.domain.durations import duration_text
 from backend.errors import Conflict, Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation
 from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, OWN_REQUEST_SQL, RELEASED, REQUESTED
-from backend.serializers import duration_text
 
 # A user's open requests: waiting or holding, by name or by labels (not the resources a label
 # request collects), past their deadline not counted (they end at the next look). The partial

@@ -1,52 +1,8 @@
-"""What the dashboard shows: a search over names, comments and labels, label chips, a page of cards.
-
-Read from the query string, so that a filtered dashboard is an address people can bookmark and
-the board's refresh asks for the same cards.
-"""
-import re
-from dataclasses import dataclass
-
+"""The dashboard's filters read from the query string: ?q=, ?label= (repeated) and ?page=."""
+from backend.domain.dashboard import MAX_SEARCH, DashboardFilters
+from backend.domain.labels import is_label
 from backend.errors import Invalid
 from backend.forms.numbers import parse_whole_number
-
-# Cards on one page of the dashboard; the user's own holds and requests are always shown above.
-PAGE_SIZE = 48
-MAX_SEARCH = 100
-_LABEL = re.compile(r"[a-z0-9._-]{1,40}")
-
-
-@dataclass(frozen=True)
-class DashboardFilters:
-    text: str = ""
-    labels: tuple = ()
-    page: int = 1
-
-    def matches(self, board):
-        """Whether a board shows: it carries every chosen label, and the search is in its name,
-        comment or one of its labels (case does not matter)."""
-        resource = board.resource
-        if not set(self.labels) <= set(resource.labels):
-            return False
-        if not self.text:
-            return True
-        needle = self.text.casefold()
-        return any(needle in part.casefold() for part in (resource.name, resource.comment, *resource.labels))
-
-    def query(self, **changes):
-        """The filters as query arguments for url_for, with some changed (page=2, labels=...)."""
-        values = {"q": self.text or None, "label": list(self.labels) or None,
-                  "page": self.page if self.page != 1 else None}
-        for name, value in changes.items():
-            values["q" if name == "text" else "label" if name == "labels" else name] = value
-        return {k: v for k, v in values.items() if v not in (None, [], (), 1, "")}
-
-    def toggled(self, label):
-        """The labels chosen with `label` added, or taken away when it was chosen."""
-        return tuple(sorted(set(self.labels) ^ {label}))
-
-
-# An unfiltered dashboard; its refresh, the most frequent request of all, need not parse a query.
-NO_FILTERS = DashboardFilters()
 
 
 def dashboard_filters(args):
@@ -55,7 +11,7 @@ def dashboard_filters(args):
     if len(text) > MAX_SEARCH:
         raise Invalid(f"The search is at most {MAX_SEARCH} characters.", "INVALID_INPUT")
     labels = tuple(sorted({label.strip().lower() for label in args.getlist("label") if label.strip()}))
-    bad = [label for label in labels if not _LABEL.fullmatch(label)]
+    bad = [label for label in labels if not is_label(label)]
     if bad:
         raise Invalid(f"{bad[0]!r} is not a label.", "INVALID_INPUT")
     return DashboardFilters(text, labels, parse_whole_number("page", args.get("page"), 1, 100_000))

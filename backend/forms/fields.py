@@ -7,6 +7,7 @@ from wtforms import Field, IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from backend.domain.labels import MAX_LABEL_LENGTH, MAX_LABELS, is_label
 from backend.forms.numbers import MAX_ID, whole_number
 from backend.models.names import mixed_scripts, normalised
 
@@ -101,17 +102,13 @@ class IntranetEmail:
             raise ValidationError(self.message) from None
 
 
-# Letters, digits, "-", "_", "."; compared without regard to case, so stored lower-case.
-_LABEL = re.compile(r"[a-z0-9._-]{1,40}")
-
-
 class LabelsField(Field):
     """Labels such as "scope, usb3": a JSON list of strings, or a browser's text field with the
     labels separated by commas or spaces. Its data is the sorted list of distinct labels."""
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, maximum=20, **kwargs):
+    def __init__(self, label=None, validators=None, maximum=MAX_LABELS, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.maximum = maximum
 
@@ -129,9 +126,9 @@ class LabelsField(Field):
         self.data = sorted({name.lower() for name in names})
 
     def pre_validate(self, form):
-        bad = [name for name in self.data or () if not _LABEL.fullmatch(name)]
+        bad = [name for name in self.data or () if not is_label(name)]
         if bad:
             raise ValidationError(f"{bad[0]!r} is not a label: use letters, digits, '-', '_' and '.', "
-                                  "at most 40 characters.")
+                                  f"at most {MAX_LABEL_LENGTH} characters.")
         if len(self.data or ()) > self.maximum:
             raise ValidationError(f"At most {self.maximum} labels.")

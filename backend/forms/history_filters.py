@@ -1,6 +1,12 @@
-"""History filters as people type them, in a query string or on the command line, made into typed values."""
+"""History filters as people type them, in a query string, on the history page or on the command
+line, made into typed values: the one parser of `since` and `until`.
+
+A moment with a time means exactly that instant. A date alone names a whole day of the reader's
+zone (UTC unless a page says): as `since` its first instant, as `until` the end of it (midnight of
+the next day), so `since=2026-11-25&until=2026-11-25` is that one day. Periods are [since, until).
+"""
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.database.history import HistoryFilters
@@ -23,13 +29,19 @@ def zone_named(name):
         return timezone.utc
 
 
-def parse_moment(name, raw, zone=timezone.utc):
+def parse_moment(name, raw, zone=timezone.utc, end_of_day=False):
     """An ISO 8601 date or date and time as an aware UTC datetime; `Z` and offsets are honoured,
     a time without an offset is in `zone` (UTC unless a page says), and a date alone is midnight
-    there."""
-    if raw is None or raw.strip() == "":
+    there: at the start of that day, or with `end_of_day` at its end (None after 9999-12-31,
+    which bounds nothing)."""
+    if raw is None or str(raw).strip() == "":
         return None
-    text = raw.strip()
+    text = str(raw).strip()
+    day = _date_alone(text)
+    if day is not None and end_of_day:
+        if day == date.max:
+            return None
+        text = (day + timedelta(days=1)).isoformat()
     offset_lost = _OFFSET_AS_SPACE.match(text)
     if offset_lost:
         text = f"{offset_lost.group(1)}+{offset_lost.group(2)}"
@@ -45,6 +57,28 @@ def parse_moment(name, raw, zone=timezone.utc):
     except OverflowError:
         raise Invalid(f"{name} is out of range: in UTC it falls outside the years 1 to 9999.",
                       "INVALID_DATE") from None
+
+
+def _date_alone(text):
+    """The date when `text` is a date without a time (2026-11-25), else None."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def parse_period(since, until, zone=timezone.utc):
+    """(since, until) from typed text or dates, each read as parse_moment says (`until` a date's
+    end), or Invalid when the period ends before it starts."""
+    start = parse_moment("since", _text(since), zone)
+    end = parse_moment("until", _text(until), zone, end_of_day=True)
+    check_period(start, end)
+    return start, end
+
+
+def _text(value):
+    """A date picked on a page as the text a query string would carry."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def parse_states(raws):
@@ -69,14 +103,9 @@ def check_period(since, until):
         raise Invalid("since must be earlier than until.", "INVALID_PERIOD")
 
 
-def parse_history_filters(user_id=None, resource_id=None, states=(), since=None, until=None):
+def parse_history_filters(user_id=None, resource_id=None, states=(), since=None, until=None, zone=timezone.utc):
     """Typed filters from raw text values, or Invalid naming the first bad one."""
-    filters = HistoryFilters(
-        user_id=parse_id("user_id", user_id),
-        resource_id=parse_id("resource_id", resource_id),
-        states=parse_states(states),
-        since=parse_moment("since", since),
-        until=parse_moment("until", until),
-    )
-    check_period(filters.since, filters.until)
-    return filters
+    user_id, resource_id = parse_id("user_id", user_id), parse_id("resource_id", resource_id)
+    states = parse_states(states)
+    since, until = parse_period(since, until, zone)
+    return HistoryFilters(user_id=user_id, resource_id=resource_id, states=states, since=since, until=until)

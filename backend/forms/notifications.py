@@ -4,10 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from backend.domain.webhook_urls import MAX_LENGTH, HostPolicy, InvalidUrl, parse_url
 from backend.forms.binding import CodedMessage
 from backend.forms.fields import MAX_ID, IdField, strip
 from backend.models.notifications import DEFAULT_EVENTS, EVENTS, FORMATS, PREFERENCE_CHANNELS
-from backend.webhook_urls import MAX_LENGTH, HostPolicy, InvalidUrl, parse_url
 
 EVENT_LABELS = {"granted": "Your turn came (granted)", "expiring": "Your hold ends soon (expiring)",
                 "ended": "Your hold or request was ended for you (ended)",

@@ -1,17 +1,13 @@
 """The forms behind the reservation buttons and calls: which resource (or labels, or request), and
 for a request how long and why."""
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from backend.domain.labels import MAX_COUNT
 from backend.forms.fields import MAX_ID, IdField, LabelsField, PrintableName, hold_minutes_field, strip
 
 _RESOURCE_ID = [Optional(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")]
-# How many resources one request may ask for at once.
-MAX_COUNT = 100
 # A lease shorter than this would be lost to one slow network round trip; longer than the hold
 # time is refused by the Database layer (it depends on a setting).
 MIN_LEASE_SECONDS = 30
@@ -62,52 +58,3 @@ def _exactly_one(field, other_missing, message):
         field.errors.append(message)
         return False
     return True
-
-
-# The lengths offered on the dashboard, in minutes, as far as a resource's maximum allows.
-OFFERED_MINUTES = (10, 30, 60, 120, 240, 480)
-
-
-# The value of "until the end of the day" on the board, until the page's script sets the minutes.
-END_OF_DAY_BY_SCRIPT = "end-of-day"
-
-
-@dataclass(frozen=True)
-class HoldChoice:
-    """One entry of the "hold for" menu: its value ("" for the usual length) and its label."""
-
-    value: str
-    label: str
-    end_of_day: bool = False
-
-
-def hold_choices(maximum, site_minutes, now=None):
-    """The hold lengths offered for a resource whose longest hold is `maximum` minutes (None: no
-    limit), the site's usual length first. "Until the end of the day" is worked out for UTC here;
-    the page's script works it out again for the reader's time zone.
-
-    With no `now`, for the board that only the page's script shows: the script works out the end
-    of the reader's day and whether it is within the longest hold, so the option is always there
-    with its value left to the script, and the board reads the same all day (see conditional.py)."""
-    usual = min(filter(None, (site_minutes, maximum)), default=None)
-    choices = [HoldChoice("", f"{_label(usual)} (usual)" if usual else "no time limit (usual)")]
-    lengths = {m for m in OFFERED_MINUTES if maximum is None or m <= maximum}
-    if maximum is not None:
-        lengths.add(maximum)
-    lengths.discard(usual)
-    choices += [HoldChoice(str(m), _label(m) + (" (longest)" if m == maximum else "")) for m in sorted(lengths)]
-    if now is None:
-        choices.append(HoldChoice(END_OF_DAY_BY_SCRIPT, "until the end of the day", end_of_day=True))
-        return choices
-    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=now.tzinfo)
-    to_midnight = max(1, int((midnight - now).total_seconds() // 60))
-    if maximum is None or to_midnight <= maximum:
-        choices.append(HoldChoice(str(to_midnight), "until the end of the day", end_of_day=True))
-    return choices
-
-
-def _label(minutes):
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" + (f" {rest} min" if rest else "")

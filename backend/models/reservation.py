@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from backend.domain.labels import MAX_COUNT
 from backend.extensions import db
 from backend.models.states import ACTIVE_SQL, OWN_REQUEST_SQL, TAKEN_SQL, WAITING_SET_SQL
 from backend.models.types import UTCDateTime
@@ -20,7 +21,7 @@ class Reservation(db.Model):
         # A row is a request by name (a resource, no labels), a request by labels (labels and a
         # count, no resource), or one resource of a label request (a resource and its parent).
         CheckConstraint(
-            "(resource_id IS NULL AND labels IS NOT NULL AND parent_id IS NULL AND count BETWEEN 1 AND 100)"
+            f"(resource_id IS NULL AND labels IS NOT NULL AND parent_id IS NULL AND count BETWEEN 1 AND {MAX_COUNT})"
             " OR (resource_id IS NOT NULL AND labels IS NULL AND count = 1)",
             name="ck_reservations_kind",
         ),

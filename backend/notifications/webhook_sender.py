@@ -1,6 +1,6 @@
 """Sending one webhook delivery: a JSON POST, signed, with the event id for the receiver's dedup.
 
-The URL is read by the one parser (backend/webhook_urls.py), its host resolved once, and each
+The URL is read by the one parser (backend/domain/webhook_urls.py), its host resolved once, and each
 address checked against RESERVIA_WEBHOOK_HOSTS; the connection goes to a checked address while the
 Host header and the TLS server name stay the host's name, so a name that answers differently a
 moment later (DNS rebinding) cannot lead elsewhere. Redirects are answers like any other non-2xx:
@@ -12,10 +12,10 @@ import socket
 import ssl
 from dataclasses import dataclass
 
-from backend import webhook_urls
+from backend.domain import webhook_urls
+from backend.domain.webhook_urls import Blocked, InvalidUrl
 from backend.notifications.signing import signature
 from backend.version import __version__
-from backend.webhook_urls import Blocked, InvalidUrl
 
 USER_AGENT = f"Reservia/{__version__} (webhooks)"
 # Addresses of one host tried, in the resolver's order, before the attempt counts as failed.

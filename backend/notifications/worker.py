@@ -20,13 +20,13 @@ from datetime import timedelta
 
 from backend.database import get_database
 from backend.database.deliveries import Outcome
+from backend.domain.webhook_urls import HostPolicy
 from backend.logs import NOTIFY, log
 from backend.models.notifications import EMAIL
 from backend.notifications.bodies import BodyRenderer
 from backend.notifications.email_sender import SmtpSettings, send_email
 from backend.notifications.retries import retry_at
 from backend.notifications.webhook_sender import Sent, send_webhook
-from backend.webhook_urls import HostPolicy
 
 # Deliveries claimed per pass, and sent at once: one slow receiver does not hold up the others.
 BATCH = 20

@@ -1,4 +1,6 @@
-"""HTTP views: MethodViews only, one blueprint per area (info, session, admin, reservation, notifications).
+"""HTTP views: MethodViews only, one blueprint per URL prefix, so that a URL names its endpoint:
+info (/info), session (/session: sign-in, tokens, notifications, webhooks), admin (/admin),
+reservation (/ and /reservation).
 
 Each area's main module creates its blueprint; the others of the area add their routes to it.
 """
@@ -21,5 +23,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation, notifications):
+    for module in (info, session, admin, reservation):
         app.register_blueprint(module.blueprint)

@@ -3,7 +3,8 @@ from flask import Blueprint
 from flask.views import MethodView
 
 from backend.database import get_database
-from backend.forms.admin import ResourceForm, UserForm
+from backend.forms.admin_resources import ResourceForm
+from backend.forms.admin_users import UserForm
 from backend.forms.binding import bind_form
 from backend.web.access import admin_required
 from backend.web.responses import respond

@@ -3,15 +3,8 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
-from backend.forms.administration import (
-    ForceReleaseForm,
-    RemoveRequestForm,
-    ResourceDeleteForm,
-    ResourceModifyForm,
-    UserDeleteForm,
-    UserModifyForm,
-    UserUnlockForm,
-)
+from backend.forms.admin_resources import ForceReleaseForm, RemoveRequestForm, ResourceDeleteForm, ResourceModifyForm
+from backend.forms.admin_users import UserDeleteForm, UserModifyForm, UserUnlockForm
 from backend.forms.binding import bind_form, provided_changes
 from backend.serializers import iso
 from backend.views.admin import blueprint

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from backend.database import get_database
 from backend.database.history import HistoryFilters
-from backend.forms.admin import ResourceForm, UserForm
-from backend.forms.administration import ResourceModifyForm, UserModifyForm
+from backend.forms.admin_resources import ResourceForm, ResourceModifyForm
+from backend.forms.admin_users import UserForm, UserModifyForm
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
 from backend.web.form_pages import refused_form, show_refusals_at_fields

@@ -3,7 +3,7 @@ JSON or the page's forms, and the events the browser shows as they happen."""
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -23,11 +23,10 @@ from backend.forms.query import query_id, query_paging
 from backend.models.notifications import EVENTS, PREFERENCE_CHANNELS
 from backend.notifications.documents import delivery_json, feed_entry_json, webhook_json
 from backend.serializers import iso
+from backend.views.session import blueprint
 from backend.web.access import login_required
 from backend.web.form_pages import refused_form, show_refusals_at_fields
 from backend.web.responses import respond, wants_json
-
-blueprint = Blueprint("notifications", __name__)
 
 # Deliveries shown per webhook on the page.
 SHOWN_DELIVERIES = 5
@@ -53,7 +52,7 @@ def notifications_page(webhook_form=None, status=200):
               for s in summaries}
     events = events_for(current_user)
     if webhook_form is None:
-        webhook_form = refused_form("notifications.webhooks", WebhookForm) or WebhookForm()
+        webhook_form = refused_form("session.webhooks", WebhookForm) or WebhookForm()
     webhook_form.events.choices = [(e, EVENT_LABELS[e]) for e in events]
     return render_template(
         "session/notifications.html", preferences=database.notifications.preferences(current_user),
@@ -83,7 +82,7 @@ class NotificationsView(MethodView):
         preferences = get_database().notifications.set_preferences(current_user, changes)
         return respond({"message": "Notification preferences saved.",
                         "preferences": _preferences_json(preferences)},
-                       default_endpoint="notifications.page")
+                       default_endpoint="session.notifications")
 
 
 class WebhooksView(MethodView):
@@ -91,7 +90,7 @@ class WebhooksView(MethodView):
 
     def get(self):
         if not wants_json():
-            return redirect(url_for("notifications.page"))
+            return redirect(url_for("session.notifications"))
         summaries = get_database().notifications.webhooks(current_user)
         return jsonify(webhooks=[webhook_json(s) for s in summaries], count=len(summaries))
 
@@ -106,7 +105,7 @@ class WebhooksView(MethodView):
         if generated:
             payload["message"] = f"Webhook added. Its secret, shown only now: {secret}"
             payload["secret"] = secret
-        return respond(payload, 201, default_endpoint="notifications.page")
+        return respond(payload, 201, default_endpoint="session.notifications")
 
 
 class WebhookRemoveView(MethodView):
@@ -116,7 +115,7 @@ class WebhookRemoveView(MethodView):
         form = bind_form(WebhookIdForm)
         webhook = get_database().notifications.remove_webhook(current_user, form.webhook_id.data)
         return respond({"message": "Webhook removed.", "webhook_id": webhook.id},
-                       default_endpoint="notifications.page")
+                       default_endpoint="session.notifications")
 
 
 class WebhookTestView(MethodView):
@@ -127,7 +126,7 @@ class WebhookTestView(MethodView):
         event = get_database().notifications.test_webhook(current_user, form.webhook_id.data)
         return respond({"message": "Test delivery queued: see its outcome among the deliveries in a few seconds.",
                         "webhook_id": form.webhook_id.data, "event_id": event.uid}, 202,
-                       default_endpoint="notifications.page")
+                       default_endpoint="session.notifications")
 
 
 class WebhookDeliveriesView(MethodView):
@@ -158,11 +157,11 @@ class FeedView(MethodView):
         return jsonify(notifications=[feed_entry_json(r) for r in records], now=iso(now))
 
 
-show_refusals_at_fields(blueprint, {"notifications.webhooks": WebhookForm},
-                        pages={"notifications.webhooks": "notifications.page"})
+show_refusals_at_fields(blueprint, {"session.webhooks": WebhookForm},
+                        pages={"session.webhooks": "session.notifications"})
 
-blueprint.add_url_rule("/session/notifications", view_func=NotificationsView.as_view("page"))
-blueprint.add_url_rule("/session/notifications/feed", view_func=FeedView.as_view("feed"))
+blueprint.add_url_rule("/session/notifications", view_func=NotificationsView.as_view("notifications"))
+blueprint.add_url_rule("/session/notifications/feed", view_func=FeedView.as_view("notifications_feed"))
 blueprint.add_url_rule("/session/webhooks", view_func=WebhooksView.as_view("webhooks"))
 blueprint.add_url_rule("/session/webhooks/remove", view_func=WebhookRemoveView.as_view("webhook_remove"))
 blueprint.add_url_rule("/session/webhooks/test", view_func=WebhookTestView.as_view("webhook_test"))

@@ -34,7 +34,7 @@ class StatisticsView(MethodView):
         zone = zone_named(request.args.get("tz"))
         try:
             since = parse_moment("since", request.args.get("since"), zone)
-            until = parse_moment("until", request.args.get("until"), zone) or database.now()
+            until = parse_moment("until", request.args.get("until"), zone, end_of_day=True) or database.now()
             if since is None:
                 since = default_start(until)
             check_period(since, until)

@@ -9,12 +9,9 @@ from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, Sele
 from wtforms.fields import EmailField, URLField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
+from backend.domain.labels import GIVEN_LABEL_PATTERN
 from backend.forms.fields import LabelsField
 
-# The label syntax LabelsField.pre_validate checks (backend/forms/fields.py): labels are stored in
-# lower case, and a request may give them in either.
-LABEL_PATTERN = "^[a-z0-9._-]{1,40}$"
-GIVEN_LABEL_PATTERN = "^[A-Za-z0-9._-]{1,40}$"
 # String formats some field classes imply; informative, the form's validators decide.
 _FORMATS = {EmailField: "email", URLField: "uri", PasswordField: "password"}
 

@@ -7,22 +7,20 @@ documented status one the route answers, and the answers it gives documented).
 """
 from typing import NamedTuple
 
-from backend.forms.admin import ResourceForm, UserForm
-from backend.forms.administration import (
+from backend.domain.labels import LABEL_PATTERN, MAX_LABELS
+from backend.forms.admin_resources import (
     ForceReleaseForm,
     RemoveRequestForm,
     ResourceDeleteForm,
+    ResourceForm,
     ResourceModifyForm,
-    UserDeleteForm,
-    UserModifyForm,
-    UserUnlockForm,
 )
+from backend.forms.admin_users import UserDeleteForm, UserForm, UserModifyForm, UserUnlockForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.forms.tokens import TokenForm, TokenRevokeForm
-from backend.web.openapi_forms import LABEL_PATTERN
 
 ANYONE, LOGIN, ADMIN = "anyone", "login", "admin"
 
@@ -59,7 +57,7 @@ STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "bo
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": ["string", "null"], "format": "date-time"}
 OPTIONAL_ID = {"type": ["integer", "null"]}
-LABELS = {"type": "array", "items": {"type": "string", "pattern": LABEL_PATTERN}, "maxItems": 20}
+LABELS = {"type": "array", "items": {"type": "string", "pattern": LABEL_PATTERN}, "maxItems": MAX_LABELS}
 MESSAGE = {"message": STRING}
 RETRY_AFTER = {"description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
 

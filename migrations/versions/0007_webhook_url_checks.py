@@ -1,7 +1,7 @@
 """Webhook URLs checked: a webhook whose URL the parser refuses is disabled, with the reason.
 
 Webhooks registered before URLs were checked may hold a URL with a space, a line break, a port
-beyond 65535 or a user name. Each is read by the one parser (backend/webhook_urls.py); a refused
+beyond 65535 or a user name. Each is read by the one parser (backend/domain/webhook_urls.py); a refused
 one gets `disabled_reason` (shown to its owner, who may remove it and add a correct one) and its
 pending deliveries fail as `invalid url`, so the worker never tries them. The column is added in
 place (no table rebuild).
@@ -13,7 +13,7 @@ Create Date: 2026-12-02
 import sqlalchemy as sa
 from alembic import op
 
-from backend.webhook_urls import InvalidUrl, parse_url
+from backend.domain.webhook_urls import InvalidUrl, parse_url
 
 revision = "0007"
 down_revision = "0006"

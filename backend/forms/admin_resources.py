@@ -1,46 +1,32 @@
-"""Forms administrators use to change users and resources and to end other people's reservations.
+"""Forms administrators use on resources and their queues: add, change, delete a resource; end
+someone's hold or remove someone's request.
 
-Only the fields a request names are changed: `bind_form` records them in `form.provided`.
+Only the fields a change names are changed: `bind_form` records them in `form.provided`.
 """
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from backend.forms.fields import (
     MAX_ID,
     IdField,
-    IntranetEmail,
     LabelsField,
-    OneScript,
     PrintableName,
     PrintableText,
     hold_minutes_field,
-    normalised_name,
     strip,
 )
-from backend.models.user import ROLE_ADMIN, ROLE_USER
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
 _REASON = [Optional(), Length(max=500), PrintableText()]
 
 
-class UserModifyForm(FlaskForm):
-    user_id = IdField("User", validators=_ID)
-    name = StringField("User name", filters=[strip, normalised_name],
-                       validators=[Optional(), Length(min=1, max=80), PrintableName(), OneScript()])
-    email = EmailField("Email", filters=[strip], validators=[Optional(), Length(max=254), IntranetEmail()])
-    password = PasswordField("New password", validators=[Optional(), Length(min=8, max=1024)])
-    role = SelectField("Role", choices=[(ROLE_USER, "User"), (ROLE_ADMIN, "Administrator")],
-                       validators=[Optional()])
-    active = BooleanField("Active")
-
-
-class UserDeleteForm(FlaskForm):
-    user_id = IdField("User", validators=_ID)
-
-
-class UserUnlockForm(FlaskForm):
-    user_id = IdField("User", validators=_ID)
+class ResourceForm(FlaskForm):
+    name = StringField("Name", filters=[strip],
+                       validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
+    comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])
+    max_hold_minutes = hold_minutes_field("Longest hold (minutes)")
+    labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")
 
 
 class ResourceModifyForm(FlaskForm):
