@@ -17,10 +17,10 @@ def ci_token(apache):
     admin = apache.session()
     admin.post(apache.url("/session/login"), json={"name": "admin", "password": ADMIN_PASSWORD}).raise_for_status()
     admin.post(apache.url("/admin/user/add"), json={
-        "name": "apache-ci", "email": "apache-ci@example.org", "password": "apache-ci-password"}).raise_for_status()
+        "name": "apache-ci", "email": "apache-ci@example.org", "password": "relay-runner-password"}).raise_for_status()
     admin.post(apache.url("/admin/resource/add"), json={"name": "apache-bench"}).raise_for_status()
     person = apache.session()
-    person.post(apache.url("/session/login"), json={"name": "apache-ci", "password": "apache-ci-password"})
+    person.post(apache.url("/session/login"), json={"name": "apache-ci", "password": "relay-runner-password"})
     return person.post(apache.url("/session/tokens"), json={"name": "runner"}).json()["token"]
 
 
