@@ -123,6 +123,9 @@ class Reservations:
         with self.transactions.writing() as session:
             connection = session.connection()
             pool, request, name = self._own_request(connection, user, resource_id, request_id)
+            if request is None and request_id is not None:
+                raise NotFound(f"Request {request_id} has ended: there is nothing to keep alive.",
+                               "REQUEST_ENDED")
             if request is None:
                 raise NotFound(f"You have no active reservation on {_quoted(name, request_id)}.",
                                "NOTHING_ACTIVE")

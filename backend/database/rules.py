@@ -9,7 +9,7 @@ it: the database allows one holder per resource at any instant). The Queue part
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from backend.models.states import APPROVED, LEASE_LOST, REQUESTED
+from backend.models.states import APPROVED, LEASE_LOST, MAX_HOLD, REQUESTED
 
 
 @dataclass(eq=False)
@@ -191,9 +191,15 @@ def extend(reservation, now, span, maximum=None):
 
 
 def expiry_reason(reservation):
-    """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out."""
-    if reservation.lease_until is not None and reservation.lease_until == reservation.valid_until:
+    """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out;
+    MAX_HOLD when a hold kept alive within its lease reached the longest its resource allows (a
+    lease is never longer than a hold, so only that cap ends such a hold before its lease)."""
+    if reservation.lease_until is None:
+        return None
+    if reservation.lease_until == reservation.valid_until:
         return LEASE_LOST
+    if reservation.state == APPROVED and reservation.valid_until < reservation.lease_until:
+        return MAX_HOLD
     return None
 
 
