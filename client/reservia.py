@@ -460,6 +460,9 @@ class Lock:
         self.lost = None
         self.ended_on_server = False
         self.stopped_by = None
+        self.holding = False
+        self.group = None
+        self.pending_signal = None
         self.last_kept_alive = None
         self.hold_ends = None
         self.finished = threading.Event()
@@ -470,7 +473,12 @@ class Lock:
 
     def run(self):
         """The exit status: the command's, or the lock's own (moved by --exit-base)."""
-        code, failure = self._run()
+        previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        try:
+            code, failure = self._run()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         if self.command is None:
             if failure is not None:
                 say(failure)
@@ -491,7 +499,6 @@ class Lock:
 
     def _run(self):
         """(exit status, None) when the command ran; (the lock's code, why) when the lock failed."""
-        previous = {s: signal.signal(s, self._stop_waiting) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
             held = self._take()
         except Stopped as stopped:
@@ -513,9 +520,6 @@ class Lock:
         except BaseException:
             self._give_back_quietly()
             raise
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
         if isinstance(held, int):
             return held, "gave up waiting" if held == EXIT_WAIT_TIMED_OUT else None
         if self.command is None:
@@ -605,8 +609,15 @@ class Lock:
                 return None
             time.sleep(2 * RETRY_PAUSE)
 
-    def _stop_waiting(self, signum, _frame):
-        raise Stopped(signum)
+    def _on_signal(self, signum, _frame):
+        """While waiting, SIGTERM, SIGINT and SIGHUP cancel the request; once the hold is taken, they
+        go to the command's whole group (it has no terminal of its own), which then ends."""
+        self.stopped_by = f"signal {signum}"
+        if self.group is None and not self.holding:
+            raise Stopped(signum)
+        self.pending_signal = signum
+        if self.group is not None:
+            self.group.send(signum)
 
     def _give_back_quietly(self):
         if self.request_id is None:
@@ -677,6 +688,7 @@ class Lock:
 
     def _hold(self, held):
         """Run the command holding the resources; its exit status (or the lock's, when the hold was lost)."""
+        self.holding = True
         resource_env = resource_environment(held, self.infos)
         names = resource_env["RESERVIA_RESOURCES"]
         if getattr(self.args, "env_file", None):
@@ -689,30 +701,26 @@ class Lock:
         self.log.event("approved", request_id=self.request_id, resources=names.split(","),
                        resource_ids=[int(i) for i in resource_env["RESERVIA_RESOURCE_IDS"].split(",")])
         try:
-            group = CommandGroup(self.command, env, self.grace)
+            group = self.group = CommandGroup(self.command, env, self.grace)
         except OSError as error:
             say(f"cannot run {self.command[0]}: {error}")
             self._release(names)
             return 127, None
-        previous = {s: signal.signal(s, lambda signum, _f: self._pass_on(group, signum))
-                    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-        try:
-            keeper = threading.Thread(target=self._keep_alive_while_running, daemon=True)
-            keeper.start()
-            status = self._watch(group)
-            self.finished.set()
-            if group.alive():
-                self.log.say("stopping what the command left running")
-            if not group.stop():
-                self.log.say("warning: some of the command's processes could not be stopped")
-            group.done()
-            keeper.join(timeout=self.grace)
-            if not self.ended_on_server:
-                self._release(names)
-            self.released_at = time.monotonic()
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+        if self.pending_signal is not None:
+            group.send(self.pending_signal)
+        keeper = threading.Thread(target=self._keep_alive_while_running, daemon=True)
+        keeper.start()
+        status = self._watch(group)
+        self.finished.set()
+        if group.alive():
+            self.log.say("stopping what the command left running")
+        if not group.stop():
+            self.log.say("warning: some of the command's processes could not be stopped")
+        group.done()
+        keeper.join(timeout=self.grace)
+        if not self.ended_on_server:
+            self._release(names)
+        self.released_at = time.monotonic()
         if self.lost:
             self.log.say(f"the hold on {names} ended: {self.lost}; the command was stopped")
             return EXIT_HOLD_LOST, f"hold lost: {self.lost}"
@@ -745,11 +753,6 @@ class Lock:
             longest = self._max_hold_minutes()
             return f"maximum hold of {longest} min reached" if longest else "maximum hold reached"
         return None
-
-    def _pass_on(self, group, signum):
-        """SIGTERM, SIGINT and SIGHUP go to the command's whole group (it has no terminal of its own)."""
-        self.stopped_by = f"signal {signum}"
-        group.send(signum)
 
     def _keep_alive_while_running(self):
         """Every third of the lease (every RETRY_PAUSE after a failure): keep the hold alive; a hold

@@ -8,11 +8,12 @@ from werkzeug.serving import make_server
 
 class Flaky:
     """WSGI middleware: the next few calls to a path get a canned answer (a proxy's error page,
-    a redirect, an odd header) instead of Reservia's."""
+    a redirect, an odd header) instead of Reservia's; `calls` counts the calls to each path."""
 
     def __init__(self, app):
         self.app = app
         self.canned = {}
+        self.calls = {}
         self.lock = threading.Lock()
 
     def fail(self, path, times, status="503 Service Unavailable"):
@@ -26,7 +27,9 @@ class Flaky:
 
     def __call__(self, environ, start_response):
         with self.lock:
-            canned = self.canned.get(environ.get("PATH_INFO"))
+            path = environ.get("PATH_INFO")
+            self.calls[path] = self.calls.get(path, 0) + 1
+            canned = self.canned.get(path)
             if canned and canned[0] > 0:
                 canned[0] -= 1
                 start_response(canned[1], canned[2])
