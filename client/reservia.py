@@ -523,6 +523,8 @@ class Lock:
         if isinstance(held, int):
             return held, "gave up waiting" if held == EXIT_WAIT_TIMED_OUT else None
         if self.command is None:
+            if getattr(self.args, "env_file", None):
+                write_env_file(self.args.env_file, resource_environment(held, self.infos))
             return 0, None
         return self._hold(held)
 
