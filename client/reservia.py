@@ -308,8 +308,9 @@ def resource_environment(held, infos):
 
 
 def write_env_file(path, env):
-    """KEY=VALUE lines (GitLab's dotenv reports, GitHub's $GITHUB_ENV); line breaks become spaces."""
-    with open(path, "w", encoding="utf-8") as out:
+    """Append KEY=VALUE lines (GitLab's dotenv reports, GitHub's $GITHUB_ENV, which must be appended
+    to); line breaks in values become spaces."""
+    with open(path, "a", encoding="utf-8") as out:
         for key, value in env.items():
             out.write(f"{key}={' '.join(str(value).splitlines())}\n")
 
