@@ -840,7 +840,8 @@ class Lock:
 
 
 def keep_alive_in_background(client, request_id):
-    """Keep a request alive from a background process until it ends; prints that process's id."""
+    """Keep a request alive from a background process until it ends (or Reservia was out of reach
+    for a whole lease, which ends it too); prints that process's id."""
     answer, _ = client.keep_alive(request_id)
     period = (answer.get("lease_seconds") or DEFAULT_LEASE) / 3
     pid = os.fork()
@@ -853,20 +854,21 @@ def keep_alive_in_background(client, request_id):
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    pause = period
-    while True:
+    pause, kept = period, time.monotonic()
+    while time.monotonic() - kept < 3 * period:  # unreachable for a whole lease: the request is over
         time.sleep(pause)
         try:
             client.keep_alive(request_id)
-            pause = period
+            pause, kept = period, time.monotonic()
         except ReserviaError as error:
             if error.status == 404:
-                os._exit(0)
+                break
             pause = RETRY_PAUSE
         except (Unreachable, Misdirected):
             pause = RETRY_PAUSE
         except BaseException:
-            os._exit(1)
+            break
+    os._exit(0)
 
 
 def non_negative(text):

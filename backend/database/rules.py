@@ -190,15 +190,16 @@ def extend(reservation, now, span, maximum=None):
     return Change.of(reservation, names if moved else (), "kept_alive")
 
 
-def expiry_reason(reservation):
+def expiry_reason(reservation, lifetime=None):
     """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out;
-    MAX_HOLD when a hold kept alive within its lease reached the longest its resource allows (a
-    lease is never longer than a hold, so only that cap ends such a hold before its lease)."""
+    MAX_HOLD when a leased hold, kept alive, reached its resource's `lifetime` from its approval
+    (a CI job cut off by the administrator's maximum, not by its own silence)."""
     if reservation.lease_until is None:
         return None
     if reservation.lease_until == reservation.valid_until:
         return LEASE_LOST
-    if reservation.state == APPROVED and reservation.valid_until < reservation.lease_until:
+    if (lifetime is not None and reservation.state == APPROVED and reservation.approved_at is not None
+            and reservation.valid_until == reservation.approved_at + lifetime):
         return MAX_HOLD
     return None
 

@@ -28,6 +28,5 @@ WAITING_SET_SQL = "resource_id IS NULL AND state = 'requested'"
 UNSERVABLE = "unservable"
 # Why a request with a lease expired: no keep-alive came within its lease (its client is gone).
 LEASE_LOST = "lease_lost"
-# Why a hold with a lease expired before its lease ran out: it reached the longest hold its
-# resource allows (RESERVIA_HOLD_MINUTES or the resource's max_hold_minutes), though kept alive.
+# Why a hold with a lease expired though kept alive: it reached its resource's max_hold_minutes.
 MAX_HOLD = "max_hold"
