@@ -33,8 +33,10 @@ class Tree:
     def __init__(self, folder, ignore_term=False, then="wait"):
         self.heartbeat, self.pidfile = folder / "heartbeat", folder / "grandchild"
         trap = 'trap "" TERM; ' if ignore_term else ""
-        beat = f"{trap}while :; do echo beat >> {self.heartbeat}; sleep 0.05; done"
-        self.argv = ["sh", "-c", f"sh -c '{beat}' & echo $! > {self.pidfile}; {then}"]
+        # The grandchild says its pid once its trap is set; the command goes on only then.
+        beat = f"{trap}echo $$ > {self.pidfile}; while :; do echo beat >> {self.heartbeat}; sleep 0.05; done"
+        started = f"while [ ! -s {self.pidfile} ]; do sleep 0.01; done"
+        self.argv = ["sh", "-c", f"sh -c '{beat}' & {started}; {then}"]
 
     @property
     def pid(self):
