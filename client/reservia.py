@@ -580,8 +580,11 @@ class Lock:
         expect = getattr(self.args, "expect", None)
         longest = self._max_hold_minutes()
         if expect and longest and longest * 60 < expect:
+            # /info/resources gives the resource's own maximum, else the site's hold length (which
+            # keep-alives may exceed): both are worth a warning, only the first stops the command.
             self.log.say(f"warning: the longest hold on {self.what} is {longest} min, shorter than "
-                         f"--expect {duration(expect)}: the command will be stopped when it is reached")
+                         f"--expect {duration(expect)}: where that is the resource's maximum, the "
+                         "command will be stopped when it is reached")
 
     def _max_hold_minutes(self):
         wanted = [r for r in self.infos if r["name"] == self.args.resource or (
@@ -690,6 +693,8 @@ class Lock:
         until, lease_until = parse_date(answer.get("valid_until_date")), parse_date(answer.get("lease_until_date"))
         if until is not None and lease_until is not None and until < lease_until:
             self.hold_ends = sent + self.lease - (lease_until - until).total_seconds()
+        else:
+            self.hold_ends = None
 
     def _hold(self, held):
         """Run the command holding the resources; its exit status (or the lock's, when the hold was lost)."""
@@ -776,8 +781,8 @@ class Lock:
                 continue
             except ReserviaError as error:
                 if error.status == 404:
-                    self.lost = self._how_it_ended()
                     self.ended_on_server = True
+                    self.lost = self._how_it_ended()
                     return
                 problem = f"keep-alive refused: {error.message}"
             except (Unreachable, Misdirected) as error:
