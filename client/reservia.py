@@ -222,9 +222,15 @@ class Client:
             return int(name)
         raise ReserviaError(f"No resource named {name!r}.", "RESOURCE_NOT_FOUND", 404)
 
-    def request(self, resource=None, labels=None, count=None, lease=None, hold_minutes=None, note=None,
+    def request(self, names=None, labels=None, count=None, lease=None, hold_minutes=None, note=None,
                 resources=None):
-        body = {"resource_id": self.resource_id(resource, resources)} if resource else {"labels": labels}
+        """Ask for resources by name (several: all at once, in one request) or by labels."""
+        if names:
+            resources = resources if resources is not None else self.resources()
+            ids = [self.resource_id(name, resources) for name in names]
+            body = {"resource_id": ids[0]} if len(ids) == 1 else {"resource_ids": ids}
+        else:
+            body = {"labels": labels}
         if count is not None:
             body["count"] = count
         if lease:
@@ -456,7 +462,7 @@ class Lock:
         self.command = command
         self.lease = args.lease or DEFAULT_LEASE
         self.grace = min(STOP_GRACE_SECONDS, self.lease / 6)
-        self.what = args.resource or f"{args.count or 1} × {','.join(args.labels)}"
+        self.what = ", ".join(args.resource) if args.resource else f"{args.count or 1} × {','.join(args.labels)}"
         self.log = Events(getattr(args, "json", False) and command is not None)
         self.request_id = None
         self.infos = []
@@ -587,7 +593,7 @@ class Lock:
                          "command will be stopped when it is reached")
 
     def _max_hold_minutes(self):
-        wanted = [r for r in self.infos if r["name"] == self.args.resource or (
+        wanted = [r for r in self.infos if r["name"] in (self.args.resource or ()) or (
             self.args.labels and set(self.args.labels) <= set(r.get("labels") or []))]
         limits = [r["max_hold_minutes"] for r in wanted if r.get("max_hold_minutes")]
         return min(limits) if limits else None
@@ -931,7 +937,8 @@ def parser():
 
     def what(sub, lease_default):
         choice = sub.add_mutually_exclusive_group(required=True)
-        choice.add_argument("--resource", help="a resource's name")
+        choice.add_argument("--resource", action="append",
+                            help="a resource's name; repeated: all of them at once, in one request")
         choice.add_argument("--labels", type=labels_list, help="labels, comma-separated: any resources carrying all")
         sub.add_argument("--count", type=positive, help="how many resources carrying --labels (default 1)")
         sub.add_argument("--lease", type=int, default=lease_default,

@@ -162,3 +162,21 @@ def test_keep_alive_of_an_ended_request_names_it(jobs):
     late = jobs.run(token, "keep-alive", request_id)
     assert late.returncode == 1
     assert f"Request {request_id} has ended" in late.stderr and "REQUEST_ENDED" in late.stderr
+
+
+def test_several_resources_by_name_are_held_together_in_one_request(jobs, tmp_path):
+    bench, psu = jobs.resource("bench-pair"), jobs.resource("psu-pair")
+    jobs.admin.post("/reservation/request", json={"resource_id": psu})
+    token = jobs.token_for("ci-pair")
+    seen = tmp_path / "seen"
+    waiting = jobs.start(token, "lock", "--resource", "bench-pair", "--resource", "psu-pair", "--",
+                         "sh", "-c", f'echo "$RESERVIA_RESOURCES" > {seen}')
+    waiting.wait_for_line("position 1")
+    assert [r["user_name"] for r in jobs.active(bench)] == ["ci-pair"]  # kept, not held, while psu is busy
+    assert not seen.exists()
+    jobs.admin.post("/reservation/release", json={"resource_id": psu})
+    status, _, told = waiting.finish()
+    assert status == 0, told
+    assert seen.read_text().strip() == "bench-pair,psu-pair"
+    requests_made = {r["request_id"] for r in jobs.history() if r["user_name"] == "ci-pair"}
+    assert len(requests_made) == 1

@@ -64,7 +64,8 @@ class Reservations:
             connection = session.connection()
             self.queue.take_turn(connection)
             pool = self.queue.whole_pool(connection)
-            carried = set().union(*(r.labels for r in pool.resources.values() if r.active))
+            carried = set().union(*(r.labels | {rules.resource_mark(r.id)}
+                                    for r in pool.resources.values() if r.active))
             unknown = sorted(set(labels) - carried)
             if unknown:
                 raise NotFound(f"No resource carries the label {unknown[0]!r}.", "UNKNOWN_LABEL")
@@ -83,6 +84,18 @@ class Reservations:
             outcome = self._outcome(pool, request, user.name, names=self.queue.resource_names(
                 connection, [m.resource_id for m in pool.members(request.id)]))
         return outcome
+
+    def request_resources(self, user, resource_ids, hold_minutes=None, note=None, lease=None):
+        """Ask for several resources by id, all or nothing: a label request for their marks
+        (rules.RESOURCE_MARK), held once all of them are free together. Returns a RequestOutcome."""
+        marks = sorted(rules.resource_mark(i) for i in set(resource_ids))
+        try:
+            return self.request_labels(user, marks, len(marks), hold_minutes, note, lease)
+        except NotFound as error:
+            if error.code != "UNKNOWN_LABEL":
+                raise
+            missing = next(i for i in sorted(set(resource_ids)) if f"'{rules.resource_mark(i)}'" in str(error))
+            raise NotFound(f"No active resource {missing}.", "RESOURCE_NOT_FOUND") from None
 
     def cancel(self, user, resource_id=None, request_id=None):
         """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""

@@ -11,6 +11,14 @@ from datetime import datetime, timedelta
 
 from backend.models.states import APPROVED, LEASE_LOST, MAX_HOLD, REQUESTED
 
+# A request for several resources by name, all at once, is a label request for their marks
+# ("#3 #5"): the Pool's all-at-once grant serves it, and no real label can look like a mark.
+RESOURCE_MARK = "#"
+
+
+def resource_mark(resource_id):
+    return f"{RESOURCE_MARK}{resource_id}"
+
 
 @dataclass(eq=False)
 class ReservationRow:
@@ -54,6 +62,11 @@ class ReservationRow:
         return frozenset((self.labels or "").split())
 
     @property
+    def names_resources(self):
+        """Whether this label request names its resources (`#<id>` marks) rather than labels."""
+        return any(label.startswith(RESOURCE_MARK) for label in self.label_set)
+
+    @property
     def request_id(self):
         """The request this row belongs to: itself, or the label request it holds a resource for."""
         return self.parent_id or self.id
@@ -73,7 +86,10 @@ class ResourceState:
     lifetime: timedelta | None = None
 
     def serves(self, request):
-        """Whether this resource can be given to a label request (it carries all its labels)."""
+        """Whether this resource can be given to a label request: it carries all its labels, or,
+        for a request naming resources, it is one of them."""
+        if request.names_resources:
+            return self.active and resource_mark(self.id) in request.label_set
         return self.active and request.label_set <= self.labels
 
 
