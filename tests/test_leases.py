@@ -60,3 +60,21 @@ def test_requests_without_a_lease_answer_as_before(accounts, clock):
     bench = accounts.add_resource("bench-1")
     held = accounts.user("alice").post("/reservation/request", json={"resource_id": bench}).json
     assert "lease_seconds" not in held and "lease_until_date" not in held
+
+
+def test_a_leased_hold_kept_alive_up_to_its_maximum_ends_as_max_hold(accounts, clock):
+    bench = accounts.admin.post("/admin/resource/add", json={"name": "bench-short", "max_hold_minutes": 1}).json[
+        "resource_id"]
+    ci = accounts.user("ci")
+    held = ci.post("/reservation/request", json={"resource_id": bench, "lease_seconds": 30}).json
+    for _ in range(2):
+        clock.advance(seconds=25)
+        ci.post("/reservation/keep_alive", json={"request_id": held["request_id"]})
+    clock.advance(seconds=11)  # a minute after its approval, its lease still running
+    [ended] = ci.get("/reservation/history").json["reservations"]
+    assert (ended["status"], ended["end_reason"]) == ("expired", "max_hold")
+    assert at(ended, "end_date") == START + timedelta(minutes=1)
+    late = ci.post("/reservation/keep_alive", json={"request_id": held["request_id"]})
+    assert late.status_code == 404
+    assert (late.json["code"], late.json["error"]) == (
+        "REQUEST_ENDED", f"Request {held['request_id']} has ended: there is nothing to keep alive.")

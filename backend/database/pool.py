@@ -186,7 +186,8 @@ class Pool:
             if kind == "free":
                 self._give(subject, at)
             elif subject.state == (APPROVED if kind == "end" else REQUESTED):
-                self.end_request(subject, EXPIRED, subject.valid_until, expiry_reason(subject))
+                self.end_request(subject, EXPIRED, subject.valid_until,
+                                 expiry_reason(subject, self.lifetime_for(subject)))
         return self
 
     def end_request(self, request, state, at, reason=None, by_id=None):

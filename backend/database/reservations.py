@@ -72,7 +72,8 @@ class Reservations:
             connection = session.connection()
             self.queue.take_turn(connection)
             pool = self.queue.whole_pool(connection)
-            carried = set().union(*(r.labels for r in pool.resources.values() if r.active))
+            carried = set().union(*(r.labels | {rules.resource_mark(r.id)}
+                                    for r in pool.resources.values() if r.active))
             unknown = sorted(set(labels) - carried)
             if unknown:
                 raise NotFound(f"No resource carries the label {unknown[0]!r}.", "UNKNOWN_LABEL")
@@ -105,6 +106,18 @@ class Reservations:
         if open_requests.scalar_one() >= limit:
             raise Conflict(f"You already have {limit} open requests, the most anyone may have; cancel or "
                            "release one first.", "TOO_MANY_REQUESTS")
+
+    def request_resources(self, user, resource_ids, hold_minutes=None, note=None, lease=None):
+        """Ask for several resources by id, all or nothing: a label request for their marks
+        (rules.RESOURCE_MARK), held once all of them are free together. Returns a RequestOutcome."""
+        marks = sorted(rules.resource_mark(i) for i in set(resource_ids))
+        try:
+            return self.request_labels(user, marks, len(marks), hold_minutes, note, lease)
+        except NotFound as error:
+            if error.code != "UNKNOWN_LABEL":
+                raise
+            missing = next(i for i in sorted(set(resource_ids)) if f"'{rules.resource_mark(i)}'" in str(error))
+            raise NotFound(f"No active resource {missing}.", "RESOURCE_NOT_FOUND") from None
 
     def cancel(self, user, resource_id=None, request_id=None):
         """Leave the queue. A hold is not cancelled but released, so the two stay distinct."""
@@ -145,6 +158,9 @@ class Reservations:
         with self.transactions.writing() as session:
             connection = session.connection()
             pool, request, name = self._own_request(connection, user, resource_id, request_id)
+            if request is None and request_id is not None:
+                raise NotFound(f"Request {request_id} has ended: there is nothing to keep alive.",
+                               "REQUEST_ENDED")
             if request is None:
                 raise NotFound(f"You have no active reservation on {_quoted(name, request_id)}.",
                                "NOTHING_ACTIVE")

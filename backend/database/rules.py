@@ -9,7 +9,15 @@ it: the database allows one holder per resource at any instant). The Queue part
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from backend.models.states import APPROVED, LEASE_LOST, REQUESTED
+from backend.models.states import APPROVED, LEASE_LOST, MAX_HOLD, REQUESTED
+
+# A request for several resources by name, all at once, is a label request for their marks
+# ("#3 #5"): the Pool's all-at-once grant serves it, and no real label can look like a mark.
+RESOURCE_MARK = "#"
+
+
+def resource_mark(resource_id):
+    return f"{RESOURCE_MARK}{resource_id}"
 
 
 @dataclass(eq=False)
@@ -54,6 +62,11 @@ class ReservationRow:
         return frozenset((self.labels or "").split())
 
     @property
+    def names_resources(self):
+        """Whether this label request names its resources (`#<id>` marks) rather than labels."""
+        return any(label.startswith(RESOURCE_MARK) for label in self.label_set)
+
+    @property
     def request_id(self):
         """The request this row belongs to: itself, or the label request it holds a resource for."""
         return self.parent_id or self.id
@@ -73,7 +86,10 @@ class ResourceState:
     lifetime: timedelta | None = None
 
     def serves(self, request):
-        """Whether this resource can be given to a label request (it carries all its labels)."""
+        """Whether this resource can be given to a label request: it carries all its labels, or,
+        for a request naming resources, it is one of them."""
+        if request.names_resources:
+            return self.active and resource_mark(self.id) in request.label_set
         return self.active and request.label_set <= self.labels
 
 
@@ -190,10 +206,17 @@ def extend(reservation, now, span, maximum=None):
     return Change.of(reservation, names if moved else (), "kept_alive")
 
 
-def expiry_reason(reservation):
-    """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out."""
-    if reservation.lease_until is not None and reservation.lease_until == reservation.valid_until:
+def expiry_reason(reservation, lifetime=None):
+    """Why a request that ran out ended: LEASE_LOST when its lease, not its hold or wait, ran out;
+    MAX_HOLD when a leased hold, kept alive, reached its resource's `lifetime` from its approval
+    (a CI job cut off by the administrator's maximum, not by its own silence)."""
+    if reservation.lease_until is None:
+        return None
+    if reservation.lease_until == reservation.valid_until:
         return LEASE_LOST
+    if (lifetime is not None and reservation.state == APPROVED and reservation.approved_at is not None
+            and reservation.valid_until == reservation.approved_at + lifetime):
+        return MAX_HOLD
     return None
 
 

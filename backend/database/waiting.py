@@ -70,7 +70,8 @@ class Waiting:
     def wait(self, user, request_id, timeout):
         """(RequestStatus, whether the caller should ask again after RETRY_AFTER_SECONDS).
 
-        Returns as soon as the request is approved or ended, or after `timeout` seconds (at most
+        Returns as soon as the request is approved or ended or its position in the queue changes
+        (a waiting job reports it), or after `timeout` seconds (at most
         MAX_WAIT_SECONDS) while a thread of this process may be held for it; at once otherwise.
         """
         row = self._own_row(user, request_id)
@@ -82,7 +83,8 @@ class Waiting:
             return found, True
         try:
             deadline = time.monotonic() + min(timeout, MAX_WAIT_SECONDS)
-            while not found.settled and time.monotonic() + CHECK_INTERVAL < deadline:
+            position = found.position
+            while not found.settled and found.position == position and time.monotonic() + CHECK_INTERVAL < deadline:
                 # Nothing held while asleep: no snapshot, no connection, a fresh commit count.
                 self.transactions.end_read()
                 time.sleep(CHECK_INTERVAL)

@@ -4,7 +4,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, SelectMultipleField
 
 from backend.errors import Invalid
-from backend.forms.fields import LabelsField
+from backend.forms.fields import IdListField, LabelsField
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -43,7 +43,7 @@ def bind_form(form_class):
         refuse_unknown_fields(form, body)
         form.process(_typed_formdata(form, body))
         for name, field in form._fields.items():
-            if isinstance(field, LabelsField) and body.get(name) is not None:
+            if isinstance(field, (LabelsField, IdListField)) and body.get(name) is not None:
                 field.take(body[name])
         nullable = getattr(form, "nullable", ())
         form.provided = {name for name in form._fields
@@ -109,6 +109,10 @@ def _typed_formdata(form, body):
             if not isinstance(value, bool):
                 raise Invalid(f"{name} must be true or false.", "INVALID_TYPE")
             data[name] = "y" if value else "false"
+        elif isinstance(field, IdListField):
+            if not isinstance(value, list) or not all(type(v) is int for v in value):
+                raise Invalid(f"{name} must be a list of whole numbers.", "INVALID_TYPE")
+            data.setlist(name, [str(v) for v in value])
         elif isinstance(field, (LabelsField, SelectMultipleField)):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise Invalid(f"{name} must be a list of strings.", "INVALID_TYPE")

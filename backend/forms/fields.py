@@ -11,8 +11,8 @@ from backend.domain.labels import MAX_LABEL_LENGTH, MAX_LABELS, is_label
 from backend.forms.numbers import MAX_ID, whole_number
 from backend.models.names import mixed_scripts, normalised
 
-__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IntranetEmail", "LabelsField", "OneScript", "PrintableName",
-           "PrintableText", "normalised_name", "strip"]
+__all__ = ["MAX_HOLD_MINUTES", "MAX_ID", "IdField", "IdListField", "IntranetEmail", "LabelsField", "OneScript",
+           "PrintableName", "PrintableText", "normalised_name", "strip"]
 
 # The longest hold anyone can ask for or allow, in minutes: a leap year.
 MAX_HOLD_MINUTES = 366 * 24 * 60
@@ -100,6 +100,33 @@ class IntranetEmail:
             validate_email(f"x@{domain}", check_deliverability=False, globally_deliverable=False)
         except EmailNotValidError:
             raise ValidationError(self.message) from None
+
+
+class IdListField(Field):
+    """Resource ids: a JSON list of whole numbers, or a browser's text field "3, 5". Its data is
+    the sorted list of distinct ids."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, maximum=20, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.maximum = maximum
+
+    def process_formdata(self, valuelist):
+        parts = [part for value in valuelist for part in re.split(r"[\s,]+", value.strip()) if part]
+        self.take([int(p) if p.isascii() and p.isdigit() else p for p in parts])
+
+    def take(self, values):
+        """Set the ids from a JSON list (anything else is refused by pre_validate)."""
+        self.data = values if isinstance(values, list) else [values]
+
+    def pre_validate(self, form):
+        values = self.data or []
+        if any(type(v) is not int or not 1 <= v <= MAX_ID for v in values):
+            raise ValidationError("Must be a list of positive resource ids.")
+        if len(set(values)) > self.maximum:
+            raise ValidationError(f"At most {self.maximum} resources.")
+        self.data = sorted(set(values)) or None
 
 
 class LabelsField(Field):

@@ -5,7 +5,7 @@ from wtforms import StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from backend.domain.labels import MAX_COUNT
-from backend.forms.fields import MAX_ID, IdField, LabelsField, PrintableName, hold_minutes_field, strip
+from backend.forms.fields import MAX_ID, IdField, IdListField, LabelsField, PrintableName, hold_minutes_field, strip
 
 _RESOURCE_ID = [Optional(), NumberRange(min=1, max=MAX_ID, message="Must be a positive resource id.")]
 # A lease shorter than this would be lost to one slow network round trip; longer than the hold
@@ -19,6 +19,8 @@ class RequestForm(FlaskForm):
 
     resource_id = IdField("Resource", validators=_RESOURCE_ID)
     labels = LabelsField("Labels")
+    # Several resources by id, all at once.
+    resource_ids = IdListField("Resources")
     count = IdField("How many", validators=[
         Optional(), NumberRange(min=1, max=MAX_COUNT, message=f"Must be from 1 to {MAX_COUNT}.")])
     hold_minutes = hold_minutes_field("Hold for")
@@ -28,8 +30,13 @@ class RequestForm(FlaskForm):
                                 message=f"Must be from {MIN_LEASE_SECONDS} to {MAX_LEASE_SECONDS} seconds.")])
 
     def validate(self, extra_validators=None):
-        return super().validate(extra_validators) and _exactly_one(
-            self.resource_id, not self.labels.data, "Give either resource_id or labels.")
+        if not super().validate(extra_validators):
+            return False
+        given = [self.resource_id.data is not None, bool(self.labels.data), bool(self.resource_ids.data)]
+        if given.count(True) != 1:
+            self.resource_id.errors.append("Give one of resource_id, labels or resource_ids.")
+            return False
+        return True
 
     def validate_count(self, field):
         if field.data is not None and not self.labels.data:

@@ -30,3 +30,5 @@ WAITING_SET_SQL = "resource_id IS NULL AND state = 'requested'"
 POOL_TOO_SMALL = "pool_too_small"
 # Why a request with a lease expired: no keep-alive came within its lease (its client is gone).
 LEASE_LOST = "lease_lost"
+# Why a hold with a lease expired though kept alive: it reached its resource's max_hold_minutes.
+MAX_HOLD = "max_hold"

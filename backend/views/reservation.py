@@ -26,6 +26,10 @@ class RequestView(MethodView):
         form = bind_form(RequestForm)
         reservations = get_database().reservations
         lease = form.lease_seconds.data
+        if form.resource_ids.data:
+            outcome = reservations.request_resources(current_user, form.resource_ids.data, form.hold_minutes.data,
+                                                     form.note.data, lease)
+            return respond(_label_request_json(outcome), 201)
         if form.labels.data:
             outcome = reservations.request_labels(current_user, form.labels.data, form.count.data or 1,
                                                   form.hold_minutes.data, form.note.data, lease)
@@ -47,6 +51,8 @@ class RequestView(MethodView):
 def _label_request_json(outcome):
     r = outcome.request
     what = f"{r.count} × {', '.join(sorted(r.label_set))}"
+    if r.names_resources:
+        what = f"resources {', '.join(sorted(label[1:] for label in r.label_set))}"
     if r.state == "approved":
         body = {"message": f"Request approved: you hold {what}: {', '.join(outcome.resource_names)}.",
                 "status": r.state, "request_id": r.id, "resource_ids": list(outcome.resource_ids),

@@ -1,0 +1,113 @@
+"""Running client/reservia.py as a CI job runs it, against the test's application served from a
+thread (tests/threaded_server.py), and waiting on what it does with a bound, never a fixed sleep."""
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+CLIENT = Path(__file__).resolve().parent.parent / "client" / "reservia.py"
+# Long enough for a slow, busy machine; conditions are checked every few hundredths of a second.
+BOUND = 30
+
+
+def eventually(condition, what, timeout=BOUND):
+    """condition()'s first true value, checked until `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(0.02)
+
+
+def pid_gone(pid):
+    """Whether process `pid` has ended (a zombie waiting for its parent counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+class Running:
+    """A client process whose stderr is read as it comes, so tests can wait for a line."""
+
+    def __init__(self, process):
+        self.process = process
+        self.err = []
+        self.out = []
+        self._readers = [threading.Thread(target=self._read, args=(process.stderr, self.err), daemon=True),
+                         threading.Thread(target=self._read, args=(process.stdout, self.out), daemon=True)]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _read(stream, lines):
+        with stream:
+            for line in stream:
+                lines.append(line)
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def told(self, text):
+        return any(text in line for line in self.err)
+
+    def wait_for_line(self, text):
+        eventually(lambda: self.told(text), f"the client to say {text!r}")
+
+    def finish(self, timeout=90):
+        self.process.wait(timeout=timeout)
+        for reader in self._readers:
+            reader.join(timeout=BOUND)
+        return self.process.returncode, "".join(self.out), "".join(self.err)
+
+
+class Jobs:
+    """CI jobs of the test: tokens made the way a person makes them, and the client run with them."""
+
+    def __init__(self, accounts, base):
+        self.accounts = accounts
+        self.base = base
+        self.admin = accounts.admin
+
+    def token_for(self, name):
+        person = self.accounts.user(name)
+        answer = person.post("/session/tokens", json={"name": "ci"})
+        assert answer.status_code == 201, answer.json
+        return answer.json["token"]
+
+    def resource(self, name, labels=(), **fields):
+        answer = self.admin.post("/admin/resource/add", json={"name": name, "labels": list(labels), **fields})
+        assert answer.status_code == 201, answer.json
+        return answer.json["resource_id"]
+
+    def active(self, resource_id=None):
+        query = {"resource_id": resource_id} if resource_id else {}
+        return self.admin.get("/reservation/active", query_string=query).json["reservations"]
+
+    def history(self, resource_id=None):
+        query = {"user_id": "", **({"resource_id": resource_id} if resource_id else {})}
+        return self.admin.get("/reservation/history", query_string=query).json["reservations"]
+
+    def holder(self, resource_id):
+        """The hold on the resource, once someone holds it."""
+        return eventually(lambda: next((r for r in self.active(resource_id) if r["status"] == "approved"), None),
+                          f"someone to hold resource {resource_id}")
+
+    def env(self, token, **extra):
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("RESERVIA_", "CI_", "GITHUB_", "BUILD_"))}
+        return {**keep, "RESERVIA_URL": self.base, "RESERVIA_TOKEN": token, **extra}
+
+    def run(self, token, *args, timeout=60, env=None):
+        return subprocess.run([sys.executable, str(CLIENT), *args], env=env or self.env(token),
+                              capture_output=True, text=True, timeout=timeout)
+
+    def start(self, token, *args, env=None, **options):
+        return Running(subprocess.Popen([sys.executable, str(CLIENT), *args], env=env or self.env(token),
+                                        text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options))

@@ -1,0 +1,52 @@
+"""The test's own application served over HTTP from a thread, for clients that run as processes
+(client/reservia.py): they then see the conftest clock, and tests can make the server misbehave."""
+import threading
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+
+class Flaky:
+    """WSGI middleware: the next few calls to a path get a canned answer (a proxy's error page,
+    a redirect, an odd header) instead of Reservia's; `calls` counts the calls to each path."""
+
+    def __init__(self, app):
+        self.app = app
+        self.canned = {}
+        self.calls = {}
+        self.lock = threading.Lock()
+
+    def fail(self, path, times, status="503 Service Unavailable"):
+        """A proxy's HTML error page, as while Reservia restarts."""
+        self.answer(path, times, status, [("Content-Type", "text/html")],
+                    b"<html><body>Bad gateway: restarting</body></html>")
+
+    def answer(self, path, times, status, headers, body=b""):
+        with self.lock:
+            self.canned[path] = [times, status, headers, body]
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            path = environ.get("PATH_INFO")
+            self.calls[path] = self.calls.get(path, 0) + 1
+            canned = self.canned.get(path)
+            if canned and canned[0] > 0:
+                canned[0] -= 1
+                start_response(canned[1], canned[2])
+                return [canned[3]]
+        return self.app(environ, start_response)
+
+
+@contextmanager
+def serving(app, port=0):
+    """Yield (base URL, Flaky middleware) of `app` served on 127.0.0.1 until the block ends."""
+    flaky = Flaky(app)
+    server = make_server("127.0.0.1", port, flaky, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", flaky
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
