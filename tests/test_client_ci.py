@@ -12,6 +12,9 @@ import requests
 from tests.client_runs import Jobs, eventually
 from tests.threaded_server import serving
 
+# The client above the engine: `make test` runs these once (scripts/test-runs.sh).
+pytestmark = pytest.mark.once
+
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ reservia: ")

@@ -6,6 +6,9 @@ import pytest
 from tests.client_runs import Jobs, eventually, pid_gone
 from tests.threaded_server import serving
 
+# The client above the engine: `make test` runs these once (scripts/test-runs.sh).
+pytestmark = pytest.mark.once
+
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 
