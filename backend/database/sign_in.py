@@ -42,6 +42,15 @@ def setting_names(value):
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def password_allowed(setting, role):
+    """Whether an account of this role may have a password Reservia keeps: always with local
+    sign-in, else as RESERVIA_LOCAL_LOGIN says."""
+    if setting("RESERVIA_AUTH") == AUTH_LOCAL:
+        return True
+    allowed = setting("RESERVIA_LOCAL_LOGIN")
+    return allowed == "all" or (allowed == "admins" and role == ROLE_ADMIN)
+
+
 class SignIn:
     def __init__(self, transactions, users, groups, login_limits):
         self.transactions = transactions
@@ -56,10 +65,11 @@ class SignIn:
         """Whether this account may sign in with a password Reservia keeps."""
         if self.mode() == AUTH_LOCAL:
             return True
-        if user.auth != AUTH_LOCAL:
-            return False
-        allowed = self.transactions.setting("RESERVIA_LOCAL_LOGIN")
-        return allowed == "all" or (allowed == "admins" and user.role == ROLE_ADMIN)
+        return user.auth == AUTH_LOCAL and password_allowed(self.transactions.setting, user.role)
+
+    def may_have_password(self, user):
+        """Whether an administrator may give this account a password (the user page asks)."""
+        return password_allowed(self.transactions.setting, user.role)
 
     def with_password(self, name, password, address=None, device=None):
         """The login form's and POST /session/login's check: Reservia's own password for the

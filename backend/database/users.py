@@ -153,12 +153,15 @@ class Users:
 
     def change_password(self, user, current_password, new_password, keep_token):
         """A user changes their own password; their other sessions are logged out."""
+        if not user.password_hash:
+            raise Conflict("Your account signs in through the intranet: Reservia keeps no password for it.",
+                           "NO_LOCAL_PASSWORD")
         if not user.check_password(current_password):
             raise Invalid(WRONG_CURRENT_PASSWORD, "WRONG_PASSWORD",
                           fields={"current_password": [WRONG_CURRENT_PASSWORD]})
         if new_password == current_password:
             refuse_unchanged("new_password")
-        check_password(new_password, user.name, user.email, field="new_password")
+        check_password(new_password, user.name, user.email or "", field="new_password")
         password_hash = self.hash_password(new_password)
         with self.transactions.writing() as session:
             stored = self.get(user.id)
