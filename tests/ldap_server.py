@@ -106,8 +106,9 @@ class LdapServer:
                        check=True, capture_output=True)
 
     def set_members(self, group, names):
-        """The group has exactly these people as members from now on."""
-        members = "".join(f"member: uid={name},{PEOPLE}\n" for name in names)
+        """The group has exactly these people as members from now on (groupOfNames needs one
+        member at least: an empty group holds a DN that names nobody)."""
+        members = "".join(f"member: uid={name},{PEOPLE}\n" for name in names) or f"member: cn=nobody,{SUFFIX}\n"
         self.ldif("ldapmodify", f"dn: cn={group},{GROUPS}\nchangetype: modify\nreplace: member\n{members}")
 
     def reservia_settings(self, **overrides):
