@@ -1,9 +1,17 @@
 """The intranet sign-in through a real Apache: mod_authnz_ldap against a real slapd, set up as
 docs/sign-in.md's walkthrough says (deploy/sign-in/authnz_ldap.conf), Reservia on REMOTE_USER."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from tests.deploy.conftest import running_site
-from tests.ldap_server import PEOPLE, SERVICE_DN, SERVICE_PASSWORD, directory_password
+from tests.ldap_server import PEOPLE, ROOT_DN, ROOT_PASSWORD, SERVICE_DN, SERVICE_PASSWORD, directory_password
+from tests.test_docs_walkthrough import contains, shell_steps
+
+WALKTHROUGH = Path(__file__).resolve().parents[2] / "docs" / "sign-in.md"
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
@@ -73,3 +81,18 @@ def test_api_tokens_work_on_the_sso_location(site):
     assert script.get(site.url("/session/status")).json()["user_name"] == "bob"
     assert script.get(site.url("/reservation/active")).status_code == 200
     assert script.get(site.url("/")).json()["code"] == "TOKEN_NOT_FOR_PAGES"
+
+
+def test_the_documented_walkthrough_answers_as_documented(site, slapd, tmp_path):
+    steps = shell_steps(WALKTHROUGH.read_text(encoding="utf-8"))
+    assert len(steps) >= 4
+    environment = {**os.environ, "BASE": site.url(), "CURL_CA_BUNDLE": str(site.certificate),
+                   "LDAP_URL": slapd.url, "LDAP_ADMIN_DN": ROOT_DN, "LDAP_ADMIN_PASSWORD": ROOT_PASSWORD}
+    try:
+        for commands, expected in steps:
+            answer = subprocess.run(["bash", "-euc", commands], cwd=tmp_path, capture_output=True, text=True,
+                                    timeout=60, env=environment)
+            assert answer.returncode == 0, f"{commands}\n{answer.stderr}"
+            assert contains(json.loads(answer.stdout), expected), f"{commands}\n  answered {answer.stdout}"
+    finally:
+        slapd.set_members("reservia-admins", ["dave"])
