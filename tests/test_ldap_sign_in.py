@@ -17,13 +17,15 @@ def app_settings(slapd):
     return slapd.reservia_settings(RESERVIA_ADMIN_GROUPS="reservia-admins", RESERVIA_ALLOWED_GROUPS="staff")
 
 
-def log_in(app, name, password=None):
-    return app.test_client().post("/session/login", json={"name": name, "password": password or directory_password(name.lower())})
+def log_in(app, name, password=None, browser=None):
+    """POST /session/login with the directory password of `name` unless another is given."""
+    browser = browser or app.test_client()
+    return browser.post("/session/login", json={"name": name, "password": password or directory_password(name.lower())})
 
 
 def status_of(app, name):
     browser = app.test_client()
-    assert browser.post("/session/login", json={"name": name, "password": directory_password(name.lower())}).status_code == 200
+    assert log_in(app, name, browser=browser).status_code == 200
     return browser.get("/session/status").json
 
 
