@@ -124,6 +124,9 @@ def test_a_provisioned_user_gets_no_reservia_password(app, accounts):
     assert (listed["auth"], listed["groups"]) == ("remote_user", ["staff"])
     page = accounts.admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
     assert "through the intranet (Apache)" in page and "groups: staff" in page
+    assert "No Reservia password" in page
+    listing = accounts.admin.get("/admin/users").get_data(as_text=True)
+    assert "Intranet (Apache)" in listing and "Reservia password" in listing
 
 
 def test_scripts_keep_their_api_tokens(app):
