@@ -64,3 +64,10 @@ class Busy(ReserviaError):
 
     def __init__(self, message="The database is busy; try again in a moment.", code=None, fields=None):
         super().__init__(message, code, fields)
+
+
+class Unavailable(ReserviaError):
+    """A service Reservia depends on (the directory) did not answer; nothing was changed."""
+
+    status = 503
+    code = "UNAVAILABLE"

@@ -9,9 +9,10 @@ def iso(moment):
     return moment.isoformat() if moment is not None else None
 
 
-def user_json(user):
+def user_json(user, groups=()):
+    """`auth`: how the user signs in (local, remote_user, ldap); `groups`: as the intranet reported them."""
     return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
-            "active": user.active}
+            "active": user.active, "auth": user.auth, "groups": list(groups)}
 
 
 def resource_json(resource, max_hold_minutes=None):

@@ -75,4 +75,41 @@ DEFAULTS = {
     "RESERVIA_SMTP_PASSWORD": "",
     "RESERVIA_SMTP_FROM": "reservia@localhost",
     "RESERVIA_SMTP_TIMEOUT": 10,
+    # How people sign in (docs/sign-in.md): local (passwords Reservia keeps), remote_user (Apache
+    # signs them in and passes REMOTE_USER) or ldap (the login form checks passwords with the directory).
+    "RESERVIA_AUTH": "local",
+    # remote_user: "alice@CORP.EXAMPLE" signs in as "alice".
+    "RESERVIA_REMOTE_USER_STRIP_REALM": True,
+    # Environment variables Apache's sign-in module sets, comma-separated, the first one present wins:
+    # the defaults name those of mod_authnz_ldap, mod_auth_mellon and mod_auth_openidc.
+    "RESERVIA_REMOTE_USER_EMAIL_VAR": "AUTHENTICATE_MAIL,MELLON_mail,OIDC_CLAIM_email",
+    "RESERVIA_REMOTE_USER_NAME_VAR": "AUTHENTICATE_CN,MELLON_displayName,MELLON_cn,OIDC_CLAIM_name",
+    "RESERVIA_REMOTE_USER_GROUPS_VAR": "AUTHENTICATE_MEMBEROF,MELLON_groups,OIDC_CLAIM_groups",
+    "RESERVIA_REMOTE_USER_GROUPS_SEPARATOR": ";",
+    # Where people end their intranet sign-in (the SSO's logout page); shown when they log out.
+    "RESERVIA_REMOTE_USER_LOGOUT_URL": "",
+    # Groups (comma-separated names) whose members are administrators, checked at every sign-in;
+    # and, when set, the only groups whose members may sign in through the intranet at all.
+    "RESERVIA_ADMIN_GROUPS": "",
+    "RESERVIA_ALLOWED_GROUPS": "",
+    # With remote_user or ldap, who may still use Reservia's own passwords on the login form:
+    # admins (local administrators, for when the intranet sign-in is broken), all, or off.
+    "RESERVIA_LOCAL_LOGIN": "admins",
+    # ldap: the directory, how to find a user's entry and groups (docs/sign-in.md).
+    "RESERVIA_LDAP_URL": "ldap://127.0.0.1:3890",
+    "RESERVIA_LDAP_STARTTLS": False,
+    "RESERVIA_LDAP_CA_FILE": "",
+    # A service account that searches users' entries; a DN holding {name} is bound to as the user
+    # instead (uid={name},ou=people,dc=example,dc=org); empty searches anonymously.
+    "RESERVIA_LDAP_BIND_DN": "",
+    "RESERVIA_LDAP_BIND_PASSWORD": "",
+    "RESERVIA_LDAP_USER_BASE": "",
+    "RESERVIA_LDAP_USER_FILTER": "(uid={name})",
+    "RESERVIA_LDAP_EMAIL_ATTRIBUTE": "mail",
+    "RESERVIA_LDAP_NAME_ATTRIBUTE": "cn",
+    # Empty: groups from the entry's memberOf; else searched here ({dn} and {name} filled in).
+    "RESERVIA_LDAP_GROUP_BASE": "",
+    "RESERVIA_LDAP_GROUP_FILTER": "(member={dn})",
+    # Seconds to connect and to wait for each answer of the directory.
+    "RESERVIA_LDAP_TIMEOUT": 5,
 }

@@ -38,7 +38,30 @@ def load_settings(overrides=None, environ=None):
     settings["RESERVIA_HOME"] = str(home)
     if not settings["RESERVIA_DATABASE_URL"]:
         settings["RESERVIA_DATABASE_URL"] = f"sqlite:///{home / 'reservia.sqlite3'}"
+    check_sign_in(settings)
     log_file = settings["RESERVIA_LOG_FILE"]
     if log_file:
         settings["RESERVIA_LOG_FILE"] = str(home / Path(log_file).expanduser())
     return settings
+
+
+_CHOICES = {"RESERVIA_AUTH": ("local", "remote_user", "ldap"), "RESERVIA_LOCAL_LOGIN": ("admins", "all", "off")}
+_ENVIRON_VARIABLES = ("RESERVIA_REMOTE_USER_EMAIL_VAR", "RESERVIA_REMOTE_USER_NAME_VAR",
+                      "RESERVIA_REMOTE_USER_GROUPS_VAR")
+
+
+def check_sign_in(settings):
+    """Refuse at start-up the sign-in settings that cannot work, and a variable that a request's
+    headers could fill in: mod_wsgi hands every header over as HTTP_<NAME>, so naming one would let
+    any client choose its own e-mail address or groups."""
+    for name, choices in _CHOICES.items():
+        if settings[name] not in choices:
+            raise ValueError(f"{name} must be one of {', '.join(choices)}, not {settings[name]!r}")
+    for name in _ENVIRON_VARIABLES:
+        for variable in settings[name].split(","):
+            if variable.strip().upper().startswith("HTTP_"):
+                raise ValueError(f"{name} names {variable.strip()!r}, which any client sets with a header")
+    if not settings["RESERVIA_REMOTE_USER_GROUPS_SEPARATOR"]:
+        raise ValueError("RESERVIA_REMOTE_USER_GROUPS_SEPARATOR must not be empty")
+    if settings["RESERVIA_LDAP_TIMEOUT"] <= 0:
+        raise ValueError("RESERVIA_LDAP_TIMEOUT must be a positive number of seconds")

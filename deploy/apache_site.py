@@ -63,7 +63,10 @@ class ApacheSite:
     `database_url` empty means SQLite in the site's data folder; it may be set until start().
     """
 
-    def __init__(self, venv, database_url="", mount=MOUNT, processes=2, threads=3, extra_settings=None):
+    def __init__(self, venv, database_url="", mount=MOUNT, processes=2, threads=3, extra_settings=None,
+                 sign_in=None, defines=None, modules=(), server_config=()):
+        """`sign_in`: a file of deploy/sign-in/ that Apache signs people in with, with its
+        `defines`, the Apache `modules` it needs and lines of `server_config`."""
         self.root = Path(tempfile.mkdtemp(prefix="reservia-deploy-", dir=SHARED_TMP))
         self.root.chmod(0o755)
         self.app = self.root / "app"
@@ -78,6 +81,10 @@ class ApacheSite:
         self.processes = processes
         self.threads = threads
         self.extra_settings = extra_settings or {}
+        self.sign_in = sign_in
+        self.defines = defines or {}
+        self.modules = tuple(modules)
+        self.server_config = tuple(server_config)
         self.http_port = self.https_port = None
         self.process = None
 
@@ -133,8 +140,10 @@ class ApacheSite:
             "RESERVIA_CERTIFICATE": self.certificate, "RESERVIA_CERTIFICATE_KEY": self.certificate_key,
             "RESERVIA_LOG_DIR": self.logs, "RESERVIA_USER": DAEMON_USER,
             "RESERVIA_PROCESSES": self.processes, "RESERVIA_THREADS": self.threads,
+            "RESERVIA_SIGN_IN": self.app / "deploy" / "sign-in" / self.sign_in if self.sign_in else self.run / "none",
+            **self.defines,
         }
-        modules = ["mpm_event", "authz_core", "alias", "mime", "env", "ssl", "socache_shmcb", "wsgi"]
+        modules = ["mpm_event", "authz_core", "alias", "mime", "env", "ssl", "socache_shmcb", "wsgi", *self.modules]
         lines = [
             f"ServerRoot {self.run}",
             "ServerName 127.0.0.1",
@@ -151,6 +160,7 @@ class ApacheSite:
             "TypesConfig /etc/mime.types",
             'LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined',
             f"WSGISocketPrefix {self.run}/wsgi",
+            *self.server_config,
             *(f"Define {name} {value}" for name, value in defines.items()),
             f"Include {self.app}/deploy/reservia.conf",
         ]

@@ -18,5 +18,18 @@ if [ ! -x "$venv/bin/python" ]; then
     fi
   fi
 fi
+# python-ldap (RESERVIA_AUTH=ldap) has no wheel for Linux: it builds against these headers.
+missing=()
+[ -e /usr/include/ldap.h ] || missing+=(libldap-dev)
+[ -e /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
+command -v gcc >/dev/null || missing+=(gcc)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "python-ldap builds from source: install ${missing[*]} (Debian packages) first." >&2
+    exit 1
+  fi
+fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"

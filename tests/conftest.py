@@ -274,3 +274,16 @@ def assert_served_in_request_order(rows):
                              and (earlier.approved_at is None or earlier.approved_at > moment)
                              and (earlier.ended_at is None or earlier.ended_at > moment))
             assert not still_waiting, (approved, earlier)
+
+
+@pytest.fixture(scope="session")
+def slapd():
+    """A real OpenLDAP server for the LDAP sign-in tests, started once per run (tests/ldap_server.py)."""
+    from tests.ldap_server import LdapServer
+
+    server = LdapServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        server.remove()

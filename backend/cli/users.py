@@ -50,10 +50,10 @@ def list_users_command():
     """List every account: id, name, email, role, and whether it can log in."""
     users = get_database().users.list()
     width = max(len(u.name) for u in users)
-    email_width = max(len(u.email) for u in users)
+    email_width = max(len(u.email or "-") for u in users)
     click.echo(f"{'ID':>5}  {'NAME':<{width}}  {'EMAIL':<{email_width}}  {'ROLE':<5}  STATUS")
     for u in users:
-        click.echo(f"{u.id:>5}  {u.name:<{width}}  {u.email:<{email_width}}  {u.role:<5}  "
+        click.echo(f"{u.id:>5}  {u.name:<{width}}  {u.email or '-':<{email_width}}  {u.role:<5}  "
                    f"{'active' if u.active else 'deactivated'}")
 
 

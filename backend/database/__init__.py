@@ -9,6 +9,7 @@ from flask import current_app
 from backend.database.administration import Administration
 from backend.database.boards import Boards
 from backend.database.deliveries import Deliveries
+from backend.database.groups import Groups
 from backend.database.history import History
 from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
@@ -18,6 +19,7 @@ from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
 from backend.database.schema import Schema
+from backend.database.sign_in import SignIn
 from backend.database.statistics import Statistics
 from backend.database.tokens import Tokens
 from backend.database.transactions import Transactions
@@ -36,6 +38,8 @@ class Database:
         queue = Queue(transactions, outbox)
         self.login_limits = LoginLimits(transactions)
         self.users = Users(transactions, self.login_limits)
+        self.groups = Groups(transactions)
+        self.sign_in = SignIn(transactions, self.users, self.groups, self.login_limits)
         self.tokens = Tokens(transactions)
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)

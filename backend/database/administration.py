@@ -4,12 +4,13 @@ from werkzeug.security import check_password_hash
 
 from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import EndedReservation, Modified
+from backend.database.sign_in import password_allowed
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, User
 from backend.models.names import normalised
 from backend.models.states import APPROVED, CANCELLED, RELEASED, REQUESTED
-from backend.models.user import ROLE_ADMIN
+from backend.models.user import AUTH_LOCAL, ROLE_ADMIN
 
 
 class Administration:
@@ -32,11 +33,16 @@ class Administration:
             password = changes.pop("password")
             # Plain values, not the User: the write below must load it afresh, under the lock.
             user = self.transactions.session.execute(
-                select(User.name, User.email, User.password_hash).where(User.id == user_id)).first()
+                select(User.name, User.email, User.password_hash, User.role).where(User.id == user_id)).first()
             if user is None:
                 raise NotFound(f"No user with id {user_id}.", "USER_NOT_FOUND")
-            check_password(password, normalised(changes.get("name", user.name)), changes.get("email", user.email))
-            if check_password_hash(user.password_hash, password):
+            if not password_allowed(self.transactions.setting, changes.get("role", user.role)):
+                raise Conflict("This account signs in through the intranet; RESERVIA_LOCAL_LOGIN does not let it "
+                               "have a Reservia password.", "LOCAL_LOGIN_NOT_ALLOWED",
+                               fields={"password": ["Not for this account: it signs in through the intranet."]})
+            changes["auth"] = AUTH_LOCAL
+            check_password(password, normalised(changes.get("name", user.name)), changes.get("email", user.email) or "")
+            if user.password_hash and check_password_hash(user.password_hash, password):
                 refuse_unchanged()
             # Hash before taking the write lock: hashing is deliberately slow.
             changes["password_hash"] = self.users.hash_password(password)
@@ -68,7 +74,7 @@ class Administration:
             if deactivating:
                 self.tokens.revoke_all(session, user.id)
             ended = self._end_users_reservations(session, user, acting, "user deactivated") if deactivating else ()
-        changed = tuple(sorted(k for k in changes if k != "password_hash") +
+        changed = tuple(sorted(k for k in changes if k not in ("password_hash", "auth")) +
                         (["password"] if "password_hash" in changes else []))
         log.info("%s user modified id=%s by=%r fields=%s", ADMIN, user.id, acting.name, ",".join(changed))
         return Modified(user, changed, ended)

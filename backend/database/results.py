@@ -23,6 +23,8 @@ class SignedInUser(SignedInAccount):
     active: bool
     password_change_required: bool
     created_at: datetime
+    auth: str
+    display_name: str | None
     session_token: str | None = None
 
 

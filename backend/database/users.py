@@ -36,7 +36,7 @@ def token_hash(token):
 def password_stamp(password_hash):
     """What a device cookie carries to stop counting once the password changes: a short digest of
     the salted hash (which tells nothing of the password without the hash itself)."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
 
 
 def generate_password():
@@ -96,8 +96,8 @@ class Users:
         return self.transactions.session.scalar(select(func.count(Reservation.id)).where(
             or_(Reservation.user_id == user_id, Reservation.ended_by_id == user_id)))
 
-    def _by_name(self, name):
-        """The user known by this name: its exact spelling first (two accounts made before names
+    def by_name(self, name):
+        """The user known by this name, or None: its exact spelling first (two accounts made before names
         were compared this way may differ only by case), else the one it is equivalent to."""
         return self.transactions.session.scalars(
             select(User).where(or_(User.name == name, User.name_key == key_of(name)))
@@ -106,7 +106,7 @@ class Users:
 
     def named(self, name):
         """The user with this name (as names are compared); NotFound when there is none."""
-        user = self._by_name(name)
+        user = self.by_name(name)
         if user is None:
             raise NotFound(f"No user named {name!r}.", "USER_NOT_FOUND")
         return user
@@ -119,12 +119,12 @@ class Users:
         whose `device` cookie says it signed in as this user since the password was last set is
         counted on its own instead of under the name, so others' guesses do not lock it out.
         """
-        user = self._by_name(name) if device is not None else None
+        user = self.by_name(name) if device is not None else None
         trusted = (user is not None and device.user_id == user.id
                    and device.stamp == password_stamp(user.password_hash))
         attempt = self.login_limits.check(name, address, device.device_id if trusted else None)
         if device is None:
-            user = self._by_name(name)
+            user = self.by_name(name)
         if user is None:
             # Spend the time a real check would, so response times do not reveal which names exist.
             self._check_dummy_password(password)
@@ -153,12 +153,15 @@ class Users:
 
     def change_password(self, user, current_password, new_password, keep_token):
         """A user changes their own password; their other sessions are logged out."""
+        if not user.password_hash:
+            raise Conflict("Your account signs in through the intranet: Reservia keeps no password for it.",
+                           "NO_LOCAL_PASSWORD")
         if not user.check_password(current_password):
             raise Invalid(WRONG_CURRENT_PASSWORD, "WRONG_PASSWORD",
                           fields={"current_password": [WRONG_CURRENT_PASSWORD]})
         if new_password == current_password:
             refuse_unchanged("new_password")
-        check_password(new_password, user.name, user.email, field="new_password")
+        check_password(new_password, user.name, user.email or "", field="new_password")
         password_hash = self.hash_password(new_password)
         with self.transactions.writing() as session:
             stored = self.get(user.id)

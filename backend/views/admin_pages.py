@@ -19,7 +19,8 @@ RECENT = 10
 
 def users_page():
     form = refused_form("admin.user_add", UserForm) or UserForm()
-    return render_template("admin/users.html", users=get_database().users.list(), form=form)
+    return render_template("admin/users.html", users=get_database().users.list(), form=form,
+                           groups=get_database().groups.of_users())
 
 
 def resources_page():
@@ -38,7 +39,8 @@ def user_page(user_id):
     return render_template("admin/user.html", user=user, form=form, recent=recent,
                            reservations=database.boards.of_user(user.id),
                            history_count=database.users.history_count(user.id),
-                           login_lock=database.users.login_lock(user))
+                           login_lock=database.users.login_lock(user), groups=database.groups.of_user(user.id),
+                           may_have_password=database.sign_in.may_have_password(user))
 
 
 def resource_page(resource_id):

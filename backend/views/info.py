@@ -53,8 +53,9 @@ class UsersView(MethodView):
     decorators = [admin_required]
 
     def get(self):
-        users = get_database().users.list()
-        return jsonify(users=[user_json(u) for u in users], count=len(users))
+        database = get_database()
+        users, groups = database.users.list(), database.groups.of_users()
+        return jsonify(users=[user_json(u, groups.get(u.id, ())) for u in users], count=len(users))
 
 
 blueprint.add_url_rule("/info/is_alive", view_func=IsAliveView.as_view("is_alive"))

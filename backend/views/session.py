@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from backend.database import get_database
 from backend.database.users import WRONG_CURRENT_PASSWORD
-from backend.errors import Invalid, NotAuthenticated, TooManyAttempts
+from backend.errors import Forbidden, Invalid, NotAuthenticated, TooManyAttempts, Unavailable
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.web.access import login_required
@@ -14,6 +14,7 @@ from backend.web.device_cookie import presented_device, remember_device
 from backend.web.error_handlers import retry_after_header
 from backend.web.form_pages import refused_form, show_refusals_at_fields
 from backend.web.pages import page
+from backend.web.remote_user import remote_name, remote_user_mode
 from backend.web.responses import page_to_open, respond
 
 blueprint = Blueprint("session", __name__)
@@ -38,7 +39,7 @@ class LoginView(MethodView):
         """The login form."""
         form = LoginForm(next=page_to_open(request.args.get("next")) or "",
                          undone=request.args.get("undone", "") if undone_action(request.args.get("undone")) else "")
-        return render_template("session/login.html", form=form, undone=undone_action(form.undone.data))
+        return login_page(form)
 
     def post(self):
         if is_form_post():
@@ -57,7 +58,7 @@ class LoginView(MethodView):
         if form.validate():
             try:
                 user = self._log_in(form)
-            except (NotAuthenticated, TooManyAttempts) as error:
+            except (NotAuthenticated, TooManyAttempts, Unavailable, Forbidden) as error:
                 form.password.errors.append(error.message)
                 status, headers = error.status, retry_after_header(error)
             else:
@@ -69,17 +70,33 @@ class LoginView(MethodView):
                     flash(f"{undone} was not done: you had been logged out. Try it again now.", "error")
                 return redirect(page_to_open(form.next.data) or url_for("reservation.dashboard"))
         form.password.data = ""
-        return render_template("session/login.html", form=form, undone=undone_action(form.undone.data)), status, headers
+        return login_page(form), status, headers
 
     def _log_in(self, form):
         users = get_database().users
         device = presented_device()
-        user = users.authenticate(form.name.data, form.password.data, request.remote_addr, device)
+        user = get_database().sign_in.with_password(form.name.data, form.password.data, request.remote_addr, device)
         session.clear()  # a fresh session on login: nothing from before survives it
         users.open_session(user)  # gives user the token Flask-Login keeps in the cookie
         login_user(user)
         remember_device(user, device)
         return user
+
+
+def login_page(form):
+    """The login form, with what the intranet sign-in offers instead (docs/sign-in.md)."""
+    config = current_app.config
+    return render_template("session/login.html", form=form, undone=undone_action(form.undone.data),
+                           auth=config["RESERVIA_AUTH"], local_login=config["RESERVIA_LOCAL_LOGIN"],
+                           intranet_name=remote_name())
+
+
+def intranet_note():
+    """What logging out does not end: the intranet sign-in, and where to end that too."""
+    note = ("You are logged out of Reservia, but your intranet sign-in may still be active: "
+            "opening Reservia again signs you in again.")
+    logout_url = current_app.config["RESERVIA_REMOTE_USER_LOGOUT_URL"]
+    return note + (f" To end it too, go to {logout_url}" if logout_url else ""), logout_url or None
 
 
 class LogoutView(MethodView):
@@ -91,10 +108,16 @@ class LogoutView(MethodView):
             get_database().users.close_session(current_user.get_id())
         logout_user()
         session.clear()
+        if not remote_user_mode():
+            if is_form_post():
+                flash("You are logged out.", "success")
+                return redirect(url_for("session.login"))
+            return jsonify(message="Logout successful")
+        note, logout_url = intranet_note()
         if is_form_post():
-            flash("You are logged out.", "success")
+            flash(note, "success")
             return redirect(url_for("session.login"))
-        return jsonify(message="Logout successful")
+        return jsonify(message="Logout successful", note=note, sso_logout_url=logout_url)
 
 
 class StatusView(MethodView):
@@ -102,7 +125,8 @@ class StatusView(MethodView):
         if not current_user.is_authenticated:
             return jsonify(logged_in=False)
         return jsonify(logged_in=True, user_id=current_user.id, user_name=current_user.name,
-                       user_email=current_user.email, role=current_user.role)
+                       user_email=current_user.email, role=current_user.role, auth=current_user.auth,
+                       groups=get_database().groups.of_user(current_user.id))
 
 
 def password_page():

@@ -56,6 +56,9 @@ def _object(required=(), **properties):
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": ["string", "null"], "format": "date-time"}
+# How a user signs in, and the groups the intranet sign-in reported for them (docs/sign-in.md).
+AUTH = {"enum": ["local", "remote_user", "ldap"]}
+GROUPS = {"type": "array", "items": {"type": "string"}}
 OPTIONAL_ID = {"type": ["integer", "null"]}
 LABELS = {"type": "array", "items": {"type": "string", "pattern": LABEL_PATTERN}, "maxItems": MAX_LABELS}
 MESSAGE = {"message": STRING}
@@ -77,8 +80,9 @@ SCHEMAS = {
     "Resource": _object(("id", "name", "comment", "active", "maintenance", "labels"), id=ID, name=STRING,
                         comment=STRING, active=BOOLEAN, maintenance=BOOLEAN, labels=LABELS,
                         max_hold_minutes=OPTIONAL_ID),
-    "User": _object(("id", "name", "email", "role", "active"), id=ID, name=STRING, email=STRING,
-                    role={"enum": ["user", "admin"]}, active=BOOLEAN),
+    "User": _object(("id", "name", "email", "role", "active", "auth", "groups"), id=ID, name=STRING,
+                    email={"type": ["string", "null"]}, role={"enum": ["user", "admin"]}, active=BOOLEAN,
+                    auth=AUTH, groups=GROUPS),
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
                       "expired"), token_id=ID, name=STRING, user_id=ID, user_name=STRING, created_date=DATE,
                      last_used_date=DATE, expires_date=DATE, expired=BOOLEAN),
@@ -119,14 +123,17 @@ _TABLE = [
      {200: _object(("users", "count"), users={"type": "array", "items": _ref("User")}, count=INTEGER)}),
     ("post", "/session/login", ANYONE, "Log in; sets the session cookie.", LoginForm, {},
      {200: _object(("message", "user_name", "user_id", "role"), message=STRING, user_name=STRING, user_id=ID,
-                   role=STRING, password_change_required=BOOLEAN), 400: None, 429: None}),
+                   role=STRING, password_change_required=BOOLEAN), 400: None, 403: None, 429: None,
+      503: None}),
     ("post", "/session/logout", ANYONE, "End the session on the server (an API token is revoked instead).",
-     None, {}, {200: _object(("message",), **MESSAGE), 400: None}),
+     None, {}, {200: _object(("message",), note=STRING, sso_logout_url={"type": ["string", "null"]}, **MESSAGE),
+                400: None}),
     ("get", "/session/status", ANYONE, "Who is signed in.", None, {},
-     {200: _object(("logged_in",), logged_in=BOOLEAN, user_id=ID, user_name=STRING, user_email=STRING, role=STRING)}),
+     {200: _object(("logged_in",), logged_in=BOOLEAN, user_id=ID, user_name=STRING,
+                   user_email={"type": ["string", "null"]}, role=STRING, auth=AUTH, groups=GROUPS)}),
     ("post", "/session/password", LOGIN, "Change one's own password; other sessions are logged out, tokens stay.",
      PasswordChangeForm, {},
-     {200: _object(("message",), **MESSAGE), 400: None}),
+     {200: _object(("message",), **MESSAGE), 400: None, 409: None}),
     ("get", "/session/tokens", LOGIN, "One's API tokens; an administrator's choice of user, or everyone's.",
      None, {"user_id": ID, "all": BOOLEAN},
      {200: _object(("tokens", "count"), tokens={"type": "array", "items": _ref("Token")}, count=INTEGER),

@@ -12,6 +12,7 @@ from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
 from backend.web.bearer import authenticate_bearer, bearer_token_id
 from backend.web.headers import add_security_headers
+from backend.web.remote_user import sign_in_remote_user
 from backend.web.responses import wants_json
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -30,6 +31,8 @@ def start_request():
         get_database().transactions.read_cache.start_request()
         authenticate_bearer()
     check_post_origin()
+    # After the CSRF check: a sign-in starts a fresh session, without the form's token.
+    sign_in_remote_user()
     return require_password_change()
 
 

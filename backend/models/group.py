@@ -1,0 +1,39 @@
+"""Groups people belong to, as the intranet sign-in reports them (Apache's environment or the
+directory), matched by name: the same group names decide who is an administrator
+(RESERVIA_ADMIN_GROUPS), who may sign in at all (RESERVIA_ALLOWED_GROUPS), and later rules per group."""
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from backend.extensions import db
+from backend.models.names import key_of, normalised
+from backend.models.types import UTCDateTime, utcnow
+
+# Who belongs to which group; deleting a user or a group deletes their memberships.
+user_groups = Table(
+    "user_groups", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Group(db.Model):
+    __tablename__ = "groups"
+    # "Admins" and "admins" are one group, as user names are one name (names.py).
+    __table_args__ = (UniqueConstraint("name_key", name="uq_groups_name_key"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_name_key(self, _attribute, name):
+        name = normalised(name)
+        self.name_key = key_of(name)
+        return name
+
+    def __repr__(self):
+        return f"<Group {self.id} {self.name!r}>"
