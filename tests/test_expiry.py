@@ -4,17 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from backend import create_app
 from backend.database import get_database
 from tests.conftest import (
     Accounts,
     active,
     assert_no_overlapping_holds,
     assert_served_in_request_order,
-    settings_for,
     stored_reservations,
 )
-from tests.fixed_clock import install_clock
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
@@ -91,16 +88,16 @@ def _forgotten_holds_story(accounts, clock):
     return clients[0]
 
 
-def test_expiry_command_and_lazy_expiry_write_the_same_history(app, accounts, clock, tmp_path):
+def test_expiry_command_and_lazy_expiry_write_the_same_history(app, accounts, clock, make_app):
     """Whether expiry runs from cron or on the next request, the history is the same."""
     _forgotten_holds_story(accounts, clock)
     with app.app_context():
         assert get_database().reservations.settle() == 2  # what `flask expire` runs
     by_command = _states(app)
 
-    lazy_app = create_app(settings_for(tmp_path / "lazy"))
-    lazy_clock = install_clock(lazy_app, START)
-    reader = _forgotten_holds_story(Accounts(lazy_app), lazy_clock)
+    lazy_app = make_app()
+    clock.set(START)  # the same story again, on an application that only expires lazily
+    reader = _forgotten_holds_story(Accounts(lazy_app), clock.drive(lazy_app))
     reader.get("/reservation/active")
     assert _states(lazy_app) == by_command
 
