@@ -277,10 +277,7 @@ def test_list_resources_says_the_same_word_as_the_pages(run, accounts):
 
 
 def test_operators_change_and_retire_resources_from_the_shell(run, app, accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     result = run("modify-resource", "bench-1", "--name", "bench-a", "--comment", "by the door",
                  "--max-hold-minutes", "120")
     assert result.exit_code == 0, result.output
@@ -306,10 +303,7 @@ def test_operators_change_and_retire_resources_from_the_shell(run, app, accounts
 
 
 def test_operators_list_change_and_retire_users_from_the_shell(run, app, accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     listing = [line.split() for line in run("list-users").stdout.splitlines()]
     assert listing[0] == ["ID", "NAME", "EMAIL", "ROLE", "STATUS"]
     assert ["alice", "alice@example.org", "user", "active"] == listing[2][1:]

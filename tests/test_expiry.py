@@ -40,10 +40,7 @@ def test_expired_hold_approves_the_next_user_at_the_expiry_time(accounts, clock)
 
 
 def test_keep_alive_defers_expiry(accounts, clock):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     clock.advance(minutes=8)
     kept = alice.post("/reservation/keep_alive", json={"resource_id": bench})
     assert kept.status_code == 200
@@ -113,10 +110,8 @@ def _states(app):
 
 @pytest.mark.parametrize("app_settings", [{"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_QUEUE_MINUTES": 5}])
 def test_queued_request_expires_when_configured(accounts, clock):
-    bench = accounts.add_resource("bench-1")
-    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
+    carol = accounts.user("carol")
     clock.advance(minutes=3)
     carol.post("/reservation/request", json={"resource_id": bench})
     clock.advance(minutes=3)  # bob waited 6 minutes without a keep-alive; carol 3

@@ -80,10 +80,7 @@ def test_change_made_straight_in_the_sqlite_file_is_seen(app, accounts, tmp_path
 
 
 def test_hold_expires_while_nobody_writes(accounts, clock):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     assert holders(bob) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]
     clock.advance(minutes=9, seconds=59)
     assert holders(bob) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]
