@@ -28,11 +28,9 @@ QUERY_NUMBERS = [
 @pytest.fixture(scope="module")
 def world(module_app):
     """An administrator with a resource and a hold; the cases only read."""
-    app = module_app
-    accounts = Accounts(app)
-    bench = accounts.add_resource("bench-1")
-    accounts.admin.post("/reservation/request", json={"resource_id": bench})
-    return app, accounts.admin, bench
+    accounts = Accounts(module_app)
+    bench, admin = accounts.queue_of("bench-1", accounts.admin)
+    return module_app, admin, bench
 
 
 @pytest.mark.parametrize("value", NOT_NUMBERS)

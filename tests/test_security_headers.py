@@ -14,11 +14,9 @@ SECURITY_HEADERS = {
 @pytest.fixture(scope="module")
 def world(module_app):
     """An administrator holding a resource; the cases only read."""
-    app = module_app
-    accounts = Accounts(app)
-    bench = accounts.add_resource("bench-1")
-    accounts.admin.post("/reservation/request", json={"resource_id": bench})
-    return app, accounts.admin
+    accounts = Accounts(module_app)
+    _, admin = accounts.queue_of("bench-1", accounts.admin)
+    return module_app, admin
 
 
 SIGNED_IN = [("/", HTML), ("/reservation/mine", HTML), ("/admin/users", HTML), ("/admin/resources/1", HTML),
