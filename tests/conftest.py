@@ -195,6 +195,7 @@ def client(app):
 
 @pytest.fixture
 def accounts(app):
+    """Users, resources, labels and queues on `app`, made through the API (tests/factories.py)."""
     return Accounts(app)
 
 

@@ -9,9 +9,8 @@ from sqlalchemy import select, update
 from backend.extensions import db
 from backend.models import Reservation, Resource, User
 from tests.conftest import USER_PASSWORD
-from tests.fixed_clock import install_clock
 
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # where conftest's `clock` stops
 
 
 @pytest.fixture
@@ -173,11 +172,8 @@ def test_create_resource_refuses_bad_input(run, app, accounts, args, message):
     assert len(stored(app, Resource)) == 1
 
 
-def test_list_active_shows_holders_and_queues(run, app, accounts):
-    install_clock(app, START)
-    bench = accounts.add_resource("bench")
-    accounts.user("alice").post("/reservation/request", json={"resource_id": bench})
-    accounts.user("bob").post("/reservation/request", json={"resource_id": bench})
+def test_list_active_shows_holders_and_queues(run, accounts, clock):
+    accounts.queue_of("bench", "alice", "bob")
     result = run("list-active")
     assert result.exit_code == 0
     lines = [line.split() for line in result.stdout.splitlines()]
@@ -191,8 +187,7 @@ def test_list_active_when_nothing_is_reserved(run):
     assert (result.exit_code, result.stdout) == (0, "No active reservations.\n")
 
 
-def test_expire_ends_overdue_holds_and_approves_the_next_in_line(run, app, accounts):
-    clock = install_clock(app, START)
+def test_expire_ends_overdue_holds_and_approves_the_next_in_line(run, app, accounts, clock):
     bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
     alice, bob = accounts.user("alice"), accounts.user("bob")
     alice.post("/reservation/request", json={"resource_id": bench})
@@ -213,9 +208,8 @@ def test_expire_ends_overdue_holds_and_approves_the_next_in_line(run, app, accou
 
 
 @pytest.fixture
-def history(app, accounts):
+def history(app, accounts, clock):
     """Alice used the bench then the scope; Bob used the bench."""
-    install_clock(app, START)
     bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
     alice, bob = accounts.user("alice"), accounts.user("bob")
     for client, resource in ((alice, bench), (bob, bench), (alice, scope)):
