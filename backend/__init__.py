@@ -64,7 +64,14 @@ def create_app(config=None):
     register_error_handlers(app)
     register_request_hooks(app)
     register_cli_commands(app)
-    prepare_database(app)
+    try:
+        prepare_database(app)
+    except BaseException:
+        # A start that fails (a refused setting) closes the connections it opened: whoever called
+        # create_app may carry on, as the tests of such starts do.
+        with app.app_context():
+            db.engine.dispose()
+        raise
     return app
 
 

@@ -1,7 +1,26 @@
 """Shared fixtures and helpers: an application on a database of its own, clients logged in per role,
-and the requests and checks that several test files make."""
+and the requests and checks that several test files make.
+
+How a test gets what it needs (tests/README.md says the same at more length):
+- `app`: an application on a database of its own at the newest migration, built per test from a
+  copy of the run's migrated template; settings from the module's APP_SETTINGS (or by overriding
+  `app_settings`). `client`: an anonymous test client of it.
+- `accounts`: users, resources (with labels) and queues, made through the API
+  (tests/factories.py): `accounts.user("alice")`, `accounts.add_resource("bench-1")`,
+  `accounts.queue_of("bench-1", "alice", "bob", "carol")` (alice holds, bob and carol wait).
+- `clock`: the application's clock, stopped at the module's START (or fixed_clock.START) until the
+  test moves it; `clock.drive(other_app)` makes another application keep the same time.
+- `module_app`: one application for a whole module whose tests leave it as they found it; such a
+  module overrides `app` with it (`def app(module_app): return module_app`).
+- `make_app(**settings)`: an application with settings of its own, or a second one on the same
+  database; disposed at teardown. Only the tests of create_app itself (start-up, the first
+  password, migrations) call create_app directly.
+Every application is disposed when its test (or module) ends: a connection left to the garbage
+collector is an error (filterwarnings = error in pytest.ini).
+"""
+import itertools
 import os
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from sqlalchemy import event, select
@@ -11,14 +30,15 @@ from backend.database import get_database
 from backend.domain import webhook_urls
 from backend.extensions import db
 from backend.models import Reservation
+from tests.factories import ADMIN_PASSWORD, USER_PASSWORD, Accounts
 from tests.fake_resolver import FakeResolver
-from tests.fixed_clock import install_clock
+from tests.fixed_clock import START, install_clock
 from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
 from tests.shared_templates import SHARED_TEMPLATES
 
-ADMIN_PASSWORD = "chief-test-password"
-USER_PASSWORD = "user-password-1"
+__all__ = ["ADMIN_PASSWORD", "USER_PASSWORD", "Accounts"]  # re-exported: tests import them from here
+
 # Cheap hashing keeps the suite fast; production uses the default (scrypt).
 FAST_HASH = "pbkdf2:sha256:1000"
 
@@ -45,13 +65,6 @@ def pytest_addoption(parser):
     parser.addoption("--database", choices=("sqlite", "postgresql"),
                      default=os.environ.get("RESERVIA_TEST_DATABASE", "sqlite"),
                      help="engine the applications under test use; postgresql starts a throwaway cluster")
-
-
-def pytest_configure(config):
-    if config.getoption("--database") == "postgresql":
-        # Applications a test builds and never disposes leave pooled connections to the garbage
-        # collector; psycopg warns about each one (SQLite's driver stays silent).
-        config.addinivalue_line("filterwarnings", "ignore:.*deleted while still open:ResourceWarning")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -121,9 +134,15 @@ def application_at(home, template=None, **overrides):
     try:
         yield application
     finally:
-        with application.app_context():
-            db.engine.dispose()
+        dispose(application)
         databases_under_test.drop_under(home)
+
+
+def dispose(application):
+    """Close the pooled connections of every engine the application opened."""
+    with application.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture
@@ -133,10 +152,39 @@ def app(tmp_path, app_settings, migrated_template):
         yield application
 
 
+@pytest.fixture(scope="module")
+def module_app(request, tmp_path_factory, migrated_template):
+    """One application for a whole module (with its APP_SETTINGS), for cases that only read or
+    undo what they do: building one per case would cost more than the cases themselves."""
+    settings = getattr(request.module, "APP_SETTINGS", {})
+    home = tmp_path_factory.mktemp("module") / "home"
+    with application_at(home, migrated_template, **settings) as application:
+        yield application
+
+
+@pytest.fixture
+def make_app(tmp_path, migrated_template):
+    """Call with settings for an application of their own; each is disposed when the test ends.
+
+    make_app(**settings): on a copy of the migrated template, in a home of its own;
+    make_app(migrated=False, ...): on an empty database, which its start-up migrates;
+    make_app(home=folder, migrated=False): in that home, again on the same database (a restart);
+    make_app(RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"]): another process of the
+    same installation, or an application on a database the test prepared (nothing copied)."""
+    numbers = itertools.count(1)
+    with ExitStack() as stack:
+        def make(migrated=True, home=None, **settings):
+            template = migrated_template if migrated and not settings.get("RESERVIA_DATABASE_URL") else None
+            home = home or tmp_path / f"app-{next(numbers)}"
+            return stack.enter_context(application_at(home, template, **settings))
+        yield make
+
+
 @pytest.fixture
 def clock(app, request):
-    """The application's clock, stopped at the test module's START until the test moves it."""
-    return install_clock(app, request.module.START)
+    """The application's clock, stopped at the test module's START (else fixed_clock.START) until
+    the test moves it."""
+    return install_clock(app, getattr(request.module, "START", START))
 
 
 @pytest.fixture
@@ -146,44 +194,9 @@ def client(app):
     return app.test_client()
 
 
-class Accounts:
-    """Creates users through the API and hands out test clients logged in as them."""
-
-    def __init__(self, app):
-        self.app = app
-        self._admin = None
-
-    def login(self, name, password=USER_PASSWORD):
-        client = self.app.test_client()
-        response = client.post("/session/login", json={"name": name, "password": password})
-        assert response.status_code == 200, response.json
-        return client
-
-    @property
-    def admin(self):
-        if self._admin is None:
-            self._admin = self.login("admin", ADMIN_PASSWORD)
-        return self._admin
-
-    def add_user(self, name, role="user", password=USER_PASSWORD):
-        response = self.admin.post("/admin/user/add", json={
-            "name": name, "email": f"{name}@example.org", "password": password, "role": role})
-        assert response.status_code == 201, response.json
-        return response.json["user_id"]
-
-    def user(self, name, role="user"):
-        """A client logged in as a new user called `name`."""
-        self.add_user(name, role)
-        return self.login(name)
-
-    def add_resource(self, name, comment=""):
-        response = self.admin.post("/admin/resource/add", json={"name": name, "comment": comment})
-        assert response.status_code == 201, response.json
-        return response.json["resource_id"]
-
-
 @pytest.fixture
 def accounts(app):
+    """Users, resources, labels and queues on `app`, made through the API (tests/factories.py)."""
     return Accounts(app)
 
 

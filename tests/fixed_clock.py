@@ -1,5 +1,8 @@
 """A clock tests set and move by hand, so histories happen at chosen times without sleeping."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+
+# Where conftest's `clock` stops when the test module names no START of its own.
+START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 
 
 class FixedClock:
@@ -17,9 +20,12 @@ class FixedClock:
     def set(self, moment):
         self.now = moment
 
+    def drive(self, app):
+        """Make `app` (another process of the same installation, say) keep this clock's time too."""
+        app.extensions["reservia_database"].transactions.clock = self
+        return self
+
 
 def install_clock(app, start):
     """Replace the application's Database clock with a FixedClock starting at `start`."""
-    clock = FixedClock(start)
-    app.extensions["reservia_database"].transactions.clock = clock
-    return clock
+    return FixedClock(start).drive(app)

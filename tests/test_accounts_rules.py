@@ -6,22 +6,18 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from backend import create_app
 from backend.extensions import db
 from backend.models import User
-from tests.conftest import USER_PASSWORD, Accounts, settings_for
+from tests.conftest import USER_PASSWORD, Accounts
 from tests.pages import HTML, csrf_token, refused_page
 from tests.pages import text as page_text
 
 
 @pytest.fixture(scope="module")
-def shared_admin(tmp_path_factory):
+def shared_admin(module_app):
     """An administrator on a database the cases below share: they are refusals, which change
     nothing, or each adds a user of its own."""
-    app = create_app(settings_for(tmp_path_factory.mktemp("accounts") / "home"))
-    yield Accounts(app).admin
-    with app.app_context():
-        db.engine.dispose()
+    return Accounts(module_app).admin
 
 
 def add_user(admin, name, email=None, password="a-fine-password-1"):

@@ -118,10 +118,7 @@ def test_resource_with_history_is_deactivated_not_erased(accounts):
 
 
 def test_force_release_approves_the_next_and_keeps_the_reason(accounts, app):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     response = accounts.admin.post("/admin/reservation/force_release", json={
         "resource_id": bench, "reason": "left for the weekend"})
     assert response.status_code == 200

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from backend.extensions import db
-from tests.conftest import USER_PASSWORD, Accounts, application_at
+from tests.conftest import USER_PASSWORD, Accounts
 
 # Endpoint -> (a body that would be accepted, its fields as "id", "text" or "flag", optional fields).
 ENDPOINTS = {
@@ -87,20 +87,16 @@ RAW_BODIES = [
 
 def build_world(accounts):
     """A resource with a holder and a queue, and a client for every role."""
-    bench = accounts.add_resource("bench-1")
+    bench, holder, _ = accounts.queue_of("bench-1", "holder", "waiting")
     assert bench == 1
-    holder, waiting = accounts.user("holder"), accounts.user("waiting")
-    holder.post("/reservation/request", json={"resource_id": bench})
-    waiting.post("/reservation/request", json={"resource_id": bench})
     return {"admin": accounts.admin, "holder": holder}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory, migrated_template):
+def app(module_app):
     """One application for the module's hundreds of cases: each is refused and changes nothing
     (each checks that), so every case meets the same world."""
-    with application_at(tmp_path_factory.mktemp("bad-input") / "home", migrated_template) as application:
-        yield application
+    return module_app
 
 
 @pytest.fixture(scope="module")
@@ -164,15 +160,15 @@ def test_form_posts_without_csrf_token_are_refused(app, world, path):
     assert snapshot(app) == before
 
 
-def test_accepted_body_does_change_something(tmp_path, migrated_template):
+def test_accepted_body_does_change_something(make_app):
     """The table's valid bodies are really valid, so 'nothing changed' above means something.
     It changes its world, so it builds one of its own."""
-    with application_at(tmp_path / "home", migrated_template) as app:
-        world = build_world(Accounts(app))
-        before = snapshot(app)
-        response = world["admin"].post("/admin/resource/add", json=ENDPOINTS["/admin/resource/add"][0])
-        assert response.status_code == 201
-        assert snapshot(app) != before
+    app = make_app()
+    world = build_world(Accounts(app))
+    before = snapshot(app)
+    response = world["admin"].post("/admin/resource/add", json=ENDPOINTS["/admin/resource/add"][0])
+    assert response.status_code == 201
+    assert snapshot(app) != before
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)

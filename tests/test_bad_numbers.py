@@ -5,6 +5,7 @@ Python's int() takes other scripts' digits ("١" is 1), and str.isdigit() passes
 """
 import pytest
 
+from tests.conftest import Accounts
 from tests.pages import HTML, csrf_token
 
 NOT_NUMBERS = ["²", "١", "𝟏", "1_0", "+1", "-1", "0", "1.0", "1e3", "0x1", "9223372036854775808", "2147483648",
@@ -25,16 +26,11 @@ QUERY_NUMBERS = [
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(module_app):
     """An administrator with a resource and a hold; the cases only read."""
-    from backend import create_app
-    from tests.conftest import Accounts, settings_for
-
-    app = create_app(settings_for(tmp_path_factory.mktemp("numbers") / "home"))
-    accounts = Accounts(app)
-    bench = accounts.add_resource("bench-1")
-    accounts.admin.post("/reservation/request", json={"resource_id": bench})
-    return app, accounts.admin, bench
+    accounts = Accounts(module_app)
+    bench, admin = accounts.queue_of("bench-1", accounts.admin)
+    return module_app, admin, bench
 
 
 @pytest.mark.parametrize("value", NOT_NUMBERS)

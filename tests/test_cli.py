@@ -9,9 +9,8 @@ from sqlalchemy import select, update
 from backend.extensions import db
 from backend.models import Reservation, Resource, User
 from tests.conftest import USER_PASSWORD
-from tests.fixed_clock import install_clock
 
-START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # where conftest's `clock` stops
 
 
 @pytest.fixture
@@ -173,11 +172,8 @@ def test_create_resource_refuses_bad_input(run, app, accounts, args, message):
     assert len(stored(app, Resource)) == 1
 
 
-def test_list_active_shows_holders_and_queues(run, app, accounts):
-    install_clock(app, START)
-    bench = accounts.add_resource("bench")
-    accounts.user("alice").post("/reservation/request", json={"resource_id": bench})
-    accounts.user("bob").post("/reservation/request", json={"resource_id": bench})
+def test_list_active_shows_holders_and_queues(run, accounts, clock):
+    accounts.queue_of("bench", "alice", "bob")
     result = run("list-active")
     assert result.exit_code == 0
     lines = [line.split() for line in result.stdout.splitlines()]
@@ -191,8 +187,7 @@ def test_list_active_when_nothing_is_reserved(run):
     assert (result.exit_code, result.stdout) == (0, "No active reservations.\n")
 
 
-def test_expire_ends_overdue_holds_and_approves_the_next_in_line(run, app, accounts):
-    clock = install_clock(app, START)
+def test_expire_ends_overdue_holds_and_approves_the_next_in_line(run, app, accounts, clock):
     bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
     alice, bob = accounts.user("alice"), accounts.user("bob")
     alice.post("/reservation/request", json={"resource_id": bench})
@@ -213,9 +208,8 @@ def test_expire_ends_overdue_holds_and_approves_the_next_in_line(run, app, accou
 
 
 @pytest.fixture
-def history(app, accounts):
+def history(app, accounts, clock):
     """Alice used the bench then the scope; Bob used the bench."""
-    install_clock(app, START)
     bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
     alice, bob = accounts.user("alice"), accounts.user("bob")
     for client, resource in ((alice, bench), (bob, bench), (alice, scope)):
@@ -277,10 +271,7 @@ def test_list_resources_says_the_same_word_as_the_pages(run, accounts):
 
 
 def test_operators_change_and_retire_resources_from_the_shell(run, app, accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     result = run("modify-resource", "bench-1", "--name", "bench-a", "--comment", "by the door",
                  "--max-hold-minutes", "120")
     assert result.exit_code == 0, result.output
@@ -306,10 +297,7 @@ def test_operators_change_and_retire_resources_from_the_shell(run, app, accounts
 
 
 def test_operators_list_change_and_retire_users_from_the_shell(run, app, accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     listing = [line.split() for line in run("list-users").stdout.splitlines()]
     assert listing[0] == ["ID", "NAME", "EMAIL", "ROLE", "STATUS"]
     assert ["alice", "alice@example.org", "user", "active"] == listing[2][1:]

@@ -19,7 +19,9 @@ RESOURCES = 3
 
 
 def _worker(settings, name, resource_ids, seed, start, results):
-    """One process with its own application and connections, acting as one user."""
+    """One process with its own application and connections, acting as one user. It builds the
+    application itself (conftest's `make_app` lives in the test's process); its connections end
+    with the process."""
     from backend import create_app
 
     app = create_app(settings)

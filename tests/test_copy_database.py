@@ -1,12 +1,11 @@
 """copy-database: a SQLite installation moves to another database (PostgreSQL in that run) whole."""
-from backend import create_app
-from backend.extensions import db
-from tests.conftest import USER_PASSWORD, Accounts, settings_for
+from tests.conftest import USER_PASSWORD, Accounts, dispose
 from tests.postgres import databases_under_test
 
 
-def _sqlite_app(home):
-    return create_app(settings_for(home, RESERVIA_DATABASE_URL=f"sqlite:///{home}/reservia.sqlite3"))
+def _sqlite_app(make_app, tmp_path):
+    """The installation copied from: SQLite whatever the run's engine."""
+    return make_app(RESERVIA_DATABASE_URL=f"sqlite:///{tmp_path}/source.sqlite3")
 
 
 def _target_url(tmp_path):
@@ -14,13 +13,8 @@ def _target_url(tmp_path):
     return databases_under_test.url_for_home(tmp_path / "target") or f"sqlite:///{tmp_path}/target.sqlite3"
 
 
-def _dispose(app):
-    with app.app_context():
-        db.engine.dispose()
-
-
-def test_everything_is_copied_and_the_copy_carries_on(tmp_path):
-    source = _sqlite_app(tmp_path / "source")
+def test_everything_is_copied_and_the_copy_carries_on(tmp_path, make_app):
+    source = _sqlite_app(make_app, tmp_path)
     accounts = Accounts(source)
     bench = accounts.add_resource("bench-1", "the fast one")
     accounts.add_resource("bench-2")
@@ -35,52 +29,43 @@ def test_everything_is_copied_and_the_copy_carries_on(tmp_path):
     result = source.test_cli_runner().invoke(args=["copy-database", target_url])
     assert result.exit_code == 0, result.output
     assert "reservations: 3 rows" in result.output
-    _dispose(source)
+    dispose(source)
 
-    copy = create_app(settings_for(tmp_path / "copy-home", RESERVIA_DATABASE_URL=target_url))
-    try:
-        copied = Accounts(copy)
-        assert copied.admin.get("/reservation/active").json["reservations"] == before
-        bob_again = copied.login("bob", USER_PASSWORD)
-        released = bob_again.post("/reservation/release", json={"resource_id": bench})
-        assert released.status_code == 200
-        assert released.json["next_reservation_id"] == before[1]["id"]
-        carol = copied.user("carol")
-        newest = carol.post("/reservation/request", json={"resource_id": bench})
-        assert newest.status_code == 201
-        assert newest.json["reservation_id"] == 4  # ids continue after the copied ones
-        names = [r["name"] for r in copied.admin.get("/info/resources").json["resources"]]
-        assert names == ["bench-1", "bench-2"]
-    finally:
-        _dispose(copy)
+    copy = make_app(RESERVIA_DATABASE_URL=target_url)
+    copied = Accounts(copy)
+    assert copied.admin.get("/reservation/active").json["reservations"] == before
+    bob_again = copied.login("bob", USER_PASSWORD)
+    released = bob_again.post("/reservation/release", json={"resource_id": bench})
+    assert released.status_code == 200
+    assert released.json["next_reservation_id"] == before[1]["id"]
+    carol = copied.user("carol")
+    newest = carol.post("/reservation/request", json={"resource_id": bench})
+    assert newest.status_code == 201
+    assert newest.json["reservation_id"] == 4  # ids continue after the copied ones
+    names = [r["name"] for r in copied.admin.get("/info/resources").json["resources"]]
+    assert names == ["bench-1", "bench-2"]
 
 
-def test_a_target_holding_data_is_refused_and_left_alone(tmp_path):
+def test_a_target_holding_data_is_refused_and_left_alone(tmp_path, make_app):
     target_url = _target_url(tmp_path)
-    occupied = create_app(settings_for(tmp_path / "occupied", RESERVIA_DATABASE_URL=target_url))
+    occupied = make_app(RESERVIA_DATABASE_URL=target_url)
     Accounts(occupied).add_resource("already-here")
-    _dispose(occupied)
-    source = _sqlite_app(tmp_path / "source")
+    dispose(occupied)
+    source = _sqlite_app(make_app, tmp_path)
     Accounts(source).add_resource("bench-1")
 
     result = source.test_cli_runner().invoke(args=["copy-database", target_url])
     assert result.exit_code == 1
     assert "already holds data" in result.output
-    _dispose(source)
-    occupied = create_app(settings_for(tmp_path / "occupied", RESERVIA_DATABASE_URL=target_url))
-    try:
-        names = [r["name"] for r in Accounts(occupied).admin.get("/info/resources").json["resources"]]
-        assert names == ["already-here"]
-    finally:
-        _dispose(occupied)
+    dispose(source)
+    occupied = make_app(RESERVIA_DATABASE_URL=target_url)
+    names = [r["name"] for r in Accounts(occupied).admin.get("/info/resources").json["resources"]]
+    assert names == ["already-here"]
 
 
-def test_copying_onto_itself_is_refused(tmp_path):
-    source = _sqlite_app(tmp_path / "source")
-    try:
-        url = source.config["RESERVIA_DATABASE_URL"]
-        result = source.test_cli_runner().invoke(args=["copy-database", url])
-        assert result.exit_code == 1
-        assert "own database" in result.output
-    finally:
-        _dispose(source)
+def test_copying_onto_itself_is_refused(tmp_path, make_app):
+    source = _sqlite_app(make_app, tmp_path)
+    url = source.config["RESERVIA_DATABASE_URL"]
+    result = source.test_cli_runner().invoke(args=["copy-database", url])
+    assert result.exit_code == 1
+    assert "own database" in result.output

@@ -4,17 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from backend import create_app
 from backend.database import get_database
 from tests.conftest import (
     Accounts,
     active,
     assert_no_overlapping_holds,
     assert_served_in_request_order,
-    settings_for,
     stored_reservations,
 )
-from tests.fixed_clock import install_clock
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
@@ -43,10 +40,7 @@ def test_expired_hold_approves_the_next_user_at_the_expiry_time(accounts, clock)
 
 
 def test_keep_alive_defers_expiry(accounts, clock):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     clock.advance(minutes=8)
     kept = alice.post("/reservation/keep_alive", json={"resource_id": bench})
     assert kept.status_code == 200
@@ -91,16 +85,16 @@ def _forgotten_holds_story(accounts, clock):
     return clients[0]
 
 
-def test_expiry_command_and_lazy_expiry_write_the_same_history(app, accounts, clock, tmp_path):
+def test_expiry_command_and_lazy_expiry_write_the_same_history(app, accounts, clock, make_app):
     """Whether expiry runs from cron or on the next request, the history is the same."""
     _forgotten_holds_story(accounts, clock)
     with app.app_context():
         assert get_database().reservations.settle() == 2  # what `flask expire` runs
     by_command = _states(app)
 
-    lazy_app = create_app(settings_for(tmp_path / "lazy"))
-    lazy_clock = install_clock(lazy_app, START)
-    reader = _forgotten_holds_story(Accounts(lazy_app), lazy_clock)
+    lazy_app = make_app()
+    clock.set(START)  # the same story again, on an application that only expires lazily
+    reader = _forgotten_holds_story(Accounts(lazy_app), clock.drive(lazy_app))
     reader.get("/reservation/active")
     assert _states(lazy_app) == by_command
 
@@ -116,10 +110,8 @@ def _states(app):
 
 @pytest.mark.parametrize("app_settings", [{"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_QUEUE_MINUTES": 5}])
 def test_queued_request_expires_when_configured(accounts, clock):
-    bench = accounts.add_resource("bench-1")
-    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
+    carol = accounts.user("carol")
     clock.advance(minutes=3)
     carol.post("/reservation/request", json={"resource_id": bench})
     clock.advance(minutes=3)  # bob waited 6 minutes without a keep-alive; carol 3

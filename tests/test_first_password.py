@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from backend import create_app
-from backend.extensions import db
 from tests.conftest import FAST_HASH, USER_PASSWORD, settings_for
 from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token, text
@@ -18,9 +16,12 @@ from tests.pages import HTML, csrf_token, text
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _new_app(home, **overrides):
-    """An application on a new database, with no RESERVIA_ADMIN_PASSWORD unless given."""
-    return create_app(settings_for(home, **{"RESERVIA_ADMIN_PASSWORD": "", **overrides}))
+@pytest.fixture
+def new_app(make_app):
+    """Call with a home: an application on a new database there (or the same one again: a restart),
+    with no RESERVIA_ADMIN_PASSWORD unless given."""
+    return lambda home, **overrides: make_app(home=home, migrated=False,
+                                              **{"RESERVIA_ADMIN_PASSWORD": "", **overrides})
 
 
 def _log(app):
@@ -31,9 +32,9 @@ def _login(app, name, password):
     return app.test_client().post("/session/login", json={"name": name, "password": password})
 
 
-def test_a_new_database_gets_a_generated_password_kept_for_the_operator(tmp_path, capsys):
+def test_a_new_database_gets_a_generated_password_kept_for_the_operator(tmp_path, capsys, new_app):
     home = tmp_path / "home"
-    app = _new_app(home)
+    app = new_app(home)
     kept = home / "initial-admin-password"
     password = kept.read_text().strip()
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
@@ -46,9 +47,9 @@ def test_a_new_database_gets_a_generated_password_kept_for_the_operator(tmp_path
     assert logged_in.status_code == 200 and "password_change_required" not in logged_in.json
 
 
-def test_every_new_database_gets_a_different_password(tmp_path):
-    _new_app(tmp_path / "one")
-    _new_app(tmp_path / "two")
+def test_every_new_database_gets_a_different_password(tmp_path, new_app):
+    new_app(tmp_path / "one")
+    new_app(tmp_path / "two")
     kept = [(tmp_path / home / "initial-admin-password").read_text() for home in ("one", "two")]
     assert kept[0] != kept[1]
 
@@ -56,6 +57,7 @@ def test_every_new_database_gets_a_different_password(tmp_path):
 def test_the_password_is_shown_once_on_a_terminal(tmp_path):
     """`make run` in a terminal: the first start prints the password, later starts print nothing."""
     home = tmp_path / "home"
+    # create_app itself is what is tested, in a process of its own (its connections end with it).
     start = [sys.executable, "-c", "from backend import create_app; create_app()"]
     env = {**os.environ, "RESERVIA_HOME": str(home), "RESERVIA_ADMIN_PASSWORD": "",
            "RESERVIA_PASSWORD_METHOD": FAST_HASH,
@@ -89,50 +91,48 @@ def test_the_password_is_shown_once_on_a_terminal(tmp_path):
     assert password not in console_of_a_start()
 
 
-def test_a_configured_password_is_used_and_nothing_is_written(tmp_path, capsys):
+def test_a_configured_password_is_used_and_nothing_is_written(tmp_path, capsys, new_app):
     home = tmp_path / "home"
-    app = _new_app(home, RESERVIA_ADMIN_PASSWORD="a-long-first-password")
+    app = new_app(home, RESERVIA_ADMIN_PASSWORD="a-long-first-password")
     assert not (home / "initial-admin-password").exists()
     assert capsys.readouterr().err == ""
     assert _login(app, "admin", "a-long-first-password").status_code == 200
 
 
 @pytest.mark.parametrize("weak", ["admin", "password", "12345678", "        "])
-def test_a_weak_configured_password_stops_the_start(tmp_path, weak):
+def test_a_weak_configured_password_stops_the_start(tmp_path, weak, new_app):
     with pytest.raises(ValueError, match="RESERVIA_ADMIN_PASSWORD"):
-        _new_app(tmp_path / "home", RESERVIA_ADMIN_PASSWORD=weak)
+        new_app(tmp_path / "home", RESERVIA_ADMIN_PASSWORD=weak)
 
 
-def test_the_kept_password_is_deleted_once_it_was_changed(tmp_path):
+def test_the_kept_password_is_deleted_once_it_was_changed(tmp_path, new_app):
     home = tmp_path / "home"
-    app = _new_app(home)
+    app = new_app(home)
     password = (home / "initial-admin-password").read_text().strip()
-    _new_app(home)  # a restart keeps it while it still works
+    new_app(home)  # a restart keeps it while it still works
     assert (home / "initial-admin-password").exists()
     admin = app.test_client()
     admin.post("/session/login", json={"name": "admin", "password": password})
     changed = admin.post("/session/password", json={"current_password": password,
                                                     "new_password": "my-own-chief-password"})
     assert changed.status_code == 200
-    restarted = _new_app(home)
+    restarted = new_app(home)
     assert not (home / "initial-admin-password").exists()
     assert "initial-admin-password removed" in _log(restarted)
 
 
 @pytest.fixture
-def upgraded(tmp_path):
+def upgraded(tmp_path, make_app):
     """An application on a database of the first release whose administrator kept "admin", with
     a second administrator (olga) and a user (carol); returns the app and a client logged in as admin."""
     url = database_of_the_first_release(tmp_path, users=(
         ("admin", "admin", "admin"), ("carol", "user", "carol-password"), ("olga", "admin", "olga-password")))
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
+    app = make_app(RESERVIA_DATABASE_URL=url)
     admin = app.test_client()
     answer = admin.post("/session/login", json={"name": "admin", "password": "admin"})
     assert answer.status_code == 200
     assert answer.json["password_change_required"] is True
-    yield app, admin
-    with app.app_context():
-        db.engine.dispose()
+    return app, admin
 
 
 @pytest.mark.parametrize("method, path, body", [

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import Accounts, application_at, post_action
+from tests.conftest import Accounts, post_action
 from tests.fixed_clock import install_clock
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
@@ -13,7 +13,7 @@ APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 60}
 
 
 @pytest.fixture(scope="module")
-def story(tmp_path_factory, migrated_template):
+def story(module_app):
     """Alice and Bob share a bench and a scope over a morning; Carol never reserves anything.
 
     08:00 alice takes the bench, 08:10 bob queues, 08:30 alice releases (bob holds it),
@@ -21,25 +21,23 @@ def story(tmp_path_factory, migrated_template):
 
     The tests of the story only read it, and the clock does not move: they share one.
     """
-    home = tmp_path_factory.mktemp("history-story") / "home"
-    with application_at(home, migrated_template, **APP_SETTINGS) as app:
-        clock = install_clock(app, START)
-        accounts = Accounts(app)
-        bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
-        alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-        post_action(alice, "request", bench)
-        clock.advance(minutes=10)
-        post_action(bob, "request", bench)
-        clock.advance(minutes=20)
-        post_action(alice, "release", bench)
-        clock.advance(minutes=30)
-        post_action(bob, "release", bench)
-        clock.advance(minutes=30)
-        post_action(bob, "request", scope)
-        clock.advance(minutes=5)
-        users = {u["name"]: u["id"] for u in accounts.admin.get("/info/users").json["users"]}
-        yield {"alice": alice, "bob": bob, "carol": carol, "admin": accounts.admin,
-               "bench": bench, "scope": scope, "users": users}
+    clock = install_clock(module_app, START)
+    accounts = Accounts(module_app)
+    bench, scope = accounts.add_resource("bench"), accounts.add_resource("scope")
+    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
+    post_action(alice, "request", bench)
+    clock.advance(minutes=10)
+    post_action(bob, "request", bench)
+    clock.advance(minutes=20)
+    post_action(alice, "release", bench)
+    clock.advance(minutes=30)
+    post_action(bob, "release", bench)
+    clock.advance(minutes=30)
+    post_action(bob, "request", scope)
+    clock.advance(minutes=5)
+    users = {u["name"]: u["id"] for u in accounts.admin.get("/info/users").json["users"]}
+    return {"alice": alice, "bob": bob, "carol": carol, "admin": accounts.admin,
+            "bench": bench, "scope": scope, "users": users}
 
 
 def history(client, query=""):

@@ -6,26 +6,23 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import text
 
-from backend import create_app
 from backend.extensions import db
-from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Accounts, settings_for
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Accounts
 from tests.pages import HTML, csrf_token
 from tests.pages import text as page_text
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(module_app):
     """The administrator, alice with a held resource, and bob; every case leaves it as it found it."""
-    app = create_app(settings_for(tmp_path_factory.mktemp("hostile") / "home"))
+    app = module_app
     accounts = Accounts(app)
     bench = accounts.add_resource("bench-1")
     spare = accounts.add_resource("bench-2")
     alice = accounts.user("alice")
     accounts.add_user("bob")
     alice.post("/reservation/request", json={"resource_id": bench})
-    yield SimpleNamespace(app=app, admin=accounts.admin, alice=alice, bench=bench, spare=spare)
-    with app.app_context():
-        db.engine.dispose()
+    return SimpleNamespace(app=app, admin=accounts.admin, alice=alice, bench=bench, spare=spare)
 
 
 def snapshot(app):

@@ -15,16 +15,10 @@ APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 @pytest.fixture
 def lab(accounts):
     """Three scope benches (two with USB 3), a plain bench, and three users."""
-    admin = accounts.admin
-
-    def add(name, labels):
-        response = admin.post("/admin/resource/add", json={"name": name, "labels": labels})
-        assert response.status_code == 201, response.json
-        return response.json["resource_id"]
-
-    ids = {"scope-1": add("scope-1", ["scope", "usb3"]), "scope-2": add("scope-2", ["Scope", "USB3"]),
-           "scope-3": add("scope-3", ["scope"]), "plain": add("plain", [])}
-    return {"ids": ids, "admin": admin, "alice": accounts.user("alice"), "bob": accounts.user("bob"),
+    add = accounts.add_resource
+    ids = {"scope-1": add("scope-1", labels=["scope", "usb3"]), "scope-2": add("scope-2", labels=["Scope", "USB3"]),
+           "scope-3": add("scope-3", labels=["scope"]), "plain": add("plain", labels=[])}
+    return {"ids": ids, "admin": accounts.admin, "alice": accounts.user("alice"), "bob": accounts.user("bob"),
             "carol": accounts.user("carol")}
 
 

@@ -7,23 +7,18 @@ import pytest
 
 import backend.database.users
 import backend.models.user
-from backend import create_app
 from backend.extensions import db
-from tests.conftest import USER_PASSWORD, Accounts, settings_for
-from tests.fixed_clock import install_clock
+from tests.conftest import USER_PASSWORD, Accounts
 from tests.pages import HTML, csrf_token, text
 
-START = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)  # where conftest's `clock` stops
 
 
 @pytest.fixture(scope="module")
-def shared_app(tmp_path_factory):
+def shared_app(module_app):
     """One application for the cases below, with alice; each case starts from no counted failures."""
-    app = create_app(settings_for(tmp_path_factory.mktemp("limits") / "home"))
-    Accounts(app).add_user("alice")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    Accounts(module_app).add_user("alice")
+    return module_app
 
 
 @pytest.fixture
@@ -32,11 +27,6 @@ def app(shared_app):
         db.session.execute(db.text("DELETE FROM login_counters"))
         db.session.commit()
     return shared_app
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
 
 
 @pytest.fixture
@@ -157,10 +147,10 @@ def test_forged_forwarded_for_headers_are_ignored_without_a_trusted_proxy(app, c
     assert login(app, "alice", USER_PASSWORD, **{"X-Forwarded-For": "198.51.100.200"}).status_code == 429
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_PROXIES=1))
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(make_app, clock):
+    app = make_app(RESERVIA_PROXIES=1)
     Accounts(app).add_user("alice")
-    install_clock(app, START)
+    clock.drive(app)
     for number in range(30):
         login(app, f"guess-{number}", "wrong", address="10.0.0.1", **{"X-Forwarded-For": "198.51.100.7"})
     assert login(app, "alice", USER_PASSWORD, address="10.0.0.1",
@@ -203,18 +193,14 @@ def test_an_operator_can_lift_a_lock(app, clock):
     assert cli.invoke(args=["clear-login-failures"]).exit_code == 2
 
 
-def test_every_process_and_host_sees_the_same_counters(app, clock, tmp_path):
+def test_every_process_and_host_sees_the_same_counters(app, clock, make_app):
     """A second application on the same database stands for another process or host."""
-    other = create_app(settings_for(tmp_path / "other-home", RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"]))
-    install_clock(other, START)
-    try:
-        fail(app, "alice", 3)
-        fail(other, "alice", 2)
-        assert login(app, "alice", USER_PASSWORD).status_code == 429
-        assert login(other, "alice", USER_PASSWORD).status_code == 429
-    finally:
-        with other.app_context():
-            db.engine.dispose()
+    other = make_app(RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"])
+    clock.drive(other)
+    fail(app, "alice", 3)
+    fail(other, "alice", 2)
+    assert login(app, "alice", USER_PASSWORD).status_code == 429
+    assert login(other, "alice", USER_PASSWORD).status_code == 429
 
 
 def test_old_counters_are_deleted(app, clock):

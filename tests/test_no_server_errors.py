@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from backend import create_app
 from backend.extensions import db
-from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Accounts, settings_for
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, Accounts
 from tests.pages import HTML
 
 # Bounded, and the same examples on every run: a failure is found again by running it again.
@@ -153,11 +152,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    app = create_app(settings_for(tmp_path_factory.mktemp("fuzz") / "home"))
-    yield World(app)
-    with app.app_context():
-        db.engine.dispose()
+def world(module_app):
+    return World(module_app)
 
 
 def assert_no_server_error(world, response, before):

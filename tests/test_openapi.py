@@ -7,11 +7,10 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from sqlalchemy import text
 
-from backend import create_app
 from backend.extensions import db
 from backend.web.openapi import NO_TOKEN_CHECK, pages
 from backend.web.openapi_operations import ADMIN, ANYONE, OPERATIONS
-from tests.conftest import USER_PASSWORD, Accounts, settings_for
+from tests.conftest import USER_PASSWORD, Accounts
 from tests.pages import HTML
 
 # Documented but not provoked here: a database that stays busy for the whole busy time-out, or
@@ -56,11 +55,9 @@ class Probe:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = create_app(settings_for(tmp_path_factory.mktemp("openapi-home")))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+def app(module_app):
+    """One application for the module: the cases share its world."""
+    return module_app
 
 
 @pytest.fixture(scope="module")

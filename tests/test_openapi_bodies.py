@@ -3,10 +3,8 @@ takes is described (max_hold_minutes, new_password_again …), nothing else is a
 described field is read by the server with the described type and limits."""
 import pytest
 
-from backend import create_app
-from backend.extensions import db
 from backend.web.openapi_operations import OPERATIONS
-from tests.conftest import Accounts, settings_for
+from tests.conftest import Accounts
 
 BODIES = [(o.path, o.body) for o in OPERATIONS if o.body is not None]
 # A value of another JSON type than the one described, for each type.
@@ -14,11 +12,9 @@ WRONG_TYPE = {"integer": "1", "boolean": "yes", "array": "scope", "string": 1}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    application = create_app(settings_for(tmp_path_factory.mktemp("openapi-bodies-home")))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+def app(module_app):
+    """One application for the module: the cases share its world."""
+    return module_app
 
 
 @pytest.fixture(scope="module")

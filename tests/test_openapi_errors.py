@@ -2,18 +2,12 @@
 the Retry-After header where the server sends one."""
 import pytest
 
-from backend import create_app
-from backend.extensions import db
 from backend.web.openapi_errors import codes_by_status
-from tests.conftest import settings_for
 
 
 @pytest.fixture(scope="module")
-def document(tmp_path_factory):
-    application = create_app(settings_for(tmp_path_factory.mktemp("openapi-errors-home")))
-    yield application.test_client().get("/openapi.json").json
-    with application.app_context():
-        db.engine.dispose()
+def document(module_app):
+    return module_app.test_client().get("/openapi.json").json
 
 
 def codes(document, schema):

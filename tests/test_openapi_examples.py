@@ -15,9 +15,6 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from jsonschema import Draft202012Validator
 
-from backend import create_app
-from backend.extensions import db
-from tests.conftest import settings_for
 from tests.test_docs_walkthrough import ARROW, DOCUMENTED_BASE, ROOT
 
 DOCUMENTS = ("README.md", "docs/API.md")
@@ -89,11 +86,8 @@ EXAMPLES = [example for document in DOCUMENTS for example in examples_of(documen
 
 
 @pytest.fixture(scope="module")
-def document(tmp_path_factory):
-    application = create_app(settings_for(tmp_path_factory.mktemp("openapi-examples-home")))
-    yield application.test_client().get("/openapi.json").json
-    with application.app_context():
-        db.engine.dispose()
+def document(module_app):
+    return module_app.test_client().get("/openapi.json").json
 
 
 def resolved(document, schema, abridged=False):

@@ -1,8 +1,7 @@
 """People's own pages: changing their password, and their reservation history with filters."""
 import re
 
-from backend import create_app
-from tests.conftest import USER_PASSWORD, settings_for
+from tests.conftest import USER_PASSWORD
 from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token, refused_page, text
 
@@ -44,9 +43,9 @@ def test_too_short_new_password_is_shown_at_its_field(accounts):
     assert 'id="new_password-error">Field must be between 8 and 1024 characters long.</p>' in page
 
 
-def test_default_password_banner_goes_once_the_admin_changes_it(tmp_path):
+def test_default_password_banner_goes_once_the_admin_changes_it(tmp_path, make_app):
     url = database_of_the_first_release(tmp_path, users=(("admin", "admin", "admin"), ("carol", "user", "carol-pass")))
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
+    app = make_app(RESERVIA_DATABASE_URL=url)
     admin = app.test_client()
     admin.post("/session/login", json={"name": "admin", "password": "admin"})
     assert "change it now" in text(admin.get("/session/password", headers=HTML))

@@ -98,10 +98,7 @@ def test_maintenance_shows_on_the_dashboard_and_the_queue_waits(accounts):
 
 
 def test_force_release_with_a_reason_kept_in_the_history(accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     page = f"/admin/resources/{bench}"
     assert "Held by <strong>alice</strong>" in text(accounts.admin.get(page, headers=HTML))
     response = post_form(accounts.admin, "/admin/reservation/force_release", page,

@@ -8,9 +8,6 @@ import pytest
 from flask import template_rendered
 from itsdangerous import TimestampSigner
 
-from backend import create_app
-from backend.extensions import db
-from tests.conftest import settings_for
 from tests.pages import HTML, csrf_token
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -97,18 +94,16 @@ def test_a_board_from_an_earlier_session_is_sent_again_with_forms_that_work(acco
     assert response.status_code == 201, response.json
 
 
-def test_every_process_names_the_same_board_alike(app, alice, bench, tmp_path, clock, monkeypatch):
+def test_every_process_names_the_same_board_alike(app, alice, bench, make_app, clock, monkeypatch):
     """Under Apache successive refreshes reach different processes: each must know the board,
     though it renders it later, with CSRF tokens signed at another second."""
     validator = board(alice).headers["ETag"]
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: int(time.time()) + 5)
-    other = create_app(settings_for(tmp_path / "home"))  # the same database, another process
+    other = make_app(RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"])  # another process
     other_client = other.test_client()
     cookie = app.config["SESSION_COOKIE_NAME"]
     other_client.set_cookie(cookie, alice.get_cookie(cookie).value)
     answer = board(other_client, validator)
-    with other.app_context():
-        db.engine.dispose()
     assert answer.status_code == 304
     assert answer.headers["ETag"] == validator
 

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from backend import create_app
-from tests.conftest import USER_PASSWORD, settings_for
+from tests.conftest import USER_PASSWORD
 from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token
 
@@ -74,10 +73,10 @@ def test_logout_without_a_valid_token_keeps_the_user_logged_in(user_client):
     assert user_client.get("/", headers=HTML).status_code == 200
 
 
-def test_banner_warns_the_administrator_while_the_default_password_is_in_use(tmp_path):
+def test_banner_warns_the_administrator_while_the_default_password_is_in_use(tmp_path, make_app):
     """A database from before generated first passwords, whose administrator kept "admin"."""
     url = database_of_the_first_release(tmp_path, users=(("admin", "admin", "admin"), ("carol", "user", "carol-pass")))
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url))
+    app = make_app(RESERVIA_DATABASE_URL=url)
     client = app.test_client()
     log_in(client, "admin", "admin")
     page = client.get("/session/password", headers=HTML).get_data(as_text=True)

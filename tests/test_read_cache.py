@@ -10,17 +10,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backend import create_app
-from tests.conftest import Accounts, settings_for
+from tests.conftest import Accounts
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10, "RESERVIA_SESSION_DAYS": 1}
 
 
 @pytest.fixture
-def other_app(app, tmp_path, app_settings):
+def other_app(app, make_app, app_settings):
     """A second application on the same database: what another server process would be."""
-    return create_app(settings_for(tmp_path / "home", **app_settings))
+    return make_app(RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"], **app_settings)
 
 
 def holders(client, path="/reservation/active"):
@@ -81,10 +80,7 @@ def test_change_made_straight_in_the_sqlite_file_is_seen(app, accounts, tmp_path
 
 
 def test_hold_expires_while_nobody_writes(accounts, clock):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     assert holders(bob) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]
     clock.advance(minutes=9, seconds=59)
     assert holders(bob) == [("alice", "bench-1", "approved"), ("bob", "bench-1", "requested")]

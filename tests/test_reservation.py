@@ -52,10 +52,7 @@ def test_release_with_empty_queue_frees_the_resource(accounts):
 
 
 def test_cancel_leaves_the_queue_and_moves_others_up(accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-    for client in (alice, bob, carol):
-        client.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob, carol = accounts.queue_of("bench-1", "alice", "bob", "carol")
     response = bob.post("/reservation/cancel", json={"resource_id": bench})
     assert response.status_code == 200
     assert response.json["cancelled_date"]
@@ -74,10 +71,7 @@ def test_second_request_on_the_same_resource_is_409(accounts):
 
 
 def test_cancel_of_a_hold_is_409_and_release_of_a_queued_request_is_409(accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
-    alice.post("/reservation/request", json={"resource_id": bench})
-    bob.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     assert alice.post("/reservation/cancel", json={"resource_id": bench}).json["code"] == "IS_APPROVED"
     assert bob.post("/reservation/release", json={"resource_id": bench}).json["code"] == "IS_QUEUED"
     assert [e["user_name"] for e in active(alice)] == ["alice", "bob"]
@@ -108,10 +102,7 @@ def test_active_list_filters_by_resource(accounts):
 
 
 def test_queue_survives_a_cancelled_head(accounts):
-    bench = accounts.add_resource("bench-1")
-    alice, bob, carol = accounts.user("alice"), accounts.user("bob"), accounts.user("carol")
-    for client in (alice, bob, carol):
-        client.post("/reservation/request", json={"resource_id": bench})
+    bench, alice, bob, carol = accounts.queue_of("bench-1", "alice", "bob", "carol")
     bob.post("/reservation/cancel", json={"resource_id": bench})
     alice.post("/reservation/release", json={"resource_id": bench})
     [entry] = active(alice, bench)

@@ -1,8 +1,7 @@
 """Headers every answer carries, and a session cookie that follows HTTPS wherever it is seen."""
 import pytest
 
-from backend import create_app
-from tests.conftest import ADMIN_PASSWORD, settings_for
+from tests.conftest import ADMIN_PASSWORD, Accounts
 from tests.pages import HTML
 
 SECURITY_HEADERS = {
@@ -13,15 +12,11 @@ SECURITY_HEADERS = {
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(module_app):
     """An administrator holding a resource; the cases only read."""
-    from tests.conftest import Accounts
-
-    app = create_app(settings_for(tmp_path_factory.mktemp("headers") / "home"))
-    accounts = Accounts(app)
-    bench = accounts.add_resource("bench-1")
-    accounts.admin.post("/reservation/request", json={"resource_id": bench})
-    return app, accounts.admin
+    accounts = Accounts(module_app)
+    _, admin = accounts.queue_of("bench-1", accounts.admin)
+    return module_app, admin
 
 
 SIGNED_IN = [("/", HTML), ("/reservation/mine", HTML), ("/admin/users", HTML), ("/admin/resources/1", HTML),
@@ -89,12 +84,12 @@ def test_forwarded_proto_is_ignored_unless_a_proxy_is_trusted(world):
     assert "Secure" not in response.headers["Set-Cookie"]
 
 
-def test_cookie_is_secure_behind_a_trusted_proxy_that_says_https(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_PROXIES=1))
+def test_cookie_is_secure_behind_a_trusted_proxy_that_says_https(make_app):
+    app = make_app(RESERVIA_PROXIES=1)
     assert "Secure" in _login(app, headers={"X-Forwarded-Proto": "https"}).headers["Set-Cookie"]
     assert "Secure" not in _login(app, headers={"X-Forwarded-Proto": "http"}).headers["Set-Cookie"]
 
 
-def test_secure_cookies_setting_still_forces_secure(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_SECURE_COOKIES=True))
+def test_secure_cookies_setting_still_forces_secure(make_app):
+    app = make_app(RESERVIA_SECURE_COOKIES=True)
     assert "Secure" in _login(app).headers["Set-Cookie"]

@@ -5,15 +5,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import USER_PASSWORD
-from tests.fixed_clock import install_clock
 from tests.pages import HTML, csrf_token, refused_page, text
 
+# conftest's `clock` stops here.
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
 
 
 def bearer(secret):

@@ -4,8 +4,7 @@ import threading
 
 import pytest
 
-from tests.fixed_clock import install_clock
-from tests.test_leases import START
+from tests.test_leases import START  # noqa: F401 (where conftest's `clock` stops)
 
 
 @pytest.fixture
@@ -79,8 +78,7 @@ def test_an_ended_request_says_how_it_ended(accounts):
     assert (answer["status"], answer["state"], answer["position"]) == ("ended", "cancelled", None)
 
 
-def test_a_lost_lease_ends_the_wait_with_its_reason(accounts, app):
-    clock = install_clock(app, START)
+def test_a_lost_lease_ends_the_wait_with_its_reason(accounts, clock):
     bench = accounts.add_resource("bench-1")
     ci = accounts.user("ci")
     held = ci.post("/reservation/request", json={"resource_id": bench, "lease_seconds": 30}).json

@@ -7,9 +7,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from backend import create_app
-from tests.conftest import ADMIN_PASSWORD, settings_for
-from tests.shared_templates import SHARED_TEMPLATES
+from tests.conftest import ADMIN_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,10 +37,8 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    app = create_app(settings_for(tmp_path / "home", RESERVIA_REFRESH_SECONDS=1))
-    app.jinja_env.bytecode_cache = SHARED_TEMPLATES
-    server = LiveServer(app)
+def live_server(make_app):
+    server = LiveServer(make_app(RESERVIA_REFRESH_SECONDS=1))
     server.start()
     yield server
     server.stop()

@@ -8,9 +8,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
-from backend import create_app
 from tests.browser.conftest import DESKTOP, LiveServer, screenshot
-from tests.conftest import settings_for
 from tests.old_databases import database_of_the_first_release
 
 pytestmark = pytest.mark.browser
@@ -63,11 +61,11 @@ def test_pages_work_under_the_content_security_policy(open_page):
 
 
 @pytest.fixture
-def upgraded_server(tmp_path):
+def upgraded_server(tmp_path, make_app):
     """Reservia on a database of an earlier version whose administrator kept the password "admin"."""
     url = database_of_the_first_release(tmp_path, users=(("admin", "admin", "admin"),
                                                          ("carol", "user", "carol-password")))
-    server = LiveServer(create_app(settings_for(tmp_path / "home", RESERVIA_DATABASE_URL=url)))
+    server = LiveServer(make_app(RESERVIA_DATABASE_URL=url))
     server.start()
     yield server
     server.stop()

@@ -1,24 +1,18 @@
-"""Fixtures of the notification tests: a clock the test moves, a webhook receiver, the worker."""
-from datetime import datetime, timezone
-
+"""Fixtures of the notification tests: a webhook receiver and the worker (the clock and the queue
+behind a holder come from tests/conftest.py)."""
 import pytest
 
 from backend.notifications.worker import DeliveryWorker
-from tests.fixed_clock import install_clock
+from tests.fixed_clock import START
 from tests.notifications.receivers import WebhookReceiver
 
-START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+__all__ = ["START"]  # conftest's `clock` stops there; tests compare their events' times with it
 SECRET = "a-webhook-secret-of-some-length"
 
 
 @pytest.fixture
 def app_settings():
     return {"RESERVIA_PUBLIC_URL": "https://reservia.example.org/reservia"}
-
-
-@pytest.fixture
-def clock(app):
-    return install_clock(app, START)
 
 
 @pytest.fixture
@@ -46,12 +40,3 @@ def deliver(worker, clock, passes=1, step=None):
         worker.run_once()
         if step:
             clock.advance(**step)
-
-
-def queue_behind(accounts, holder_name="alice", waiter_name="bob", resource="bench-1"):
-    """alice holds bench-1, bob waits for it; returns (resource id, alice, bob)."""
-    bench = accounts.add_resource(resource)
-    holder, waiter = accounts.user(holder_name), accounts.user(waiter_name)
-    assert holder.post("/reservation/request", json={"resource_id": bench}).json["status"] == "approved"
-    assert waiter.post("/reservation/request", json={"resource_id": bench}).json["status"] == "requested"
-    return bench, holder, waiter

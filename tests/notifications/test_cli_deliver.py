@@ -1,11 +1,11 @@
 """`flask --app app deliver`: the worker from the command line."""
 import pytest
 
-from tests.notifications.conftest import add_webhook, queue_behind
+from tests.notifications.conftest import add_webhook
 
 
 def test_deliver_once_sends_what_is_pending(app, clock, accounts, receiver):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
     result = app.test_cli_runner().invoke(args=["deliver", "--once"])

@@ -4,7 +4,7 @@ from email import policy
 
 import pytest
 
-from tests.notifications.conftest import deliver, queue_behind
+from tests.notifications.conftest import deliver
 from tests.notifications.receivers import SmtpServer
 
 
@@ -28,7 +28,7 @@ def parsed(envelope):
 
 
 def test_your_turn_arrives_by_email(clock, accounts, smtp, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     alice.post("/reservation/release", json={"resource_id": bench})
     deliver(worker, clock)
     [envelope] = smtp.messages
@@ -45,7 +45,7 @@ def test_your_turn_arrives_by_email(clock, accounts, smtp, worker):
 
 
 def test_email_follows_the_preferences(clock, accounts, smtp, worker, admin_client):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     assert bob.post("/session/notifications", json={"granted_email": False}).status_code == 200
     assert alice.post("/session/notifications", json={"ended_email": True}).status_code == 200
     admin_client.post("/admin/reservation/force_release", json={"resource_id": bench, "reason": "audit"})
@@ -56,7 +56,7 @@ def test_email_follows_the_preferences(clock, accounts, smtp, worker, admin_clie
 
 
 def test_an_unreachable_mail_server_is_retried(app, clock, accounts, smtp, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     alice.post("/reservation/release", json={"resource_id": bench})
     smtp.stop()
     try:

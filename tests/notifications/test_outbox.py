@@ -10,7 +10,7 @@ from backend.database.rules import ReservationRow, approve, end
 from backend.extensions import db
 from backend.models import NotificationEvent
 from backend.models.states import CANCELLED, EXPIRED, RELEASED, REQUESTED
-from tests.notifications.conftest import START, add_webhook, deliver, queue_behind
+from tests.notifications.conftest import START, add_webhook, deliver
 
 
 def stored_events(app):
@@ -44,7 +44,7 @@ def test_only_news_to_the_person_is_an_event():
 
 
 def test_release_records_granted_for_the_next_in_line(app, clock, accounts):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     assert stored_events(app) == []
     alice.post("/reservation/release", json={"resource_id": bench})
     bob_id = bob.get("/session/status").json["user_id"]
@@ -52,7 +52,7 @@ def test_release_records_granted_for_the_next_in_line(app, clock, accounts):
 
 
 def test_a_rolled_back_release_records_and_sends_nothing(app, clock, accounts, receiver, worker, monkeypatch):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(bob, receiver.url)
 
     def broken(*args):
@@ -90,7 +90,7 @@ def test_requests_and_releases_without_news_touch_no_notification_table(app, clo
 def test_an_event_costs_one_statement(app, clock, accounts, count_statements):
     """A release that approves the next in line writes its event in the same transaction, with one
     INSERT; the same release without anyone waiting writes none."""
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     other = accounts.add_resource("bench-2")
     carol = accounts.user("carol")
     carol.post("/reservation/request", json={"resource_id": other})

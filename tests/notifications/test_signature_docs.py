@@ -5,7 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.notifications.conftest import SECRET, add_webhook, queue_behind
+from tests.notifications.conftest import SECRET, add_webhook
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "notifications.md"
 
@@ -18,7 +18,7 @@ def snippet(marker):
 
 def test_the_documented_checks_accept_a_real_delivery_and_refuse_a_changed_one(clock, accounts, receiver,
                                                                                worker, tmp_path):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()

@@ -5,7 +5,7 @@ network's own words."""
 import pytest
 
 from deploy.ports import free_loopback_port
-from tests.notifications.conftest import add_webhook, queue_behind
+from tests.notifications.conftest import add_webhook
 from tests.pages import HTML, text
 
 
@@ -21,7 +21,7 @@ def _port(receiver):
 def test_a_name_that_resolves_inside_the_site_when_sending_is_blocked(clock, accounts, receiver, worker, resolver):
     # Public when the webhook is added, the loopback address when the worker sends.
     resolver.names["rebind.example.net"] = [["93.184.215.14"], ["127.0.0.1"]]
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, f"http://rebind.example.net:{_port(receiver)}/hook")
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()
@@ -34,7 +34,7 @@ def test_the_sender_connects_to_the_address_it_checked_and_names_the_host(clock,
                                                                           resolver):
     # Any later look-up would answer an address nothing may reach: there is only one per attempt.
     resolver.names["hooks.example.net"] = [["127.0.0.1"], ["127.0.0.1"], ["10.9.9.9"]]
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, f"http://hooks.example.net:{_port(receiver)}/hook?team=ci")
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()
@@ -47,7 +47,7 @@ def test_the_sender_connects_to_the_address_it_checked_and_names_the_host(clock,
 
 def test_a_redirect_is_reported_not_followed(clock, accounts, receiver, worker):
     receiver.answers = [307, 200]
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()
@@ -59,7 +59,7 @@ def test_a_redirect_is_reported_not_followed(clock, accounts, receiver, worker):
 def test_owners_see_what_went_wrong_as_a_category_only(app, clock, accounts, receiver, worker):
     receiver.answers = [503]
     closed = free_loopback_port()
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     hooks = {"http 503": add_webhook(bob, receiver.url),
              "refused": add_webhook(bob, f"http://127.0.0.1:{closed}/hook"),
              "tls": add_webhook(bob, f"https://127.0.0.1:{_port(receiver)}/tls"),

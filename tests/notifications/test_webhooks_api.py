@@ -1,7 +1,7 @@
 """Webhooks, preferences and the browser's events over JSON: shapes, refusals, and whose is whose."""
 import pytest
 
-from tests.notifications.conftest import SECRET, add_webhook, queue_behind
+from tests.notifications.conftest import SECRET, add_webhook
 
 URL = "http://ci.example.org/hooks/reservia"
 
@@ -110,7 +110,7 @@ def test_preferences_default_to_granted_and_expiring_and_change_one_by_one(clock
 
 
 def test_the_browser_hears_of_its_users_turn(clock, accounts):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     since = bob.get("/session/notifications/feed").json["now"]
     assert bob.get(f"/session/notifications/feed?since={since}").json["notifications"] == []
     clock.advance(minutes=3)

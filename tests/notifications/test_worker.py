@@ -6,15 +6,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from backend import create_app
 from backend.database import get_database
 from backend.database.outbox import Event
 from backend.extensions import db
 from backend.models import NotificationPreference, Webhook
 from backend.notifications.signing import is_valid
 from backend.notifications.worker import DeliveryWorker
-from tests.conftest import settings_for
-from tests.notifications.conftest import SECRET, add_webhook, deliver, queue_behind
+from tests.notifications.conftest import SECRET, add_webhook, deliver
 
 
 def deliveries(client, webhook_id):
@@ -23,7 +21,7 @@ def deliveries(client, webhook_id):
 
 def test_a_receiver_failing_twice_gets_one_good_delivery_at_attempt_three(clock, accounts, receiver, worker):
     receiver.answers = [500, 503, 200]
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
 
@@ -66,7 +64,7 @@ def test_a_receiver_failing_twice_gets_one_good_delivery_at_attempt_three(clock,
 @pytest.mark.parametrize("app_settings", [{"RESERVIA_WEBHOOK_TIMEOUT": 1}])
 def test_a_receiver_that_does_not_answer_in_time_is_retried(clock, accounts, receiver, worker):
     receiver.delay = 1.5
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()
@@ -82,7 +80,7 @@ def test_a_receiver_that_does_not_answer_in_time_is_retried(clock, accounts, rec
 
 def test_a_receiver_down_for_a_day_is_given_up(clock, accounts, receiver, worker):
     receiver.answers = [500]
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
     deliver(worker, clock, passes=40, step={"hours": 1})
@@ -126,7 +124,7 @@ def test_expiring_is_sent_once_per_hold(clock, accounts, receiver, worker):
 @pytest.mark.parametrize("app_settings", [{"RESERVIA_HOLD_MINUTES": 10}])
 def test_a_hold_running_out_ends_it_and_grants_the_next_even_with_nobody_using_reservia(
         clock, accounts, receiver, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(alice, receiver.url, events=("ended",))
     add_webhook(bob, receiver.url_of("/bob"), events=("granted",))
     clock.advance(minutes=11)
@@ -139,7 +137,7 @@ def test_a_hold_running_out_ends_it_and_grants_the_next_even_with_nobody_using_r
 
 
 def test_an_administrator_ending_a_hold_tells_the_holder_why(clock, accounts, receiver, worker, admin_client):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(alice, receiver.url, events=("ended",))
     admin_client.post("/admin/reservation/force_release", json={"resource_id": bench, "reason": "cable swap"})
     admin_client.post("/admin/reservation/remove", json={"reservation_id": 2, "reason": "not today"})
@@ -165,7 +163,7 @@ def test_maintenance_is_told_to_administrators_who_asked(clock, accounts, receiv
 
 
 def test_slack_format_sends_text(clock, accounts, receiver, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(bob, receiver.url, format="slack")
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()
@@ -190,7 +188,7 @@ def test_a_test_delivery_reaches_only_the_tested_webhook(clock, accounts, receiv
 
 
 def test_a_host_no_longer_allowed_is_not_sent_to(app, clock, accounts, receiver, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, receiver.url)
     app.config["RESERVIA_WEBHOOK_HOSTS"] = "hooks.example.org"
     alice.post("/reservation/release", json={"resource_id": bench})
@@ -200,11 +198,7 @@ def test_a_host_no_longer_allowed_is_not_sent_to(app, clock, accounts, receiver,
     assert (refused["status"], refused["error"]) == ("failed", "blocked")
 
 
-def _worker_app(tmp_path, name, database_url):
-    return create_app(settings_for(tmp_path / name, RESERVIA_DATABASE_URL=database_url))
-
-
-def test_two_workers_never_send_one_event_twice(app, tmp_path, accounts, receiver):
+def test_two_workers_never_send_one_event_twice(app, make_app, accounts, receiver):
     """Two workers with their own connections share the work: on PostgreSQL rows are claimed
     with FOR UPDATE SKIP LOCKED, on SQLite each claim holds the write lock."""
     resources = [accounts.add_resource(f"bench-{i}") for i in range(12)]
@@ -221,7 +215,7 @@ def test_two_workers_never_send_one_event_twice(app, tmp_path, accounts, receive
     receiver.delay = 0.05
     with app.app_context():
         url = db.engine.url.render_as_string(hide_password=False)
-    workers = [DeliveryWorker(_worker_app(tmp_path, f"worker-{i}", url)) for i in range(2)]
+    workers = [DeliveryWorker(make_app(RESERVIA_DATABASE_URL=url)) for i in range(2)]
     sent = [0, 0]
 
     def run(index):
@@ -233,9 +227,6 @@ def test_two_workers_never_send_one_event_twice(app, tmp_path, accounts, receive
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    for worker in workers:
-        with worker.app.app_context():
-            db.engine.dispose()
     assert len(receiver.received) == 24
     copies = {}
     for request in receiver.received:
@@ -247,7 +238,7 @@ def test_two_workers_never_send_one_event_twice(app, tmp_path, accounts, receive
 
 
 def test_the_queue_moving_after_maintenance_grants_the_next(clock, accounts, receiver, worker, admin_client):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(bob, receiver.url)
     admin_client.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": True})
     alice.post("/reservation/release", json={"resource_id": bench})
@@ -261,7 +252,7 @@ def test_the_queue_moving_after_maintenance_grants_the_next(clock, accounts, rec
 
 @pytest.mark.parametrize("app_settings", [{"RESERVIA_SESSION_DAYS": 90}])
 def test_old_events_and_deliveries_are_forgotten_after_a_month(clock, accounts, receiver, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     webhook_id = add_webhook(bob, receiver.url)
     alice.post("/reservation/release", json={"resource_id": bench})
     worker.run_once()
@@ -287,7 +278,7 @@ def test_deleting_a_user_without_history_takes_their_webhooks_and_choices(app, c
 
 
 def test_an_event_that_cannot_be_rendered_holds_up_no_other(app, clock, accounts, receiver, worker):
-    bench, alice, bob = queue_behind(accounts)
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
     add_webhook(bob, receiver.url)
     bob_id = bob.get("/session/status").json["user_id"]
     with app.app_context():
