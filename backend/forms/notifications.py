@@ -11,7 +11,11 @@ from backend.webhook_urls import MAX_LENGTH, HostPolicy, InvalidUrl, parse_url
 
 EVENT_LABELS = {"granted": "Your turn came (granted)", "expiring": "Your hold ends soon (expiring)",
                 "ended": "Your hold or request was ended for you (ended)",
-                "resource_changed": "A resource went into or out of maintenance (resource_changed)"}
+                "resource_changed": "A resource went into or out of maintenance (resource_changed)",
+                "booking_starts_soon": "One of your bookings starts soon (booking_starts_soon)",
+                "booking_started": "One of your bookings started: you hold it (booking_started)",
+                "booking_cancelled": "Someone else cancelled your booking (booking_cancelled)",
+                "hold_shortened": "Your hold was shortened for a booking (hold_shortened)"}
 CHANNEL_LABELS = {"email": "E-mail", "browser": "Browser"}
 
 

@@ -20,6 +20,8 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
+# Rebuilt tables on SQLite keep never reusing ids.
+AUTOINCREMENT = {"sqlite_autoincrement": True}
 LIVE = sa.text("status IN ('booked', 'active')")
 OVERLAP_MESSAGE = "two live bookings of one resource overlap"
 OLD_EVENTS = "event IN ('granted', 'expiring', 'ended', 'resource_changed', 'test')"
@@ -73,9 +75,12 @@ def upgrade():
         op.execute(_overlap_trigger("INSERT"))
         op.execute(_overlap_trigger("UPDATE"))
     # Plain ADD COLUMN (no rebuild): migration 0004's triggers on reservations stay.
-    op.add_column("reservations", sa.Column("booking_id", sa.Integer(), sa.ForeignKey(
-        "bookings.id", name="fk_reservations_booking_id"), nullable=True))
-    with op.batch_alter_table("resources") as batch:
+    if op.get_bind().dialect.name == "postgresql":
+        op.add_column("reservations", sa.Column("booking_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_reservations_booking_id", "reservations", "bookings", ["booking_id"], ["id"])
+    else:
+        op.execute("ALTER TABLE reservations ADD COLUMN booking_id INTEGER REFERENCES bookings (id)")
+    with op.batch_alter_table("resources", table_kwargs=AUTOINCREMENT) as batch:
         batch.add_column(sa.Column("max_booking_minutes", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("book_ahead_days", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("booking_buffer_minutes", sa.Integer(), server_default="0", nullable=False))
@@ -85,25 +90,25 @@ def upgrade():
         batch.create_check_constraint("ck_resources_book_ahead", "book_ahead_days IS NULL OR book_ahead_days > 0")
         batch.create_check_constraint("ck_resources_booking_buffer", "booking_buffer_minutes >= 0")
         batch.create_check_constraint("ck_resources_checkin", "checkin_minutes IS NULL OR checkin_minutes > 0")
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", table_kwargs=AUTOINCREMENT) as batch:
         batch.add_column(sa.Column("calendar_key", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("booking_reminder_minutes", sa.Integer(), server_default="15", nullable=False))
         batch.create_unique_constraint("uq_users_calendar_key", ["calendar_key"])
-    with op.batch_alter_table("notification_events") as batch:
+    with op.batch_alter_table("notification_events", table_kwargs=AUTOINCREMENT) as batch:
         batch.drop_constraint("ck_notification_events_event", type_="check")
         batch.create_check_constraint("ck_notification_events_event", EVENTS)
 
 
 def downgrade():
     op.execute("DELETE FROM notification_events WHERE event LIKE 'booking%' OR event = 'hold_shortened'")
-    with op.batch_alter_table("notification_events") as batch:
+    with op.batch_alter_table("notification_events", table_kwargs=AUTOINCREMENT) as batch:
         batch.drop_constraint("ck_notification_events_event", type_="check")
         batch.create_check_constraint("ck_notification_events_event", OLD_EVENTS)
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", table_kwargs=AUTOINCREMENT) as batch:
         batch.drop_constraint("uq_users_calendar_key", type_="unique")
         batch.drop_column("booking_reminder_minutes")
         batch.drop_column("calendar_key")
-    with op.batch_alter_table("resources") as batch:
+    with op.batch_alter_table("resources", table_kwargs=AUTOINCREMENT) as batch:
         for name in ("checkin", "booking_buffer", "book_ahead", "max_booking"):
             batch.drop_constraint(f"ck_resources_{name}", type_="check")
         for column in ("booked_until", "checkin_minutes", "booking_buffer_minutes", "book_ahead_days",
