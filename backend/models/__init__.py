@@ -9,5 +9,5 @@ from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["ApiToken", "Booking", "Delivery", "LoginCounter", "LoginSession", "NotificationEvent", "NotificationPreference",
-           "Reservation", "Resource", "ResourceLabel", "User", "Webhook"]
+__all__ = ["ApiToken", "Booking", "Delivery", "LoginCounter", "LoginSession", "NotificationEvent",
+           "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "User", "Webhook"]

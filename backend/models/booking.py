@@ -12,17 +12,9 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.extensions import db
+from backend.models.states import BOOKED
+from backend.models.states import LIVE_BOOKING_SQL as LIVE_SQL
 from backend.models.types import UTCDateTime
-
-BOOKED = "booked"
-ACTIVE = "active"
-ENDED = "ended"
-RELEASED_EARLY = "released_early"
-NO_SHOW = "no_show"
-CANCELLED = "cancelled"
-STATUSES = (BOOKED, ACTIVE, ENDED, RELEASED_EARLY, NO_SHOW, CANCELLED)
-# The rows that hold their window: written out once so that the constraint and the queries agree.
-LIVE_SQL = "status IN ('booked', 'active')"
 
 
 class Booking(db.Model):

@@ -30,3 +30,15 @@ WAITING_SET_SQL = "resource_id IS NULL AND state = 'requested'"
 POOL_TOO_SMALL = "pool_too_small"
 # Why a request with a lease expired: no keep-alive came within its lease (its client is gone).
 LEASE_LOST = "lease_lost"
+
+# A booking's lifecycle (booking.py): booked -> active (its hold began) -> ended / released_early /
+# no_show, or booked -> cancelled.
+BOOKED = "booked"
+BOOKING_ACTIVE = "active"
+BOOKING_ENDED = "ended"
+RELEASED_EARLY = "released_early"
+NO_SHOW = "no_show"
+BOOKING_CANCELLED = "cancelled"
+BOOKING_STATUSES = (BOOKED, BOOKING_ACTIVE, BOOKING_ENDED, RELEASED_EARLY, NO_SHOW, BOOKING_CANCELLED)
+# The bookings that hold their window: the constraint and the queries agree to the letter.
+LIVE_BOOKING_SQL = "status IN ('booked', 'active')"

@@ -86,7 +86,8 @@ def upgrade():
         batch.add_column(sa.Column("booking_buffer_minutes", sa.Integer(), server_default="0", nullable=False))
         batch.add_column(sa.Column("checkin_minutes", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("booked_until", sa.DateTime(timezone=True), nullable=True))
-        batch.create_check_constraint("ck_resources_max_booking", "max_booking_minutes IS NULL OR max_booking_minutes > 0")
+        batch.create_check_constraint("ck_resources_max_booking",
+                                      "max_booking_minutes IS NULL OR max_booking_minutes > 0")
         batch.create_check_constraint("ck_resources_book_ahead", "book_ahead_days IS NULL OR book_ahead_days > 0")
         batch.create_check_constraint("ck_resources_booking_buffer", "booking_buffer_minutes >= 0")
         batch.create_check_constraint("ck_resources_checkin", "checkin_minutes IS NULL OR checkin_minutes > 0")
