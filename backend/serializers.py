@@ -56,6 +56,7 @@ def entry_json(entry):
         "end_reason": r.end_reason,
         "hold_minutes": r.hold_minutes,
         "note": r.note,
+        "booking_id": getattr(r, "booking_id", None),
     }
     body.update(lease_json(r))
     labels = entry.labels or (r.labels.split() if r.labels else ())
@@ -65,6 +66,13 @@ def entry_json(entry):
         if entry.collected is not None:
             body["collected"] = entry.collected
     return body
+
+
+def bounded_json(slot):
+    """`bounded_by_booking` of an answer whose hold ends early for the next booking; {} without one."""
+    if slot is None:
+        return {}
+    return {"bounded_by_booking": {"booking_id": slot.booking_id, "start": iso(slot.start)}}
 
 
 def token_json(entry, now):

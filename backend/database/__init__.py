@@ -8,6 +8,8 @@ from flask import current_app
 
 from backend.database.administration import Administration
 from backend.database.boards import Boards
+from backend.database.booking_reads import BookingReads
+from backend.database.bookings import Bookings
 from backend.database.deliveries import Deliveries
 from backend.database.history import History
 from backend.database.labels import Labels
@@ -39,7 +41,9 @@ class Database:
         self.tokens = Tokens(transactions)
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)
-        self.reservations = Reservations(transactions, queue, self.resources)
+        self.booking_reads = BookingReads(transactions)
+        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads)
+        self.bookings = Bookings(transactions, queue)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)

@@ -7,7 +7,7 @@ and writes the rows and booking statuses this lists.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from backend.database.booking_rules import capped, in_maintenance_window
+from backend.database.booking_rules import capped
 from backend.database.pool import Pool
 from backend.database.rules import INSERT, Change, ReservationRow, end
 from backend.models.states import (
@@ -18,6 +18,7 @@ from backend.models.states import (
     EXPIRED,
     KEPT,
     NO_SHOW,
+    RELEASED,
     RELEASED_EARLY,
 )
 
@@ -43,6 +44,7 @@ class BookedPool(Pool):
     def __post_init__(self):
         super().__post_init__()
         self._started = {s.id for r in self.resources.values() for s in r.bookings if s.started}
+        self._over = set()
 
     def settle(self):
         for resource in self.resources.values():
@@ -57,6 +59,7 @@ class BookedPool(Pool):
         if kind == "booking":
             self._start(slot, at)
         elif kind == "window_end":
+            self._over.add(slot.id)
             self.booking_changes.append((slot, BOOKING_ENDED))
             self._push(at, "free", slot.resource_id)
 
@@ -96,7 +99,8 @@ class BookedPool(Pool):
         """Whether a hold may begin on the resource at `at`: not in a maintenance window, and at
         least `min_hold` before the next booking (else it stays free for that gap)."""
         resource = self.resources.get(resource_id)
-        if resource is not None and in_maintenance_window(resource, at):
+        if resource is not None and any(s.maintenance and s.id not in self._over and s.start <= at < s.end
+                                        for s in resource.bookings):
             return False
         bound, _ = self.limit(resource_id, at)
         return bound is None or bound - at >= self.min_hold
@@ -149,9 +153,11 @@ class BookedPool(Pool):
             self.bound(request, self.now)
         return moved
 
-    def shorten(self, request, until, by_id=None):
-        """A booking made over a hold: it now ends at `until` (at once when that has passed)."""
-        self.shortened.append((request, until))
+    def shorten(self, request, until, by_id=None, notify=True):
+        """A booking made over a hold: it now ends at `until` (at once when that has passed);
+        `notify`: its holder is told (hold_shortened)."""
+        if notify:
+            self.shortened.append((request, max(until, self.now)))
         if until <= self.now:
             self.end_request(request, EXPIRED, self.now, SHORTENED, by_id)
         else:
@@ -166,6 +172,19 @@ class BookedPool(Pool):
                 status = RELEASED_EARLY if at < slot.end else BOOKING_ENDED
             self.booking_changes.append((slot, status))
         return super().end_request(request, state, at, reason, by_id)
+
+    def end_booking(self, booking_id, resource_id, by_id=None):
+        """End an active booking early on one resource: its hold, or its maintenance window."""
+        taken = self._taken.get(resource_id)
+        if taken is not None and taken.booking_id == booking_id:
+            self.end_request(taken, RELEASED, self.now, None, by_id)
+            return
+        resource = self.resources.get(resource_id)
+        for slot in resource.bookings if resource is not None else ():
+            if slot.booking_id == booking_id and slot.maintenance:
+                self._over.add(slot.id)
+                self.booking_changes.append((slot, RELEASED_EARLY))
+                self._push(self.now, "free", resource_id)
 
     def slot_of(self, request):
         resource = self.resources.get(request.resource_id)

@@ -1,6 +1,6 @@
 """What the Queue part reads and writes of bookings in a queue write: the live bookings of the
 locked resources, and the statuses and notification events the BookedPool decided."""
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, exists, select, text, update
 
 from backend.database.booking_rules import Slot
 from backend.database.outbox import Event
@@ -14,8 +14,12 @@ LIVE_SLOTS = (select(*BOOKINGS.c).where(BOOKINGS.c.resource_id.in_(bindparam("id
               .order_by(BOOKINGS.c.start_at))
 SET_STATUS = (update(BOOKINGS).where(BOOKINGS.c.id == bindparam("row_id"))
               .values(status=bindparam("status"), sequence=BOOKINGS.c.sequence + 1, updated_at=bindparam("now")))
-NOTHING_BOOKED = (update(Resource.__table__).where(Resource.__table__.c.id == bindparam("row_id"))
-                  .values(booked_until=None))
+# A resource left without live bookings: its writes read no bookings any more.
+CLEAR_BOOKED_UNTIL = (update(Resource.__table__)
+                      .where(Resource.__table__.c.id.in_(bindparam("ids", expanding=True)),
+                             ~exists().where(BOOKINGS.c.resource_id == Resource.__table__.c.id,
+                                             text(f"bookings.{LIVE_BOOKING_SQL}")))
+                      .values(booked_until=None))
 
 
 def live_slots(connection, resource_rows):
@@ -49,11 +53,8 @@ def write_booking_changes(connection, pool, outbox, now):
         events.append(Event(HOLD_SHORTENED, request.user_id, request.id, request.resource_id, now,
                             detail={"valid_until": until.isoformat()}))
     ended = {slot.resource_id for slot, status in final.values() if status != BOOKING_ACTIVE}
-    for resource_id in ended:
-        left = [s for s in pool.resources[resource_id].bookings
-                if s.id not in final or final[s.id][1] == BOOKING_ACTIVE]
-        if not left:
-            connection.execute(NOTHING_BOOKED, {"row_id": resource_id})
+    if ended:
+        connection.execute(CLEAR_BOOKED_UNTIL, {"ids": sorted(ended)})
     if outbox is not None and events:
         outbox.write(connection, events)
     changes.clear()

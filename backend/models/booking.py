@@ -47,6 +47,8 @@ class Booking(db.Model):
     # Raised on every change, for the calendar feeds (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When its booker was told it starts soon (booking_starts_soon): once per booking.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self):
         return f"<Booking {self.id} of {self.booking_id} resource={self.resource_id} {self.status}>"

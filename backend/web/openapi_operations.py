@@ -19,6 +19,7 @@ from backend.forms.administration import (
 )
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
+from backend.models.notifications import EVENTS
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.forms.tokens import TokenForm, TokenRevokeForm
@@ -73,12 +74,14 @@ SCHEMAS = {
         position={"type": ["integer", "null"]}, request_date=DATE, approved_date=DATE, end_date=DATE,
         valid_until_date=DATE, end_reason={"type": ["string", "null"]}, labels=LABELS, count=INTEGER,
         collected=INTEGER, lease_seconds=INTEGER, lease_until_date=DATE, hold_minutes=OPTIONAL_ID,
-        note={"type": ["string", "null"]}),
+        note={"type": ["string", "null"]}, booking_id=OPTIONAL_ID),
     "Reservations": _object(("reservations", "count"), reservations={"type": "array", "items": _ref("Reservation")},
                             count=INTEGER),
     "Resource": _object(("id", "name", "comment", "active", "maintenance", "labels"), id=ID, name=STRING,
                         comment=STRING, active=BOOLEAN, maintenance=BOOLEAN, labels=LABELS,
-                        max_hold_minutes=OPTIONAL_ID),
+                        max_hold_minutes=OPTIONAL_ID, max_booking_minutes=OPTIONAL_ID, book_ahead_days=OPTIONAL_ID,
+                        booking_buffer_minutes=INTEGER, checkin_minutes=OPTIONAL_ID,
+                        next_booking={"type": ["object", "null"]}),
     "User": _object(("id", "name", "email", "role", "active"), id=ID, name=STRING, email=STRING,
                     role={"enum": ["user", "admin"]}, active=BOOLEAN),
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
@@ -89,22 +92,24 @@ SCHEMAS = {
         request_id=ID, status={"enum": ["requested", "approved", "ended"]},
         state={"enum": ["requested", "approved", "released", "cancelled", "expired"]},
         position={"type": ["integer", "null"]}, resource_ids={"type": "array", "items": ID},
-        valid_until_date=DATE, lease_until_date=DATE, end_reason=STRING),
+        valid_until_date=DATE, lease_until_date=DATE, end_reason=STRING, booking_id=OPTIONAL_ID),
 }
 
-EVENT_NAMES = {"type": "array", "items": {"enum": ["granted", "expiring", "ended", "resource_changed"]}}
+EVENT_NAMES = {"type": "array", "items": {"enum": list(EVENTS)}}
 WEBHOOK = _object(("id", "url", "events", "format", "created_date", "last_delivery", "disabled_reason"), id=ID,
                   url=STRING, events=EVENT_NAMES, format={"enum": ["json", "slack"]}, created_date=DATE,
                   last_delivery={"type": ["object", "null"]}, disabled_reason={"type": ["string", "null"]})
+BOUNDED = _object(("booking_id", "start"), booking_id=ID, start=DATE)
 REQUEST_ANSWER = _object(("message", "status", "request_id", "position", "valid_until_date"),
                          message=STRING, status={"enum": ["approved", "requested"]}, request_id=ID,
                          reservation_id=ID, resource_id=ID, resource_ids={"type": "array", "items": ID},
                          position=INTEGER, labels=LABELS, count=INTEGER, valid_until_date=DATE,
-                         lease_seconds=INTEGER, lease_until_date=DATE)
+                         lease_seconds=INTEGER, lease_until_date=DATE, bounded_by_booking=BOUNDED)
 ACTION_ANSWER = _object(("message", "reservation_id", "resource_id"), message=STRING, request_id=ID,
                         reservation_id=ID, resource_id=OPTIONAL_ID, resource_ids={"type": "array", "items": ID},
                         cancelled_date=DATE, released_date=DATE, valid_until_date=DATE,
-                        next_reservation_id=OPTIONAL_ID, lease_seconds=INTEGER, lease_until_date=DATE)
+                        next_reservation_id=OPTIONAL_ID, lease_seconds=INTEGER, lease_until_date=DATE,
+                        bounded_by_booking=BOUNDED)
 
 # (method, path, who may call it, summary, the form that checks the body or None, query
 # parameters, {status: answer}), read as Operation.

@@ -53,6 +53,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sequence", sa.Integer(), server_default="0", nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("status IN ('booked', 'active', 'ended', 'released_early', 'no_show', 'cancelled')",
                            name="ck_bookings_status"),
         sa.CheckConstraint("end_at > start_at", name="ck_bookings_window"),
