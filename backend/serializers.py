@@ -25,12 +25,15 @@ def user_json(user):
             "active": user.active}
 
 
-def resource_json(resource, max_hold_minutes=None):
+def resource_json(resource, max_hold_minutes=None, next_booking=None):
     """`max_hold_minutes`: the longest hold allowed there, its own maximum or the site's hold
-    length (None: holds there never have to end)."""
+    length (None: holds there never have to end); `next_booking`: its live booking ending first."""
     return {"id": resource.id, "name": resource.name, "comment": resource.comment,
             "active": resource.active, "maintenance": resource.maintenance,
-            "max_hold_minutes": max_hold_minutes, "labels": resource.labels}
+            "max_hold_minutes": max_hold_minutes, "labels": resource.labels,
+            "max_booking_minutes": resource.max_booking_minutes, "book_ahead_days": resource.book_ahead_days,
+            "booking_buffer_minutes": resource.booking_buffer_minutes, "checkin_minutes": resource.checkin_minutes,
+            "next_booking": next_booking_json(next_booking)}
 
 
 def entry_json(entry):
@@ -73,6 +76,28 @@ def bounded_json(slot):
     if slot is None:
         return {}
     return {"bounded_by_booking": {"booking_id": slot.booking_id, "start": iso(slot.start)}}
+
+
+def booking_json(row):
+    """A booking of one resource as GET /reservation/bookings lists it."""
+    return {"booking_id": row.booking_id, "series_id": row.series_id, "resource_id": row.resource_id,
+            "resource_name": row.resource_name, "user_id": row.user_id, "user_name": row.user_name,
+            "start": iso(row.start_at), "end": iso(row.end_at), "note": row.note, "status": row.status,
+            "maintenance": row.maintenance}
+
+
+def next_booking_json(row):
+    """A resource's next booking in /info/resources, or None."""
+    if row is None:
+        return None
+    return {"booking_id": row.booking_id, "start": iso(row.start_at), "end": iso(row.end_at),
+            "user_name": row.user_name}
+
+
+def conflict_json(row):
+    """A booking in the way of another, in a BOOKING_CONFLICT refusal or a series' skipped list."""
+    return {"booking_id": row.booking_id, "resource_id": row.resource_id, "start": iso(row.start_at),
+            "end": iso(row.end_at), "user_name": row.user_name}
 
 
 def token_json(entry, now):

@@ -10,6 +10,7 @@ from backend.database.administration import Administration
 from backend.database.boards import Boards
 from backend.database.booking_reads import BookingReads
 from backend.database.bookings import Bookings
+from backend.database.calendar_keys import CalendarKeys
 from backend.database.deliveries import Deliveries
 from backend.database.history import History
 from backend.database.labels import Labels
@@ -44,6 +45,7 @@ class Database:
         self.booking_reads = BookingReads(transactions)
         self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads)
         self.bookings = Bookings(transactions, queue)
+        self.calendar_keys = CalendarKeys(transactions)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)

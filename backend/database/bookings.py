@@ -19,6 +19,7 @@ from backend.logs import RESERVATION, log
 from backend.models import Resource, ResourceLabel, User
 from backend.models.notifications import BOOKING_CANCELLED as CANCELLED_EVENT
 from backend.models.states import APPROVED, BOOKED, BOOKING_ACTIVE, BOOKING_CANCELLED, LIVE_BOOKING_SQL
+from backend.serializers import conflict_json
 
 RESOURCES = Resource.__table__
 OVERLAPPING = (select(BOOKINGS.c.booking_id, BOOKINGS.c.resource_id, BOOKINGS.c.start_at, BOOKINGS.c.end_at,
@@ -256,9 +257,8 @@ def _bad_window(message):
 
 
 def _conflict(clashes):
-    return Conflict("That window is already booked.", "BOOKING_CONFLICT", details={"conflicts": [
-        {"booking_id": b.booking_id, "resource_id": b.resource_id, "start": _iso(b.start_at), "end": _iso(b.end_at),
-         "user_name": b.user_name} for b in clashes]})
+    return Conflict("That window is already booked.", "BOOKING_CONFLICT",
+                    details={"conflicts": [conflict_json(b) for b in clashes]})
 
 
 def _iso(moment):

@@ -29,11 +29,13 @@ class Resources:
     def __init__(self, transactions):
         self.transactions = transactions
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=()):
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None):
+        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes}."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
-                                max_hold_minutes=max_hold_minutes, label_rows=[])
+                                max_hold_minutes=max_hold_minutes, label_rows=[],
+                                **{"booking_buffer_minutes": 0, **(booking_settings or {})})
             resource.labels = labels
             session.add(resource)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from backend.forms.bookings import BookingSettings
 from backend.forms.fields import (
     IntranetEmail,
     LabelsField,
@@ -26,7 +27,7 @@ class UserForm(FlaskForm):
                        default=ROLE_USER, validators=[Optional()])
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(BookingSettings):
     name = StringField("Name", filters=[strip],
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
     comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])

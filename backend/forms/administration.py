@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from backend.forms.bookings import BookingSettings
 from backend.forms.fields import (
     MAX_ID,
     IdField,
@@ -43,7 +44,7 @@ class UserUnlockForm(FlaskForm):
     user_id = IdField("User", validators=_ID)
 
 
-class ResourceModifyForm(FlaskForm):
+class ResourceModifyForm(BookingSettings):
     resource_id = IdField("Resource", validators=_ID)
     name = StringField("Name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
@@ -53,7 +54,7 @@ class ResourceModifyForm(FlaskForm):
     maintenance = BooleanField("In maintenance")
 
     # JSON null sets it back to the site's hold length, as an emptied box does in the browser.
-    nullable = ("max_hold_minutes",)
+    nullable = ("max_hold_minutes", *BookingSettings.nullable)
     active = BooleanField("Active")
 
 

@@ -10,6 +10,8 @@ def register_blueprints(app):
         admin,
         admin_control,
         admin_pages,
+        bookings,
+        calendar,
         history,
         info,
         notifications,
@@ -21,5 +23,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation, notifications):
+    for module in (info, session, admin, reservation, notifications, calendar):
         app.register_blueprint(module.blueprint)

@@ -27,9 +27,11 @@ class ResourcesView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        part = get_database().resources
+        database = get_database()
+        part = database.resources
         resources = part.list()
-        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r)) for r in resources],
+        following = database.booking_reads.next_bookings()
+        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), following.get(r.id)) for r in resources],
                        count=len(resources))
 
 

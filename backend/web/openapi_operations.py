@@ -17,12 +17,14 @@ from backend.forms.administration import (
     UserModifyForm,
     UserUnlockForm,
 )
+from backend.forms.bookings import BookForm, BookingCancelForm, BookingIdForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
-from backend.models.notifications import EVENTS
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.forms.tokens import TokenForm, TokenRevokeForm
+from backend.models.notifications import EVENTS
+from backend.models.states import BOOKING_STATUSES
 from backend.web.openapi_forms import LABEL_PATTERN
 
 ANYONE, LOGIN, ADMIN = "anyone", "login", "admin"
@@ -87,6 +89,11 @@ SCHEMAS = {
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
                       "expired"), token_id=ID, name=STRING, user_id=ID, user_name=STRING, created_date=DATE,
                      last_used_date=DATE, expires_date=DATE, expired=BOOLEAN),
+    "Booking": _object(
+        ("booking_id", "series_id", "resource_id", "resource_name", "user_id", "user_name", "start", "end", "note",
+         "status", "maintenance"), booking_id=ID, series_id=ID, resource_id=ID, resource_name=STRING, user_id=ID,
+        user_name=STRING, start=DATE, end=DATE, note={"type": ["string", "null"]},
+        status={"enum": list(BOOKING_STATUSES)}, maintenance=BOOLEAN),
     "RequestStatus": _object(
         ("request_id", "status", "state", "position", "resource_ids", "valid_until_date"),
         request_id=ID, status={"enum": ["requested", "approved", "ended"]},
@@ -105,6 +112,15 @@ REQUEST_ANSWER = _object(("message", "status", "request_id", "position", "valid_
                          reservation_id=ID, resource_id=ID, resource_ids={"type": "array", "items": ID},
                          position=INTEGER, labels=LABELS, count=INTEGER, valid_until_date=DATE,
                          lease_seconds=INTEGER, lease_until_date=DATE, bounded_by_booking=BOUNDED)
+WINDOW = {"start": DATE, "end": DATE}
+BOOK_ANSWER = _object(("message", "series_id"), message=STRING, booking_id=ID, series_id=ID,
+                      status={"enum": ["booked"]}, resource_ids={"type": "array", "items": ID}, **WINDOW,
+                      bookings={"type": "array", "items": _object(("booking_id", "start", "end", "resource_ids"),
+                                                                  booking_id=ID, resource_ids={"type": "array",
+                                                                                               "items": ID},
+                                                                  **WINDOW)},
+                      skipped={"type": "array", "items": _object(("start", "end", "conflicts"),
+                                                                 conflicts={"type": "array"}, **WINDOW)})
 ACTION_ANSWER = _object(("message", "reservation_id", "resource_id"), message=STRING, request_id=ID,
                         reservation_id=ID, resource_id=OPTIONAL_ID, resource_ids={"type": "array", "items": ID},
                         cancelled_date=DATE, released_date=DATE, valid_until_date=DATE,
@@ -236,6 +252,27 @@ _TABLE = [
      {200: _object(("webhook_id", "deliveries", "count"), webhook_id=ID,
                    deliveries={"type": "array", "items": {"type": "object"}}, count=INTEGER),
       400: None, 404: None}),
+    ("post", "/reservation/book", LOGIN, "Book a resource, or `count` carrying `labels`, for [start, end); with "
+                                         "`repeat`, every day, weekday or week until a date.",
+     BookForm, {}, {201: BOOK_ANSWER, 400: None, 403: None, 404: None, 409: None}),
+    ("get", "/reservation/bookings", LOGIN, "The shared calendar: everyone's bookings, in start order.", None,
+     {"resource_id": ID, "user_id": ID, "from": STRING, "to": STRING, "status": {"enum": list(BOOKING_STATUSES)}},
+     {200: _object(("bookings", "count"), bookings={"type": "array", "items": _ref("Booking")}, count=INTEGER),
+      400: None}),
+    ("post", "/reservation/booking/cancel", LOGIN, "Cancel a booking, or a series from a moment on (an active "
+                                                   "booking ends, released early).", BookingCancelForm, {},
+     {200: _object(("message", "cancelled"), cancelled={"type": "array", "items": ID}, **MESSAGE), 400: None,
+      403: None, 404: None, 409: None}),
+    ("post", "/reservation/booking/checkin", LOGIN, "Check in to a booking that began: it is not a no-show.",
+     BookingIdForm, {}, {200: _object(("message", "booking_id", "valid_until_date"), booking_id=ID,
+                                      valid_until_date=DATE, **MESSAGE), 400: None, 404: None, 409: None}),
+    ("get", "/calendar/resource/{resource_id}.ics", ANYONE, "A resource's bookings as an iCalendar feed; `key` is "
+                                                             "a user's calendar key.", None, {"key": STRING},
+     {200: "text/calendar", 404: None}),
+    ("get", "/calendar/mine.ics", ANYONE, "The key's owner's bookings as an iCalendar feed.", None, {"key": STRING},
+     {200: "text/calendar", 404: None}),
+    ("post", "/session/calendar_key", LOGIN, "A new calendar key; feeds with the old one answer 404.", None, {},
+     {200: _object(("message", "calendar_key"), calendar_key=STRING, **MESSAGE)}),
     ("get", "/openapi.json", ANYONE, "This description.", None, {}, {200: {"type": "object"}}),
 ]
 OPERATIONS = [Operation(*row) for row in _TABLE]
