@@ -2,7 +2,7 @@
 administrators' resource pages."""
 from dataclasses import dataclass, field
 
-from backend.database.results import QueueEntry, first_deadline
+from backend.database.results import QueueEntry
 from backend.models import Resource
 from backend.models.states import APPROVED, KEPT
 
@@ -59,10 +59,10 @@ class Boards:
         return self.transactions.cached(("boards", include_inactive), lambda: self._build(include_inactive))
 
     def _build(self, include_inactive):
-        entries = self.reservations.active()
+        entries, until = self.reservations.active_until()
         by_resource = _by_resource(entries)
         boards = [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
-        return boards, first_deadline(entries)
+        return boards, until
 
     def next_change(self):
         """The first moment the boards change by themselves (a hold or a wait running out), or
@@ -70,7 +70,7 @@ class Boards:
         return self.transactions.cached(("boards deadline",), self._deadline)
 
     def _deadline(self):
-        deadline = first_deadline(self.reservations.active())
+        _, deadline = self.reservations.active_until()
         return deadline, deadline
 
     def of_user(self, user_id):

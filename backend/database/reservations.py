@@ -196,10 +196,14 @@ class Reservations:
         deadline has passed since the last write, the affected resources are settled first. The
         list is kept until the next commit or its first deadline (see read_cache.py).
         """
-        entries = self.transactions.cached(("active", resource_id), lambda: self._settled_active(resource_id))
+        entries, _ = self.active_until(resource_id)
         if user_id is not None:
             entries = [e for e in entries if e.reservation.user_id == user_id]
         return entries
+
+    def active_until(self, resource_id=None):
+        """(the active list, the first moment it changes by itself: a deadline, a booking's start)."""
+        return self.transactions.cached(("active", resource_id), lambda: self._settled_active(resource_id))
 
     def active_for(self, user, resource_id):
         """The user's own hold or queued request by name on one resource, or None."""
@@ -209,7 +213,7 @@ class Reservations:
         return found[0] if found else None
 
     def _settled_active(self, resource_id):
-        """(entries, first deadline among them or None)."""
+        """((entries, when they change by themselves), the same moment: how long the pair holds)."""
         session = self.transactions.session
         entries = read_active(session, resource_id)
         now = self.transactions.now()
@@ -221,7 +225,8 @@ class Reservations:
             self.settle(overdue)
             entries = read_active(session, resource_id)
             booked, next_start = self.booking_reads.due()
-        return entries, min(filter(None, (first_deadline(entries), next_start)), default=None)
+        until = min(filter(None, (first_deadline(entries), next_start)), default=None)
+        return (entries, until), until
 
     def settle(self, resource_ids=None):
         """Run expiry now for the given resources, or for every resource with a deadline passed;

@@ -1,5 +1,5 @@
 """The forms of bookings: a window to book (once or repeating), a booking to cancel or check in."""
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_wtf import FlaskForm
@@ -25,7 +25,7 @@ def parse_window_moment(name, text):
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(CodedMessage(f"{name} must carry its UTC offset (like +01:00 or Z).",
                                            "BAD_TIME_WINDOW"))
-    return moment
+    return moment.astimezone(timezone.utc)
 
 
 class RepeatField(Field):

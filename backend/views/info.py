@@ -30,7 +30,8 @@ class ResourcesView(MethodView):
         database = get_database()
         part = database.resources
         resources = part.list()
-        following = database.booking_reads.next_bookings()
+        # A site where nothing is booked reads no bookings.
+        following = database.booking_reads.next_bookings() if any(r.booked_until for r in resources) else {}
         return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), following.get(r.id)) for r in resources],
                        count=len(resources))
 

@@ -5,7 +5,6 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from backend.database import get_database
-from backend.database.results import first_deadline
 from backend.forms.binding import bind_form
 from backend.forms.query import query_id
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
@@ -137,9 +136,9 @@ class ActiveView(MethodView):
 
     @staticmethod
     def render(resource_id):
-        entries = get_database().reservations.active(resource_id=resource_id)
+        entries, until = get_database().reservations.active_until(resource_id)
         payload = {"reservations": [entry_json(e) for e in entries], "count": len(entries)}
-        return current_app.json.response(payload).get_data(), first_deadline(entries)
+        return current_app.json.response(payload).get_data(), until
 
 
 class ActiveForUserView(MethodView):
