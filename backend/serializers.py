@@ -62,6 +62,8 @@ def entry_json(entry):
         "booking_id": getattr(r, "booking_id", None),
     }
     body.update(lease_json(r))
+    if entry.booking_outcome is not None:
+        body["booking_outcome"] = entry.booking_outcome
     labels = entry.labels or (r.labels.split() if r.labels else ())
     if labels:
         body["labels"] = list(labels)
@@ -118,7 +120,7 @@ def lease_json(reservation):
 
 CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",
                "request_date", "approved_date", "end_date", "valid_until_date", "end_reason", "note",
-               "request_id", "labels")
+               "request_id", "labels", "booking_id", "booking_outcome")
 
 # A spreadsheet runs a cell starting with these as a formula; names and reasons are typed by people.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -135,7 +137,7 @@ def _csv_row(entry):
     return (r.id, r.user_id, _safe_text(entry.user_name), r.resource_id,
             _safe_text(entry.resource_name), r.state, iso(r.requested_at), iso(r.approved_at),
             iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "", _safe_text(r.note) or "",
-            r.parent_id or r.id, r.labels or "")
+            r.parent_id or r.id, r.labels or "", r.booking_id or "", entry.booking_outcome or "")
 
 
 def history_csv_lines(entries):

@@ -43,6 +43,8 @@ class QueueEntry:
     collected: int | None = None
     # The booking that cut the hold short (booking_rules.Slot), in the answer to a request.
     bounded_by: object = None
+    # In the history, how the booking this hold was the window of turned out (history.outcome_of).
+    booking_outcome: str | None = None
 
     @property
     def request_id(self):
