@@ -40,7 +40,13 @@ def booking_scenario(probe):
                                                          "end": _in(clock, 120)}, check=201).json
     clock.advance(minutes=61)
     call(alice, "post", "/reservation/booking/checkin", json={"booking_id": soon["booking_id"]}, check=200)
-    key = call(alice, "post", "/session/calendar_key", json={}, check=200).json["calendar_key"]
+    bench = accounts.add_resource("booked-next")
+    call(alice, "post", "/reservation/book", json={"resource_id": bench, "start": _in(clock, 7),
+                                                   "end": _in(clock, 30)}, check=201)
+    call(bob, "post", "/reservation/request", json={"resource_id": bench}, check=201)
+    call(bob, "post", "/reservation/keep_alive", json={"resource_id": bench}, check=409)
+    key = call(alice, "post", "/session/calendar_key", content_type="application/json", check=200).json[
+        "calendar_key"]
     anyone = probe.app.test_client()
     call(anyone, "get", "/calendar/mine.ics", f"/calendar/mine.ics?key={key}", check=200)
     call(anyone, "get", "/calendar/mine.ics", "/calendar/mine.ics?key=wrong", check=404)

@@ -20,7 +20,7 @@ from backend.extensions import db
 from tests.conftest import settings_for
 from tests.test_docs_walkthrough import ARROW, DOCUMENTED_BASE, ROOT
 
-DOCUMENTS = ("README.md", "docs/API.md")
+DOCUMENTS = ("README.md", "docs/API.md", "docs/bookings.md")
 # The shell variables the examples use; any other ($REQUEST, $guess …) stands for a number.
 VARIABLES = {"BASE": DOCUMENTED_BASE, "JSON": "Content-Type: application/json",
              "AUTH": "Authorization: Bearer rsv_example"}

@@ -199,8 +199,9 @@ _TABLE = [
      {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("post", "/reservation/release", LOGIN, "Give a hold back; whoever is next is approved.", RequestActionForm,
      {}, {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
-    ("post", "/reservation/keep_alive", LOGIN, "Push back a hold's or queued request's deadline and lease.",
-     KeepAliveForm, {}, {200: ACTION_ANSWER, 400: None, 404: None}),
+    ("post", "/reservation/keep_alive", LOGIN, "Push back a hold's or queued request's deadline and lease "
+                                               "(409 BOOKED_NEXT: the hold already ends at the next booking).",
+     KeepAliveForm, {}, {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("get", "/reservation/wait", LOGIN, "Where a request stands, answered once it is approved or ended, or after "
                                         "`timeout` seconds (at most 30). A `Retry-After` header says when to ask "
                                         "again when the server could not hold the request open.",
