@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from backend.database import get_database
 from backend.extensions import db
 from backend.models import NotificationEvent
 from tests.conftest import active
@@ -184,3 +185,31 @@ def test_a_maintenance_window_keeps_everyone_off_the_resource(accounts, clock):
     holder = active(alice, bench)[0]
     assert (holder["status"], holder["approved_date"]) == ("approved", at(2))
     assert bookings(alice)[0]["maintenance"] is True and bookings(alice)[0]["status"] == "ended"
+
+
+def test_booking_by_labels_chooses_free_resources_carrying_them(app, accounts, clock):
+    scopes = [resource(accounts, f"scope-{i}", labels=["scope"]) for i in range(3)]
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    two = alice.post("/reservation/book", json={"labels": ["scope"], "count": 2, "start": at(1), "end": at(2)}).json
+    assert two["resource_ids"] == scopes[:2]
+    assert [b["booking_id"] for b in bookings(alice)] == [two["booking_id"]] * 2
+    one = bob.post("/reservation/book", json={"labels": ["scope"], "start": at(1), "end": at(2)}).json
+    assert one["resource_ids"] == scopes[2:]
+    full = bob.post("/reservation/book", json={"labels": ["scope"], "start": at(1, 30), "end": at(2)})
+    assert (full.status_code, full.json["code"]) == (409, "BOOKING_CONFLICT")
+    too_many = bob.post("/reservation/book", json={"labels": ["scope"], "count": 4, "start": at(3), "end": at(4)})
+    assert too_many.json["code"] == "NOT_ENOUGH_RESOURCES"
+    unknown = bob.post("/reservation/book", json={"labels": ["lidar"], "start": at(3), "end": at(4)})
+    assert (unknown.status_code, unknown.json["code"]) == (404, "UNKNOWN_LABEL")
+    with app.app_context():
+        boards = {b.resource.name: b for b in get_database().boards.all()}
+    assert boards["scope-0"].next_booking.booking_id == two["booking_id"]
+
+
+def test_a_label_request_is_granted_only_until_the_next_booking_of_its_resources(accounts, clock):
+    scopes = [resource(accounts, f"scope-{i}", labels=["scope"]) for i in range(2)]
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    made = booked(alice, scopes[1], at(0, 30), at(1))
+    answer = bob.post("/reservation/request", json={"labels": ["scope"], "count": 2}).json
+    assert (answer["status"], answer["valid_until_date"]) == ("approved", at(0, 30))
+    assert answer["bounded_by_booking"]["booking_id"] == made["booking_id"]

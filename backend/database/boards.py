@@ -19,6 +19,8 @@ class ResourceBoard:
     holder: QueueEntry | None = None
     queue: list = field(default_factory=list)
     kept: QueueEntry | None = None
+    # Its live booking ending first ({booking_id, resource_id, start_at, end_at, user_name, …}), or None.
+    next_booking: object = None
 
     @property
     def state(self):
@@ -47,10 +49,12 @@ class ResourceBoard:
 
 
 class Boards:
-    def __init__(self, transactions, reservations, resources):
+    def __init__(self, transactions, reservations, resources, booking_reads=None):
         self.transactions = transactions
         self.reservations = reservations
         self.resources = resources
+        # Each board's next booking; a Boards built without it shows none.
+        self.booking_reads = booking_reads
 
     def all(self, include_inactive=False):
         """Every resource with its holder and queue, in a fixed number of statements whatever
@@ -61,7 +65,11 @@ class Boards:
     def _build(self, include_inactive):
         entries, until = self.reservations.active_until()
         by_resource = _by_resource(entries)
-        boards = [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
+        listing = self.resources.listing(include_inactive)
+        following = {}
+        if self.booking_reads is not None and any(r.booked_until for r in listing):
+            following = self.booking_reads.next_bookings()
+        boards = [_board(r, by_resource.get(r.id, ()), following.get(r.id)) for r in listing]
         return boards, until
 
     def next_change(self):
@@ -101,7 +109,8 @@ def _by_resource(entries):
     return grouped
 
 
-def _board(resource, entries):
+def _board(resource, entries, next_booking=None):
     holder = next((e for e in entries if e.reservation.state == APPROVED), None)
     kept = next((e for e in entries if e.reservation.state == KEPT), None)
-    return ResourceBoard(resource, holder, [e for e in entries if e.reservation.state not in (APPROVED, KEPT)], kept)
+    return ResourceBoard(resource, holder, [e for e in entries if e.reservation.state not in (APPROVED, KEPT)], kept,
+                         next_booking)

@@ -8,7 +8,7 @@ from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, ResourceLabel
 
 LISTING = select(Resource.id, Resource.name, Resource.comment, Resource.active, Resource.maintenance,
-                 Resource.max_hold_minutes).order_by(Resource.name)
+                 Resource.max_hold_minutes, Resource.booked_until).order_by(Resource.name)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name).order_by(ResourceLabel.name)
 
 
@@ -22,6 +22,8 @@ class ListedResource:
     active: bool
     maintenance: bool
     max_hold_minutes: int | None
+    # The end of its latest live booking (None: nothing booked), so pages read bookings only when there are any.
+    booked_until: object = None
     labels: tuple = ()
 
 
