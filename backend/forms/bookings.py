@@ -12,6 +12,8 @@ from backend.forms.reservation import MAX_COUNT
 
 _ID = [Optional(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
 EVERY = ("day", "weekday", "week")
+# Times far from now are typing mistakes, and near the ends of the calendar they overflow.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
 
 
 def parse_window_moment(name, text):
@@ -24,6 +26,9 @@ def parse_window_moment(name, text):
                                            "BAD_TIME_WINDOW")) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(CodedMessage(f"{name} must carry its UTC offset (like +01:00 or Z).",
+                                           "BAD_TIME_WINDOW"))
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValidationError(CodedMessage(f"{name} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.",
                                            "BAD_TIME_WINDOW"))
     return moment.astimezone(timezone.utc)
 
@@ -54,6 +59,8 @@ class RepeatField(Field):
             until = date.fromisoformat(value["until"])
         except (TypeError, ValueError):
             raise ValidationError("until must be a date, YYYY-MM-DD.") from None
+        if until.year > LATEST_YEAR:
+            raise ValidationError(f"until must be before the year {LATEST_YEAR + 1}.")
         try:
             ZoneInfo(value["time_zone"])
         except (TypeError, ValueError, ZoneInfoNotFoundError):

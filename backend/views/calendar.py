@@ -55,6 +55,6 @@ class CalendarKeyView(MethodView):
                         "calendar_key": key}, default_endpoint="session.password")
 
 
-blueprint.add_url_rule("/calendar/resource/<int:resource_id>.ics", view_func=ResourceFeedView.as_view("resource"))
+blueprint.add_url_rule("/calendar/resource/<id:resource_id>.ics", view_func=ResourceFeedView.as_view("resource"))
 blueprint.add_url_rule("/calendar/mine.ics", view_func=MineFeedView.as_view("mine"))
 blueprint.add_url_rule("/session/calendar_key", view_func=CalendarKeyView.as_view("renew_key"))
