@@ -54,3 +54,16 @@ def test_the_worker_reminds_a_booker_once_before_the_start(app, accounts, clock)
     worker.run_once()
     [started] = events(app, "booking_started")
     assert started.occurred_at.isoformat() == at(1)
+
+
+def test_the_reminder_comes_as_many_minutes_before_as_the_booker_chose(app, accounts, clock):
+    rig = accounts.add_resource("rig")
+    alice = accounts.user("alice")
+    assert alice.get("/session/notifications").json["booking_reminder_minutes"] == 15
+    assert alice.post("/session/notifications", json={"booking_reminder_minutes": 60}).status_code == 200
+    assert alice.get("/session/notifications").json["booking_reminder_minutes"] == 60
+    assert alice.post("/session/notifications", json={"booking_reminder_minutes": 0}).status_code == 400
+    booked(alice, rig, at(1), at(2))
+    clock.advance(minutes=1)
+    DeliveryWorker(app).run_once()
+    assert len(events(app, "booking_starts_soon")) == 1

@@ -54,7 +54,10 @@ def preference_name(event, channel):
 
 class PreferencesForm(FlaskForm):
     """One box per event and channel, named `<event>_<channel>` (granted_email, …); only the boxes
-    a request sends are changed."""
+    a request sends are changed. And how long before one's bookings start one is told."""
+
+    booking_reminder_minutes = IdField("Tell me this many minutes before my booking starts", validators=[
+        Optional(), NumberRange(min=1, max=24 * 60, message="Must be from 1 to 1440 minutes.")])
 
 
 for _event in EVENTS:

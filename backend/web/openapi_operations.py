@@ -228,7 +228,7 @@ _TABLE = [
     ("get", "/session/notifications", LOGIN, "One's notification preferences: `<event>_<channel>` on or off "
                                              "(JSON; a page for browsers).", None, {},
      {200: _object(("preferences", "events", "email_configured"), preferences={"type": "object"},
-                   events=EVENT_NAMES, email_configured=BOOLEAN)}),
+                   events=EVENT_NAMES, email_configured=BOOLEAN, booking_reminder_minutes=INTEGER)}),
     ("post", "/session/notifications", LOGIN, "Change the preferences named; the others stay.",
      PreferencesForm, {},
      {200: _object(("message", "preferences"), preferences={"type": "object"}, **MESSAGE), 400: None,
