@@ -44,21 +44,6 @@ class Slot:
         return min(self.end, self.start + self.checkin) if self.checkin else self.end
 
 
-def next_slot(resource, at):
-    """The resource's first booking not yet started whose start is after `at`, or None."""
-    return next((s for s in resource.bookings if not s.started and s.start > at), None)
-
-
-def limit(resource, at):
-    """(the latest moment a hold from `at` may end, the booking that sets it), or (None, None)."""
-    slot = next_slot(resource, at)
-    return (slot.start - resource.buffer, slot) if slot is not None else (None, None)
-
-
-def in_maintenance_window(resource, at):
-    return any(s.maintenance and s.start <= at < s.end for s in resource.bookings)
-
-
 def capped(until, bound):
     """A deadline (None: never) no later than `bound` (None: no bound)."""
     if bound is None:
