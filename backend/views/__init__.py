@@ -12,6 +12,8 @@ def register_blueprints(app):
         admin,
         admin_control,
         admin_pages,
+        bookings,
+        calendar,
         history,
         info,
         notifications,
@@ -23,5 +25,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation):
+    for module in (info, session, admin, reservation, calendar):
         app.register_blueprint(module.blueprint)
