@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from backend.calendar_feed import feed
 from backend.database import get_database
-from backend.web.access import login_required
 from backend.views.session import blueprint as session
+from backend.web.access import login_required
 from backend.web.responses import respond
 
 blueprint = Blueprint("calendar", __name__)
