@@ -26,16 +26,22 @@ class ListedResource:
 
 
 class Resources:
-    def __init__(self, transactions):
+    def __init__(self, transactions, audit):
         self.transactions = transactions
+        self.audit = audit
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=()):
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), acting=None):
+        """Add a resource; `acting` (the administrator or ShellOperator) is recorded in the audit log."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
                                 max_hold_minutes=max_hold_minutes, label_rows=[])
             resource.labels = labels
             session.add(resource)
+            session.flush()
+            self.audit.record(session, acting, "resource.create", "resource", resource.id, resource.name, changes={
+                field: [None, getattr(resource, field)] for field in ("name", "comment", "max_hold_minutes", "labels")
+                if getattr(resource, field) not in (None, "", (), [])})
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
 

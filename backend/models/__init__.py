@@ -1,5 +1,6 @@
 """Reservia's tables."""
 from backend.models.api_token import ApiToken
+from backend.models.audit import AuditCheckpoint, AuditEntry
 from backend.models.group import Group, user_groups
 from backend.models.login_counter import LoginCounter
 from backend.models.login_session import LoginSession
@@ -9,5 +10,5 @@ from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["ApiToken", "Delivery", "Group", "LoginCounter", "LoginSession", "NotificationEvent",
+__all__ = ["ApiToken", "AuditCheckpoint", "AuditEntry", "Delivery", "Group", "LoginCounter", "LoginSession", "NotificationEvent",
            "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "User", "Webhook", "user_groups"]

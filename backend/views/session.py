@@ -105,7 +105,7 @@ class LogoutView(MethodView):
             raise Invalid("An API token is not a login session: revoke it with POST /session/tokens/revoke.",
                           "TOKEN_NOT_A_SESSION")
         if current_user.is_authenticated:
-            get_database().users.close_session(current_user.get_id())
+            get_database().users.close_session(current_user.get_id(), current_user)
         logout_user()
         session.clear()
         if not remote_user_mode():
