@@ -131,7 +131,8 @@ class StatusView(MethodView):
 
 def password_page():
     form = refused_form("session.password", PasswordChangeForm) or PasswordChangeForm()
-    return render_template("session/password.html", form=form)
+    return render_template("session/password.html", form=form,
+                           security_events=get_database().audit_log.security_events(current_user.id))
 
 
 def check_current_password(form):
