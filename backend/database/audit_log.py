@@ -90,8 +90,11 @@ class AuditLog:
         session = self.transactions.session
         checkpoint = session.execute(select(CHECKPOINTS.c.entry_id, CHECKPOINTS.c.entry_hash,
                                             CHECKPOINTS.c.signature).where(CHECKPOINTS.c.id == 1)).first()
-        rows = session.execute(select(ENTRIES).order_by(ENTRIES.c.id).execution_options(yield_per=1000)).mappings()
-        verdict = walk(rows, tuple(checkpoint) if checkpoint else None, secret_key)
+        result = session.execute(select(ENTRIES).order_by(ENTRIES.c.id).execution_options(yield_per=1000))
+        try:
+            verdict = walk(result.mappings(), tuple(checkpoint) if checkpoint else None, secret_key)
+        finally:
+            result.close()  # the walk may stop at a broken entry, before the last batch
         self.transactions.end_read()
         return verdict
 
