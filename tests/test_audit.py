@@ -1,5 +1,7 @@
 """The audit log: every administrator's change, every change to someone else's things and every
 security event is recorded with who, how and from where; GET /admin/audit finds them."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text as sql
 
@@ -193,3 +195,25 @@ def test_csv_export_has_the_same_filters_and_is_formula_safe(accounts):
                         "object_name,changes,reason")
     assert len(lines) == 3
     assert ",'=HYPERLINK(1)," in lines[2]
+
+
+def test_forcing_a_booking_over_a_hold_and_cancelling_someone_elses_booking_are_recorded(accounts, clock):
+    bench = accounts.add_resource("bench-1")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    bob.post("/reservation/request", json={"resource_id": bench})
+    start, end = (clock.now + timedelta(minutes=5)).isoformat(), (clock.now + timedelta(hours=1)).isoformat()
+    forced = accounts.admin.post("/reservation/book", json={"resource_id": bench, "start": start, "end": end,
+                                                            "force": True, "note": "firmware flash"})
+    assert forced.status_code == 201, forced.json
+    [entry] = entries(accounts.admin, action="booking.force")
+    assert (entry["object_type"], entry["object_name"], entry["changes"]["held_by"], entry["reason"]) == (
+        "booking", "bench-1", [["bob"], None], "firmware flash")
+    later = (clock.now + timedelta(hours=3)).isoformat(), (clock.now + timedelta(hours=4)).isoformat()
+    own = alice.post("/reservation/book", json={"resource_id": bench, "start": later[0], "end": later[1]}).json
+    alice.post("/reservation/booking/cancel", json={"booking_id": own["booking_id"]})  # one's own: not audited
+    theirs = alice.post("/reservation/book", json={"resource_id": bench, "start": later[0], "end": later[1]}).json
+    assert accounts.admin.post("/reservation/booking/cancel",
+                               json={"booking_id": theirs["booking_id"]}).status_code == 200
+    [cancelled] = entries(accounts.admin, action="booking.cancel")
+    assert (cancelled["object_id"], cancelled["actor_name"], cancelled["changes"]) == (
+        theirs["booking_id"], "admin", {"status": ["booked", "cancelled"], "user": ["alice", None]})

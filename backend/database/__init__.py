@@ -10,6 +10,9 @@ from backend.database.administration import Administration
 from backend.database.audit import Audit
 from backend.database.audit_log import AuditLog
 from backend.database.boards import Boards
+from backend.database.booking_reads import BookingReads
+from backend.database.bookings import Bookings
+from backend.database.calendar_keys import CalendarKeys
 from backend.database.deliveries import Deliveries
 from backend.database.groups import Groups
 from backend.database.history import History
@@ -48,13 +51,16 @@ class Database:
         self.tokens = Tokens(transactions, audit)
         self.resources = Resources(transactions, audit)
         self.labels = Labels(transactions)
-        self.reservations = Reservations(transactions, queue, self.resources)
+        self.booking_reads = BookingReads(transactions)
+        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads)
+        self.bookings = Bookings(transactions, queue, audit)
+        self.calendar_keys = CalendarKeys(transactions)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens,
                                              audit)
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
-        self.boards = Boards(transactions, self.reservations, self.resources)
+        self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
         self.schema = Schema()

@@ -53,6 +53,9 @@ ACTIONS = {
     "resource.deactivate": "an administrator deleted a resource with history: it was deactivated",
     "reservation.force_release": "an administrator ended someone's hold",
     "reservation.remove": "an administrator took someone's request out of a queue",
+    "booking.force": "an administrator booked over someone's hold (held_by: whose hold was cut short)",
+    "booking.maintenance": "an administrator booked a resource for maintenance",
+    "booking.cancel": "someone else's booking was cancelled (or ended early) by an administrator",
     "token.create": "an API token was made (for oneself, or by an operator for someone)",
     "token.revoke": "an API token was revoked (by its owner or an administrator)",
 }
@@ -120,7 +123,8 @@ class Audit:
         head = connection.execute(HEAD).first() or connection.execute(CHECKPOINT).first() or (0, GENESIS)
         values = {
             "id": head[0] + 1, "at": self.transactions.now(),
-            "actor_id": getattr(actor, "id", None), "actor_name": actor.name if actor is not None else origin.actor_name,
+            "actor_id": getattr(actor, "id", None),
+            "actor_name": actor.name if actor is not None else origin.actor_name,
             "via": via or origin.via, "source_address": origin.address, "action": action,
             "object_type": object_type, "object_id": object_id,
             "object_name": object_name[:200] if object_name else object_name,

@@ -8,7 +8,7 @@ from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, ResourceLabel
 
 LISTING = select(Resource.id, Resource.name, Resource.comment, Resource.active, Resource.maintenance,
-                 Resource.max_hold_minutes).order_by(Resource.name)
+                 Resource.max_hold_minutes, Resource.booked_until).order_by(Resource.name)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name).order_by(ResourceLabel.name)
 
 
@@ -22,6 +22,8 @@ class ListedResource:
     active: bool
     maintenance: bool
     max_hold_minutes: int | None
+    # The end of its latest live booking (None: nothing booked), so pages read bookings only when there are any.
+    booked_until: object = None
     labels: tuple = ()
 
 
@@ -30,18 +32,21 @@ class Resources:
         self.transactions = transactions
         self.audit = audit
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=(), acting=None):
-        """Add a resource; `acting` (the administrator or ShellOperator) is recorded in the audit log."""
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, acting=None):
+        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes};
+        `acting` (the administrator or ShellOperator) is recorded in the audit log."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
-                                max_hold_minutes=max_hold_minutes, label_rows=[])
+                                max_hold_minutes=max_hold_minutes, label_rows=[],
+                                **{"booking_buffer_minutes": 0, **(booking_settings or {})})
             resource.labels = labels
             session.add(resource)
             session.flush()
             self.audit.record(session, acting, "resource.create", "resource", resource.id, resource.name, changes={
-                field: [None, getattr(resource, field)] for field in ("name", "comment", "max_hold_minutes", "labels")
-                if getattr(resource, field) not in (None, "", (), [])})
+                field: [None, getattr(resource, field)]
+                for field in ("name", "comment", "max_hold_minutes", "labels", *(booking_settings or {}))
+                if getattr(resource, field)})  # what was set; empty and zero are the defaults
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
 

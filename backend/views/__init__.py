@@ -13,6 +13,8 @@ def register_blueprints(app):
         admin_control,
         admin_pages,
         audit,
+        bookings,
+        calendar,
         history,
         info,
         notifications,
@@ -24,5 +26,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation):
+    for module in (info, session, admin, reservation, calendar):
         app.register_blueprint(module.blueprint)

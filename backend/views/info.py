@@ -27,9 +27,12 @@ class ResourcesView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        part = get_database().resources
+        database = get_database()
+        part = database.resources
         resources = part.list()
-        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r)) for r in resources],
+        # A site where nothing is booked reads no bookings.
+        following = database.booking_reads.next_bookings() if any(r.booked_until for r in resources) else {}
+        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), following.get(r.id)) for r in resources],
                        count=len(resources))
 
 

@@ -131,8 +131,10 @@ class StatusView(MethodView):
 
 def password_page():
     form = refused_form("session.password", PasswordChangeForm) or PasswordChangeForm()
+    database = get_database()
     return render_template("session/password.html", form=form,
-                           security_events=get_database().audit_log.security_events(current_user.id))
+                           calendar_key=database.calendar_keys.key_of(current_user),
+                           security_events=database.audit_log.security_events(current_user.id))
 
 
 def check_current_password(form):
