@@ -217,3 +217,20 @@ def test_forcing_a_booking_over_a_hold_and_cancelling_someone_elses_booking_are_
     [cancelled] = entries(accounts.admin, action="booking.cancel")
     assert (cancelled["object_id"], cancelled["actor_name"], cancelled["changes"]) == (
         theirs["booking_id"], "admin", {"status": ["booked", "cancelled"], "user": ["alice", None]})
+
+
+def test_the_intranet_sign_in_records_accounts_it_makes_and_roles_its_groups_change(make_app):
+    app = make_app(RESERVIA_AUTH="remote_user", RESERVIA_ADMIN_GROUPS="reservia-admins")
+    staff = {"REMOTE_USER": "dave", "AUTHENTICATE_MEMBEROF": "cn=staff,ou=groups,dc=example,dc=org"}
+    admins = {"REMOTE_USER": "dave", "AUTHENTICATE_MEMBEROF": "cn=reservia-admins,ou=groups,dc=example,dc=org"}
+    for environ in (staff, admins):
+        browser = app.test_client()
+        browser.environ_base.update(environ)
+        assert browser.get("/session/status").json["user_name"] == "dave"
+    found = entries(browser, actor="dave")
+    assert [(e["action"], e["via"], e["changes"]) for e in found] == [
+        ("session.login", "sso", {}),
+        ("user.role_change", "sso", {"role": ["user", "admin"]}),
+        ("session.login", "sso", {}),
+        ("user.provision", "sso", {"auth": [None, "remote_user"], "role": [None, "user"]}),
+    ]
