@@ -41,3 +41,13 @@ def test_the_account_page_shows_ones_own_security_events(app, accounts, clock):
     assert 'data-show="weekday"' in page and ">Wed 25 Nov, 09:00 UTC</time>" in page
     # The administrator's own sign-ins are not alice's.
     assert page.count("Signed in") == 1
+
+
+def test_a_users_and_a_resources_pages_lead_to_their_changes(accounts):
+    alice_id, bench = accounts.add_user("alice"), accounts.add_resource("bench-1")
+    user_page = text(accounts.admin.get(f"/admin/users/{alice_id}", headers=HTML))
+    assert f'href="/admin/audit?object_type=user&object_id={alice_id}">Changes to this account</a>' in user_page
+    resource_page = text(accounts.admin.get(f"/admin/resources/{bench}", headers=HTML))
+    link = f"/admin/audit?object_type=resource&object_id={bench}"
+    assert f'href="{link}">Changes to this resource</a>' in resource_page
+    assert "resource.create" in text(accounts.admin.get(link, headers=HTML)).split("<tbody>")[1]
