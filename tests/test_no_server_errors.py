@@ -78,6 +78,8 @@ QUERY_PARAMETERS = {
     "/admin/resources": (),
     "/admin/resources/{id}": (),
     "/admin/statistics": ("since", "until", "tz"),
+    "/admin/audit": ("actor", "action", "object_type", "object_id", "from", "to", "page"),
+    "/admin/audit.csv": ("actor", "action", "object_type", "object_id", "from", "to"),
     "/reservation/board": ("q", "label", "page"),
     "/reservation/mine": ("user", "resource_id", "state", "since", "until", "page", "tz"),
     "/reservation/active": ("resource_id",),

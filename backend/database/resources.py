@@ -28,11 +28,13 @@ class ListedResource:
 
 
 class Resources:
-    def __init__(self, transactions):
+    def __init__(self, transactions, audit):
         self.transactions = transactions
+        self.audit = audit
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None):
-        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes}."""
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, acting=None):
+        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes};
+        `acting` (the administrator or ShellOperator) is recorded in the audit log."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
@@ -40,6 +42,11 @@ class Resources:
                                 **{"booking_buffer_minutes": 0, **(booking_settings or {})})
             resource.labels = labels
             session.add(resource)
+            session.flush()
+            self.audit.record(session, acting, "resource.create", "resource", resource.id, resource.name, changes={
+                field: [None, getattr(resource, field)]
+                for field in ("name", "comment", "max_hold_minutes", "labels", *(booking_settings or {}))
+                if getattr(resource, field)})  # what was set; empty and zero are the defaults
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
 
