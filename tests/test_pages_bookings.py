@@ -93,7 +93,7 @@ def test_the_week_has_its_days_the_now_line_holds_and_other_weeks(accounts, alic
     accounts.user("bob").post("/reservation/request", json={"resource_id": bench})
     page = text(alice.get(f"/reservation/calendar?resource_id={bench}", headers=HTML))
     assert "Mon 23 Nov" in page and "Sun 29 Nov" in page
-    assert 'class="now-line" style="top: 37.5%"' in page  # 09:00 UTC
+    assert 'class="now-line from-37"' in page  # 09:00 UTC, the 37th quarter hour
     assert "Held by bob" in page
     assert f'href="/reservation/calendar?week=2026-11-16&amp;resource_id={bench}"' in alice.get(
         f"/reservation/calendar?resource_id={bench}", headers=HTML).get_data(as_text=True)

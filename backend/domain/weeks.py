@@ -1,8 +1,13 @@
 """The week the calendar page shows: its seven days in the reader's zone, and where a window sits
-in each day's column (as a share of the day, so the page needs no script to draw it). A day
-of a daylight-saving change is 23 or 25 hours long; a share of that day is still right."""
+in each day's column: the quarter-hour grid lines it spans (1 to 97), which the style sheet
+places, so the page needs neither script nor inline styles (the Content-Security-Policy allows
+none). A day of a daylight-saving change is 23 or 25 hours long; it is drawn in 96 quarters too."""
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+
+
+QUARTERS = 96
 
 
 @dataclass(frozen=True)
@@ -12,14 +17,20 @@ class Day:
     end: datetime  # the next day's first instant, in UTC
 
     def place(self, since, until):
-        """(top, height) in percent of this day for the window [since, until), or None when the
-        window misses the day. A window over midnight shows in both days."""
-        if until <= self.start or since >= self.end:
+        """(first, last) grid lines of this day's 96 quarter hours that the window [since, until)
+        spans, at least one quarter, or None when it misses the day. A window over midnight
+        shows in both days."""
+        if until <= self.start or since >= self.end or until <= since:
             return None
-        length = (self.end - self.start).total_seconds()
-        top = (max(since, self.start) - self.start).total_seconds() / length * 100
-        bottom = (min(until, self.end) - self.start).total_seconds() / length * 100
-        return round(top, 3), round(max(bottom - top, 0.5), 3)
+        quarters = (self.end - self.start).total_seconds() / QUARTERS
+        first = (max(since, self.start) - self.start).total_seconds() / quarters
+        last = (min(until, self.end) - self.start).total_seconds() / quarters
+        first = min(math.floor(first), QUARTERS - 1) + 1
+        return first, max(min(math.ceil(last), QUARTERS) + 1, first + 1)
+
+    def line(self, moment):
+        """The grid line of the quarter hour `moment` falls in (the now-line), or None."""
+        return self.place(moment, moment + timedelta(seconds=1))[0] if self.holds(moment) else None
 
     def holds(self, moment):
         return self.start <= moment < self.end

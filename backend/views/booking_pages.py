@@ -29,8 +29,8 @@ class Block:
     """One booking or hold as drawn in one day's column."""
 
     kind: str  # booking, maintenance, hold
-    top: float
-    height: float
+    first: int  # the grid lines it spans in its day (weeks.Day.place)
+    last: int
     start: object
     end: object
     user_name: str
@@ -78,7 +78,7 @@ def _blocks(day, bookings, boards, now):
         if place:
             blocks.append(Block("hold", *place, since, holder.reservation.valid_until, holder.user_name,
                                 board.resource.name, holder.reservation.note))
-    return sorted(blocks, key=lambda block: block.start)
+    return sorted(blocks, key=lambda block: block.start)  # earlier ones first, in the first columns
 
 
 class CalendarView(MethodView):
@@ -108,7 +108,7 @@ class CalendarView(MethodView):
         tz = {"tz": request.args["tz"]} if request.args.get("tz") else {}
         about = {"resource_id": resource_id} if resource_id else {"label": label} if label else {}
         week_url = lambda d: url_for("reservation.calendar", week=d.isoformat(), **about, **tz)  # noqa: E731
-        week = [{"day": d, "today": d.holds(now), "now": d.place(now, now)[0] if d.holds(now) else None,
+        week = [{"day": d, "today": d.holds(now), "now": d.line(now),
                  "blocks": _blocks(d, bookings, chosen, now)} for d in days]
         labels = sorted({name for b in boards for name in b.resource.labels})
         return render_template("reservation/calendar.html", week=week, chosen=chosen, label=label,
