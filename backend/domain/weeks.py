@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-
 QUARTERS = 96
 
 
@@ -45,7 +44,7 @@ def week_days(monday, zone):
     def first_instant(day):
         return datetime.combine(day, time(0), zone).astimezone(timezone.utc)
     days = [monday + timedelta(days=n) for n in range(8)]
-    return [Day(d, first_instant(d), first_instant(n)) for d, n in zip(days, days[1:])]
+    return [Day(d, first_instant(d), first_instant(n)) for d, n in zip(days, days[1:], strict=False)]
 
 
 def parse_week(text, today):
