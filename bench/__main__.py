@@ -7,8 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report, runner
+from bench import bookings, report, runner
 from bench.servers import ROOT, pick_server
+
+PHASES = ("base", "growth", "bookings")
 
 
 def parse_args(argv=None):
@@ -18,6 +20,9 @@ def parse_args(argv=None):
     parser.add_argument("--server", choices=["auto", "apache", "gunicorn"], default="auto",
                         help="auto: Apache with deploy/reservia.conf where installed, else gunicorn")
     parser.add_argument("--duration", type=float, help="seconds measured per figure")
+    parser.add_argument("--phases", nargs="+", choices=PHASES, default=None,
+                        help="which parts to run (default: all; --quick: base and growth, no bookings)")
+    parser.add_argument("--clients", type=int, nargs="+", help="concurrencies measured (default: 1 8 32)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results",
                         help="folder for latest.json and latest.txt")
     return parser.parse_args(argv)
@@ -28,22 +33,29 @@ def main(argv=None):
     sizes = runner.QUICK if args.quick else runner.Sizes()
     if args.duration:
         sizes = replace(sizes, duration=args.duration)
+    if args.clients:
+        sizes = replace(sizes, clients=args.clients, growth_clients=args.clients)
     started = time.monotonic()
     bench = runner.Bench(sizes)
+    phases = args.phases or (("base", "growth") if args.quick else PHASES)
+    race, server_facts = None, ""
     with tempfile.TemporaryDirectory(prefix="reservia-bench-") as tmp:
         tmp = Path(tmp)
-        home = tmp / "base"
-        with pick_server(tmp, "base", runner.server_env(home, sizes),
-                         args.server, sizes.processes) as server:
-            print(f"Base data set, {server.describe()}")
-            runner.base_phase(bench, server, sizes)
-        home = tmp / "growth"
-        with pick_server(tmp, "growth", runner.server_env(home, sizes),
-                         args.server, sizes.processes) as server:
-            print("Growing data set")
-            runner.growth_phase(bench, server, sizes)
-        server_facts = server.describe()
-    checks = report.targets(bench.measurements, sizes)
+        for phase in phases:
+            with pick_server(tmp, phase, runner.server_env(tmp / phase, sizes),
+                             args.server, sizes.processes) as server:
+                print({"base": f"Base data set, {server.describe()}", "growth": "Growing data set",
+                       "bookings": "Bookings"}[phase])
+                if phase == "base":
+                    runner.base_phase(bench, server, sizes)
+                elif phase == "growth":
+                    runner.growth_phase(bench, server, sizes)
+                else:
+                    race = bookings.bookings_phase(bench, server, sizes)
+                server_facts = server.describe()
+    checks = report.targets(bench.measurements, sizes) if "base" in phases and "growth" in phases else []
+    if "bookings" in phases:
+        checks += bookings.targets(bench.measurements, race, sizes)
     results = {
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(time.monotonic() - started, 1),
@@ -52,14 +64,16 @@ def main(argv=None):
         "sizes": runner.sizes_dict(sizes),
         "measurements": bench.measurements,
         "targets": checks,
+        "booking_race": race,
     }
-    text = "\n\n".join([
+    text = "\n\n".join(filter(None, [
         f"Reservia benchmark, {results['finished']}, {results['wall_seconds']}s",
         (f"CPU: {results['machine']['cpu_model']}, {results['machine']['cores']} cores; "
          f"server: {server_facts}"),
         report.table(bench.measurements),
+        report.race_text(race),
         report.targets_table(checks),
-    ])
+    ]))
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.output / "latest.txt").write_text(text + "\n")

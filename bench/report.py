@@ -58,6 +58,8 @@ def table(measurements):
         data = ""
         if state:
             data = f"{state['resources']} res, {state['active']} act, {state['history']:,} hist"
+            if "bookings" in state:
+                data = f"{state['resources']} res, {state['bookings']:,} bookings"
         lines.append(f"{r['label'][:26]:<26} {r['name']:<9} {data[:26]:<26} {r['clients']:>7} "
                      f"{r['requests_per_s']:>8.1f} {share:>7} {_ms(r['p50_ms'])} {_ms(r['p95_ms'])} "
                      f"{_ms(r['p99_ms'])} {r['errors']:>6} {_cpu(r['cpu']['server_ms_per_request'])} "
@@ -151,7 +153,19 @@ def _pct(value):
     return f"{100 * value:.0f}%" if value is not None else "-"
 
 
+def race_text(race):
+    """The booking race in words, or nothing when it did not run."""
+    if not race:
+        return ""
+    return (f"Booking race, {race['clients']} clients on the same slots for {race['seconds']} s: "
+            f"{race['booked']} booked, {race['conflicts']} refused with 409, {race['errors']} other answers; "
+            f"{race['per_s']} bookings tried/s ({race['booked_per_s']} made/s), p50 {race['p50_ms']} ms, "
+            f"p99 {race['p99_ms']} ms; {race['overlaps']} overlapping bookings in the database after it.")
+
+
 def targets_table(checks):
+    if not checks:
+        return ""
     width = max(len(c["target"]) for c in checks)
     measured = max(len(c["measured"]) for c in checks)
     return "\n".join(f"{c['target']:<{width}}  {c['measured']:>{measured}}  {'met' if c['met'] else 'NOT MET'}"

@@ -94,3 +94,35 @@ def add_queues(path, resource_ids, user_ids, waiting_per_resource):
 
     with closing(_connect(path)) as connection:
         return _insert(connection, rows())
+
+
+def add_bookings(path, resource_ids, user_ids, per_resource, first_in=timedelta(days=1),
+                 every=timedelta(hours=3), length=timedelta(hours=1)):
+    """Give each resource `per_resource` future bookings (one hour every three, from a day on),
+    each of a user in turn, and mark the resources booked (resources.booked_until) as booking
+    does; returns how many were written. The database's own triggers still refuse overlaps."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    start = (now + first_in).replace(minute=0, second=0, microsecond=0)
+    rows = [(user_ids[(n + k) % len(user_ids)], resource_id, _stamp(start + k * every),
+             _stamp(start + k * every + length), _stamp(now), _stamp(now))
+            for n, resource_id in enumerate(resource_ids) for k in range(per_resource)]
+    last = _stamp(start + (per_resource - 1) * every + length)
+    with closing(_connect(path)) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "INSERT INTO bookings (user_id, resource_id, start_at, end_at, status, maintenance, created_at, "
+            "sequence, updated_at) VALUES (?, ?, ?, ?, 'booked', 0, ?, 0, ?)", rows)
+        connection.execute("UPDATE bookings SET booking_id = id, series_id = id WHERE booking_id IS NULL")
+        connection.executemany("UPDATE resources SET booked_until = ? WHERE id = ?",
+                               [(last, resource_id) for resource_id in resource_ids])
+        connection.execute("COMMIT")
+    return len(rows)
+
+
+def overlapping_bookings(path):
+    """Pairs of live bookings of one resource whose windows overlap: none, if the database holds."""
+    with closing(_connect(path)) as connection:
+        return connection.execute(
+            "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.resource_id = b.resource_id AND a.id < b.id "
+            "WHERE a.status IN ('booked', 'active') AND b.status IN ('booked', 'active') "
+            "AND a.start_at < b.end_at AND b.start_at < a.end_at").fetchone()[0]

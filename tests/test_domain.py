@@ -1,6 +1,7 @@
 """The rules of backend/domain, without a database or an application: they are plain Python."""
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,6 +10,7 @@ from backend.domain.durations import duration_text, minutes_text
 from backend.domain.holds import hold_choices
 from backend.domain.labels import MAX_COUNT, MAX_LABEL_LENGTH, MAX_LABELS, is_label, label_summary
 from backend.domain.resources import DEACTIVATED, FREE, IN_USE, KEPT_FOR, MAINTENANCE, own_request, resource_state
+from backend.domain.weeks import parse_week, week_days
 
 
 @pytest.mark.parametrize("name, ok", [
@@ -97,3 +99,24 @@ def test_dashboard_filters_match_every_chosen_label_and_the_search():
 
 def test_pages_of_cards():
     assert [page_count(n) for n in (0, 1, PAGE_SIZE, PAGE_SIZE + 1)] == [1, 1, 1, 2]
+
+
+def test_a_week_is_drawn_in_quarter_hours_of_the_readers_days():
+    budapest = ZoneInfo("Europe/Budapest")
+    days = week_days(parse_week("2026-10-28", date(2026, 1, 1)), budapest)
+    assert [d.day for d in (days[0], days[-1])] == [date(2026, 10, 26), date(2026, 11, 1)]
+    monday = days[0]
+    assert monday.start == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)  # midnight in Budapest
+    # 14:00-16:00 Budapest: quarters 57 to 64, grid lines 57 to 65.
+    assert monday.place(datetime(2026, 10, 26, 13, 0, tzinfo=UTC),
+                        datetime(2026, 10, 26, 15, 0, tzinfo=UTC)) == (57, 65)
+    # Over midnight: the end of one day and the start of the next; a sliver still gets a quarter.
+    late, early = datetime(2026, 10, 26, 22, 0, tzinfo=UTC), datetime(2026, 10, 27, 1, 0, tzinfo=UTC)
+    assert monday.place(late, early) == (93, 97) and days[1].place(late, early) == (1, 9)
+    assert monday.place(late, late + timedelta(seconds=1)) == (93, 94)
+    assert days[3].place(late, early) is None
+    # The day the clocks go back is 25 hours long, still 96 quarters.
+    sunday = week_days(parse_week("2026-10-25", date(2026, 1, 1)), budapest)[-1]
+    assert (sunday.end - sunday.start) == timedelta(hours=25)
+    assert sunday.place(sunday.start, sunday.end) == (1, 97)
+    assert parse_week("garbage", date(2026, 11, 25)) == date(2026, 11, 23)

@@ -7,15 +7,18 @@ from markupsafe import Markup
 from backend.database import get_database
 from backend.database.bookings import Repeat
 from backend.errors import Invalid
-from backend.forms.binding import bind_form
+from backend.forms.binding import bind_form, is_form_post
+from backend.forms.booking_page import BookPageForm
 from backend.forms.bookings import BookForm, BookingCancelForm, BookingIdForm
 from backend.forms.history_filters import parse_moment
 from backend.forms.query import query_id
 from backend.models.states import BOOKING_STATUSES
 from backend.serializers import booking_json, conflict_json, iso
+from backend.views.booking_pages import after_booking, book_page
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
 from backend.web.messages import clock
+from backend.web.pages import page
 from backend.web.responses import respond
 
 
@@ -24,8 +27,15 @@ class BookView(MethodView):
 
     decorators = [login_required]
 
+    @page
+    def get(self):
+        """The Book form."""
+        return book_page()
+
     def post(self):
-        form = bind_form(BookForm)
+        # A browser's form gives a date, times and its zone; it comes to the same values.
+        form = bind_form(BookPageForm if is_form_post() else BookForm)
+        to = after_booking(form) if is_form_post() else None
         repeat = form.repeat.data
         outcome = get_database().bookings.book(
             current_user, form.start_at, form.end_at, resource_id=form.resource_id.data,
@@ -39,12 +49,12 @@ class BookView(MethodView):
                 f"; {len(skipped)} already booked were skipped." if skipped else ".")
             return respond({"message": message, "series_id": outcome.series_id, "bookings": [
                 {"booking_id": b.booking_id, "start": iso(b.start), "end": iso(b.end),
-                 "resource_ids": list(b.resource_ids)} for b in outcome.bookings], "skipped": skipped}, 201)
+                 "resource_ids": list(b.resource_ids)} for b in outcome.bookings], "skipped": skipped}, 201, to=to)
         booked = outcome.bookings[0]
         message = Markup("Booked from {} to {}.").format(clock(booked.start), clock(booked.end))
         return respond({"message": message, "booking_id": booked.booking_id, "series_id": outcome.series_id,
                         "status": "booked", "resource_ids": list(booked.resource_ids), "start": iso(booked.start),
-                        "end": iso(booked.end)}, 201)
+                        "end": iso(booked.end)}, 201, to=to)
 
 
 class BookingsView(MethodView):

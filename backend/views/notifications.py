@@ -59,6 +59,7 @@ def notifications_page(webhook_form=None, status=200):
         events=events, channels=PREFERENCE_CHANNELS, event_labels=EVENT_LABELS,
         channel_labels=CHANNEL_LABELS, preference_name=preference_name, summaries=summaries,
         recent=recent, webhook_form=webhook_form,
+        booking_reminder_minutes=database.notifications.reminder_minutes(current_user),
         email_configured=bool(current_app.config["RESERVIA_SMTP_HOST"])), status
 
 

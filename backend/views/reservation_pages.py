@@ -14,6 +14,7 @@ from backend.forms.history import HistoryFilterForm
 from backend.forms.history_filters import parse_period, zone_named
 from backend.forms.numbers import whole_number
 from backend.forms.query import query_paging
+from backend.views.booking_pages import upcoming_bookings
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
 from backend.web.conditional import page_unless_unchanged
@@ -98,7 +99,8 @@ class MyReservationsView(MethodView):
         if not form.validate():
             # A refused filter shows its message, not a list it did not filter.
             return render_template("reservation/mine.html", history=None, form=form, query=query,
-                                   own=_whose(form) == current_user.id, export_query={})
+                                   own=_whose(form) == current_user.id, export_query={},
+                                   bookings=upcoming_bookings(current_user.id))
         since, until = parse_period(form.since.data, form.until.data, zone_named(form.tz.data))
         filters = HistoryFilters(user_id=_whose(form), resource_id=form.resource_id.data,
                                  states=(form.state.data,) if form.state.data else (), since=since, until=until)
@@ -106,7 +108,7 @@ class MyReservationsView(MethodView):
         history = database.history.page(current_user, filters, page, per_page)
         return render_template("reservation/mine.html", history=history, form=form, query=query,
                                own=filters.user_id == current_user.id,
-                               export_query=_export_query(filters))
+                               export_query=_export_query(filters), bookings=upcoming_bookings(current_user.id))
 
 
 def _whose(form):

@@ -61,7 +61,11 @@ def show_refusals_at_fields(blueprint, forms, checks=None, pages=None):
 
 
 def _place(form, error):
-    """Put a refusal of the Database layer at the field it is about, or above the form."""
+    """Put a refusal of the Database layer at the field it is about, or above the form; a form
+    may place some itself (`place_refusal(error)`, true when it did)."""
+    place_refusal = getattr(form, "place_refusal", None)
+    if place_refusal is not None and place_refusal(error):
+        return
     placed = False
     for name, messages in (error.fields or {}).items():
         if name in form:

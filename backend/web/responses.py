@@ -74,8 +74,9 @@ def _same_site_referrer():
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def respond(payload, status=200, default_endpoint="reservation.dashboard"):
-    """JSON for API clients; for a form post, post/redirect/get with the message flashed.
+def respond(payload, status=200, default_endpoint="reservation.dashboard", to=None):
+    """JSON for API clients; for a form post, post/redirect/get with the message flashed (to
+    `to` when given: the page that shows what was done, else back).
 
     A page's own script posts the same form asking for JSON, to act in place: it gets the JSON
     and the message as the page would show it ("message_html", times ready to be localised).
@@ -83,7 +84,7 @@ def respond(payload, status=200, default_endpoint="reservation.dashboard"):
     message = payload.get("message", "Done.")
     if is_form_post() and not wants_json():
         flash(as_html(message), "success")
-        return redirect(back_url(default_endpoint))
+        return redirect(to or back_url(default_endpoint))
     body = {**payload, "message": as_text(message)}
     if is_form_post():
         body["message_html"] = str(as_html(message))

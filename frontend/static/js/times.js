@@ -5,6 +5,7 @@
 
   var formats = {
     clock: { hour: "2-digit", minute: "2-digit" },
+    dayclock: { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" },
     moment: { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" },
     weekday: { weekday: "short", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" }
   };
