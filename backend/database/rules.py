@@ -50,6 +50,9 @@ class ReservationRow:
     lease_until: datetime | None = None
     # The booking whose window this hold is (booking_pool.py); None for the queue's holds.
     booking_id: int | None = None
+    # Its priority class when made (0-100): the queue serves higher classes first, and waiting
+    # raises it (backend/domain/policies.py, service_key).
+    priority: int = 50
 
     @classmethod
     def from_row(cls, row):
