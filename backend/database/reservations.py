@@ -1,11 +1,15 @@
 """The Reservations part: what users do with reservations (request by name or by labels, cancel,
 release, keep alive), the queues as everyone sees them, and expiry run on demand."""
+from dataclasses import replace
+
 from sqlalchemy import bindparam, func, or_, select, text
 
 from backend.database import rules
 from backend.database.active_list import read_active
+from backend.database.queue import read_access
 from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, RequestOutcome, first_deadline
 from backend.domain.durations import duration_text
+from backend.domain.policies import next_rise
 from backend.errors import Conflict, Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation
@@ -231,18 +235,26 @@ class Reservations:
     def _settled_active(self, resource_id):
         """((entries, when they change by themselves), the same moment: how long the pair holds)."""
         session = self.transactions.session
-        entries = read_active(session, resource_id)
         now = self.transactions.now()
+        entries = self._read_active(session, resource_id, now)
         overdue = {e.reservation.resource_id for e in entries
                    if e.reservation.valid_until is not None and e.reservation.valid_until <= now}
         booked, next_start = self.booking_reads.due()
         overdue |= booked if resource_id is None else booked & {resource_id}
         if overdue:
             self.settle(overdue)
-            entries = read_active(session, resource_id)
+            entries = self._read_active(session, resource_id, now)
             booked, next_start = self.booking_reads.due()
-        until = min(filter(None, (first_deadline(entries), next_start)), default=None)
+        # Aging changes places by itself too: the list holds until the next class a request reaches.
+        rise = next_rise([e.reservation for e in entries], now, self.queue.aging())
+        until = min(filter(None, (first_deadline(entries), next_start, rise)), default=None)
         return (entries, until), until
+
+    def _read_active(self, session, resource_id, now):
+        def access(resources):
+            allowed, members, admins = read_access(session.connection())
+            return [replace(r, allowed=allowed.get(r.id)) for r in resources], members, admins
+        return read_active(session, resource_id, now, self.queue.aging(), access)
 
     def settle(self, resource_ids=None):
         """Run expiry now for the given resources, or for every resource with a deadline passed;

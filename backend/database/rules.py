@@ -92,6 +92,8 @@ class ResourceState:
     # Its live bookings (booking_rules.Slot) in start order, and the gap kept free before each.
     bookings: tuple = ()
     buffer: timedelta = timedelta(0)
+    # The ids of the groups whose members may use it; None: everyone (backend/models/group_rule.py).
+    allowed: frozenset | None = None
 
     def serves(self, request):
         """Whether this resource can be given to a label request: it carries all its labels, or,
