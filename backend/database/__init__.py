@@ -18,6 +18,7 @@ from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
 from backend.database.notifications import Notifications
 from backend.database.outbox import Outbox
+from backend.database.policies import Policies
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -47,8 +48,9 @@ class Database:
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)
         self.booking_reads = BookingReads(transactions)
-        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads)
-        self.bookings = Bookings(transactions, queue)
+        self.policies = Policies(transactions)
+        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads, self.policies)
+        self.bookings = Bookings(transactions, queue, self.policies)
         self.calendar_keys = CalendarKeys(transactions)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
         self.waiting = Waiting(transactions, self.reservations)

@@ -1,0 +1,240 @@
+"""The Policies part: the group rules (add, list, delete), who may use a restricted resource, and
+the checks a request or a booking passes before it changes anything: the hold's length, the open
+requests, the booked hours of the week, and the priority class a new request gets.
+
+The checks run inside the caller's write, after its locks: two requests at once cannot both
+take the last place. What is most generous, the week and the aging are plain rules in
+backend/domain/policies.py; docs/policies.md says what they mean for people.
+"""
+from datetime import timedelta
+
+from sqlalchemy import bindparam, delete, select
+
+from backend.domain.durations import duration_text
+from backend.domain.policies import (
+    DEFAULT_PRIORITY,
+    Rule,
+    bounded,
+    hours_text,
+    most_generous,
+    overlap_hours,
+    priority_of,
+    rules_of,
+    touches,
+    week_window,
+)
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
+from backend.logs import ADMIN, log
+from backend.models import Booking, Group, GroupRule, Reservation, Resource, ResourceLabel, resource_allowed_groups
+from backend.models import user_groups as memberships
+from backend.models.states import APPROVED, REQUESTED
+
+RULE_COLUMNS = (GroupRule.id, GroupRule.group_id, GroupRule.resource_id, GroupRule.label,
+                GroupRule.max_hold_minutes, GroupRule.max_open_requests, GroupRule.max_booked_hours_per_week,
+                GroupRule.priority)
+ALL_RULES = select(*RULE_COLUMNS).order_by(GroupRule.id)
+GROUPS_OF = select(memberships.c.group_id).where(memberships.c.user_id == bindparam("user_id"))
+ALLOWED_OF = select(resource_allowed_groups.c.group_id).where(
+    resource_allowed_groups.c.resource_id == bindparam("resource_id"))
+# A user's open requests (waiting or holding, by name or by labels), as (resource id, labels).
+OPEN_OF = (select(Reservation.resource_id, Reservation.labels)
+           .where(Reservation.user_id == bindparam("user_id"), Reservation.parent_id.is_(None),
+                  Reservation.state.in_((REQUESTED, APPROVED)))
+           .where((Reservation.valid_until.is_(None)) | (Reservation.valid_until > bindparam("now"))))
+# Bookings that count towards booked hours: not cancelled, not maintenance windows.
+BOOKED_OF = (select(Booking.resource_id, Booking.start_at, Booking.end_at)
+             .where(Booking.user_id == bindparam("user_id"), Booking.status != "cancelled",
+                    Booking.maintenance.is_(False), Booking.start_at < bindparam("end"),
+                    Booking.end_at > bindparam("start")))
+LABELS_OF = select(ResourceLabel.resource_id, ResourceLabel.name)
+LIMIT_NAMES = {"max_open_requests": "open requests", "max_booked_hours_per_week": "booked hours this week"}
+
+
+class Policies:
+    def __init__(self, transactions):
+        self.transactions = transactions
+
+    def add_rule(self, group_id, resource_id=None, label=None, **values):
+        """A new rule; `values` are the four limits and the priority (None: not set)."""
+        if resource_id is not None and label is not None:
+            raise Invalid("A rule is for one resource or one label, not both.", "INVALID_SCOPE",
+                          fields={"label": ["Leave empty when a resource is chosen."]})
+        if all(v is None for v in values.values()):
+            raise Invalid("A rule sets at least one limit or a priority.", "EMPTY_RULE")
+        with self.transactions.writing() as session:
+            if group_id is not None and session.get(Group, group_id) is None:
+                raise NotFound(f"No group with id {group_id}.", "GROUP_NOT_FOUND")
+            if resource_id is not None and session.get(Resource, resource_id) is None:
+                raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
+            rule = GroupRule(group_id=group_id, resource_id=resource_id, label=label,
+                             created_at=self.transactions.now(), **values)
+            session.add(rule)
+        log.info("%s rule added id=%s group_id=%s", ADMIN, rule.id, group_id)
+        return rule.id
+
+    def delete_rule(self, rule_id):
+        with self.transactions.writing() as session:
+            if session.execute(delete(GroupRule).where(GroupRule.id == rule_id)).rowcount == 0:
+                raise NotFound(f"No rule with id {rule_id}.", "RULE_NOT_FOUND")
+        log.info("%s rule deleted id=%s", ADMIN, rule_id)
+
+    def rules(self, group_id=None):
+        """Every rule (or one group's), as domain Rules, oldest first."""
+        stmt = ALL_RULES if group_id is None else ALL_RULES.where(GroupRule.group_id == group_id)
+        return [Rule(*row) for row in self.transactions.session.execute(stmt)]
+
+    def group_ids(self, connection, user_id):
+        return frozenset(connection.execute(GROUPS_OF, {"user_id": user_id}).scalars())
+
+    def refuse_not_allowed(self, connection, user, resource_id, name):
+        """Forbidden unless the resource is for everyone, the user an administrator, or in one of its groups."""
+        allowed = set(connection.execute(ALLOWED_OF, {"resource_id": resource_id}).scalars())
+        if allowed and not user.is_admin and not allowed & self.group_ids(connection, user.id):
+            raise Forbidden(f"{name} is restricted to some groups, and you are in none of them.", "NOT_ALLOWED")
+
+    def check_request(self, connection, user, resource_ids=(), labels=(), hold_minutes=None, maximum=None):
+        """Refuse a new request its user's rules do not allow (a hold too long, too many open
+        requests); returns (the hold in minutes to use, the request's priority class).
+
+        `resource_ids`: the resources named; `labels`: those asked for; `maximum`: the longest
+        hold the resources allow (a timedelta, None: no limit), which bounds the rules' too.
+        """
+        labels = set(labels) | self._labels_of(connection, resource_ids)
+        rules = [r for r in self._rules_for(connection, user.id) if touches(r, resource_ids, labels)]
+        hold_limit = bounded(*most_generous(rules, "max_hold_minutes").values())
+        if hold_limit is not None:
+            if hold_minutes is not None and hold_minutes > hold_limit:
+                message = f"Your groups' rules allow holds of at most {duration_text(timedelta(minutes=hold_limit))}."
+                raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
+            # Without a choice a hold lasts the site's length: cut to the rule's when that is longer.
+            site = self.transactions.minutes_setting("RESERVIA_HOLD_MINUTES")
+            if hold_minutes is None and (site is None or site > timedelta(minutes=hold_limit)):
+                resource_limit = int(maximum.total_seconds() // 60) if maximum is not None else None
+                hold_minutes = bounded(hold_limit, resource_limit)
+        self._refuse_open(connection, user, rules, resource_ids, labels)
+        return hold_minutes, priority_of(rules)
+
+    def _refuse_open(self, connection, user, rules, resource_ids, labels):
+        """Per scope, the most generous rule's max_open_requests against the open requests of that
+        scope; for all resources, without a rule, the site's RESERVIA_MAX_OPEN_REQUESTS."""
+        limits = most_generous(rules, "max_open_requests")
+        open_rows = self._open(connection, user.id)
+        for scope, limit in sorted(limits.items(), key=str):
+            used = sum(1 for row in open_rows if _in_scope(scope, row))
+            if used >= limit:
+                raise _quota(f"You already have {used} open requests of your {limit}{_on(scope, connection)}.",
+                             limit, used)
+        if ("all", None) not in limits:
+            site = self.transactions.setting("RESERVIA_MAX_OPEN_REQUESTS")
+            if site > 0 and len(open_rows) >= site:
+                raise Conflict(f"You already have {site} open requests, the most anyone may have; cancel or "
+                               "release one first.", "TOO_MANY_REQUESTS")
+
+    def check_booking(self, connection, user, items):
+        """Refuse bookings over resources the user may not use, or past their booked hours of a
+        week (Monday to Monday in RESERVIA_TIME_ZONE). `items`: [(resource id, start, end)],
+        every resource of every occurrence being booked."""
+        resource_ids = sorted({rid for rid, _, _ in items})
+        names = dict(connection.execute(select(Resource.id, Resource.name).where(Resource.id.in_(resource_ids))).all())
+        for resource_id in resource_ids:
+            self.refuse_not_allowed(connection, user, resource_id, names.get(resource_id, "The resource"))
+        resource_labels = self._resource_labels(connection)
+        labels = set().union(*(resource_labels.get(rid, set()) for rid in resource_ids))
+        rules = [r for r in self._rules_for(connection, user.id) if touches(r, resource_ids, labels)]
+        limits = most_generous(rules, "max_booked_hours_per_week")
+        zone = self.transactions.setting("RESERVIA_TIME_ZONE")
+        for window in sorted({week_window(start, zone) for _, start, _ in items}) if limits else ():
+            booked = self._booked(connection, user.id, window)
+            for scope, limit in sorted(limits.items(), key=str):
+                used = sum(h for rid, h in booked if _resource_in_scope(scope, rid, resource_labels))
+                adding = sum(overlap_hours(start, end, *window) for rid, start, end in items
+                             if _resource_in_scope(scope, rid, resource_labels))
+                if used + adding > limit:
+                    raise _quota(f"You have booked {hours_text(used)} of your {limit} h this week"
+                                 f"{_on(scope, connection)}.", limit, round(used, 2))
+
+    def limits(self, user):
+        """What applies to the user, one entry per scope their rules name (and always one for
+        everything), with what they use of it now."""
+        connection = self.transactions.session.connection()
+        rules = self._rules_for(connection, user.id)
+        scopes = {("all", None)} | {r.scope for r in rules}
+        open_rows = self._open(connection, user.id)
+        window = week_window(self.transactions.now(), self.transactions.setting("RESERVIA_TIME_ZONE"))
+        booked = self._booked(connection, user.id, window)
+        resource_labels = self._resource_labels(connection)
+        entries = []
+        for scope in sorted(scopes, key=lambda s: (s[0] != "all", str(s))):
+            mine = [r for r in rules if r.scope == scope]
+            generous = {name: most_generous(mine, name).get(scope)
+                        for name in ("max_hold_minutes", "max_open_requests", "max_booked_hours_per_week")}
+            if scope[0] == "all" and generous["max_open_requests"] is None:
+                generous["max_open_requests"] = self.transactions.setting("RESERVIA_MAX_OPEN_REQUESTS") or None
+            entries.append({
+                "resource_id": scope[1] if scope[0] == "resource" else None,
+                "label": scope[1] if scope[0] == "label" else None,
+                **generous,
+                "priority": priority_of(mine) if mine else DEFAULT_PRIORITY,
+                "used_open_requests": sum(1 for row in open_rows if _in_scope(scope, row, resource_labels)),
+                "used_booked_hours_this_week": round(sum(
+                    h for rid, h in booked if _resource_in_scope(scope, rid, resource_labels)), 2),
+            })
+        return entries
+
+    def _rules_for(self, connection, user_id):
+        return rules_of([Rule(*row) for row in connection.execute(ALL_RULES)], self.group_ids(connection, user_id))
+
+    def _open(self, connection, user_id):
+        """The user's open requests as (resource id or None, the set of labels it names or its resource carries)."""
+        rows = connection.execute(OPEN_OF, {"user_id": user_id, "now": self.transactions.now()}).all()
+        carried = self._resource_labels(connection) if rows else {}
+        return [(rid, set((labels or "").split()) | carried.get(rid, set())) for rid, labels in rows]
+
+    def _booked(self, connection, user_id, window):
+        """[(resource id, hours inside the window)] of the user's bookings."""
+        start, end = window
+        rows = connection.execute(BOOKED_OF, {"user_id": user_id, "start": start, "end": end})
+        return [(rid, overlap_hours(s, e, start, end)) for rid, s, e in rows]
+
+    @staticmethod
+    def _resource_labels(connection):
+        found = {}
+        for resource_id, name in connection.execute(LABELS_OF):
+            found.setdefault(resource_id, set()).add(name)
+        return found
+
+    def _labels_of(self, connection, resource_ids):
+        carried = self._resource_labels(connection) if resource_ids else {}
+        return set().union(*(carried.get(rid, set()) for rid in resource_ids))
+
+
+def _in_scope(scope, row, resource_labels=None):
+    """Whether an open request (resource id, labels) counts in a rule's scope."""
+    kind, subject = scope
+    resource_id, labels = row
+    if kind == "all":
+        return True
+    if kind == "resource":
+        return resource_id == subject or f"#{subject}" in labels
+    return subject in labels
+
+
+def _resource_in_scope(scope, resource_id, resource_labels):
+    kind, subject = scope
+    if kind == "all":
+        return True
+    if kind == "resource":
+        return resource_id == subject
+    return subject in resource_labels.get(resource_id, set())
+
+
+def _on(scope, connection):
+    kind, subject = scope
+    if kind == "resource":
+        name = connection.execute(select(Resource.name).where(Resource.id == subject)).scalar()
+        return f" on {name}"
+    return f" on {subject}" if kind == "label" else ""
+
+
+def _quota(message, limit, used):
+    return Forbidden(message, "QUOTA_EXCEEDED", details={"limit": limit, "used": used})
