@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, select
 
+from backend.database.groups import allowed_groups_of
 from backend.domain.durations import duration_text
 from backend.domain.policies import (
     DEFAULT_PRIORITY,
@@ -82,6 +83,10 @@ class Policies:
         """Every rule (or one group's), as domain Rules, oldest first."""
         stmt = ALL_RULES if group_id is None else ALL_RULES.where(GroupRule.group_id == group_id)
         return [Rule(*row) for row in self.transactions.session.execute(stmt)]
+
+    def allowed_groups(self, resource_id):
+        """The ids of the groups a resource is restricted to (empty: everyone)."""
+        return allowed_groups_of(self.transactions.session, resource_id)
 
     def group_ids(self, connection, user_id):
         return frozenset(connection.execute(GROUPS_OF, {"user_id": user_id}).scalars())

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from backend.database.groups import set_allowed_groups
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, ResourceLabel
@@ -31,8 +32,9 @@ class Resources:
     def __init__(self, transactions):
         self.transactions = transactions
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None):
-        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes}."""
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, allowed_groups=()):
+        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes};
+        `allowed_groups`: the ids of the groups it is restricted to (none: everyone)."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
@@ -40,6 +42,9 @@ class Resources:
                                 **{"booking_buffer_minutes": 0, **(booking_settings or {})})
             resource.labels = labels
             session.add(resource)
+            if allowed_groups:
+                session.flush()
+                set_allowed_groups(session, resource.id, allowed_groups)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
 

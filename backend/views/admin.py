@@ -30,7 +30,7 @@ class ResourceAddView(MethodView):
         form = bind_form(ResourceForm)
         resource = get_database().resources.create(form.name.data, form.comment.data,
                                                    form.max_hold_minutes.data, form.labels.data or (),
-                                                   booking_settings(form))
+                                                   booking_settings(form), form.allowed_groups.data or ())
         return respond({"message": "Resource created successfully", "resource_id": resource.id}, 201)
 
 

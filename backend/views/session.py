@@ -131,8 +131,11 @@ class StatusView(MethodView):
 
 def password_page():
     form = refused_form("session.password", PasswordChangeForm) or PasswordChangeForm()
+    database = get_database()
     return render_template("session/password.html", form=form,
-                           calendar_key=get_database().calendar_keys.key_of(current_user))
+                           calendar_key=database.calendar_keys.key_of(current_user),
+                           limits=database.policies.limits(current_user),
+                           resource_names=dict(database.resources.names()))
 
 
 def check_current_password(form):
