@@ -56,7 +56,7 @@ class Database:
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
-        self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads)
+        self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads, self.policies)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
         self.schema = Schema()

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, select
 
 from backend.database.groups import allowed_groups_of
+from backend.database.queue import read_access
 from backend.domain.durations import duration_text
 from backend.domain.policies import (
     DEFAULT_PRIORITY,
@@ -87,6 +88,19 @@ class Policies:
     def allowed_groups(self, resource_id):
         """The ids of the groups a resource is restricted to (empty: everyone)."""
         return allowed_groups_of(self.transactions.session, resource_id)
+
+    def barred(self, user_id):
+        """The ids of the resources restricted to groups the user is not in (none for an
+        administrator); kept until the next commit, as the dashboard asks on every refresh."""
+        return self.transactions.cached(("barred", user_id), lambda: (self._barred(user_id), None))
+
+    def _barred(self, user_id):
+        connection = self.transactions.session.connection()
+        allowed, members, admins = read_access(connection)
+        if user_id in admins:
+            return frozenset()
+        mine = members.get(user_id, frozenset())
+        return frozenset(rid for rid, groups in allowed.items() if not groups & mine)
 
     def group_ids(self, connection, user_id):
         return frozenset(connection.execute(GROUPS_OF, {"user_id": user_id}).scalars())
