@@ -139,6 +139,8 @@ def test_a_hold_longer_than_a_rule_allows_is_refused_and_an_unchosen_one_is_cut(
     start = admin.get("/reservation/active").json["reservations"][0]
     until = datetime.fromisoformat(held["valid_until_date"]) - datetime.fromisoformat(start["approved_date"])
     assert until == timedelta(minutes=5)
+    longer = intern.post("/reservation/keep_alive", json={"resource_id": bench, "hold_minutes": 8})
+    assert longer.status_code == 400 and longer.json["code"] == "HOLD_TOO_LONG"
 
 
 def test_booked_hours_a_week_are_limited_and_said_in_words(clock, accounts):

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, select
 
 from backend.database.groups import allowed_groups_of
 from backend.database.queue import read_access
+from backend.database.rules import RESOURCE_MARK, resource_mark
 from backend.domain.durations import duration_text
 from backend.domain.policies import (
     DEFAULT_PRIORITY,
@@ -118,13 +119,9 @@ class Policies:
         `resource_ids`: the resources named; `labels`: those asked for; `maximum`: the longest
         hold the resources allow (a timedelta, None: no limit), which bounds the rules' too.
         """
-        labels = set(labels) | self._labels_of(connection, resource_ids)
-        rules = [r for r in self._rules_for(connection, user.id) if touches(r, resource_ids, labels)]
-        hold_limit = bounded(*most_generous(rules, "max_hold_minutes").values())
+        rules = self._touching(connection, user, resource_ids, labels)
+        hold_limit = _refuse_too_long(rules, hold_minutes)
         if hold_limit is not None:
-            if hold_minutes is not None and hold_minutes > hold_limit:
-                message = f"Your groups' rules allow holds of at most {duration_text(timedelta(minutes=hold_limit))}."
-                raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
             # Without a choice a hold lasts the site's length: cut to the rule's when that is longer.
             site = self.transactions.minutes_setting("RESERVIA_HOLD_MINUTES")
             if hold_minutes is None and (site is None or site > timedelta(minutes=hold_limit)):
@@ -132,6 +129,16 @@ class Policies:
                 hold_minutes = bounded(hold_limit, resource_limit)
         self._refuse_open(connection, user, rules, resource_ids, labels)
         return hold_minutes, priority_of(rules)
+
+    def check_hold(self, connection, user, resource_ids=(), labels=(), hold_minutes=None):
+        """HOLD_TOO_LONG for a hold longer than the user's rules allow (a keep-alive's new length)."""
+        if hold_minutes is not None:
+            _refuse_too_long(self._touching(connection, user, resource_ids, labels), hold_minutes)
+
+    def _touching(self, connection, user, resource_ids, labels):
+        """The user's rules that speak about a request for these resources or labels."""
+        labels = set(labels) | self._labels_of(connection, resource_ids)
+        return [r for r in self._rules_for(connection, user.id) if touches(r, resource_ids, labels)]
 
     def _refuse_open(self, connection, user, rules, resource_ids, labels):
         """Per scope, the most generous rule's max_open_requests against the open requests of that
@@ -225,6 +232,23 @@ class Policies:
     def _labels_of(self, connection, resource_ids):
         carried = self._resource_labels(connection) if resource_ids else {}
         return set().union(*(carried.get(rid, set()) for rid in resource_ids))
+
+
+def asked_for(request):
+    """(the resources named, the labels asked for) of a request, as the group rules read them."""
+    if not request.is_label_request:
+        return (request.resource_id,), ()
+    named = [int(label[1:]) for label in request.label_set if label.startswith(RESOURCE_MARK)]
+    return named, request.label_set - {resource_mark(i) for i in named}
+
+
+def _refuse_too_long(rules, hold_minutes):
+    """The longest hold the rules allow in minutes (None: they set none); HOLD_TOO_LONG past it."""
+    hold_limit = bounded(*most_generous(rules, "max_hold_minutes").values())
+    if hold_limit is not None and hold_minutes is not None and hold_minutes > hold_limit:
+        message = f"Your groups' rules allow holds of at most {duration_text(timedelta(minutes=hold_limit))}."
+        raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
+    return hold_limit
 
 
 def _in_scope(scope, row, resource_labels=None):

@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 
 from backend.database import rules
 from backend.database.active_list import read_active
+from backend.database.policies import asked_for
 from backend.database.queue import read_access
 from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, RequestOutcome, first_deadline
 from backend.domain.durations import duration_text
@@ -93,8 +94,7 @@ class Reservations:
             maxima = [pool.resources[rid].maximum for rid in pool.resources_for(request)]
             longest = None if None in maxima else max(maxima)
             _refuse_too_long(f"No resource carrying {', '.join(sorted(labels))}", hold_minutes, longest)
-            named = [int(label[1:]) for label in labels if label.startswith(rules.RESOURCE_MARK)]
-            hold_minutes, request.priority = self.policies.check_request(connection, user, named, labels,
+            hold_minutes, request.priority = self.policies.check_request(connection, user, *asked_for(request),
                                                                          hold_minutes, longest)
             request.hold_minutes = hold_minutes
             self.queue.insert(connection, request)
@@ -163,6 +163,7 @@ class Reservations:
                 raise NotFound(f"You have no active reservation on {_quoted(name, request_id)}.",
                                "NOTHING_ACTIVE")
             _refuse_too_long(name or f"Request {request.id}", hold_minutes, pool.maximum_for(request))
+            self.policies.check_hold(connection, user, *asked_for(request), hold_minutes)
             _refuse_booked_next(pool, request)
             moved = pool.keep_alive(request, self.queue.wait(), hold_minutes)
             self.queue.write(connection, pool)
