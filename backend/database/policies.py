@@ -8,7 +8,7 @@ backend/domain/policies.py; docs/policies.md says what they mean for people.
 """
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, case, delete, func, literal_column, null, or_, select, text, union_all
 
 from backend.database.groups import allowed_groups_of
 from backend.database.queue import read_access
@@ -30,7 +30,7 @@ from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Booking, Group, GroupRule, Reservation, Resource, ResourceLabel, resource_allowed_groups
 from backend.models import user_groups as memberships
-from backend.models.states import APPROVED, REQUESTED
+from backend.models.states import APPROVED, OWN_REQUEST_SQL, REQUESTED
 
 RULE_COLUMNS = (GroupRule.id, GroupRule.group_id, GroupRule.resource_id, GroupRule.label,
                 GroupRule.max_hold_minutes, GroupRule.max_open_requests, GroupRule.max_booked_hours_per_week,
@@ -50,7 +50,25 @@ BOOKED_OF = (select(Booking.resource_id, Booking.start_at, Booking.end_at)
                     Booking.maintenance.is_(False), Booking.start_at < bindparam("end"),
                     Booking.end_at > bindparam("start")))
 LABELS_OF = select(ResourceLabel.resource_id, ResourceLabel.name)
-LIMIT_NAMES = {"max_open_requests": "open requests", "max_booked_hours_per_week": "booked hours this week"}
+MY_GROUPS = select(memberships.c.group_id).where(memberships.c.user_id == bindparam("user_id")).scalar_subquery()
+_NOTHING = (null(),) * 6
+# What a request needs to know, in one statement under the write lock (each statement there is
+# throughput lost for every writer): the rules that apply to the user (kind 0), the groups the
+# resource is restricted to and whether the user is in each (kind 1), and how many open
+# requests the user has (kind 2, from the partial index of open requests).
+REQUEST_POLICY = union_all(
+    select(literal_column("0"), GroupRule.id, GroupRule.group_id, GroupRule.resource_id, GroupRule.label,
+           GroupRule.max_hold_minutes, GroupRule.max_open_requests, GroupRule.max_booked_hours_per_week,
+           GroupRule.priority)
+    .where(GroupRule.group_id.is_(None) | GroupRule.group_id.in_(MY_GROUPS)),
+    select(literal_column("1"), resource_allowed_groups.c.group_id,
+           case((resource_allowed_groups.c.group_id.in_(MY_GROUPS), 1), else_=0), *_NOTHING)
+    .where(resource_allowed_groups.c.resource_id == bindparam("restricted_id")),
+    select(literal_column("2"), func.count(), null(), *_NOTHING)
+    .select_from(Reservation)
+    .where(Reservation.user_id == bindparam("user_id"), text(OWN_REQUEST_SQL),
+           or_(Reservation.valid_until.is_(None), Reservation.valid_until > bindparam("now"))),
+)
 
 
 class Policies:
@@ -110,16 +128,27 @@ class Policies:
         """Forbidden unless the resource is for everyone, the user an administrator, or in one of its groups."""
         allowed = set(connection.execute(ALLOWED_OF, {"resource_id": resource_id}).scalars())
         if allowed and not user.is_admin and not allowed & self.group_ids(connection, user.id):
-            raise Forbidden(f"{name} is restricted to some groups, and you are in none of them.", "NOT_ALLOWED")
+            raise _not_allowed(name)
 
-    def check_request(self, connection, user, resource_ids=(), labels=(), hold_minutes=None, maximum=None):
-        """Refuse a new request its user's rules do not allow (a hold too long, too many open
-        requests); returns (the hold in minutes to use, the request's priority class).
+    def check_request(self, connection, user, resource_ids=(), labels=(), hold_minutes=None, maximum=None,
+                      restricted=None):
+        """Refuse a new request its user's rules do not allow: a resource restricted to groups
+        they are not in (`restricted`: (its id, its name) for a request by name), a hold too
+        long, too many open requests. Returns (the hold in minutes to use, the priority class).
 
         `resource_ids`: the resources named; `labels`: those asked for; `maximum`: the longest
         hold the resources allow (a timedelta, None: no limit), which bounds the rules' too.
         """
-        rules = self._touching(connection, user, resource_ids, labels)
+        rows = connection.execute(REQUEST_POLICY, {"user_id": user.id, "now": self.transactions.now(),
+                                                   "restricted_id": restricted[0] if restricted else 0}).all()
+        allowed = [row[2] for row in rows if row[0] == 1]
+        if allowed and not user.is_admin and not any(allowed):
+            raise _not_allowed(restricted[1])
+        open_count = next(row[1] for row in rows if row[0] == 2)
+        rules = [Rule(*row[1:]) for row in rows if row[0] == 0]
+        if rules:
+            labels = set(labels) | self._labels_of(connection, resource_ids)
+            rules = [r for r in rules if touches(r, resource_ids, labels)]
         hold_limit = _refuse_too_long(rules, hold_minutes)
         if hold_limit is not None:
             # Without a choice a hold lasts the site's length: cut to the rule's when that is longer.
@@ -127,7 +156,7 @@ class Policies:
             if hold_minutes is None and (site is None or site > timedelta(minutes=hold_limit)):
                 resource_limit = int(maximum.total_seconds() // 60) if maximum is not None else None
                 hold_minutes = bounded(hold_limit, resource_limit)
-        self._refuse_open(connection, user, rules, resource_ids, labels)
+        self._refuse_open(connection, user, rules, open_count)
         return hold_minutes, priority_of(rules)
 
     def check_hold(self, connection, user, resource_ids=(), labels=(), hold_minutes=None):
@@ -140,19 +169,20 @@ class Policies:
         labels = set(labels) | self._labels_of(connection, resource_ids)
         return [r for r in self._rules_for(connection, user.id) if touches(r, resource_ids, labels)]
 
-    def _refuse_open(self, connection, user, rules, resource_ids, labels):
+    def _refuse_open(self, connection, user, rules, open_count):
         """Per scope, the most generous rule's max_open_requests against the open requests of that
         scope; for all resources, without a rule, the site's RESERVIA_MAX_OPEN_REQUESTS."""
         limits = most_generous(rules, "max_open_requests")
-        open_rows = self._open(connection, user.id)
-        for scope, limit in sorted(limits.items(), key=str):
-            used = sum(1 for row in open_rows if _in_scope(scope, row))
-            if used >= limit:
-                raise _quota(f"You already have {used} open requests of your {limit}{_on(scope, connection)}.",
-                             limit, used)
+        if limits:
+            open_rows = self._open(connection, user.id)
+            for scope, limit in sorted(limits.items(), key=str):
+                used = sum(1 for row in open_rows if _in_scope(scope, row))
+                if used >= limit:
+                    raise _quota(f"You already have {used} open requests of your {limit}{_on(scope, connection)}.",
+                                 limit, used)
         if ("all", None) not in limits:
             site = self.transactions.setting("RESERVIA_MAX_OPEN_REQUESTS")
-            if site > 0 and len(open_rows) >= site:
+            if site > 0 and open_count >= site:
                 raise Conflict(f"You already have {site} open requests, the most anyone may have; cancel or "
                                "release one first.", "TOO_MANY_REQUESTS")
 
@@ -277,6 +307,10 @@ def _on(scope, connection):
         name = connection.execute(select(Resource.name).where(Resource.id == subject)).scalar()
         return f" on {name}"
     return f" on {subject}" if kind == "label" else ""
+
+
+def _not_allowed(name):
+    return Forbidden(f"{name} is restricted to some groups, and you are in none of them.", "NOT_ALLOWED")
 
 
 def _quota(message, limit, used):

@@ -43,15 +43,14 @@ class Reservations:
         with self.transactions.writing() as session:
             connection = session.connection()
             resource = self.queue.lock(connection, resource_id)
-            self.policies.refuse_not_allowed(connection, user, resource_id, resource.name)
             maximum = self.queue.maximum(resource)
             _refuse_too_long(resource.name, hold_minutes, maximum)
             pool = self.queue.pool(connection, resource)
             if pool.own(resource_id, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
                                "ALREADY_ACTIVE")
-            hold_minutes, priority = self.policies.check_request(connection, user, (resource_id,), (),
-                                                                 hold_minutes, maximum)
+            hold_minutes, priority = self.policies.check_request(connection, user, (resource_id,), (), hold_minutes,
+                                                                 maximum, restricted=(resource_id, resource.name))
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
             now = self.transactions.now()
             # A free resource is still not given when a booking is too near (it waits, backfill).
