@@ -20,7 +20,9 @@ def groups_scenario(probe):
     call(admin, "post", "/admin/group/members", json={"group_id": 9999, "add": [erin_id]}, check=404)
     call(admin, "post", "/admin/group/members", json={"group_id": group_id, "add": ["erin"]}, check=400)
     call(admin, "get", "/admin/groups", check=200)
-    rig = admin.post("/admin/resource/add", json={"name": "hil-rig", "allowed_groups": [other]}).json["resource_id"]
+    rig = call(admin, "post", "/admin/resource/add", json={"name": "hil-rig", "allowed_groups": [other]},
+               check=201).json["resource_id"]
+    call(admin, "post", "/admin/resource/add", json={"name": "no-rig", "allowed_groups": [9999]}, check=404)
     bench = accounts.add_resource("quota-bench")
     rule = call(admin, "post", "/admin/rule/add", json={"group_id": group_id, "resource_id": bench,
                                                          "max_open_requests": 1, "priority": 70}, check=201).json

@@ -190,3 +190,13 @@ def test_bad_rules_are_refused_and_change_nothing(accounts):
     assert admin.post("/admin/rule/add", json={"group_id": 9999, "priority": 1}).json["code"] == "GROUP_NOT_FOUND"
     assert admin.post("/admin/rule/delete", json={"rule_id": 9999}).json["code"] == "RULE_NOT_FOUND"
     assert admin.get("/admin/rules").json["count"] == 0
+
+
+def test_deleting_a_resource_takes_its_rules_and_restriction_with_it(accounts):
+    admin = accounts.admin
+    group_id = add_group(admin, "hil")
+    rig = admin.post("/admin/resource/add", json={"name": "rig-1", "allowed_groups": [group_id]}).json["resource_id"]
+    add_rule(admin, group_id=group_id, resource_id=rig, priority=90)
+    assert admin.post("/admin/resource/delete", json={"resource_id": rig}).status_code == 200
+    assert admin.get("/admin/rules").json["count"] == 0
+    assert admin.post("/admin/resource/add", json={"name": "rig-2", "allowed_groups": [9999]}).status_code == 404
