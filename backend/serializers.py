@@ -2,6 +2,7 @@
 original Reservia) and the history as CSV."""
 import csv
 import io
+import json
 
 
 def iso(moment):
@@ -148,12 +149,40 @@ def _csv_row(entry):
 def history_csv_lines(entries):
     """The header, then one CSV line per history entry, each as a string ending in CRLF, written
     a row at a time so that exports of any size stream."""
+    return csv_lines(CSV_COLUMNS, map(_csv_row, entries))
+
+
+def csv_lines(header, rows):
+    """The header, then one CSV line per row, each a string ending in CRLF, a row at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(header)
     yield buffer.getvalue()
-    for entry in entries:
+    for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_csv_row(entry))
+        writer.writerow(row)
         yield buffer.getvalue()
+
+
+AUDIT_FIELDS = ("id", "at", "actor_id", "actor_name", "via", "source_address", "action", "object_type",
+                "object_id", "object_name", "changes", "reason")
+
+
+def audit_json(entry):
+    """An audit log entry; `changes` is {"field": [old, new]} (never a password, token or secret)."""
+    body = {name: getattr(entry, name) for name in AUDIT_FIELDS}
+    body["at"] = iso(entry.at)
+    body["changes"] = json.loads(entry.changes) if entry.changes else {}
+    return body
+
+
+def _audit_row(entry):
+    return (entry.id, iso(entry.at), entry.actor_id, _safe_text(entry.actor_name), entry.via,
+            entry.source_address or "", entry.action, entry.object_type, entry.object_id,
+            _safe_text(entry.object_name) or "", _safe_text(entry.changes) or "", _safe_text(entry.reason) or "")
+
+
+def audit_csv_lines(entries):
+    """The audit log as CSV, formula-safe like the history's: `changes` as its JSON text."""
+    return csv_lines(AUDIT_FIELDS, map(_audit_row, entries))

@@ -74,6 +74,9 @@ DEFAULTS = {
     "RESERVIA_WEBHOOK_TIMEOUT": 5,
     # Days notification events and their deliveries are kept (the webhooks' delivery lists).
     "RESERVIA_NOTIFICATION_DAYS": 30,
+    # Days audit log entries are kept (docs/audit.md); older ones are pruned by the delivery worker,
+    # once an hour, behind a checkpoint signed with the secret key. 0: keep them all.
+    "RESERVIA_AUDIT_DAYS": 400,
     # Seconds the delivery worker waits between looks for work.
     "RESERVIA_DELIVERY_INTERVAL": 2,
     # E-mail: empty host means no e-mail. Security: starttls, tls (SMTPS) or none.

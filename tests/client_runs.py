@@ -9,7 +9,19 @@ from pathlib import Path
 
 CLIENT = Path(__file__).resolve().parent.parent / "client" / "reservia.py"
 # Long enough for a slow, busy machine; conditions are checked every few hundredths of a second.
-BOUND = 30
+BOUND = 60
+# Every client started in the background, so that a test that failed half-way leaves none running
+# into the next test (conftest's teardown hook calls stop_leftovers() after each `once` test).
+STARTED = []
+
+
+def stop_leftovers():
+    """Kill and reap the background clients a test left running."""
+    while STARTED:
+        running = STARTED.pop()
+        if running.process.poll() is None:
+            running.process.kill()
+        running.process.wait(timeout=BOUND)
 
 
 def eventually(condition, what, timeout=BOUND):
@@ -38,6 +50,7 @@ class Running:
 
     def __init__(self, process):
         self.process = process
+        STARTED.append(self)
         self.err = []
         self.out = []
         self._readers = [threading.Thread(target=self._read, args=(process.stderr, self.err), daemon=True),

@@ -67,6 +67,13 @@ def pytest_addoption(parser):
                      help="engine the applications under test use; postgresql starts a throwaway cluster")
 
 
+def pytest_runtest_teardown(item):
+    """A CI-client test that failed half-way leaves no client running into the next test."""
+    if item.get_closest_marker("once"):
+        from tests.client_runs import stop_leftovers
+        stop_leftovers()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _database_engine(request):
     """Start the throwaway PostgreSQL cluster when the run asks for it, and remove it afterwards."""

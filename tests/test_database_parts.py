@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from backend.database.audit import Audit
 from backend.database.booking_reads import BookingReads
 from backend.database.login_limits import LoginLimits
 from backend.database.policies import Policies
@@ -26,7 +27,7 @@ def transactions(app):
 
 
 def test_resources_alone(transactions):
-    resources = Resources(transactions)
+    resources = Resources(transactions, Audit(transactions))
     bench = resources.create("bench-1", "the fast one")
     assert bench.created_at == START
     assert [r.name for r in resources.list()] == ["bench-1"]
@@ -37,7 +38,7 @@ def test_resources_alone(transactions):
 
 
 def test_users_with_their_login_limits(transactions):
-    users = Users(transactions, LoginLimits(transactions))
+    users = Users(transactions, LoginLimits(transactions, Audit(transactions)), Audit(transactions))
     alice = users.create("alice", "Alice@Example.org", "apple-password")
     assert alice.email == "alice@example.org"
     assert users.authenticate("alice", "apple-password").id == alice.id
@@ -45,15 +46,15 @@ def test_users_with_their_login_limits(transactions):
         users.authenticate("alice", "wrong-password")
     token = users.open_session(alice)
     assert users.for_session(token).name == "alice"
-    users.close_session(token)
+    users.close_session(token, alice)
     assert users.for_session(token) is None
 
 
 def test_reservations_with_their_queue_and_resources(transactions):
-    resources = Resources(transactions)
+    resources = Resources(transactions, Audit(transactions))
     reservations = Reservations(transactions, Queue(transactions), resources, BookingReads(transactions),
                                 Policies(transactions))
-    users = Users(transactions, LoginLimits(transactions))
+    users = Users(transactions, LoginLimits(transactions, Audit(transactions)), Audit(transactions))
     alice = users.create("alice", "a@example.org", "apple-password")
     bob = users.create("bob", "b@example.org", "bread-password")
     bench = resources.create("bench-1")
@@ -73,4 +74,4 @@ def test_a_write_inside_a_write_is_refused_and_the_outer_one_is_rolled_back(tran
             session.flush()
             with transactions.writing():
                 pass
-    assert Resources(transactions).list() == []
+    assert Resources(transactions, Audit(transactions)).list() == []

@@ -88,6 +88,8 @@ QUERY_PARAMETERS = {
     "/admin/groups": (),
     "/admin/rules": (),
     "/session/limits": (),
+    "/admin/audit": ("actor", "action", "object_type", "object_id", "from", "to", "page"),
+    "/admin/audit.csv": ("actor", "action", "object_type", "object_id", "from", "to"),
     "/reservation/board": ("q", "label", "page"),
     "/reservation/mine": ("user", "resource_id", "state", "since", "until", "page", "tz"),
     "/reservation/active": ("resource_id",),

@@ -235,6 +235,9 @@ def _scenario(probe):
     call(alice, "post", "/reservation/release", json={}, check=400)
 
     call(admin, "get", "/admin/statistics", check=200)
+    for path in ("/admin/audit", "/admin/audit.csv"):
+        call(admin, "get", path, f"{path}?action=resource.create", check=200)
+        call(admin, "get", path, f"{path}?from=yesterday", check=400)
     call(admin, "get", "/admin/statistics", "/admin/statistics?since=yesterday", check=400)
     for path in ("/reservation/history", "/reservation/history/export"):
         call(alice, "get", path, check=200)

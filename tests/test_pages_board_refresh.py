@@ -126,4 +126,4 @@ def test_an_unchanged_refresh_renders_nothing_and_reads_no_more_than_the_session
         refresh = record_statements(lambda: board(alice, validator))
     status = record_statements(lambda: alice.get("/session/status"))
     assert rendered == []
-    assert refresh == status
+    assert len(refresh) <= len(status) and all(statement in status for statement in refresh)

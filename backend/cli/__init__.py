@@ -2,9 +2,9 @@
 
 
 def register_cli_commands(app):
-    """Attach the user, resource, reservation, token and notification commands to the application's CLI."""
-    from backend.cli import copy_database, notifications, reservations, resources, tokens, users
+    """Attach the user, resource, reservation, token, notification and audit commands to the application's CLI."""
+    from backend.cli import audit, copy_database, notifications, reservations, resources, tokens, users
 
-    for module in (users, resources, reservations, tokens, copy_database, notifications):
+    for module in (users, resources, reservations, tokens, copy_database, notifications, audit):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -1,10 +1,13 @@
 """What every command shares: domain errors as clean messages, and input checked by the web forms' rules."""
+import getpass
+import os
 from functools import wraps
 
 import click
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
+from backend.database.audit import use_origin
 from backend.errors import ReserviaError
 
 # Read when --password is not given, so that scripts need not put a password on a command line.
@@ -13,10 +16,12 @@ PASSWORD_ENV = "RESERVIA_NEW_PASSWORD"
 
 def reports_errors(command):
     """Turn a refusal by the Database layer, or a database that cannot be reached, into
-    `Error: <message>` and exit status 1."""
+    `Error: <message>` and exit status 1. Every command wears it, so it also says, for the audit
+    log, that what the command changes comes from the command line (via "cli")."""
 
     @wraps(command)
     def wrapper(*args, **kwargs):
+        use_origin("cli", None, ShellOperator.name_now())
         try:
             return command(*args, **kwargs)
         except ReserviaError as error:
@@ -49,10 +54,24 @@ def password_option(command):
     )(command)
 
 
+def operating_system_user():
+    """The operating system's name for whoever runs the command."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no name for this uid (a container, say)
+        return str(os.getuid())
+
+
 class ShellOperator:
     """Who acts when a command changes data: the person at the server's shell, not a Reservia
-    user; the logs name them "command line"."""
+    user; the logs and the audit log name them "cli:<operating system user>"."""
 
     id = None
-    name = "command line"
     session_token = None
+
+    def __init__(self):
+        self.name = self.name_now()
+
+    @staticmethod
+    def name_now():
+        return f"cli:{operating_system_user()}"

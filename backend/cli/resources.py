@@ -26,7 +26,7 @@ def create_resource_command(name, comment, max_hold_minutes, labels):
     form = checked_form(ResourceForm, name=name, comment=comment, max_hold_minutes=max_hold_minutes,
                         labels=",".join(labels))
     resource = get_database().resources.create(form.name.data, form.comment.data, form.max_hold_minutes.data,
-                                               form.labels.data)
+                                               form.labels.data, acting=ShellOperator())
     click.echo(f"Created resource {resource.name!r} (id {resource.id})"
                + (f" with labels {', '.join(resource.labels)}." if resource.labels else "."))
 

@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from backend.cli.common import checked_form, reports_errors
+from backend.cli.common import ShellOperator, checked_form, reports_errors
 from backend.database import get_database
 from backend.forms.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, TokenForm
 
@@ -25,7 +25,7 @@ def create_token_command(user, name, expires_days):
     if not owner.active:
         raise click.ClickException(f"User {user!r} is deactivated.")
     form = checked_form(TokenForm, name=name)
-    token, secret = database.tokens.create(owner, form.name.data, expires_days)
+    token, secret = database.tokens.create(owner, form.name.data, expires_days, acting=ShellOperator())
     click.echo(f"Created token {token.name!r} (id {token.id}) for {owner.name!r}, expiring "
                f"{token.expires_at:%Y-%m-%d %H:%M} UTC.", err=True)
     click.echo(secret)

@@ -25,7 +25,7 @@ def create_user_command(name, email, role, make_admin, password):
     role = ROLE_ADMIN if make_admin else role
     form = checked_form(UserForm, name=name, email=email, password=password, role=role)
     user = get_database().users.create(form.name.data, form.email.data, form.password.data,
-                                       form.role.data or "user")
+                                       form.role.data or "user", acting=ShellOperator())
     click.echo(f"Created {user.role} {user.name!r} (id {user.id}).")
 
 
@@ -105,7 +105,10 @@ def clear_login_failures_command(name, address):
     """
     if name is None and address is None:
         raise click.UsageError("Give a user name, --address, or both.")
-    cleared = get_database().login_limits.clear(name=name, address=address)
+    database = get_database()
+    account = database.users.by_name(name) if name else None
+    cleared = database.login_limits.clear(name=name, address=address, acting=ShellOperator(),
+                                          user_id=account.id if account else None)
     about = " and ".join(f"{what}" for what in (repr(name) if name else None,
                                                 f"address {address}" if address else None) if what)
     click.echo(f"Failed logins of {about} cleared." if cleared else f"No failed logins were counted for {about}.")

@@ -7,6 +7,8 @@ themselves are plain Python (rules.py, pool.py) that the Queue part applies to l
 from flask import current_app
 
 from backend.database.administration import Administration
+from backend.database.audit import Audit
+from backend.database.audit_log import AuditLog
 from backend.database.boards import Boards
 from backend.database.booking_reads import BookingReads
 from backend.database.bookings import Bookings
@@ -39,20 +41,24 @@ class Database:
     def __init__(self, clock=utcnow):
         self.transactions = transactions = Transactions(clock)
         self.outbox = outbox = Outbox(transactions)
+        # Every part that changes what the audit log covers records there, in its own write.
+        self.audit = audit = Audit(transactions)
+        self.audit_log = AuditLog(transactions)
         queue = Queue(transactions, outbox)
-        self.login_limits = LoginLimits(transactions)
-        self.users = Users(transactions, self.login_limits)
+        self.login_limits = LoginLimits(transactions, audit)
+        self.users = Users(transactions, self.login_limits, audit)
         self.groups = Groups(transactions)
-        self.sign_in = SignIn(transactions, self.users, self.groups, self.login_limits)
-        self.tokens = Tokens(transactions)
-        self.resources = Resources(transactions)
+        self.sign_in = SignIn(transactions, self.users, self.groups, self.login_limits, audit)
+        self.tokens = Tokens(transactions, audit)
+        self.resources = Resources(transactions, audit)
         self.labels = Labels(transactions)
         self.booking_reads = BookingReads(transactions)
         self.policies = Policies(transactions)
         self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads, self.policies)
-        self.bookings = Bookings(transactions, queue, self.policies)
+        self.bookings = Bookings(transactions, queue, audit, self.policies)
         self.calendar_keys = CalendarKeys(transactions)
-        self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
+        self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens,
+                                             audit)
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)

@@ -2,7 +2,8 @@
 from sqlalchemy import exists, func, select
 from werkzeug.security import check_password_hash
 
-from backend.database.groups import set_allowed_groups
+from backend.database.audit import SECRET_CHANGED
+from backend.database.groups import allowed_groups_of, set_allowed_groups
 from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import EndedReservation, Modified
 from backend.database.sign_in import password_allowed
@@ -15,8 +16,9 @@ from backend.models.user import AUTH_LOCAL, ROLE_ADMIN
 
 
 class Administration:
-    def __init__(self, transactions, queue, users, resources, tokens):
+    def __init__(self, transactions, queue, users, resources, tokens, audit):
         self.transactions = transactions
+        self.audit = audit
         self.queue = queue
         self.users = users
         self.resources = resources
@@ -63,6 +65,9 @@ class Administration:
                 changes.get("role", user.role) != ROLE_ADMIN or deactivating)
             if losing_admin:
                 self._refuse_last_admin(session, user)
+            audited = {("password" if field == "password_hash" else field):
+                       (SECRET_CHANGED if field == "password_hash" else [getattr(user, field), value])
+                       for field, value in changes.items()}
             for field, value in changes.items():
                 setattr(user, field, value)
             if "password_hash" in changes:
@@ -75,6 +80,9 @@ class Administration:
             if deactivating:
                 self.tokens.revoke_all(session, user.id)
             ended = self._end_users_reservations(session, user, acting, "user deactivated") if deactivating else ()
+            if audited:
+                self.audit.record(session, acting, "user.modify", "user", user.id, user.name, changes=audited,
+                                  reason=_ended_reason(ended))
         changed = tuple(sorted(k for k in changes if k not in ("password_hash", "auth")) +
                         (["password"] if "password_hash" in changes else []))
         log.info("%s user modified id=%s by=%r fields=%s", ADMIN, user.id, acting.name, ",".join(changed))
@@ -89,6 +97,7 @@ class Administration:
                 raise Conflict("You cannot delete your own account.", "SELF_DELETE")
             if user.is_admin and user.active:
                 self._refuse_last_admin(session, user)
+            user_was_active = user.active
             self.users.close_sessions(session, user.id)
             self.tokens.revoke_all(session, user.id)
             has_history = session.scalar(select(exists().where(
@@ -99,6 +108,9 @@ class Administration:
                 user.active = False
             else:
                 session.delete(user)
+            self.audit.record(session, acting, "user.deactivate" if has_history else "user.delete", "user",
+                              user_id, user.name, changes={"active": [user_was_active, False]} if has_history else None,
+                              reason=_ended_reason(ended))
         log.info("%s user %s id=%s by=%r", ADMIN, "deactivated" if has_history else "deleted",
                  user_id, acting.name)
         return bool(has_history), ended
@@ -147,8 +159,11 @@ class Administration:
             resource = session.get(Resource, resource_id)
             allowed = changes.pop("allowed_groups", None) if "allowed_groups" in changes else False
             changes = {field: value for field, value in changes.items() if getattr(resource, field) != value}
+            audited = {field: [getattr(resource, field), value] for field, value in changes.items()}
+            was_allowed = allowed_groups_of(session, resource.id)
             if allowed is not False and set_allowed_groups(session, resource.id, allowed):
                 changes["allowed_groups"] = allowed
+                audited["allowed_groups"] = [was_allowed, sorted(set(allowed or ()))]
             if "name" in changes:
                 self.resources.refuse_taken(session, changes["name"], except_id=resource.id)
             if changes.get("active") is False:
@@ -163,6 +178,9 @@ class Administration:
             # Out of maintenance the queue moves again at once; relabelled or retired, label
             # requests that can no longer use it give it back.
             self.queue.pool(connection, resource)
+            if audited:
+                self.audit.record(connection, acting, "resource.modify", "resource", resource.id, resource.name,
+                                  changes=audited)
         log.info("%s resource modified id=%s by=%r fields=%s", ADMIN, resource.id, acting.name,
                  ",".join(sorted(changes)))
         return Modified(resource, tuple(sorted(changes)))
@@ -181,6 +199,9 @@ class Administration:
             has_history = session.scalar(select(exists().where(Reservation.resource_id == resource.id)))
             if not has_history:
                 session.delete(resource)
+            self.audit.record(connection, acting, "resource.deactivate" if has_history else "resource.delete",
+                              "resource", resource_id, resource.name,
+                              changes={"active": [locked.active, False]} if has_history else None)
         log.info("%s resource %s id=%s by=%r", ADMIN, "deactivated" if has_history else "deleted",
                  resource_id, acting.name)
         return bool(has_history)
@@ -208,6 +229,10 @@ class Administration:
             self.queue.write(connection, pool.run())
             following = pool.taken(resource_id)
             next_name = self.queue.user_name(connection, following.user_id) if following else None
+            self.audit.record(connection, acting, "reservation.force_release", "reservation", holder.id,
+                              resource.name, changes={"holder": [self.queue.user_name(connection, holder.user_id),
+                                                                 next_name]},
+                              reason=reason or "released by an administrator")
         return holder, following, next_name
 
     def remove_request(self, acting, reservation_id, reason):
@@ -232,4 +257,23 @@ class Administration:
             pool.end_request(waiting, CANCELLED, self.transactions.now(),
                              reason or "removed by an administrator", acting.id)
             self.queue.write(connection, pool.run())
+            self.audit.record(connection, acting, "reservation.remove", "reservation", waiting.id,
+                              self._requested(connection, waiting),
+                              changes={"state": [REQUESTED, CANCELLED],
+                                       "user": [self.queue.user_name(connection, waiting.user_id), None]},
+                              reason=reason or "removed by an administrator")
         return waiting
+
+    @staticmethod
+    def _requested(connection, request):
+        """What a request asked for, as the audit log names it: the resource, or count × labels."""
+        if request.is_label_request:
+            return f"{request.count} × {', '.join(sorted(request.label_set))}"
+        return connection.execute(select(Resource.name).where(Resource.id == request.resource_id)).scalar_one()
+
+
+def _ended_reason(ended):
+    """What a change to an account ended, for the audit entry's reason, or None."""
+    if not ended:
+        return None
+    return "ended: " + ", ".join(f"{'hold of' if e.was_holding else 'request for'} {e.resource_name}" for e in ended)

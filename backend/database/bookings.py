@@ -18,7 +18,7 @@ from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Resource, ResourceLabel, User
 from backend.models.notifications import BOOKING_CANCELLED as CANCELLED_EVENT
-from backend.models.states import APPROVED, BOOKED, BOOKING_ACTIVE, BOOKING_CANCELLED, LIVE_BOOKING_SQL
+from backend.models.states import APPROVED, BOOKED, BOOKING_ACTIVE, BOOKING_CANCELLED, LIVE_BOOKING_SQL, RELEASED_EARLY
 from backend.serializers import conflict_json
 
 RESOURCES = Resource.__table__
@@ -62,9 +62,10 @@ class BookOutcome:
 
 
 class Bookings:
-    def __init__(self, transactions, queue, policies):
+    def __init__(self, transactions, queue, audit, policies):
         self.transactions = transactions
         self.queue = queue
+        self.audit = audit
         # Who may book a restricted resource, and how many hours a week (the group rules).
         self.policies = policies
 
@@ -112,9 +113,11 @@ class Bookings:
             if not maintenance:
                 self.policies.check_booking(connection, user, [(r.id, since, until) for since, until, picked in chosen
                                                                for r in picked])
-            self._clear_holds(pool, user, chosen[0], force)
+            shortened = self._clear_holds(pool, user, chosen[0], force)
             self.queue.write(connection, pool.run())
             made = self._insert(connection, user, chosen, note, maintenance, now)
+            if force or maintenance:
+                self._record_forced(connection, user, made[0], chosen, shortened, force, note)
         log.info("%s booked booking=%s user=%r resources=%s windows=%s", RESERVATION, made[0].booking_id,
                  user.name, list(made[0].resource_ids), len(made))
         return BookOutcome(made[0].booking_id, tuple(made), tuple(skipped))
@@ -141,8 +144,10 @@ class Bookings:
 
     def _clear_holds(self, pool, user, first, force):
         """Holds lasting into the first window: the booker's own are shortened; another user's
-        refuse the booking (RESOURCE_HELD) unless an administrator forces it."""
+        refuse the booking (RESOURCE_HELD) unless an administrator forces it. Returns the users
+        whose holds were shortened, by id."""
         since, _, resources = first
+        shortened = []
         for resource in resources:
             taken = pool.taken(resource.id)
             if taken is None or taken.state != APPROVED:
@@ -156,6 +161,18 @@ class Bookings:
                                details={"held_until": _iso(request.valid_until)})
             pool.shorten(request, limit, by_id=user.id if request.user_id != user.id else None,
                          notify=request.user_id != user.id)
+            if request.user_id != user.id:
+                shortened.append(request.user_id)
+        return shortened
+
+    def _record_forced(self, connection, user, first, chosen, shortened, force, note):
+        """An administrator's forced or maintenance booking, in the audit log: whose holds it cut short."""
+        names = sorted({r.name for _, _, resources in chosen for r in resources})
+        changes = {"window": [None, [_iso(first.start), _iso(first.end)]]}
+        if shortened:
+            changes["held_by"] = [sorted(self.queue.user_name(connection, uid) for uid in set(shortened)), None]
+        self.audit.record(connection, user, "booking.force" if force else "booking.maintenance", "booking",
+                          first.booking_id, ", ".join(names), changes=changes, reason=note)
 
     def _insert(self, connection, user, chosen, note, maintenance, now):
         made, ids = [], []
@@ -212,6 +229,12 @@ class Bookings:
             others = [r for r in booked if r.user_id != user.id]
             if others:
                 self.queue.outbox.write(connection, [_cancelled_event(r, user, now) for r in others])
+            for row in {r.booking_id: r for r in live if r.user_id != user.id}.values():
+                self.audit.record(connection, user, "booking.cancel", "booking", row.booking_id,
+                                  resources[row.resource_id].name,
+                                  changes={"status": [row.status, BOOKING_CANCELLED if row.status == BOOKED
+                                                      else RELEASED_EARLY],
+                                           "user": [self.queue.user_name(connection, row.user_id), None]})
         cancelled = sorted({r.booking_id for r in live})
         log.info("%s cancelled bookings=%s by=%r", RESERVATION, cancelled, user.name)
         return cancelled

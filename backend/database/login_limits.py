@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from backend.database.audit import Actor
 from backend.database.login_limit_rules import Counter, Limits, address_failed, name_failed, wait
 from backend.errors import TooManyAttempts
 from backend.logs import SESSION, log
@@ -100,8 +101,9 @@ def _seconds(delta):
 
 
 class LoginLimits:
-    def __init__(self, transactions):
+    def __init__(self, transactions, audit):
         self.transactions = transactions
+        self.audit = audit
 
     def limits(self):
         setting = self.transactions.setting
@@ -132,8 +134,10 @@ class LoginLimits:
                                   retry_after=seconds)
         return Attempt(name, network, name_key, address_key, name_key in counters, device_id is not None)
 
-    def failed(self, attempt):
-        """Count a wrong password against the name and the address, in one write."""
+    def failed(self, attempt, user_id=None):
+        """Count a wrong password against the name and the address, in one write; recorded as
+        session.login_failed by the name tried (and user.lock when it locks the name).
+        `user_id`: the account of that name, when there is one."""
         limits = self.limits()
         keys = (attempt.name_key, attempt.address_key)
         with self.transactions.writing() as session:
@@ -147,6 +151,13 @@ class LoginLimits:
                     failures=counter.failures, window_start=counter.window_start,
                     blocked_until=counter.blocked_until, expires_at=counter.expires_at))
             session.execute(delete(COUNTERS).where(COUNTERS.c.expires_at < now))
+            tried = Actor(None, attempt.name)
+            self.audit.record(session, tried, "session.login_failed", "session", user_id, attempt.name)
+            if by_name.blocked_until is not None:
+                self.audit.record(session, tried, "user.lock", "user", user_id, attempt.name,
+                                  changes={"locked_until": [None, by_name.blocked_until]},
+                                  reason=f"{by_name.failures} failed logins"
+                                         + (" on its signed-in browser" if attempt.by_device else ""))
         if by_name.blocked_until is not None:
             log.warning("%s login locked name=%r%s for %ds after %d failures", SESSION, attempt.name,
                         " on its signed-in device" if attempt.by_device else "",
@@ -161,9 +172,10 @@ class LoginLimits:
             with self.transactions.writing() as session:
                 session.execute(delete(COUNTERS).where(COUNTERS.c.key == attempt.name_key))
 
-    def clear(self, name=None, address=None):
+    def clear(self, name=None, address=None, acting=None, user_id=None):
         """Forget the failures of a name (on every device) or an address: the command line's
-        clear-login-failures and the administrators' "Clear login lock". True if there were any."""
+        clear-login-failures and the administrators' "Clear login lock". True if there were any.
+        Recorded as user.unlock (the name; `user_id` its account) and session.unlock (the address)."""
         wanted = []
         if name is not None:
             wanted.append(COUNTERS.c.key.startswith(_name_prefix(name)))
@@ -171,6 +183,10 @@ class LoginLimits:
             wanted.append(COUNTERS.c.key == _digest("address", client_network(address)))
         with self.transactions.writing() as session:
             deleted = session.execute(delete(COUNTERS).where(or_(*wanted))).rowcount
+            if name is not None:
+                self.audit.record(session, acting, "user.unlock", "user", user_id, name)
+            if address is not None:
+                self.audit.record(session, acting, "session.unlock", "session", None, client_network(address))
         log.info("%s login failures cleared name=%r address=%s", SESSION, name,
                  client_network(address) if address is not None else None)
         return deleted > 0

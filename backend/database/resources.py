@@ -29,12 +29,15 @@ class ListedResource:
 
 
 class Resources:
-    def __init__(self, transactions):
+    def __init__(self, transactions, audit):
         self.transactions = transactions
+        self.audit = audit
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, allowed_groups=()):
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, acting=None,
+               allowed_groups=()):
         """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes};
-        `allowed_groups`: the ids of the groups it is restricted to (none: everyone)."""
+        `acting` (the administrator or ShellOperator) is recorded in the audit log; `allowed_groups`: the
+        ids of the groups it is restricted to (none: everyone)."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
@@ -42,9 +45,16 @@ class Resources:
                                 **{"booking_buffer_minutes": 0, **(booking_settings or {})})
             resource.labels = labels
             session.add(resource)
+            session.flush()
             if allowed_groups:
-                session.flush()
                 set_allowed_groups(session, resource.id, allowed_groups)
+            changes = {field: [None, getattr(resource, field)]
+                       for field in ("name", "comment", "max_hold_minutes", "labels", *(booking_settings or {}))
+                       if getattr(resource, field)}  # what was set; empty and zero are the defaults
+            if allowed_groups:
+                changes["allowed_groups"] = [None, sorted(set(allowed_groups))]
+            self.audit.record(session, acting, "resource.create", "resource", resource.id, resource.name,
+                              changes=changes)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from backend.database.audit import SECRET_CHANGED
 from backend.database.directory import Directory
 from backend.database.groups import name_set
 from backend.errors import Forbidden, NotAuthenticated
@@ -52,8 +53,9 @@ def password_allowed(setting, role):
 
 
 class SignIn:
-    def __init__(self, transactions, users, groups, login_limits):
+    def __init__(self, transactions, users, groups, login_limits, audit):
         self.transactions = transactions
+        self.audit = audit
         self.users = users
         self.groups = groups
         self.login_limits = login_limits
@@ -87,7 +89,7 @@ class SignIn:
             entry = Directory({key: self.transactions.setting(key) for key in LDAP_SETTINGS}).authenticate(
                 canonical(name), password)
         if entry is None:
-            self.login_limits.failed(attempt)
+            self.login_limits.failed(attempt, user.id if user is not None else None)
             log.info("%s login refused name=%r address=%s auth=%s", SESSION, name, attempt.address, self.mode())
             raise NotAuthenticated(INVALID, "INVALID_CREDENTIALS")
         user = self.provision(Identity(name=canonical(name), auth=AUTH_LDAP, email=entry.email,
@@ -98,7 +100,8 @@ class SignIn:
     def provision(self, identity):
         """The account of someone the intranet signed in: made at the first sign-in, brought up to
         date at each. Forbidden (403) when they are in none of RESERVIA_ALLOWED_GROUPS, or when an
-        administrator deactivated their account."""
+        administrator deactivated their account. An account made, a role the groups changed and an
+        account taken over by the intranet are recorded in the audit log, via "sso"."""
         if len(identity.name) > 80:
             raise Forbidden("Your intranet user name is longer than Reservia takes (80 characters).",
                             "NAME_TOO_LONG")
@@ -113,6 +116,7 @@ class SignIn:
         admin_groups = name_set(setting_names(self.transactions.setting("RESERVIA_ADMIN_GROUPS")))
         with self.transactions.writing() as session:
             user = self.users.by_name(identity.name)
+            made, modified, role_change = user is None, {}, None
             if user is None:
                 user = User(name=identity.name, auth=identity.auth, role=ROLE_USER, active=True,
                             created_at=self.transactions.now())
@@ -125,6 +129,9 @@ class SignIn:
                 # An account made before, now signed in by the intranet: it keeps its history and
                 # reservations, and the password Reservia kept for it no longer signs anyone in.
                 log.info("%s user now signs in by %s name=%r (was %s)", SESSION, identity.auth, user.name, user.auth)
+                modified["auth"] = [user.auth, identity.auth]
+                if user.password_hash:
+                    modified["password"] = SECRET_CHANGED
                 user.auth, user.password_hash = identity.auth, None
             if identity.email and identity.email.lower() != user.email:
                 email = identity.email.lower()[:254]
@@ -137,7 +144,21 @@ class SignIn:
                 role = ROLE_ADMIN if groups & admin_groups else ROLE_USER
                 if role != user.role:
                     log.info("%s role from groups name=%r role=%s", SESSION, user.name, role)
+                    role_change = {"role": [user.role, role]}
                     user.role = role
             session.flush()
             self.groups.set_memberships(session, user.id, identity.groups)
+            self._record(session, user, made, modified, role_change)
         return user
+
+    def _record(self, session, user, made, modified, role_change):
+        """The audit entries of one intranet sign-in: what it made or changed, nothing otherwise."""
+        if made:
+            self.audit.record(session, user, "user.provision", "user", user.id, user.name, via="sso",
+                              changes={"auth": [None, user.auth], "role": [None, user.role]})
+            return
+        if modified:
+            self.audit.record(session, user, "user.modify", "user", user.id, user.name, via="sso", changes=modified)
+        if role_change:
+            self.audit.record(session, user, "user.role_change", "user", user.id, user.name, via="sso",
+                              changes=role_change, reason="RESERVIA_ADMIN_GROUPS")

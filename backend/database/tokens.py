@@ -53,11 +53,13 @@ class BearerUser:
 
 
 class Tokens:
-    def __init__(self, transactions):
+    def __init__(self, transactions, audit):
         self.transactions = transactions
+        self.audit = audit
 
-    def create(self, user, name, expires_days):
-        """A new token for the user: (its row, the secret). The secret is not kept anywhere."""
+    def create(self, user, name, expires_days, acting=None):
+        """A new token for the user: (its row, the secret). The secret is not kept anywhere.
+        `acting`: who makes it when it is not the user (an operator at the command line)."""
         secret = PREFIX + secrets.token_urlsafe(32)
         with self.transactions.writing() as session:
             now = self.transactions.now()
@@ -65,6 +67,9 @@ class Tokens:
             token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret), created_at=now,
                              expires_at=now + timedelta(days=expires_days))
             session.add(token)
+            session.flush()
+            self.audit.record(session, acting or user, "token.create", "token", token.id, name,
+                              changes={"user": [None, user.name], "expires_at": [None, token.expires_at]})
         log.info("%s token created token_id=%s user=%r name=%r", SESSION, token.id, user.name, name)
         return token, secret
 
@@ -95,7 +100,10 @@ class Tokens:
             token = session.get(ApiToken, token_id)
             if token is None or (token.user_id != viewer.id and not viewer.is_admin):
                 raise NotFound(f"You have no token {token_id}.", "TOKEN_NOT_FOUND")
+            owner = viewer.name if token.user_id == viewer.id else session.get(User, token.user_id).name
             session.delete(token)
+            self.audit.record(session, viewer, "token.revoke", "token", token.id, token.name,
+                              changes={"user": [owner, None]})
         log.info("%s token revoked token_id=%s user_id=%s by=%r", SESSION, token.id, token.user_id, viewer.name)
         return token
 

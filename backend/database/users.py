@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from backend.database.audit import SECRET_CHANGED
 from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import SignedInUser
 from backend.errors import Conflict, Invalid, NotAuthenticated, NotFound
@@ -45,9 +46,10 @@ def generate_password():
 
 
 class Users:
-    def __init__(self, transactions, login_limits):
+    def __init__(self, transactions, login_limits, audit):
         self.transactions = transactions
         self.login_limits = login_limits
+        self.audit = audit
         # A hash of a random password, checked when a login names nobody (see authenticate).
         self._dummy_hash = None
 
@@ -55,13 +57,18 @@ class Users:
         """Hash with the configured method. Slow on purpose: call it before taking the write lock."""
         return generate_password_hash(password, method=self.transactions.setting("RESERVIA_PASSWORD_METHOD"))
 
-    def create(self, name, email, password, role=ROLE_USER):
-        """Add a user; the password is hashed before the write lock is taken, as hashing is slow."""
+    def create(self, name, email, password, role=ROLE_USER, acting=None):
+        """Add a user; the password is hashed before the write lock is taken, as hashing is slow.
+        `acting`: the administrator (or ShellOperator) who adds them, for the audit log."""
         check_password(password, normalised(name), email)
         user = User(name=name, email=email.lower(), role=role, password_hash=self.hash_password(password))
         with self.transactions.writing() as session:
             self.refuse_taken(session, user.name, user.email)
             session.add(user)
+            session.flush()
+            self.audit.record(session, acting, "user.create", "user", user.id, user.name,
+                              changes={"name": [None, user.name], "email": [None, user.email],
+                                       "role": [None, user.role], "password": SECRET_CHANGED})
         log.info("%s user created id=%s name=%r role=%s", ADMIN, user.id, user.name, user.role)
         return user
 
@@ -129,7 +136,7 @@ class Users:
             # Spend the time a real check would, so response times do not reveal which names exist.
             self._check_dummy_password(password)
         if user is None or not user.check_password(password) or not user.active:
-            self.login_limits.failed(attempt)
+            self.login_limits.failed(attempt, user.id if user is not None else None)
             log.info("%s login refused name=%r address=%s", SESSION, name, attempt.address)
             raise NotAuthenticated("Invalid user name or password.", "INVALID_CREDENTIALS")
         self.login_limits.succeeded(attempt)
@@ -138,7 +145,7 @@ class Users:
     def clear_login_lock(self, operator, user_id):
         """An administrator lets a user log in again at once: (the user, whether anything was counted)."""
         user = self.get(user_id)
-        cleared = self.login_limits.clear(name=user.name)
+        cleared = self.login_limits.clear(name=user.name, acting=operator, user_id=user.id)
         log.info("%s login lock cleared user=%r by=%r", ADMIN, user.name, operator.name)
         return user, cleared
 
@@ -168,18 +175,22 @@ class Users:
             stored.password_hash = password_hash
             stored.password_change_required = False
             self.close_sessions(session, user.id, keep_token=keep_token)
+            self.audit.record(session, user, "user.password_change", "user", user.id, user.name,
+                              changes={"password": SECRET_CHANGED})
         user.password_hash = password_hash
         user.password_change_required = False
         log.info("%s password changed user=%r; other sessions closed", ADMIN, user.name)
 
-    def open_session(self, user):
-        """Start a server-side login session; the returned token is what the cookie carries."""
+    def open_session(self, user, via=None):
+        """Start a server-side login session; the returned token is what the cookie carries.
+        Recorded as session.login (`via` "sso" when the intranet signed them in)."""
         token = secrets.token_urlsafe(32)
         cutoff = self.transactions.now() - self._session_lifetime()
         with self.transactions.writing() as session:
             session.execute(delete(LoginSession).where(LoginSession.created_at < cutoff))
             session.add(LoginSession(token_hash=token_hash(token), user_id=user.id,
                                      created_at=self.transactions.now()))
+            self.audit.record(session, user, "session.login", "session", user.id, user.name, via=via)
         user.session_token = token
         log.info("%s login user=%r", SESSION, user.name)
         return token
@@ -208,9 +219,11 @@ class Users:
             return None, None
         return tuple(row[:-1]), ages_out
 
-    def close_session(self, token):
+    def close_session(self, token, user):
+        """Log out: the session's row goes, and session.logout is recorded."""
         with self.transactions.writing() as session:
             session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+            self.audit.record(session, user, "session.logout", "session", user.id, user.name)
 
     @staticmethod
     def close_sessions(session, user_id, keep_token=None):

@@ -5,7 +5,8 @@ Each pass, inside the application's context:
    their turn on time even when nobody is using Reservia;
 2. records `expiring` for holds that end within RESERVIA_EXPIRING_MINUTES;
 3. fans new events out into one delivery per webhook and mailbox (bodies frozen);
-4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS;
+4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS, and audit
+   entries older than RESERVIA_AUDIT_DAYS (behind a signed checkpoint, docs/audit.md);
 5. claims the deliveries that are due (the claim already moves each to its next scheduled try,
    so no try is sent twice whatever becomes of this process) and sends them, a few at a time in
    parallel, then records each outcome: delivered, retried later (retries.py), or failed after a
@@ -74,7 +75,8 @@ class DeliveryWorker:
         return len(outcomes)
 
     def _prune(self, database):
-        """Once an hour, forget events and deliveries older than RESERVIA_NOTIFICATION_DAYS."""
+        """Once an hour, forget events and deliveries older than RESERVIA_NOTIFICATION_DAYS, and
+        audit entries older than RESERVIA_AUDIT_DAYS."""
         now = database.now()
         if self.pruned_at is not None and now - self.pruned_at < PRUNE_EVERY:
             return
@@ -82,6 +84,7 @@ class DeliveryWorker:
         removed = database.deliveries.prune(now - self.keep)
         if removed:
             log.info("%s forgot %s events older than %s days", NOTIFY, removed, self.keep.days)
+        database.audit_log.prune(self.app.secret_key)
 
     def _attempt(self, claim):
         """Send one claim; whatever goes wrong is this delivery's failure, never the pass's."""

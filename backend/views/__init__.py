@@ -12,6 +12,7 @@ def register_blueprints(app):
         admin,
         admin_control,
         admin_pages,
+        audit,
         bookings,
         calendar,
         groups,

@@ -1,6 +1,7 @@
 """Administrators add users and resources."""
 from flask import Blueprint
 from flask.views import MethodView
+from flask_login import current_user
 
 from backend.database import get_database
 from backend.forms.admin_resources import ResourceForm
@@ -19,7 +20,7 @@ class UserAddView(MethodView):
     def post(self):
         form = bind_form(UserForm)
         user = get_database().users.create(form.name.data, form.email.data, form.password.data,
-                                           form.role.data or "user")
+                                           form.role.data or "user", acting=current_user)
         return respond({"message": "User created successfully", "user_id": user.id}, 201)
 
 
@@ -30,7 +31,8 @@ class ResourceAddView(MethodView):
         form = bind_form(ResourceForm)
         resource = get_database().resources.create(form.name.data, form.comment.data,
                                                    form.max_hold_minutes.data, form.labels.data or (),
-                                                   booking_settings(form), form.allowed_groups.data or ())
+                                                   booking_settings(form), acting=current_user,
+                                                   allowed_groups=form.allowed_groups.data or ())
         return respond({"message": "Resource created successfully", "resource_id": resource.id}, 201)
 
 

@@ -105,7 +105,7 @@ class LogoutView(MethodView):
             raise Invalid("An API token is not a login session: revoke it with POST /session/tokens/revoke.",
                           "TOKEN_NOT_A_SESSION")
         if current_user.is_authenticated:
-            get_database().users.close_session(current_user.get_id())
+            get_database().users.close_session(current_user.get_id(), current_user)
         logout_user()
         session.clear()
         if not remote_user_mode():
@@ -135,7 +135,8 @@ def password_page():
     return render_template("session/password.html", form=form,
                            calendar_key=database.calendar_keys.key_of(current_user),
                            limits=database.policies.limits(current_user),
-                           resource_names=dict(database.resources.names()))
+                           resource_names=dict(database.resources.names()),
+                           security_events=database.audit_log.security_events(current_user.id))
 
 
 def check_current_password(form):

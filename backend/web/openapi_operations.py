@@ -7,6 +7,7 @@ documented status one the route answers, and the answers it gives documented).
 """
 from typing import NamedTuple
 
+from backend.database.audit import ACTIONS, OBJECT_TYPES, VIAS
 from backend.domain.labels import LABEL_PATTERN, MAX_LABELS
 from backend.forms.admin_resources import (
     ForceReleaseForm,
@@ -89,6 +90,13 @@ SCHEMAS = {
     "User": _object(("id", "name", "email", "role", "active", "auth", "groups"), id=ID, name=STRING,
                     email={"type": ["string", "null"]}, role={"enum": ["user", "admin"]}, active=BOOLEAN,
                     auth=AUTH, groups=GROUPS),
+    "AuditEntry": _object(
+        ("id", "at", "actor_id", "actor_name", "via", "source_address", "action", "object_type", "object_id",
+         "object_name", "changes", "reason"), id=ID, at=DATE, actor_id=OPTIONAL_ID, actor_name=STRING,
+        via={"enum": list(VIAS)}, source_address={"type": ["string", "null"]}, action={"enum": sorted(ACTIONS)},
+        object_type={"enum": list(OBJECT_TYPES)}, object_id=OPTIONAL_ID, object_name={"type": ["string", "null"]},
+        changes={"type": "object", "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2}},
+        reason={"type": ["string", "null"]}),
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
                       "expired"), token_id=ID, name=STRING, user_id=ID, user_name=STRING, created_date=DATE,
                      last_used_date=DATE, expires_date=DATE, expired=BOOLEAN),
@@ -143,6 +151,10 @@ LIMIT = _object(("resource_id", "label", "max_hold_minutes", "max_open_requests"
                 label={"type": ["string", "null"]}, max_hold_minutes=OPTIONAL_INT, max_open_requests=OPTIONAL_INT,
                 max_booked_hours_per_week=OPTIONAL_INT, priority=INTEGER, used_open_requests=INTEGER,
                 used_booked_hours_this_week={"type": "number"})
+# The audit log's filters: `actor` a user name, `from` and `to` a date or an instant (a date as `to`
+# runs through the end of that day).
+AUDIT_QUERY = {"actor": STRING, "action": {"enum": sorted(ACTIONS)}, "object_type": {"enum": list(OBJECT_TYPES)},
+               "object_id": ID, "from": STRING, "to": STRING}
 
 # (method, path, who may call it, summary, the form that checks the body or None, query
 # parameters, {status: answer}), read as Operation.
@@ -213,6 +225,12 @@ _TABLE = [
      None, {"since": STRING, "until": STRING},
      {200: _object(("since", "until", "resources"), since=DATE, until=DATE,
                    resources={"type": "array", "items": {"type": "object"}}), 400: None}),
+    ("get", "/admin/audit", ADMIN, "The audit log, newest first, 50 entries a page (JSON; a page for browsers).",
+     None, AUDIT_QUERY | {"page": ID},
+     {200: _object(("entries", "count", "page", "pages"), entries={"type": "array", "items": _ref("AuditEntry")},
+                   count=INTEGER, page=INTEGER, pages=INTEGER), 400: None}),
+    ("get", "/admin/audit.csv", ADMIN, "The matching audit entries as CSV, newest first, every one.", None,
+     AUDIT_QUERY, {200: "text/csv", 400: None}),
     ("post", "/reservation/request", LOGIN, "Ask for a resource by id, or `count` resources carrying `labels`; "
                                             "with `lease_seconds` it must be kept alive that often.",
      RequestForm, {}, {201: REQUEST_ANSWER, 400: None, 403: None, 404: None, 409: None}),

@@ -72,5 +72,5 @@ def sign_in_remote_user():
     database = get_database()
     user = database.sign_in.provision(remote_identity(name))  # 403 for the refused
     session.clear()
-    database.users.open_session(user)
+    database.users.open_session(user, via="sso")
     login_user(user)

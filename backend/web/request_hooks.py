@@ -6,11 +6,12 @@ from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from backend.database import get_database
+from backend.database.audit import use_origin
 from backend.errors import Forbidden, UnsupportedMediaType
 from backend.extensions import csrf
 from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
-from backend.web.bearer import authenticate_bearer, bearer_token_id
+from backend.web.bearer import authenticate_bearer, bearer_token_id, uses_token
 from backend.web.headers import add_security_headers
 from backend.web.remote_user import sign_in_remote_user
 from backend.web.responses import wants_json
@@ -30,6 +31,8 @@ def start_request():
         # The read cache needs the commit count before the request runs its first query.
         get_database().transactions.read_cache.start_request()
         authenticate_bearer()
+    # How what this request changes arrived, for the audit log.
+    use_origin("token" if uses_token() else "api" if request.is_json else "page", request.remote_addr)
     check_post_origin()
     # After the CSRF check: a sign-in starts a fresh session, without the form's token.
     sign_in_remote_user()

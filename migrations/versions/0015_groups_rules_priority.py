@@ -6,14 +6,14 @@ administrator added them (existing ones came from the sign-in). Existing request
 default class, 50, so the queues keep their order.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -53,7 +53,7 @@ def test_anonymous_visitor_logs_in_and_lands_where_they_were_going(open_page):
 
 @pytest.mark.parametrize("path", ["/", "/reservation/mine?user=all", "/admin/users",
                                   "/admin/users/{user}", "/admin/resources", "/admin/resources/{resource}",
-                                  "/admin/statistics", "/session/password", "/session/login",
+                                  "/admin/statistics", "/admin/audit", "/session/password", "/session/login",
                                   "/no/such/page"])
 def test_no_horizontal_scroll_at_phone_width(open_page, path):
     page = open_page("admin", viewport=PHONE)

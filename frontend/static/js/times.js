@@ -5,7 +5,8 @@
 
   var formats = {
     clock: { hour: "2-digit", minute: "2-digit" },
-    moment: { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }
+    moment: { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" },
+    weekday: { weekday: "short", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" }
   };
   var full = { dateStyle: "full", timeStyle: "long" };
 
