@@ -36,8 +36,15 @@ def name_set(names):
 
 
 class Groups:
-    def __init__(self, transactions):
+    def __init__(self, transactions, audit=None):
         self.transactions = transactions
+        # Administrators' changes to groups are recorded in the audit log (a Groups built alone
+        # for a test may go without).
+        self.audit = audit
+
+    def _record(self, session, acting, action, group_id, name, changes=None, reason=None):
+        if self.audit is not None:
+            self.audit.record(session, acting, action, "group", group_id, name, changes=changes, reason=reason)
 
     def set_memberships(self, session, user_id, names):
         """Inside the caller's write: the user belongs to exactly these groups, made if new."""
@@ -97,31 +104,44 @@ class Groups:
             select(User).join(user_groups, user_groups.c.user_id == User.id)
             .where(user_groups.c.group_id == group_id).order_by(User.name)))
 
-    def create(self, name, description=""):
+    def create(self, name, description="", acting=None):
         """A new group; Conflict when one of that name (as names are compared) exists."""
         with self.transactions.writing() as session:
             self._refuse_taken(session, name)
             group = Group(name=name, description=description or "", created_at=self.transactions.now())
             session.add(group)
+            session.flush()
+            self._record(session, acting, "group.create", group.id, group.name,
+                         {"name": [None, group.name], **({"description": [None, group.description]}
+                                                         if group.description else {})})
         log.info("%s group created id=%s name=%r", ADMIN, group.id, group.name)
         return group
 
-    def modify(self, group_id, name=None, description=None):
+    def modify(self, group_id, name=None, description=None, acting=None):
         with self.transactions.writing() as session:
             group = self._get(session, group_id)
             if name is not None and key_of(name) != group.name_key:
                 self._refuse_taken(session, name)
+            before = {"name": group.name, "description": group.description}
             if name is not None:
                 group.name = name
             if description is not None:
                 group.description = description
+            changes = {field: [old, getattr(group, field)] for field, old in before.items()
+                       if getattr(group, field) != old}
+            if changes:
+                self._record(session, acting, "group.modify", group.id, group.name, changes)
         log.info("%s group modified id=%s", ADMIN, group_id)
         return group
 
-    def delete(self, group_id):
+    def delete(self, group_id, acting=None):
         """Delete a group, its memberships, its rules and its place on restricted resources."""
         with self.transactions.writing() as session:
             group = self._get(session, group_id)
+            members = sorted(session.scalars(select(user_groups.c.user_id).where(user_groups.c.group_id == group_id)))
+            rules = sorted(session.scalars(select(GroupRule.id).where(GroupRule.group_id == group_id)))
+            self._record(session, acting, "group.delete", group.id, group.name,
+                         {"name": [group.name, None], "members": [members, None], "rules": [rules, None]})
             # Said here rather than left to ON DELETE CASCADE: SQLite checks foreign keys only when asked.
             for table, column in ((user_groups, user_groups.c.group_id), (GroupRule.__table__, GroupRule.group_id),
                                   (resource_allowed_groups, resource_allowed_groups.c.group_id)):
@@ -129,11 +149,13 @@ class Groups:
             session.delete(group)
         log.info("%s group deleted id=%s", ADMIN, group_id)
 
-    def change_members(self, group_id, add=(), remove=()):
+    def change_members(self, group_id, add=(), remove=(), acting=None):
         """Add and remove members by user id; returns the member ids after, sorted. An added
         membership is the administrator's: a sign-in does not take it away."""
         with self.transactions.writing() as session:
-            self._get(session, group_id)
+            group = self._get(session, group_id)
+            before = sorted(set(session.scalars(select(user_groups.c.user_id)
+                                                .where(user_groups.c.group_id == group_id))))
             wanted = set(add or ()) | set(remove or ())
             found = set(session.scalars(select(User.id).where(User.id.in_(wanted)))) if wanted else set()
             missing = sorted(wanted - found)
@@ -149,6 +171,8 @@ class Groups:
                                                       for u in new])
             members = sorted(set(session.scalars(select(user_groups.c.user_id)
                                                  .where(user_groups.c.group_id == group_id))))
+            if members != before:
+                self._record(session, acting, "group.members", group.id, group.name, {"members": [before, members]})
         log.info("%s group members changed id=%s added=%s removed=%s", ADMIN, group_id, new, sorted(remove or ()))
         return members
 

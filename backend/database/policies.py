@@ -1,4 +1,4 @@
-"""The Policies part: the group rules (add, list, delete), who may use a restricted resource, and
+"""The Policies part: what the group rules (rules_admin.py) mean: who may use a restricted resource, and
 the checks a request or a booking passes before it changes anything: the hold's length, the open
 requests, the booked hours of the week, and the priority class a new request gets.
 
@@ -8,7 +8,7 @@ backend/domain/policies.py; docs/policies.md says what they mean for people.
 """
 from datetime import timedelta
 
-from sqlalchemy import bindparam, case, delete, func, literal_column, null, or_, select, text, union_all
+from sqlalchemy import bindparam, case, func, literal_column, null, or_, select, text, union_all
 
 from backend.database.groups import allowed_groups_of
 from backend.database.queue import read_access
@@ -26,9 +26,8 @@ from backend.domain.policies import (
     touches,
     week_window,
 )
-from backend.errors import Conflict, Forbidden, Invalid, NotFound
-from backend.logs import ADMIN, log
-from backend.models import Booking, Group, GroupRule, Reservation, Resource, ResourceLabel, resource_allowed_groups
+from backend.errors import Conflict, Forbidden, Invalid
+from backend.models import Booking, GroupRule, Reservation, Resource, ResourceLabel, resource_allowed_groups
 from backend.models import user_groups as memberships
 from backend.models.states import APPROVED, OWN_REQUEST_SQL, REQUESTED
 
@@ -74,35 +73,6 @@ REQUEST_POLICY = union_all(
 class Policies:
     def __init__(self, transactions):
         self.transactions = transactions
-
-    def add_rule(self, group_id, resource_id=None, label=None, **values):
-        """A new rule; `values` are the four limits and the priority (None: not set)."""
-        if resource_id is not None and label is not None:
-            raise Invalid("A rule is for one resource or one label, not both.", "INVALID_SCOPE",
-                          fields={"label": ["Leave empty when a resource is chosen."]})
-        if all(v is None for v in values.values()):
-            raise Invalid("A rule sets at least one limit or a priority.", "EMPTY_RULE")
-        with self.transactions.writing() as session:
-            if group_id is not None and session.get(Group, group_id) is None:
-                raise NotFound(f"No group with id {group_id}.", "GROUP_NOT_FOUND")
-            if resource_id is not None and session.get(Resource, resource_id) is None:
-                raise NotFound(f"No resource with id {resource_id}.", "RESOURCE_NOT_FOUND")
-            rule = GroupRule(group_id=group_id, resource_id=resource_id, label=label,
-                             created_at=self.transactions.now(), **values)
-            session.add(rule)
-        log.info("%s rule added id=%s group_id=%s", ADMIN, rule.id, group_id)
-        return rule.id
-
-    def delete_rule(self, rule_id):
-        with self.transactions.writing() as session:
-            if session.execute(delete(GroupRule).where(GroupRule.id == rule_id)).rowcount == 0:
-                raise NotFound(f"No rule with id {rule_id}.", "RULE_NOT_FOUND")
-        log.info("%s rule deleted id=%s", ADMIN, rule_id)
-
-    def rules(self, group_id=None):
-        """Every rule (or one group's), as domain Rules, oldest first."""
-        stmt = ALL_RULES if group_id is None else ALL_RULES.where(GroupRule.group_id == group_id)
-        return [Rule(*row) for row in self.transactions.session.execute(stmt)]
 
     def allowed_groups(self, resource_id):
         """The ids of the groups a resource is restricted to (empty: everyone)."""

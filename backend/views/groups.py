@@ -2,6 +2,7 @@
 (docs/policies.md). The lists answer JSON for scripts and a page for browsers, like statistics."""
 from flask import jsonify, render_template
 from flask.views import MethodView
+from flask_login import current_user
 
 from backend.database import get_database
 from backend.forms.binding import bind_form
@@ -27,7 +28,7 @@ class GroupsView(MethodView):
     def get(self):
         """Every group with its members and rules (JSON), or the groups page."""
         database = get_database()
-        rules = database.policies.rules()
+        rules = database.group_rules.rules()
         groups = [group_json(group, members, [r for r in rules if r.group_id == group.id])
                   for group, members in database.groups.listing()]
         if wants_json():
@@ -44,7 +45,7 @@ class RulesView(MethodView):
     def get(self):
         """Every rule (JSON), or the rules page."""
         database = get_database()
-        rules = [rule_json(r) for r in database.policies.rules()]
+        rules = [rule_json(r) for r in database.group_rules.rules()]
         if wants_json():
             return jsonify(rules=rules, count=len(rules))
         form = refused_form("admin.rule_add", RuleForm) or RuleForm()
@@ -58,7 +59,7 @@ class GroupAddView(MethodView):
 
     def post(self):
         form = bind_form(GroupForm)
-        group = get_database().groups.create(form.name.data, form.description.data)
+        group = get_database().groups.create(form.name.data, form.description.data, acting=current_user)
         return respond({"message": f"Group {group.name} created.", "group_id": group.id}, 201)
 
 
@@ -68,7 +69,8 @@ class GroupModifyView(MethodView):
     def post(self):
         form = bind_form(GroupModifyForm)
         description = form.description.data if "description" in form.provided else None
-        group = get_database().groups.modify(form.group_id.data, form.name.data or None, description)
+        group = get_database().groups.modify(form.group_id.data, form.name.data or None, description,
+                                             acting=current_user)
         return respond({"message": f"Group {group.name} modified.", "group_id": group.id})
 
 
@@ -77,7 +79,7 @@ class GroupDeleteView(MethodView):
 
     def post(self):
         form = bind_form(GroupIdForm)
-        get_database().groups.delete(form.group_id.data)
+        get_database().groups.delete(form.group_id.data, acting=current_user)
         return respond({"message": "Group deleted, with its rules.", "group_id": form.group_id.data})
 
 
@@ -87,7 +89,7 @@ class GroupMembersView(MethodView):
     def post(self):
         form = bind_form(GroupMembersForm)
         members = get_database().groups.change_members(form.group_id.data, form.add.data or (),
-                                                       form.remove.data or ())
+                                                       form.remove.data or (), acting=current_user)
         return respond({"message": f"The group has {len(members)} member{'' if len(members) == 1 else 's'}.",
                         "group_id": form.group_id.data, "members": members})
 
@@ -97,8 +99,8 @@ class RuleAddView(MethodView):
 
     def post(self):
         form = bind_form(RuleForm)
-        rule_id = get_database().policies.add_rule(form.group_id.data, form.resource_id.data,
-                                                   form.label.data or None, **rule_values(form))
+        rule_id = get_database().group_rules.add_rule(form.group_id.data, form.resource_id.data,
+                                                   form.label.data or None, acting=current_user, **rule_values(form))
         return respond({"message": "Rule added.", "rule_id": rule_id}, 201)
 
 
@@ -107,7 +109,7 @@ class RuleDeleteView(MethodView):
 
     def post(self):
         form = bind_form(RuleIdForm)
-        get_database().policies.delete_rule(form.rule_id.data)
+        get_database().group_rules.delete_rule(form.rule_id.data, acting=current_user)
         return respond({"message": "Rule deleted.", "rule_id": form.rule_id.data})
 
 
