@@ -16,6 +16,21 @@ def user_json(user, groups=()):
             "active": user.active, "auth": user.auth, "groups": list(groups)}
 
 
+RULE_FIELDS = ("max_hold_minutes", "max_open_requests", "max_booked_hours_per_week", "priority")
+
+
+def rule_json(rule):
+    """A group rule (domain.policies.Rule): `group_id` null is everyone's."""
+    return {"rule_id": rule.id, "group_id": rule.group_id, "resource_id": rule.resource_id, "label": rule.label,
+            **{name: getattr(rule, name) for name in RULE_FIELDS}}
+
+
+def group_json(group, members, rules):
+    """A group with its members' user ids and its rules."""
+    return {"group_id": group.id, "name": group.name, "description": group.description,
+            "members": list(members), "rules": [rule_json(r) for r in rules]}
+
+
 def resource_json(resource, max_hold_minutes=None, next_booking=None):
     """`max_hold_minutes`: the longest hold allowed there, its own maximum or the site's hold
     length (None: holds there never have to end); `next_booking`: its live booking ending first."""

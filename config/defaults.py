@@ -42,6 +42,12 @@ DEFAULTS = {
     # Open requests (waiting or holding, by name or by labels) one user may have at once; a
     # further request is refused with 409 TOO_MANY_REQUESTS. 0: no limit.
     "RESERVIA_MAX_OPEN_REQUESTS": 20,
+    # A waiting request rises one priority class (docs/policies.md) per this many minutes
+    # waited, so that no request starves behind higher classes. 0: no aging.
+    "RESERVIA_PRIORITY_AGING_MINUTES": 10,
+    # The site's time zone (an IANA name): the booked-hours week of the group rules runs from
+    # Monday 00:00 to Monday 00:00 there.
+    "RESERVIA_TIME_ZONE": "UTC",
     # A login session ends this many days after it started.
     "RESERVIA_SESSION_DAYS": 14,
     # Failed logins, counted in the database (see backend/database/login_limit_rules.py): after

@@ -1,6 +1,7 @@
 """Turn defaults, environment variables and explicit overrides into one settings dict."""
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.defaults import DEFAULTS
 
@@ -39,10 +40,20 @@ def load_settings(overrides=None, environ=None):
     if not settings["RESERVIA_DATABASE_URL"]:
         settings["RESERVIA_DATABASE_URL"] = f"sqlite:///{home / 'reservia.sqlite3'}"
     check_sign_in(settings)
+    check_time_zone(settings)
     log_file = settings["RESERVIA_LOG_FILE"]
     if log_file:
         settings["RESERVIA_LOG_FILE"] = str(home / Path(log_file).expanduser())
     return settings
+
+
+def check_time_zone(settings):
+    """Refuse at start-up a site time zone that does not exist, rather than on the first booking."""
+    try:
+        ZoneInfo(settings["RESERVIA_TIME_ZONE"])
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError(f"RESERVIA_TIME_ZONE must be a time zone such as Europe/Berlin, "
+                         f"not {settings['RESERVIA_TIME_ZONE']!r}") from None
 
 
 _CHOICES = {"RESERVIA_AUTH": ("local", "remote_user", "ldap"), "RESERVIA_LOCAL_LOGIN": ("admins", "all", "off")}

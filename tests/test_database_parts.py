@@ -6,6 +6,7 @@ import pytest
 from backend.database.audit import Audit
 from backend.database.booking_reads import BookingReads
 from backend.database.login_limits import LoginLimits
+from backend.database.policies import Policies
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
@@ -51,7 +52,8 @@ def test_users_with_their_login_limits(transactions):
 
 def test_reservations_with_their_queue_and_resources(transactions):
     resources = Resources(transactions, Audit(transactions))
-    reservations = Reservations(transactions, Queue(transactions), resources, BookingReads(transactions))
+    reservations = Reservations(transactions, Queue(transactions), resources, BookingReads(transactions),
+                                Policies(transactions))
     users = Users(transactions, LoginLimits(transactions, Audit(transactions)), Audit(transactions))
     alice = users.create("alice", "a@example.org", "apple-password")
     bob = users.create("bob", "b@example.org", "bread-password")

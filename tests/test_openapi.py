@@ -12,6 +12,7 @@ from backend.web.openapi import NO_TOKEN_CHECK, pages
 from backend.web.openapi_operations import ADMIN, ANYONE, OPERATIONS
 from tests.conftest import USER_PASSWORD, Accounts
 from tests.openapi_bookings import booking_scenario
+from tests.openapi_groups import groups_scenario
 from tests.pages import HTML
 
 # Documented but not provoked here: a database that stays busy for the whole busy time-out, or
@@ -88,6 +89,7 @@ def test_every_documented_status_is_answered_and_every_answer_documented(app, do
     _generic_probes(probe)
     _scenario(probe)
     booking_scenario(probe)
+    groups_scenario(probe)
     _pages(probe)
     undocumented, unanswered = [], []
     for path, operations in document["paths"].items():

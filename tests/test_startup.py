@@ -105,7 +105,8 @@ def test_database_url_is_one_setting(tmp_path, fresh_app):
 
 
 @pytest.mark.parametrize("name, value", [("RESERVIA_HOLD_MINUTES", "ten"),
-                                         ("RESERVIA_SECURE_COOKIES", "maybe")])
+                                         ("RESERVIA_SECURE_COOKIES", "maybe"),
+                                         ("RESERVIA_TIME_ZONE", "Mars/Olympus_Mons")])
 def test_nonsense_settings_stop_the_start_with_a_clear_message(tmp_path, name, value):
     with pytest.raises(ValueError, match=name):
         load_settings(environ={"RESERVIA_HOME": str(tmp_path), name: value})

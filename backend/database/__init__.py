@@ -20,9 +20,11 @@ from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
 from backend.database.notifications import Notifications
 from backend.database.outbox import Outbox
+from backend.database.policies import Policies
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
 from backend.database.resources import Resources
+from backend.database.rules_admin import GroupRules
 from backend.database.schema import Schema
 from backend.database.sign_in import SignIn
 from backend.database.statistics import Statistics
@@ -46,21 +48,23 @@ class Database:
         queue = Queue(transactions, outbox)
         self.login_limits = LoginLimits(transactions, audit)
         self.users = Users(transactions, self.login_limits, audit)
-        self.groups = Groups(transactions)
+        self.groups = Groups(transactions, audit)
         self.sign_in = SignIn(transactions, self.users, self.groups, self.login_limits, audit)
         self.tokens = Tokens(transactions, audit)
         self.resources = Resources(transactions, audit)
         self.labels = Labels(transactions)
         self.booking_reads = BookingReads(transactions)
-        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads)
-        self.bookings = Bookings(transactions, queue, audit)
+        self.policies = Policies(transactions)
+        self.group_rules = GroupRules(transactions, audit)
+        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads, self.policies)
+        self.bookings = Bookings(transactions, queue, audit, self.policies)
         self.calendar_keys = CalendarKeys(transactions)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens,
                                              audit)
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
-        self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads)
+        self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads, self.policies)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
         self.schema = Schema()

@@ -5,6 +5,7 @@ from sqlalchemy import select, text
 from backend.database.pool import Pool
 from backend.database.results import QueueEntry
 from backend.database.rules import ReservationRow, ResourceState
+from backend.domain.policies import service_key
 from backend.models import Reservation, Resource, ResourceLabel, User
 from backend.models.states import ACTIVE_SQL, APPROVED
 
@@ -20,39 +21,54 @@ ACTIVE_LIST = (
 ROW_NAMES = tuple(ReservationRow.__dataclass_fields__)
 
 
-def read_active(session, resource_id=None):
-    """Entries in resource order, then label requests still waiting; a fixed number of statements."""
+def read_active(session, resource_id=None, now=None, aging=None, access=None):
+    """Entries in resource order, each queue in the order of service at `now` (a waiting request
+    rises a class per `aging`), then label requests still waiting; a fixed number of statements.
+    `access`: a callable giving (the ResourceStates, {user id: group ids}, administrators) when
+    some resource is restricted, for the places of label requests."""
     stmt = ACTIVE_LIST if resource_id is None else ACTIVE_LIST.where(Reservation.resource_id == resource_id)
     rows = session.execute(stmt).all()
     if resource_id is not None and any(row.parent_id is not None for row in rows):
         # Resources held for a label request: their request's place and labels are needed too.
-        return [e for e in read_active(session) if e.reservation.resource_id == resource_id]
+        return [e for e in read_active(session, None, now, aging, access)
+                if e.reservation.resource_id == resource_id]
     if not any(row.parent_id is not None or row.resource_id is None for row in rows):
-        return _by_name_only(rows)
-    return _with_label_requests(session, rows)
+        return _by_name_only(rows, now, aging)
+    return _with_label_requests(session, rows, now, aging, access)
 
 
-def _by_name_only(rows):
-    entries, waiting = [], {}
+def _by_name_only(rows, now, aging):
+    """Places in each resource's queue by the one order of service (policies.service_key)."""
+    waiting = {}
     for row in rows:
-        if row.state == APPROVED:
-            position = 0
-        else:
-            waiting[row.resource_id] = waiting.get(row.resource_id, 0) + 1
-            position = waiting[row.resource_id]
-        entries.append(QueueEntry(row, row.user_name, row.resource_name, position))
-    return entries
+        if row.state != APPROVED:
+            waiting.setdefault(row.resource_id, []).append(row)
+    places = {}
+    for queue in waiting.values():
+        for place, row in enumerate(sorted(queue, key=lambda r: service_key(r, now, aging)), start=1):
+            places[row.id] = place
+    entries = [QueueEntry(row, row.user_name, row.resource_name, places.get(row.id, 0)) for row in rows]
+    return _in_order(entries)
 
 
-def _with_label_requests(session, rows):
+def _in_order(entries):
+    """Each resource's holder, then its queue by place; label requests still waiting last."""
+    return sorted(entries, key=lambda e: (e.reservation.resource_id is None, e.reservation.resource_id or 0,
+                                          e.position or 0, e.reservation.id))
+
+
+def _with_label_requests(session, rows, now, aging, access):
     """Places in line when label requests compete for resources: as the queue rules see them."""
     labels = {}
     for resource_id, name in session.execute(select(ResourceLabel.resource_id, ResourceLabel.name)):
         labels.setdefault(resource_id, set()).add(name)
     resources = [ResourceState(r.id, r.maintenance, r.active, frozenset(labels.get(r.id, ())))
                  for r in session.execute(select(Resource.id, Resource.maintenance, Resource.active))]
+    user_groups, admins = {}, frozenset()
+    if access is not None:
+        resources, user_groups, admins = access(resources)
     plain = {row.id: ReservationRow(*(getattr(row, n) for n in ROW_NAMES)) for row in rows}
-    pool = Pool(resources, list(plain.values()), now=None)
+    pool = Pool(resources, list(plain.values()), now=now, aging=aging, user_groups=user_groups, admins=admins)
     requests = {row.id: row for row in rows if row.resource_id is None}
     entries = []
     for row in rows:
@@ -64,5 +80,5 @@ def _with_label_requests(session, rows):
         collected = len(pool.members(request.id))
         entries.append(QueueEntry(row, row.user_name, row.resource_name, position,
                                   tuple(request.labels.split()), request.count, collected))
-    return entries
+    return _in_order(entries)
 

@@ -3,6 +3,7 @@ from sqlalchemy import exists, func, select
 from werkzeug.security import check_password_hash
 
 from backend.database.audit import SECRET_CHANGED
+from backend.database.groups import allowed_groups_of, set_allowed_groups
 from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import EndedReservation, Modified
 from backend.database.sign_in import password_allowed
@@ -156,15 +157,21 @@ class Administration:
             connection = session.connection()
             self.queue.lock(connection, resource_id, include_inactive=True)
             resource = session.get(Resource, resource_id)
+            allowed = changes.pop("allowed_groups", None) if "allowed_groups" in changes else False
             changes = {field: value for field, value in changes.items() if getattr(resource, field) != value}
+            audited = {field: [getattr(resource, field), value] for field, value in changes.items()}
+            was_allowed = allowed_groups_of(session, resource.id)
+            if allowed is not False and set_allowed_groups(session, resource.id, allowed):
+                changes["allowed_groups"] = allowed
+                audited["allowed_groups"] = [was_allowed, sorted(set(allowed or ()))]
             if "name" in changes:
                 self.resources.refuse_taken(session, changes["name"], except_id=resource.id)
             if changes.get("active") is False:
                 self._refuse_busy(self.queue.pool(connection, resource), resource)
             was_in_maintenance = resource.maintenance
-            audited = {field: [getattr(resource, field), value] for field, value in changes.items()}
             for field, value in changes.items():
-                setattr(resource, field, value)
+                if field != "allowed_groups":
+                    setattr(resource, field, value)
             session.flush()
             if resource.maintenance != was_in_maintenance and self.queue.outbox is not None:
                 self.queue.outbox.resource_changed(connection, resource, acting.id, resource.maintenance)

@@ -58,6 +58,12 @@ ACTIONS = {
     "booking.cancel": "someone else's booking was cancelled (or ended early) by an administrator",
     "token.create": "an API token was made (for oneself, or by an operator for someone)",
     "token.revoke": "an API token was revoked (by its owner or an administrator)",
+    "group.create": "an administrator made a group",
+    "group.modify": "an administrator renamed a group or changed its description",
+    "group.delete": "an administrator deleted a group (its memberships and rules with it)",
+    "group.members": "an administrator added or removed members of a group",
+    "rule.create": "an administrator added a rule (limits and priority for a group or everyone)",
+    "rule.delete": "an administrator deleted a rule",
 }
 
 # The actions shown to a user as their account's security events.

@@ -58,6 +58,7 @@ class Dashboard:
     label_requests: list  # (entry, the entries of the resources it holds or keeps)
     maxima: dict  # resource id: longest hold in minutes (None: no limit)
     choices: dict  # resource id: HoldChoice list
+    restricted: frozenset = frozenset()  # ids of resources restricted to groups the user is not in
 
     @property
     def board_query(self):
@@ -66,8 +67,10 @@ class Dashboard:
 
 
 class Boards:
-    def __init__(self, transactions, reservations, resources, booking_reads=None):
+    def __init__(self, transactions, reservations, resources, booking_reads=None, policies=None):
         self.transactions = transactions
+        # Which resources the user may not use (the group rules); a Boards built without it shows none.
+        self.policies = policies
         self.reservations = reservations
         self.resources = resources
         # Each board's next booking; a Boards built without it shows none.
@@ -125,8 +128,9 @@ class Boards:
         site_minutes, now = self.transactions.setting("RESERVIA_HOLD_MINUTES"), self.transactions.now()
         choices = {rid: hold_choices(m, site_minutes, None if for_script else now) for rid, m in maxima.items()}
         chips = label_summary((b.resource.labels, b.state == FREE) for b in boards)
+        restricted = self.policies.barred(user_id) if self.policies is not None else frozenset()
         return Dashboard(filters, cards, len(shown), len(boards), page, pages, chips, mine,
-                         self.label_requests(user_id), maxima, choices)
+                         self.label_requests(user_id), maxima, choices, restricted)
 
     def label_requests(self, user_id):
         """The user's label requests, each as (its entry, the entries of the resources it holds

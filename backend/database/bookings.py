@@ -62,10 +62,12 @@ class BookOutcome:
 
 
 class Bookings:
-    def __init__(self, transactions, queue, audit):
+    def __init__(self, transactions, queue, audit, policies):
         self.transactions = transactions
         self.queue = queue
         self.audit = audit
+        # Who may book a restricted resource, and how many hours a week (the group rules).
+        self.policies = policies
 
     def book(self, user, start, end, resource_id=None, labels=(), count=1, note=None, repeat=None,
              skip_conflicts=False, force=False, maintenance=False):
@@ -86,6 +88,14 @@ class Bookings:
             if start < now:
                 raise _bad_window("The start is in the past.")
             pool, candidates = self._lock(connection, resource_id, labels, count)
+            if resource_id is None and not user.is_admin:
+                # A label booking only considers resources its user may use.
+                candidates = [r for r in candidates if pool.may_use(pool.resources[r.id], user.id)]
+                if len(candidates) < count:
+                    raise Conflict(f"Only {len(candidates)} resources you may use carry {', '.join(sorted(labels))}.",
+                                   "NOT_ENOUGH_RESOURCES")
+            elif resource_id is not None:
+                self.policies.refuse_not_allowed(connection, user, resource_id, candidates[0].name)
             for resource in candidates:
                 _check_limits(resource, start, end, windows[-1][1], now, maintenance)
             existing = list(connection.execute(OVERLAPPING, {"ids": [r.id for r in candidates],
@@ -100,6 +110,9 @@ class Bookings:
                     chosen.append((since, until, _prefer_unheld(free, pool)[:count]))
             if skipped and (not skip_conflicts or not chosen):
                 raise _conflict([b for _, _, clashes in skipped for b in clashes])
+            if not maintenance:
+                self.policies.check_booking(connection, user, [(r.id, since, until) for since, until, picked in chosen
+                                                               for r in picked])
             shortened = self._clear_holds(pool, user, chosen[0], force)
             self.queue.write(connection, pool.run())
             made = self._insert(connection, user, chosen, note, maintenance, now)

@@ -1,11 +1,13 @@
 """The Pool: resources and their active reservations brought up to date as one, by the queue
 rules (rules.py) in the order of service.
 
-The order of service: one arrival order (the row id) covers requests by name and requests by
-labels. A resource that falls free goes to the earliest waiting request it can serve: a request
-for it by name, or a label request whose labels it carries. A label request keeps what it is
-given until it has all it asked for, then holds them all at once, so a small later request
-never overtakes an earlier big one.
+The order of service (backend/domain/policies.py, service_key): the higher priority class first,
+first come first served within a class, for requests by name and requests by labels alike; a
+waiting request rises one class per `aging` waited, so none starves. A resource that falls free
+goes to the first waiting request in that order it can serve: a request for it by name, or a
+label request whose labels it carries (on a restricted resource, only one its user may use).
+A label request keeps what it is given until it has all it asked for, then holds them all at
+once, so a small later request never overtakes an earlier big one of its class.
 
 Like the rules, it knows nothing of Flask or SQL: the Queue part (queue.py) reads the rows under
 the write lock, runs a Pool over them and writes the changes it lists.
@@ -27,6 +29,7 @@ from backend.database.rules import (
     extend,
     hold_span,
 )
+from backend.domain.policies import service_key
 from backend.domain.resources import own_request
 from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, POOL_TOO_SMALL, REQUESTED
 
@@ -45,6 +48,12 @@ class Pool:
     now: datetime
     hold: object = None
     changes: list = field(default_factory=list)
+    # A waiting request rises one priority class per `aging` (a timedelta; None: no aging).
+    aging: object = None
+    # Who may use restricted resources (ResourceState.allowed): {user id: their group ids}, and
+    # the administrators, whom no restriction binds.
+    user_groups: dict = field(default_factory=dict)
+    admins: frozenset = frozenset()
 
     def __post_init__(self):
         self.resources = {r.id: r for r in self.resources}
@@ -84,8 +93,8 @@ class Pool:
         return row if row is not None and row.state == APPROVED else None
 
     def queue(self, resource_id):
-        """Requests for the resource by name still waiting, in order."""
-        return [r for r in self._queues.get(resource_id, []) if r.state == REQUESTED]
+        """Requests for the resource by name still waiting, in the order of service."""
+        return sorted((r for r in self._queues.get(resource_id, []) if r.state == REQUESTED), key=self.key)
 
     def request(self, request_id):
         """A label request of the pool, or None."""
@@ -113,21 +122,39 @@ class Pool:
         """The user's own request by name on the resource (held or waiting), or None."""
         return own_request(self.holder(resource_id), self.queue(resource_id), user_id)
 
+    def key(self, row, at=None):
+        """Where a request stands in the order of service at `at` (default: now)."""
+        return service_key(row, self.now if at is None else at, self.aging)
+
     def position(self, row):
         """0 for a row that holds; else 1 + the waiting requests served before it."""
         if row.state == APPROVED:
             return 0
         wanted = self.resources_for(row)
-        ahead = {r.id for rid in wanted for r in self.queue(rid) if r.id < row.id}
+        mine = self.key(row)
+        ahead = {r.id for rid in wanted for r in self.queue(rid) if r is not row and self.key(r) < mine}
         ahead |= {r.id for r in self.waiting_label_requests()
-                  if r.id < row.id and any(self.resources[rid].serves(r) for rid in wanted)}
+                  if r is not row and self.key(r) < mine and any(self.serves(rid, r) for rid in wanted)}
         return 1 + len(ahead)
 
+    def may_use(self, resource, user_id):
+        """Whether the user may have the resource: it is for everyone, they are an
+        administrator, or in one of the groups it is restricted to."""
+        return (resource.allowed is None or user_id in self.admins
+                or bool(resource.allowed & self.user_groups.get(user_id, frozenset())))
+
+    def serves(self, resource_id, request):
+        """Whether the resource can be given to the label request: it carries its labels and
+        the request's user may use it."""
+        resource = self.resources[resource_id]
+        return resource.serves(request) and self.may_use(resource, request.user_id)
+
     def resources_for(self, row):
-        """The ids of the resources that can serve a request: its own, or all carrying its labels."""
+        """The ids of the resources that can serve a request: its own, or all carrying its labels
+        that its user may use."""
         if not row.is_label_request:
             return [row.resource_id]
-        return [rid for rid, resource in self.resources.items() if resource.serves(row)]
+        return [rid for rid in self.resources if self.serves(rid, row)]
 
     def available_for(self, request):
         """How many resources could ever serve the label request as things stand: active, out of
@@ -147,7 +174,8 @@ class Pool:
         for resource_id, row in list(self._taken.items()):
             if row.state == KEPT:
                 resource = self.resources.get(resource_id) or ResourceState(resource_id, active=False)
-                if resource.maintenance or not resource.serves(self._requests[row.parent_id]):
+                if resource.maintenance or not (resource_id in self.resources
+                                                and self.serves(resource_id, self._requests[row.parent_id])):
                     self.return_resource(resource_id)
         for request in self.waiting_label_requests():
             if not self.servable(request):
@@ -238,7 +266,7 @@ class Pool:
         for resource_id in sorted(self.resources):
             if request.state != REQUESTED:
                 break
-            if resource_id not in self._taken and self.resources[resource_id].serves(request):
+            if resource_id not in self._taken and self.serves(resource_id, request):
                 self._give(resource_id, self.now)
         return self
 
@@ -248,8 +276,8 @@ class Pool:
         if resource is None or not resource.active or resource.maintenance or resource_id in self._taken:
             return
         by_name = self._queues.get(resource_id, [])
-        by_labels = [r for r in self._waiting if resource.serves(r)]
-        for candidate in heapq.merge(by_name, by_labels, key=lambda r: r.id):
+        by_labels = [r for r in self._waiting if self.serves(resource_id, r)]
+        for candidate in sorted(by_name + by_labels, key=lambda r: self.key(r, at)):
             if candidate.state != REQUESTED:
                 continue
             if candidate.valid_until is not None and candidate.valid_until <= at:

@@ -23,7 +23,7 @@ from backend.database.booking_writes import live_slots, write_booking_changes
 from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
 from backend.errors import Invalid, NotFound
 from backend.logs import RESERVATION, log
-from backend.models import Reservation, Resource, ResourceLabel, User
+from backend.models import Reservation, Resource, ResourceLabel, User, resource_allowed_groups, user_groups
 from backend.models.states import ACTIVE_SQL, APPROVED, WAITING_SET_SQL
 
 RESERVATIONS = Reservation.__table__
@@ -42,6 +42,9 @@ WHOLE_POOL = select(*RESERVATION_ROW_COLUMNS).where(text(ACTIVE_SQL)).order_by(R
 ALL_RESOURCES = select(RESOURCES.c.id, RESOURCES.c.maintenance, RESOURCES.c.active, RESOURCES.c.max_hold_minutes,
                        RESOURCES.c.booked_until, RESOURCES.c.booking_buffer_minutes, RESOURCES.c.checkin_minutes)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name)
+ALL_ALLOWED = select(resource_allowed_groups.c.resource_id, resource_allowed_groups.c.group_id)
+ALL_MEMBERSHIPS = select(user_groups.c.user_id, user_groups.c.group_id)
+ALL_ADMINS = select(User.id).where(User.role == "admin")
 LOCK_RESOURCE = select(*RESOURCES.c).where(RESOURCES.c.id == bindparam("id")).with_for_update()
 LOCK_RESOURCES = (select(*RESOURCES.c).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
                   .order_by(RESOURCES.c.id).with_for_update())
@@ -110,20 +113,28 @@ class Queue:
             labels.setdefault(resource_id, set()).add(name)
         resource_rows = connection.execute(ALL_RESOURCES).all()
         slots = live_slots(connection, resource_rows)
-        resources = [self.state_of(r, labels.get(r.id, ()), slots.get(r.id, ())) for r in resource_rows]
+        allowed, members, admins = read_access(connection)
+        resources = [self.state_of(r, labels.get(r.id, ()), slots.get(r.id, ()), allowed.get(r.id))
+                     for r in resource_rows]
         rows = [ReservationRow.from_row(row) for row in connection.execute(WHOLE_POOL)]
-        pool = self.new_pool(resources, rows)
+        pool = self.new_pool(resources, rows, members, admins)
         return self.write(connection, pool.reexamine().settle())
 
-    def new_pool(self, resources, rows):
+    def new_pool(self, resources, rows, members=None, admins=frozenset()):
         minutes = self.transactions.setting("RESERVIA_MIN_HOLD_MINUTES")
-        return BookedPool(resources, rows, self.transactions.now(), self.hold(), min_hold=timedelta(minutes=minutes))
+        return BookedPool(resources, rows, self.transactions.now(), self.hold(), aging=self.aging(),
+                          user_groups=members or {}, admins=admins, min_hold=timedelta(minutes=minutes))
 
-    def state_of(self, resource, labels=(), slots=()):
-        """What the queue rules need of a resource row (or Resource), with its live bookings."""
+    def aging(self):
+        """How long a waiting request waits to rise one priority class, or None (no aging)."""
+        return self.transactions.minutes_setting("RESERVIA_PRIORITY_AGING_MINUTES")
+
+    def state_of(self, resource, labels=(), slots=(), allowed=None):
+        """What the queue rules need of a resource row (or Resource), with its live bookings and
+        the groups it is restricted to (None: everyone)."""
         return ResourceState(resource.id, resource.maintenance, resource.active, frozenset(labels),
                              self.maximum(resource), self.lifetime(resource), tuple(slots),
-                             timedelta(minutes=resource.booking_buffer_minutes or 0))
+                             timedelta(minutes=resource.booking_buffer_minutes or 0), allowed)
 
     def request_row(self, connection, request_id):
         """A request's row as plain values, or None."""
@@ -190,6 +201,22 @@ class Queue:
     @staticmethod
     def user_name(connection, user_id):
         return connection.execute(USER_NAME, {"id": user_id}).scalar_one()
+
+
+def read_access(connection):
+    """({resource id: the group ids it is restricted to}, {user id: their group ids}, the
+    administrators' ids); one statement when no resource is restricted."""
+    allowed = {}
+    for resource_id, group_id in connection.execute(ALL_ALLOWED):
+        allowed.setdefault(resource_id, set()).add(group_id)
+    if not allowed:
+        return {}, {}, frozenset()
+    members = {}
+    for user_id, group_id in connection.execute(ALL_MEMBERSHIPS):
+        members.setdefault(user_id, set()).add(group_id)
+    return ({rid: frozenset(ids) for rid, ids in allowed.items()},
+            {uid: frozenset(ids) for uid, ids in members.items()},
+            frozenset(connection.execute(ALL_ADMINS).scalars()))
 
 
 def log_change(change):

@@ -1,27 +1,27 @@
 """The Reservations part: what users do with reservations (request by name or by labels, cancel,
 release, keep alive), the queues as everyone sees them, and expiry run on demand."""
-from sqlalchemy import bindparam, func, or_, select, text
+from dataclasses import replace
+
+from sqlalchemy import select, text
 
 from backend.database import rules
 from backend.database.active_list import read_active
+from backend.database.policies import asked_for
+from backend.database.queue import read_access
 from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, RequestOutcome, first_deadline
 from backend.domain.durations import duration_text
+from backend.domain.policies import next_rise
 from backend.errors import Conflict, Invalid, NotFound
 from backend.logs import RESERVATION, log
 from backend.models import Reservation
-from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, OWN_REQUEST_SQL, RELEASED, REQUESTED
-
-# A user's open requests: waiting or holding, by name or by labels (not the resources a label
-# request collects), past their deadline not counted (they end at the next look). The partial
-# index uq_reservations_one_active_per_user covers exactly these rows.
-OPEN_REQUESTS = (select(func.count()).select_from(Reservation)
-                 .where(Reservation.user_id == bindparam("user_id"), text(OWN_REQUEST_SQL),
-                        or_(Reservation.valid_until.is_(None), Reservation.valid_until > bindparam("now"))))
+from backend.models.states import ACTIVE_SQL, APPROVED, CANCELLED, RELEASED, REQUESTED
 
 
 class Reservations:
-    def __init__(self, transactions, queue, resources, booking_reads):
+    def __init__(self, transactions, queue, resources, booking_reads, policies):
         self.transactions = transactions
+        # The group rules: who may use a resource, how long a hold, how many requests, what class.
+        self.policies = policies
         self.queue = queue
         self.resources = resources
         # Bookings due to start: the active list and expiry settle their resources too.
@@ -49,7 +49,8 @@ class Reservations:
             if pool.own(resource_id, user.id) is not None:
                 raise Conflict(f"You already have an active reservation on {resource.name!r}.",
                                "ALREADY_ACTIVE")
-            self._refuse_too_many(connection, user)
+            hold_minutes, priority = self.policies.check_request(connection, user, (resource_id,), (), hold_minutes,
+                                                                 maximum, restricted=(resource_id, resource.name))
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
             now = self.transactions.now()
             # A free resource is still not given when a booking is too near (it waits, backfill).
@@ -57,6 +58,7 @@ class Reservations:
             reservation = rules.new_request(user.id, resource_id, now,
                                             self.queue.wait(), self.queue.hold(), free,
                                             hold_minutes, note or None, maximum, lease)
+            reservation.priority = priority
             bounded_by = _bound_new(pool, reservation, resource_id, now) if free else None
             self.queue.insert(connection, reservation)
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
@@ -91,7 +93,9 @@ class Reservations:
             maxima = [pool.resources[rid].maximum for rid in pool.resources_for(request)]
             longest = None if None in maxima else max(maxima)
             _refuse_too_long(f"No resource carrying {', '.join(sorted(labels))}", hold_minutes, longest)
-            self._refuse_too_many(connection, user)
+            hold_minutes, request.priority = self.policies.check_request(connection, user, *asked_for(request),
+                                                                         hold_minutes, longest)
+            request.hold_minutes = hold_minutes
             self.queue.insert(connection, request)
             log.info("%s requested reservation=%s user=%r labels=%r count=%s", RESERVATION,
                      request.id, user.name, request.labels, count)
@@ -99,18 +103,6 @@ class Reservations:
             outcome = self._outcome(pool, request, user.name, names=self.queue.resource_names(
                 connection, [m.resource_id for m in pool.members(request.id)]))
         return outcome
-
-    def _refuse_too_many(self, connection, user):
-        """At most RESERVIA_MAX_OPEN_REQUESTS open requests per user (0: no limit), administrators
-        too, so that nobody fills the queues. Counted inside the request's write, after the queue
-        writers' lock: two requests at once cannot both take the last place."""
-        limit = self.transactions.setting("RESERVIA_MAX_OPEN_REQUESTS")
-        if limit <= 0:
-            return
-        open_requests = connection.execute(OPEN_REQUESTS, {"user_id": user.id, "now": self.transactions.now()})
-        if open_requests.scalar_one() >= limit:
-            raise Conflict(f"You already have {limit} open requests, the most anyone may have; cancel or "
-                           "release one first.", "TOO_MANY_REQUESTS")
 
     def request_resources(self, user, resource_ids, hold_minutes=None, note=None, lease=None):
         """Ask for several resources by id, all or nothing: a label request for their marks
@@ -170,6 +162,7 @@ class Reservations:
                 raise NotFound(f"You have no active reservation on {_quoted(name, request_id)}.",
                                "NOTHING_ACTIVE")
             _refuse_too_long(name or f"Request {request.id}", hold_minutes, pool.maximum_for(request))
+            self.policies.check_hold(connection, user, *asked_for(request), hold_minutes)
             _refuse_booked_next(pool, request)
             moved = pool.keep_alive(request, self.queue.wait(), hold_minutes)
             self.queue.write(connection, pool)
@@ -231,18 +224,26 @@ class Reservations:
     def _settled_active(self, resource_id):
         """((entries, when they change by themselves), the same moment: how long the pair holds)."""
         session = self.transactions.session
-        entries = read_active(session, resource_id)
         now = self.transactions.now()
+        entries = self._read_active(session, resource_id, now)
         overdue = {e.reservation.resource_id for e in entries
                    if e.reservation.valid_until is not None and e.reservation.valid_until <= now}
         booked, next_start = self.booking_reads.due()
         overdue |= booked if resource_id is None else booked & {resource_id}
         if overdue:
             self.settle(overdue)
-            entries = read_active(session, resource_id)
+            entries = self._read_active(session, resource_id, now)
             booked, next_start = self.booking_reads.due()
-        until = min(filter(None, (first_deadline(entries), next_start)), default=None)
+        # Aging changes places by itself too: the list holds until the next class a request reaches.
+        rise = next_rise([e.reservation for e in entries], now, self.queue.aging())
+        until = min(filter(None, (first_deadline(entries), next_start, rise)), default=None)
         return (entries, until), until
+
+    def _read_active(self, session, resource_id, now):
+        def access(resources):
+            allowed, members, admins = read_access(session.connection())
+            return [replace(r, allowed=allowed.get(r.id)) for r in resources], members, admins
+        return read_active(session, resource_id, now, self.queue.aging(), access)
 
     def settle(self, resource_ids=None):
         """Run expiry now for the given resources, or for every resource with a deadline passed;

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from backend.database.groups import set_allowed_groups
 from backend.errors import Conflict, NotFound
 from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, ResourceLabel
@@ -32,9 +33,11 @@ class Resources:
         self.transactions = transactions
         self.audit = audit
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, acting=None):
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None, acting=None,
+               allowed_groups=()):
         """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes};
-        `acting` (the administrator or ShellOperator) is recorded in the audit log."""
+        `acting` (the administrator or ShellOperator) is recorded in the audit log; `allowed_groups`: the
+        ids of the groups it is restricted to (none: everyone)."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
@@ -43,10 +46,15 @@ class Resources:
             resource.labels = labels
             session.add(resource)
             session.flush()
-            self.audit.record(session, acting, "resource.create", "resource", resource.id, resource.name, changes={
-                field: [None, getattr(resource, field)]
-                for field in ("name", "comment", "max_hold_minutes", "labels", *(booking_settings or {}))
-                if getattr(resource, field)})  # what was set; empty and zero are the defaults
+            if allowed_groups:
+                set_allowed_groups(session, resource.id, allowed_groups)
+            changes = {field: [None, getattr(resource, field)]
+                       for field in ("name", "comment", "max_hold_minutes", "labels", *(booking_settings or {}))
+                       if getattr(resource, field)}  # what was set; empty and zero are the defaults
+            if allowed_groups:
+                changes["allowed_groups"] = [None, sorted(set(allowed_groups))]
+            self.audit.record(session, acting, "resource.create", "resource", resource.id, resource.name,
+                              changes=changes)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)
         return resource
 

@@ -50,6 +50,9 @@ class ReservationRow:
     lease_until: datetime | None = None
     # The booking whose window this hold is (booking_pool.py); None for the queue's holds.
     booking_id: int | None = None
+    # Its priority class when made (0-100): the queue serves higher classes first, and waiting
+    # raises it (backend/domain/policies.py, service_key).
+    priority: int = 50
 
     @classmethod
     def from_row(cls, row):
@@ -89,6 +92,8 @@ class ResourceState:
     # Its live bookings (booking_rules.Slot) in start order, and the gap kept free before each.
     bookings: tuple = ()
     buffer: timedelta = timedelta(0)
+    # The ids of the groups whose members may use it; None: everyone (backend/models/group_rule.py).
+    allowed: frozenset | None = None
 
     def serves(self, request):
         """Whether this resource can be given to a label request: it carries all its labels, or,

@@ -11,6 +11,7 @@ from backend.forms.bookings import BookingSettings
 from backend.forms.fields import (
     MAX_ID,
     IdField,
+    IdListField,
     LabelsField,
     PrintableName,
     PrintableText,
@@ -19,6 +20,8 @@ from backend.forms.fields import (
 )
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
+# Groups a resource may be restricted to.
+MAX_ALLOWED_GROUPS = 100
 _REASON = [Optional(), Length(max=500), PrintableText()]
 
 
@@ -28,6 +31,8 @@ class ResourceForm(BookingSettings):
     comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])
     max_hold_minutes = hold_minutes_field("Longest hold (minutes)")
     labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")
+    allowed_groups = IdListField("Only for groups (ids)", maximum=MAX_ALLOWED_GROUPS,
+                                 description="Empty: everyone may use it.")
 
 
 class ResourceModifyForm(BookingSettings):
@@ -38,9 +43,12 @@ class ResourceModifyForm(BookingSettings):
     max_hold_minutes = hold_minutes_field("Longest hold (minutes)")
     labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")
     maintenance = BooleanField("In maintenance")
+    allowed_groups = IdListField("Only for groups (ids)", maximum=MAX_ALLOWED_GROUPS,
+                                 description="Empty: everyone may use it.")
 
-    # JSON null sets it back to the site's hold length, as an emptied box does in the browser.
-    nullable = ("max_hold_minutes", *BookingSettings.nullable)
+    # JSON null sets it back to the site's hold length, as an emptied box does in the browser;
+    # null or [] allowed_groups open the resource to everyone.
+    nullable = ("max_hold_minutes", "allowed_groups", *BookingSettings.nullable)
     active = BooleanField("Active")
 
 

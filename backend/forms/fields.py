@@ -112,6 +112,9 @@ class IdListField(Field):
         super().__init__(label, validators, **kwargs)
         self.maximum = maximum
 
+    def _value(self):
+        return ", ".join(map(str, self.data)) if isinstance(self.data, list) else (self.data or "")
+
     def process_formdata(self, valuelist):
         parts = [part for value in valuelist for part in re.split(r"[\s,]+", value.strip()) if part]
         self.take([int(p) if p.isascii() and p.isdigit() else p for p in parts])
@@ -123,9 +126,9 @@ class IdListField(Field):
     def pre_validate(self, form):
         values = self.data or []
         if any(type(v) is not int or not 1 <= v <= MAX_ID for v in values):
-            raise ValidationError("Must be a list of positive resource ids.")
+            raise ValidationError("Must be a list of positive ids.")
         if len(set(values)) > self.maximum:
-            raise ValidationError(f"At most {self.maximum} resources.")
+            raise ValidationError(f"At most {self.maximum} ids.")
         self.data = sorted(set(values)) or None
 
 

@@ -1,9 +1,12 @@
 """Groups people belong to, as the intranet sign-in reports them (Apache's environment or the
 directory), matched by name: the same group names decide who is an administrator
-(RESERVIA_ADMIN_GROUPS), who may sign in at all (RESERVIA_ALLOWED_GROUPS), and later rules per group."""
+(RESERVIA_ADMIN_GROUPS), who may sign in at all (RESERVIA_ALLOWED_GROUPS), and the rules per group
+(group_rule.py). Administrators may make groups and add members too: a group is one row whoever
+made it, and a membership remembers who made it (`source`), so that a sign-in replaces only what
+the intranet reported and keeps what an administrator added."""
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from backend.extensions import db
@@ -15,6 +18,10 @@ user_groups = Table(
     "user_groups", db.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+    # "sso": reported by the intranet sign-in (replaced at each sign-in); "admin": added by an
+    # administrator (kept until one removes it).
+    Column("source", String(8), nullable=False, server_default="sso"),
+    CheckConstraint("source IN ('sso', 'admin')", name="ck_user_groups_source"),
 )
 
 
@@ -27,6 +34,7 @@ class Group(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @validates("name")

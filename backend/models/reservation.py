@@ -84,6 +84,9 @@ class Reservation(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The booking whose window this hold is (the booking's booking_id); None for the queue's holds.
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
+    # Its priority class when it was made (0-100, higher served first; docs/policies.md): the
+    # most generous of its user's rules, 50 without one. Waiting raises it (domain/policies.py).
+    priority: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
 
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     resource = relationship("Resource", lazy="raise")

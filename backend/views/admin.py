@@ -31,7 +31,8 @@ class ResourceAddView(MethodView):
         form = bind_form(ResourceForm)
         resource = get_database().resources.create(form.name.data, form.comment.data,
                                                    form.max_hold_minutes.data, form.labels.data or (),
-                                                   booking_settings(form), acting=current_user)
+                                                   booking_settings(form), acting=current_user,
+                                                   allowed_groups=form.allowed_groups.data or ())
         return respond({"message": "Resource created successfully", "resource_id": resource.id}, 201)
 
 

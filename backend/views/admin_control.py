@@ -56,8 +56,9 @@ class ResourceModifyView(MethodView):
     def post(self):
         form = bind_form(ResourceModifyForm)
         changes = provided_changes(form, ("name", "comment", "labels", "max_hold_minutes", "maintenance",
-                                           "active", *BOOKING_SETTINGS),
-                                   clearable=("comment", "labels", "max_hold_minutes", *BookingSettings.nullable))
+                                           "active", "allowed_groups", *BOOKING_SETTINGS),
+                                   clearable=("comment", "labels", "max_hold_minutes", "allowed_groups",
+                                              *BookingSettings.nullable))
         if "booking_buffer_minutes" in changes and changes["booking_buffer_minutes"] is None:
             changes["booking_buffer_minutes"] = 0
         modified = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)

@@ -46,7 +46,8 @@ def user_page(user_id):
 def resource_page(resource_id):
     board = get_database().boards.one(resource_id)
     form = (refused_form("admin.resource_modify", ResourceModifyForm, resource_id=board.resource.id)
-            or ResourceModifyForm(obj=board.resource, resource_id=board.resource.id))
+            or ResourceModifyForm(obj=board.resource, resource_id=board.resource.id,
+                                  allowed_groups=get_database().policies.allowed_groups(board.resource.id)))
     return render_template("admin/resource.html", board=board, form=form,
                            history_count=get_database().resources.history_count(board.resource.id),
                            max_hold_minutes=get_database().resources.max_hold_minutes(board.resource))

@@ -134,6 +134,8 @@ def password_page():
     database = get_database()
     return render_template("session/password.html", form=form,
                            calendar_key=database.calendar_keys.key_of(current_user),
+                           limits=database.policies.limits(current_user),
+                           resource_names=dict(database.resources.names()),
                            security_events=database.audit_log.security_events(current_user.id))
 
 

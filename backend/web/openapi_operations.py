@@ -18,6 +18,7 @@ from backend.forms.admin_resources import (
 )
 from backend.forms.admin_users import UserDeleteForm, UserForm, UserModifyForm, UserUnlockForm
 from backend.forms.bookings import BookForm, BookingCancelForm, BookingIdForm
+from backend.forms.groups import GroupForm, GroupIdForm, GroupMembersForm, GroupModifyForm, RuleForm, RuleIdForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
@@ -137,6 +138,19 @@ ACTION_ANSWER = _object(("message", "reservation_id", "resource_id"), message=ST
                         next_reservation_id=OPTIONAL_ID, lease_seconds=INTEGER, lease_until_date=DATE,
                         bounded_by_booking=BOUNDED)
 
+OPTIONAL_INT = {"type": ["integer", "null"]}
+RULE = _object(("rule_id", "group_id", "resource_id", "label", "max_hold_minutes", "max_open_requests",
+                "max_booked_hours_per_week", "priority"), rule_id=ID, group_id=OPTIONAL_ID, resource_id=OPTIONAL_ID,
+               label={"type": ["string", "null"]}, max_hold_minutes=OPTIONAL_INT, max_open_requests=OPTIONAL_INT,
+               max_booked_hours_per_week=OPTIONAL_INT, priority=OPTIONAL_INT)
+GROUP = _object(("group_id", "name", "description", "members", "rules"), group_id=ID, name=STRING,
+                description=STRING, members={"type": "array", "items": ID}, rules={"type": "array", "items": RULE})
+GROUP_ANSWER = _object(("message", "group_id"), group_id=ID, **MESSAGE)
+LIMIT = _object(("resource_id", "label", "max_hold_minutes", "max_open_requests", "max_booked_hours_per_week",
+                 "priority", "used_open_requests", "used_booked_hours_this_week"), resource_id=OPTIONAL_ID,
+                label={"type": ["string", "null"]}, max_hold_minutes=OPTIONAL_INT, max_open_requests=OPTIONAL_INT,
+                max_booked_hours_per_week=OPTIONAL_INT, priority=INTEGER, used_open_requests=INTEGER,
+                used_booked_hours_this_week={"type": "number"})
 # The audit log's filters: `actor` a user name, `from` and `to` a date or an instant (a date as `to`
 # runs through the end of that day).
 AUDIT_QUERY = {"actor": STRING, "action": {"enum": sorted(ACTIONS)}, "object_type": {"enum": list(OBJECT_TYPES)},
@@ -182,8 +196,9 @@ _TABLE = [
                                                 400: None, 404: None}),
     ("post", "/admin/user/add", ADMIN, "Add a user.", UserForm, {},
      {201: _object(("message", "user_id"), user_id=ID, **MESSAGE), 400: None, 409: None}),
-    ("post", "/admin/resource/add", ADMIN, "Add a resource.", ResourceForm, {},
-     {201: _object(("message", "resource_id"), resource_id=ID, **MESSAGE), 400: None, 409: None}),
+    ("post", "/admin/resource/add", ADMIN, "Add a resource; `allowed_groups` keeps it for those groups.",
+     ResourceForm, {},
+     {201: _object(("message", "resource_id"), resource_id=ID, **MESSAGE), 400: None, 404: None, 409: None}),
     ("post", "/admin/user/modify", ADMIN, "Change a user; only the fields sent change.",
      UserModifyForm, {},
      {200: _object(("message", "user_id"), user_id=ID, **MESSAGE), 400: None, 404: None, 409: None}),
@@ -218,7 +233,7 @@ _TABLE = [
      AUDIT_QUERY, {200: "text/csv", 400: None}),
     ("post", "/reservation/request", LOGIN, "Ask for a resource by id, or `count` resources carrying `labels`; "
                                             "with `lease_seconds` it must be kept alive that often.",
-     RequestForm, {}, {201: REQUEST_ANSWER, 400: None, 404: None, 409: None}),
+     RequestForm, {}, {201: REQUEST_ANSWER, 400: None, 403: None, 404: None, 409: None}),
     ("post", "/reservation/cancel", LOGIN, "Leave the queue.", RequestActionForm, {},
      {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("post", "/reservation/release", LOGIN, "Give a hold back; whoever is next is approved.", RequestActionForm,
@@ -299,5 +314,25 @@ _TABLE = [
     ("post", "/session/calendar_key", LOGIN, "A new calendar key; feeds with the old one answer 404.", None, {},
      {200: _object(("message", "calendar_key"), calendar_key=STRING, **MESSAGE)}),
     ("get", "/openapi.json", ANYONE, "This description.", None, {}, {200: {"type": "object"}}),
+    ("get", "/session/limits", LOGIN, "What the group rules let one do, per scope, and what one uses of it.",
+     None, {}, {200: _object(("limits",), limits={"type": "array", "items": LIMIT})}),
+    ("get", "/admin/groups", ADMIN, "Every group with its members and rules (JSON, or a page for browsers).",
+     None, {}, {200: _object(("groups", "count"), groups={"type": "array", "items": GROUP}, count=INTEGER)}),
+    ("post", "/admin/group/add", ADMIN, "Make a group (the intranet sign-in's group of that name is this one).",
+     GroupForm, {}, {201: GROUP_ANSWER, 400: None, 409: None}),
+    ("post", "/admin/group/modify", ADMIN, "Rename a group or change its description.", GroupModifyForm, {},
+     {200: GROUP_ANSWER, 400: None, 404: None, 409: None}),
+    ("post", "/admin/group/delete", ADMIN, "Delete a group, its memberships and its rules.", GroupIdForm, {},
+     {200: GROUP_ANSWER, 400: None, 404: None}),
+    ("post", "/admin/group/members", ADMIN, "Add and remove members by user id.", GroupMembersForm, {},
+     {200: _object(("message", "group_id", "members"), group_id=ID, members={"type": "array", "items": ID},
+                   **MESSAGE), 400: None, 404: None}),
+    ("get", "/admin/rules", ADMIN, "Every rule (JSON, or a page for browsers).", None, {},
+     {200: _object(("rules", "count"), rules={"type": "array", "items": RULE}, count=INTEGER)}),
+    ("post", "/admin/rule/add", ADMIN, "Add a rule: limits and a priority for a group (null: everyone), on all "
+                                       "resources, one resource or one label.", RuleForm, {},
+     {201: _object(("message", "rule_id"), rule_id=ID, **MESSAGE), 400: None, 404: None}),
+    ("post", "/admin/rule/delete", ADMIN, "Delete a rule.", RuleIdForm, {},
+     {200: _object(("message", "rule_id"), rule_id=ID, **MESSAGE), 400: None, 404: None}),
 ]
 OPERATIONS = [Operation(*row) for row in _TABLE]
