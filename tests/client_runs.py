@@ -24,15 +24,17 @@ def stop_leftovers():
         running.process.wait(timeout=BOUND)
 
 
-def eventually(condition, what, timeout=BOUND):
-    """condition()'s first true value, checked until `timeout` seconds have passed."""
+def eventually(condition, what, timeout=BOUND, detail=None):
+    """condition()'s first true value, checked until `timeout` seconds have passed; `detail()`
+    says more in the failure (what a client printed, say)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
+            more = f"\n{detail()}" if detail else ""
+            raise AssertionError(f"{what}: not within {timeout} s{more}")
         time.sleep(0.02)
 
 
@@ -71,8 +73,11 @@ class Running:
     def told(self, text):
         return any(text in line for line in self.err)
 
+    def said(self):
+        return "".join(self.err)
+
     def wait_for_line(self, text):
-        eventually(lambda: self.told(text), f"the client to say {text!r}")
+        eventually(lambda: self.told(text), f"the client to say {text!r}", detail=self.said)
 
     def finish(self, timeout=90):
         self.process.wait(timeout=timeout)
