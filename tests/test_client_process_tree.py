@@ -140,8 +140,8 @@ def test_the_command_is_stopped_before_its_maximum_hold_ends(served, clock, tmp_
     jobs.holder(bench)
     for step in (1, 2):  # kept alive twice, 25 s apart by the server's clock
         clock.advance(seconds=25)
-        eventually(lambda step=step: flaky.calls.get("/reservation/keep_alive", 0) >= step, "a keep-alive",
-                   detail=lambda: f"calls: {flaky.calls}\nthe client said:\n{running.said()}")
+        eventually(lambda step=step: flaky.answered.get("/reservation/keep_alive", 0) >= step, "a keep-alive",
+                   detail=lambda: f"answered: {flaky.answered}\nthe client said:\n{running.said()}")
     status, _, told = running.finish()
     assert status == 76, told
     assert tree.gone()

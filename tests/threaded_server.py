@@ -8,12 +8,15 @@ from werkzeug.serving import make_server
 
 class Flaky:
     """WSGI middleware: the next few calls to a path get a canned answer (a proxy's error page,
-    a redirect, an odd header) instead of Reservia's; `calls` counts the calls to each path."""
+    a redirect, an odd header) instead of Reservia's; `calls` counts the calls to each path as they
+    arrive, `answered` those Reservia has answered (a test that moves the clock after a call waits
+    for its answer, so the call is served at the time it was made)."""
 
     def __init__(self, app):
         self.app = app
         self.canned = {}
         self.calls = {}
+        self.answered = {}
         self.lock = threading.Lock()
 
     def fail(self, path, times, status="503 Service Unavailable"):
@@ -34,7 +37,10 @@ class Flaky:
                 canned[0] -= 1
                 start_response(canned[1], canned[2])
                 return [canned[3]]
-        return self.app(environ, start_response)
+        answer = self.app(environ, start_response)
+        with self.lock:
+            self.answered[path] = self.answered.get(path, 0) + 1
+        return answer
 
 
 @contextmanager
