@@ -1,6 +1,7 @@
 """Reservia's tables."""
 from backend.models.api_token import ApiToken
 from backend.models.group import Group, user_groups
+from backend.models.health import HealthCheck, MaintenancePeriod, RunningTotal
 from backend.models.login_counter import LoginCounter
 from backend.models.login_session import LoginSession
 from backend.models.notifications import Delivery, NotificationEvent, NotificationPreference, Webhook
@@ -9,5 +10,6 @@ from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["ApiToken", "Delivery", "Group", "LoginCounter", "LoginSession", "NotificationEvent",
-           "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "User", "Webhook", "user_groups"]
+__all__ = ["ApiToken", "Delivery", "Group", "HealthCheck", "LoginCounter", "MaintenancePeriod", "LoginSession", "NotificationEvent",
+           "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "RunningTotal", "User", "Webhook",
+           "user_groups"]

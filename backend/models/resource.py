@@ -24,6 +24,8 @@ class Resource(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # In maintenance the queue waits: nobody new is approved until it is back.
     maintenance: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why it is in maintenance ("health check failed: refused"); None when out of it or not said.
+    maintenance_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The longest hold anyone may ask for; None means the site's hold length
     # (RESERVIA_HOLD_MINUTES).
