@@ -61,7 +61,7 @@ def token_json(entry, now):
     """A personal API token as its owner and administrators see it: never its secret."""
     token = entry.token
     return {"token_id": token.id, "name": token.name, "user_id": token.user_id, "user_name": entry.user_name,
-            "created_date": iso(token.created_at), "last_used_date": iso(token.last_used_at),
+            "scope": token.scope, "created_date": iso(token.created_at), "last_used_date": iso(token.last_used_at),
             "expires_date": iso(token.expires_at), "expired": token.expires_at <= now}
 
 

@@ -112,4 +112,16 @@ DEFAULTS = {
     "RESERVIA_LDAP_GROUP_FILTER": "(member={dn})",
     # Seconds to connect and to wait for each answer of the directory.
     "RESERVIA_LDAP_TIMEOUT": 5,
+    # Networks (comma-separated CIDRs) allowed to scrape /metrics without signing in; empty: none.
+    # Checked against the client's address as Reservia sees it: behind a reverse proxy that is the
+    # proxy's, unless RESERVIA_PROXIES says how many proxies to look through (docs/observability.md).
+    "RESERVIA_METRICS_NETWORKS": "",
+    # The site's time zone (IANA name): where the utilization reports cut days, weeks and months.
+    "RESERVIA_TIME_ZONE": "UTC",
+    # Seconds the delivery worker waits between health checks of one resource unless its check
+    # says otherwise, the seconds a check's target has to answer, and failures in a row before a
+    # resource goes into maintenance: the defaults of a new health check.
+    "RESERVIA_HEALTH_INTERVAL": 60,
+    "RESERVIA_HEALTH_TIMEOUT": 5,
+    "RESERVIA_HEALTH_FAILURES": 3,
 }

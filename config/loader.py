@@ -1,6 +1,8 @@
 """Turn defaults, environment variables and explicit overrides into one settings dict."""
+import ipaddress
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.defaults import DEFAULTS
 
@@ -65,3 +67,19 @@ def check_sign_in(settings):
         raise ValueError("RESERVIA_REMOTE_USER_GROUPS_SEPARATOR must not be empty")
     if settings["RESERVIA_LDAP_TIMEOUT"] <= 0:
         raise ValueError("RESERVIA_LDAP_TIMEOUT must be a positive number of seconds")
+    check_observability(settings)
+
+
+def check_observability(settings):
+    """Refuse at start-up a metrics network that is not one, and a time zone nobody knows."""
+    for item in (part.strip() for part in str(settings["RESERVIA_METRICS_NETWORKS"]).split(",")):
+        if item:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"RESERVIA_METRICS_NETWORKS: {item!r} is not a network such as 10.0.0.0/8") from None
+    try:
+        ZoneInfo(str(settings["RESERVIA_TIME_ZONE"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"RESERVIA_TIME_ZONE: {settings['RESERVIA_TIME_ZONE']!r} is not a time zone "
+                         "such as Europe/Berlin") from None

@@ -13,6 +13,7 @@ from backend.database.groups import Groups
 from backend.database.history import History
 from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
+from backend.database.metrics import Metrics
 from backend.database.notifications import Notifications
 from backend.database.outbox import Outbox
 from backend.database.queue import Queue
@@ -51,6 +52,7 @@ class Database:
         self.boards = Boards(transactions, self.reservations, self.resources)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
+        self.metrics = Metrics(transactions)
         self.schema = Schema()
 
     def now(self):

@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from backend.database.running_totals import LOGIN_FAILURES, add_to_total
 from backend.database.login_limit_rules import Counter, Limits, address_failed, name_failed, wait
 from backend.errors import TooManyAttempts
 from backend.logs import SESSION, log
@@ -147,6 +148,7 @@ class LoginLimits:
                     failures=counter.failures, window_start=counter.window_start,
                     blocked_until=counter.blocked_until, expires_at=counter.expires_at))
             session.execute(delete(COUNTERS).where(COUNTERS.c.expires_at < now))
+            add_to_total(session.connection(), LOGIN_FAILURES)
         if by_name.blocked_until is not None:
             log.warning("%s login locked name=%r%s for %ds after %d failures", SESSION, attempt.name,
                         " on its signed-in device" if attempt.by_device else "",

@@ -74,8 +74,8 @@ def _response(status, answer):
         answer = _ref(f"Error{status}")
         if status == 429:
             headers = {"Retry-After": RETRY_AFTER}
-    if answer == "text/csv":
-        response = {"description": DESCRIPTIONS[status], "content": {"text/csv": {"schema": STRING}}}
+    if isinstance(answer, str):  # a media type: text/csv, text/plain
+        response = {"description": DESCRIPTIONS[status], "content": {answer: {"schema": STRING}}}
     else:
         response = {"description": DESCRIPTIONS[status], "content": {JSON: {"schema": answer}}}
     if headers:

@@ -62,6 +62,8 @@ GROUPS = {"type": "array", "items": {"type": "string"}}
 OPTIONAL_ID = {"type": ["integer", "null"]}
 LABELS = {"type": "array", "items": {"type": "string", "pattern": LABEL_PATTERN}, "maxItems": MAX_LABELS}
 MESSAGE = {"message": STRING}
+# full: whatever the token's user may do; metrics: scrape /metrics, nothing else.
+SCOPE = {"enum": ["full", "metrics"]}
 RETRY_AFTER = {"description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
 
 SCHEMAS = {
@@ -85,7 +87,7 @@ SCHEMAS = {
                     auth=AUTH, groups=GROUPS),
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
                       "expired"), token_id=ID, name=STRING, user_id=ID, user_name=STRING, created_date=DATE,
-                     last_used_date=DATE, expires_date=DATE, expired=BOOLEAN),
+                     last_used_date=DATE, expires_date=DATE, expired=BOOLEAN, scope=SCOPE),
     "RequestStatus": _object(
         ("request_id", "status", "state", "position", "resource_ids", "valid_until_date"),
         request_id=ID, status={"enum": ["requested", "approved", "ended"]},
@@ -141,8 +143,8 @@ _TABLE = [
     ("post", "/session/tokens", LOGIN, "Make an API token; its secret is in this answer only.",
      TokenForm, {},
      {201: _object(("message", "token", "token_id", "name", "created_date", "expires_date"), token=STRING,
-                   token_id=ID, name=STRING, created_date=DATE, expires_date=DATE, **MESSAGE), 400: None,
-      403: None}),
+                   token_id=ID, name=STRING, scope=SCOPE, created_date=DATE, expires_date=DATE, **MESSAGE),
+      400: None, 403: None}),
     ("post", "/session/tokens/revoke", LOGIN, "Revoke a token: one's own, or anyone's for an administrator.",
      TokenRevokeForm, {}, {200: _object(("message", "token_id"), token_id=ID, **MESSAGE),
                                                 400: None, 404: None}),
@@ -237,5 +239,8 @@ _TABLE = [
                    deliveries={"type": "array", "items": {"type": "object"}}, count=INTEGER),
       400: None, 404: None}),
     ("get", "/openapi.json", ANYONE, "This description.", None, {}, {200: {"type": "object"}}),
+    ("get", "/metrics", ANYONE, "Prometheus metrics (text format), for RESERVIA_METRICS_NETWORKS, metrics "
+                                "tokens and administrators (docs/observability.md).", None, {},
+     {200: "text/plain", 403: None}),
 ]
 OPERATIONS = [Operation(*row) for row in _TABLE]
