@@ -52,7 +52,7 @@ class Database:
         self.boards = Boards(transactions, self.reservations, self.resources)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
-        self.metrics = Metrics(transactions)
+        self.metrics = Metrics(transactions, self.reservations)
         self.schema = Schema()
 
     def now(self):

@@ -50,12 +50,16 @@ class Snapshot:
 
 
 class Metrics:
-    def __init__(self, transactions, bookings=None):
+    def __init__(self, transactions, reservations, bookings=None):
         self.transactions = transactions
+        self.reservations = reservations
         # Reads bookings by outcome when Reservia has bookings: {outcome: count}.
         self.bookings = bookings
 
     def snapshot(self):
+        """The figures now; holds and requests past their deadline are ended first (a write only
+        when there are some), so that a scrape never reports a hold that has run out."""
+        self.reservations.settle_overdue()
         session = self.transactions.session
         now = self.transactions.now()
         holders = set(session.scalars(select(Reservation.resource_id).where(
