@@ -25,6 +25,7 @@ from backend.database.statistics import Statistics
 from backend.database.tokens import Tokens
 from backend.database.transactions import Transactions
 from backend.database.users import Users
+from backend.database.utilization import Utilization
 from backend.database.waiting import Waiting
 from backend.models.types import utcnow
 
@@ -53,6 +54,7 @@ class Database:
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
         self.metrics = Metrics(transactions, self.reservations)
+        self.utilization = Utilization(transactions, self.reservations)
         self.schema = Schema()
 
     def now(self):
