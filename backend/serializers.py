@@ -15,12 +15,32 @@ def user_json(user, groups=()):
             "active": user.active, "auth": user.auth, "groups": list(groups)}
 
 
-def resource_json(resource, max_hold_minutes=None):
+def resource_json(resource, max_hold_minutes=None, health_check=False):
     """`max_hold_minutes`: the longest hold allowed there, its own maximum or the site's hold
-    length (None: holds there never have to end)."""
-    return {"id": resource.id, "name": resource.name, "comment": resource.comment,
-            "active": resource.active, "maintenance": resource.maintenance,
-            "max_hold_minutes": max_hold_minutes, "labels": resource.labels}
+    length (None: holds there never have to end). `health_check`: the resource's HealthCheck,
+    None when it has none, or False to leave health out."""
+    found = {"id": resource.id, "name": resource.name, "comment": resource.comment,
+             "active": resource.active, "maintenance": resource.maintenance,
+             "max_hold_minutes": max_hold_minutes, "labels": resource.labels}
+    if health_check is not False:
+        found.update(maintenance_reason=resource.maintenance_reason,
+                     health_check=health_check_json(health_check) if health_check else None,
+                     health=health_json(health_check))
+    return found
+
+
+def health_check_json(check):
+    """What a health check tries and how often."""
+    return {"kind": check.kind, "target": check.target, "interval_seconds": check.interval_seconds,
+            "timeout_seconds": check.timeout_seconds,
+            "failures_before_maintenance": check.failures_before_maintenance}
+
+
+def health_json(check):
+    """How the resource's last checks went: unknown without a check or before its first try."""
+    if not check:
+        return {"status": "unknown", "last_checked": None, "last_error": None}
+    return {"status": check.status, "last_checked": iso(check.last_checked_at), "last_error": check.last_error}
 
 
 def entry_json(entry):

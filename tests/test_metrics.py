@@ -3,7 +3,6 @@
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-
 OFFICE = {"REMOTE_ADDR": "10.20.30.40"}
 OUTSIDE = {"REMOTE_ADDR": "192.0.2.7"}
 APP_SETTINGS = {"RESERVIA_METRICS_NETWORKS": "10.20.0.0/16, fd00::/8"}

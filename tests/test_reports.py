@@ -58,7 +58,8 @@ def test_a_hold_across_midnight_is_split_between_the_days_of_the_site(history):
 
 def test_instants_cut_the_report_exactly(history):
     bench, alice = history
-    # 22:45 to 00:15 UTC: a quarter of an hour of the 25th in Berlin, and on the 26th alice's last half hour and bob's quarter.
+    # 22:45 to 00:15 UTC: a quarter of an hour of the 25th in Berlin, and on the 26th alice's
+    # last half hour and bob's quarter.
     report = rows_of(alice, f"from=2026-11-25T23:45:00%2B01:00&to=2026-11-26T00:15:00Z&resource_id={bench}")
     assert [(r["period"], r["held_seconds"]) for r in report["rows"]] == [("2026-11-25", 900.0),
                                                                          ("2026-11-26", 2700.0)]
@@ -78,7 +79,8 @@ def test_labels_choose_the_resources(history):
     _, alice = history
     rows = rows_of(alice, "from=2026-11-25&to=2026-11-25&label=power")["rows"]
     assert [(r["resource_name"], r["held_seconds"]) for r in rows] == [("bench-2", 0.0)]
-    assert {r["resource_name"] for r in rows_of(alice, "from=2026-11-25&to=2026-11-25")["rows"]} == {"bench-1", "bench-2"}
+    every = rows_of(alice, "from=2026-11-25&to=2026-11-25")["rows"]
+    assert {r["resource_name"] for r in every} == {"bench-1", "bench-2"}
 
 
 def test_a_hold_still_running_counts_up_to_now(app, accounts, clock):
@@ -119,7 +121,7 @@ def test_reports_need_a_sign_in(client):
 
 def test_the_page_draws_the_charts_inline_without_script(history, accounts):
     bench, alice = history
-    answer = alice.get(f"/reports?from=2026-11-25&to=2026-11-26")
+    answer = alice.get("/reports?from=2026-11-25&to=2026-11-26")
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200
     assert html.count("<svg") >= 3 and "<script type=\"text/javascript\">" not in html

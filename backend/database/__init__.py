@@ -10,6 +10,7 @@ from backend.database.administration import Administration
 from backend.database.boards import Boards
 from backend.database.deliveries import Deliveries
 from backend.database.groups import Groups
+from backend.database.health_checks import HealthChecks
 from backend.database.history import History
 from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
@@ -55,6 +56,7 @@ class Database:
         self.deliveries = Deliveries(transactions)
         self.metrics = Metrics(transactions, self.reservations)
         self.utilization = Utilization(transactions, self.reservations)
+        self.health_checks = HealthChecks(transactions, queue)
         self.schema = Schema()
 
     def now(self):

@@ -20,8 +20,8 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from backend.database.running_totals import LOGIN_FAILURES, add_to_total
 from backend.database.login_limit_rules import Counter, Limits, address_failed, name_failed, wait
+from backend.database.running_totals import LOGIN_FAILURES, add_to_total
 from backend.errors import TooManyAttempts
 from backend.logs import SESSION, log
 from backend.models import LoginCounter

@@ -10,6 +10,6 @@ from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["ApiToken", "Delivery", "Group", "HealthCheck", "LoginCounter", "MaintenancePeriod", "LoginSession", "NotificationEvent",
-           "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "RunningTotal", "User", "Webhook",
-           "user_groups"]
+__all__ = ["ApiToken", "Delivery", "Group", "HealthCheck", "LoginCounter", "LoginSession", "MaintenancePeriod",
+           "NotificationEvent", "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "RunningTotal",
+           "User", "Webhook", "user_groups"]

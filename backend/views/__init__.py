@@ -12,6 +12,7 @@ def register_blueprints(app):
         admin,
         admin_control,
         admin_pages,
+        health_checks,
         history,
         info,
         notifications,

@@ -34,9 +34,11 @@ class ResourcesView(MethodView):
     decorators = [login_required]
 
     def get(self):
-        part = get_database().resources
+        database = get_database()
+        part = database.resources
         resources = part.list()
-        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r)) for r in resources],
+        checks = database.health_checks.of_resources()
+        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), checks.get(r.id)) for r in resources],
                        count=len(resources))
 
 

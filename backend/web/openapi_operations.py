@@ -16,6 +16,7 @@ from backend.forms.admin_resources import (
     ResourceModifyForm,
 )
 from backend.forms.admin_users import UserDeleteForm, UserForm, UserModifyForm, UserUnlockForm
+from backend.forms.health_checks import HealthCheckForm, HealthCheckRemoveForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
@@ -66,7 +67,19 @@ MESSAGE = {"message": STRING}
 SCOPE = {"enum": ["full", "metrics"]}
 RETRY_AFTER = {"description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
 
+REPORT_QUERY = {"from": STRING, "to": STRING, "resource_id": ID, "label": STRING,
+                "group_by": {"enum": ["day", "week", "month"]}}
+SECONDS = {"type": "number"}
+OPTIONAL_SECONDS = {"type": ["number", "null"]}
+
 SCHEMAS = {
+    "UtilizationRow": _object(
+        ("resource_id", "resource_name", "period", "held_seconds", "booked_seconds", "maintenance_seconds",
+         "utilization", "requests", "median_wait_seconds", "p90_wait_seconds", "no_shows"),
+        resource_id=ID, resource_name=STRING, period=STRING, held_seconds=SECONDS, booked_seconds=SECONDS,
+        maintenance_seconds=SECONDS, utilization={"type": "number", "minimum": 0, "maximum": 1},
+        requests=INTEGER, median_wait_seconds=OPTIONAL_SECONDS, p90_wait_seconds=OPTIONAL_SECONDS,
+        no_shows=INTEGER),
     "Reservation": _object(
         ("id", "request_id", "user_id", "user_name", "resource_id", "resource_name", "status", "position",
          "request_date", "approved_date", "end_date", "valid_until_date", "end_reason"),
@@ -81,7 +94,11 @@ SCHEMAS = {
                             count=INTEGER),
     "Resource": _object(("id", "name", "comment", "active", "maintenance", "labels"), id=ID, name=STRING,
                         comment=STRING, active=BOOLEAN, maintenance=BOOLEAN, labels=LABELS,
-                        max_hold_minutes=OPTIONAL_ID),
+                        max_hold_minutes=OPTIONAL_ID, maintenance_reason={"type": ["string", "null"]},
+                        health_check={"type": ["object", "null"]},
+                        health=_object(("status", "last_checked", "last_error"),
+                                       status={"enum": ["ok", "failing", "unknown"]}, last_checked=DATE,
+                                       last_error={"type": ["string", "null"]})),
     "User": _object(("id", "name", "email", "role", "active", "auth", "groups"), id=ID, name=STRING,
                     email={"type": ["string", "null"]}, role={"enum": ["user", "admin"]}, active=BOOLEAN,
                     auth=AUTH, groups=GROUPS),
@@ -239,6 +256,18 @@ _TABLE = [
                    deliveries={"type": "array", "items": {"type": "object"}}, count=INTEGER),
       400: None, 404: None}),
     ("get", "/openapi.json", ANYONE, "This description.", None, {}, {200: {"type": "object"}}),
+    ("post", "/admin/resource/health_check", ADMIN, "Give a resource a health check (replacing its own); the "
+                                                   "delivery worker runs it.", HealthCheckForm, {},
+     {200: _object(("message", "resource_id", "health_check"), resource_id=ID, health_check={"type": "object"},
+                   **MESSAGE), 400: None, 404: None}),
+    ("post", "/admin/resource/health_check/remove", ADMIN, "Remove a resource's health check.",
+     HealthCheckRemoveForm, {}, {200: _object(("message", "resource_id"), resource_id=ID, **MESSAGE), 400: None,
+                                 404: None}),
+    ("get", "/reports/utilization", LOGIN, "Utilization per resource and period, from the history.", None,
+     REPORT_QUERY, {200: _object(("from", "to", "rows"), rows={"type": "array", "items": _ref("UtilizationRow")},
+                                 **{"from": DATE, "to": DATE}), 400: None}),
+    ("get", "/reports/utilization.csv", LOGIN, "The same rows as CSV, the JSON keys as its header.", None,
+     REPORT_QUERY, {200: "text/csv", 400: None}),
     ("get", "/metrics", ANYONE, "Prometheus metrics (text format), for RESERVIA_METRICS_NETWORKS, metrics "
                                 "tokens and administrators (docs/observability.md).", None, {},
      {200: "text/plain", 403: None}),
