@@ -118,7 +118,8 @@ def test_a_tcp_check_fails_when_the_port_refuses(app, accounts, worker, clock):
     set_check(accounts.admin, bench, "tcp", f"127.0.0.1:{closed_port()}")
     assert run_checks(app, worker, clock) == [{bench: "failing"}]
     info = resource_info(accounts.admin, bench)
-    assert (info["health"]["status"], info["health"]["last_error"], info["maintenance"]) == ("failing", "refused", False)
+    health = info["health"]
+    assert (health["status"], health["last_error"], info["maintenance"]) == ("failing", "refused", False)
 
 
 def test_a_check_is_not_run_again_before_its_interval(app, accounts, worker, clock):
@@ -192,7 +193,8 @@ def test_a_resource_comes_back_when_its_check_answers_again(app, accounts, worke
 def test_a_maintenance_an_administrator_started_stays_when_the_check_passes(app, accounts, worker, clock, http_target):
     bench = accounts.add_resource("bench-1")
     set_check(accounts.admin, bench, "http", http_target.url, failures_before_maintenance=1)
-    assert accounts.admin.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": True}).status_code == 200
+    put_in = accounts.admin.post("/admin/resource/modify", json={"resource_id": bench, "maintenance": True})
+    assert put_in.status_code == 200
     assert run_checks(app, worker, clock) == [{bench: "ok"}]
     assert resource_info(accounts.admin, bench)["maintenance"] is True
 
