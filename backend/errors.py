@@ -7,12 +7,14 @@ class ReserviaError(Exception):
     status = 400
     code = "INVALID_INPUT"
 
-    def __init__(self, message, code=None, fields=None):
+    def __init__(self, message, code=None, fields=None, details=None):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.fields = fields or {}
+        # More the client can act on, beside "error" and "code" ({"held_until": ...}).
+        self.details = details or {}
 
 
 class Invalid(ReserviaError):

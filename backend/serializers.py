@@ -15,13 +15,16 @@ def user_json(user, groups=()):
             "active": user.active, "auth": user.auth, "groups": list(groups)}
 
 
-def resource_json(resource, max_hold_minutes=None, health_check=False):
+def resource_json(resource, max_hold_minutes=None, next_booking=None, health_check=False):
     """`max_hold_minutes`: the longest hold allowed there, its own maximum or the site's hold
-    length (None: holds there never have to end). `health_check`: the resource's HealthCheck,
-    None when it has none, or False to leave health out."""
+    length (None: holds there never have to end); `next_booking`: its live booking ending first;
+    `health_check`: the resource's HealthCheck, None when it has none, or False to leave health out."""
     found = {"id": resource.id, "name": resource.name, "comment": resource.comment,
              "active": resource.active, "maintenance": resource.maintenance,
-             "max_hold_minutes": max_hold_minutes, "labels": resource.labels}
+             "max_hold_minutes": max_hold_minutes, "labels": resource.labels,
+             "max_booking_minutes": resource.max_booking_minutes, "book_ahead_days": resource.book_ahead_days,
+             "booking_buffer_minutes": resource.booking_buffer_minutes, "checkin_minutes": resource.checkin_minutes,
+             "next_booking": next_booking_json(next_booking)}
     if health_check is not False:
         found.update(maintenance_reason=resource.maintenance_reason,
                      health_check=health_check_json(health_check) if health_check else None,
@@ -66,8 +69,11 @@ def entry_json(entry):
         "end_reason": r.end_reason,
         "hold_minutes": r.hold_minutes,
         "note": r.note,
+        "booking_id": getattr(r, "booking_id", None),
     }
     body.update(lease_json(r))
+    if entry.booking_outcome is not None:
+        body["booking_outcome"] = entry.booking_outcome
     labels = entry.labels or (r.labels.split() if r.labels else ())
     if labels:
         body["labels"] = list(labels)
@@ -75,6 +81,35 @@ def entry_json(entry):
         if entry.collected is not None:
             body["collected"] = entry.collected
     return body
+
+
+def bounded_json(slot):
+    """`bounded_by_booking` of an answer whose hold ends early for the next booking; {} without one."""
+    if slot is None:
+        return {}
+    return {"bounded_by_booking": {"booking_id": slot.booking_id, "start": iso(slot.start)}}
+
+
+def booking_json(row):
+    """A booking of one resource as GET /reservation/bookings lists it."""
+    return {"booking_id": row.booking_id, "series_id": row.series_id, "resource_id": row.resource_id,
+            "resource_name": row.resource_name, "user_id": row.user_id, "user_name": row.user_name,
+            "start": iso(row.start_at), "end": iso(row.end_at), "note": row.note, "status": row.status,
+            "maintenance": row.maintenance}
+
+
+def next_booking_json(row):
+    """A resource's next booking in /info/resources, or None."""
+    if row is None:
+        return None
+    return {"booking_id": row.booking_id, "start": iso(row.start_at), "end": iso(row.end_at),
+            "user_name": row.user_name}
+
+
+def conflict_json(row):
+    """A booking in the way of another, in a BOOKING_CONFLICT refusal or a series' skipped list."""
+    return {"booking_id": row.booking_id, "resource_id": row.resource_id, "start": iso(row.start_at),
+            "end": iso(row.end_at), "user_name": row.user_name}
 
 
 def token_json(entry, now):
@@ -95,7 +130,7 @@ def lease_json(reservation):
 
 CSV_COLUMNS = ("id", "user_id", "user_name", "resource_id", "resource_name", "status",
                "request_date", "approved_date", "end_date", "valid_until_date", "end_reason", "note",
-               "request_id", "labels")
+               "request_id", "labels", "booking_id", "booking_outcome")
 
 # A spreadsheet runs a cell starting with these as a formula; names and reasons are typed by people.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -112,7 +147,7 @@ def _csv_row(entry):
     return (r.id, r.user_id, _safe_text(entry.user_name), r.resource_id,
             _safe_text(entry.resource_name), r.state, iso(r.requested_at), iso(r.approved_at),
             iso(r.ended_at), iso(r.valid_until), _safe_text(r.end_reason) or "", _safe_text(r.note) or "",
-            r.parent_id or r.id, r.labels or "")
+            r.parent_id or r.id, r.labels or "", r.booking_id or "", entry.booking_outcome or "")
 
 
 def history_csv_lines(entries):

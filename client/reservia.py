@@ -557,6 +557,7 @@ class Lock:
                 return EXIT_WAIT_TIMED_OUT
         self.approved_at = time.monotonic()
         self._kept(answer, self.last_kept_alive)
+        say_bound(answer, self.log.say)
         return answer
 
     def _first_contact(self, call):
@@ -985,6 +986,7 @@ def parser():
     status.add_argument("--wait", type=int, metavar="SECONDS",
                         help="with a request id: answer once it is approved or ended, or after SECONDS (at most 30)")
     commands.add_parser("list", parents=[common], help="every hold and queued request")
+    add_booking_commands(commands, common)
     return top
 
 
@@ -992,7 +994,8 @@ def emit(args, answer, text):
     if getattr(args, "json", False):
         print(json.dumps(answer, indent=2))
     elif text:
-        print(clean(text))
+        # Line by line: the listings' own line breaks stay, control characters within a line are escaped.
+        print("\n".join(clean(line) for line in str(text).split("\n")))
 
 
 def show_list(args, client):
@@ -1089,6 +1092,59 @@ def run(args):
         return show_status(args, client)
     elif name == "list":
         show_list(args, client)
+    elif name in BOOKING_COMMANDS:
+        return run_booking_command(args, client)
+    return 0
+
+
+# Bookings: reserving a resource ahead for a time window (docs/bookings.md).
+
+BOOKING_COMMANDS = ("book", "bookings", "cancel-booking")
+
+
+def say_bound(answer, tell=None):
+    """Tell when a hold ends early because the resource is booked next."""
+    bound = answer.get("bounded_by_booking")
+    if bound:
+        (tell or say)(f"the hold ends by {answer.get('valid_until_date')}: the resource is booked from "
+                      f"{bound['start']} (booking {bound['booking_id']})")
+
+
+def add_booking_commands(commands, common):
+    book = commands.add_parser("book", parents=[common], help="book a resource for a time window; prints its id",
+                               description="Book RESOURCE from --start to --end (ISO 8601 with offset, "
+                                           "such as 2026-12-03T14:00:00+01:00).")
+    book.add_argument("resource", help="the resource's name")
+    book.add_argument("--start", required=True, help="when the booking starts, with its UTC offset")
+    book.add_argument("--end", required=True, help="when it ends, with its UTC offset")
+    book.add_argument("--note", help="what it is for, shown to everyone")
+    listing = commands.add_parser("bookings", parents=[common], help="the shared calendar of bookings")
+    listing.add_argument("--mine", action="store_true", help="only your own bookings")
+    cancel = commands.add_parser("cancel-booking", parents=[common], help="cancel a booking (an active one ends)")
+    cancel.add_argument("booking_id", type=positive)
+
+
+def run_booking_command(args, client):
+    name = args.command_name
+    if name == "book":
+        body = {"resource_id": client.resource_id(args.resource), "start": args.start, "end": args.end}
+        if args.note:
+            body["note"] = args.note
+        answer = client.post("/reservation/book", **body)
+        emit(args, answer, str(answer["booking_id"]))
+        say(answer["message"])
+    elif name == "bookings":
+        query = {}
+        if args.mine:
+            query["user_id"] = client.get("/session/status")["user_id"]
+        answer = client.get("/reservation/bookings", **query)
+        lines = [f"{'BOOKING':>7}  {'RESOURCE':<20} {'USER':<16} {'STATUS':<14} START -> END"]
+        lines += [f"{b['booking_id']:>7}  {b['resource_name']:<20} {b['user_name']:<16} {b['status']:<14} "
+                  f"{b['start']} -> {b['end']}" for b in answer["bookings"]]
+        emit(args, answer, "\n".join(lines) if answer["bookings"] else "No bookings.")
+    else:
+        answer = client.post("/reservation/booking/cancel", booking_id=args.booking_id)
+        emit(args, answer, answer["message"])
     return 0
 
 

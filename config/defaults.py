@@ -19,6 +19,9 @@ DEFAULTS = {
     "RESERVIA_HOLD_MINUTES": 10,
     # How long a queued request waits before it expires; 0 means it waits for ever.
     "RESERVIA_QUEUE_MINUTES": 0,
+    # The shortest hold worth approving before a booking: the head of the queue waits (and the
+    # resource stays free) when less is left before the next booking's start and buffer.
+    "RESERVIA_MIN_HOLD_MINUTES": 5,
     # Seconds a writer waits for the SQLite write lock before giving up with 503.
     "RESERVIA_SQLITE_BUSY_TIMEOUT": 30,
     # Werkzeug password hashing method; tests use a cheaper one.

@@ -116,7 +116,8 @@ def test_request_status_release_and_list_for_shell_scripts(jobs):
     assert "holding bench-shell" in jobs.run(token, "status", request_id).stdout
     listed = json.loads(jobs.run(token, "list", "--json").stdout)
     assert [r["request_id"] for r in listed["reservations"] if r["resource_id"] == bench] == [int(request_id)]
-    assert "bench-shell" in jobs.run(token, "list").stdout
+    table = jobs.run(token, "list").stdout.splitlines()  # a heading, then a line a hold
+    assert len(table) == 2 and "bench-shell" in table[1] and "\\n" not in table[0]
     assert "ci-shell" in jobs.run(token, "status").stdout
     released = jobs.run(token, "release", request_id, "--json")
     assert json.loads(released.stdout)["request_id"] == int(request_id)

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from backend.database.booking_reads import BookingReads
 from backend.database.login_limits import LoginLimits
 from backend.database.queue import Queue
 from backend.database.reservations import Reservations
@@ -49,7 +50,7 @@ def test_users_with_their_login_limits(transactions):
 
 def test_reservations_with_their_queue_and_resources(transactions):
     resources = Resources(transactions)
-    reservations = Reservations(transactions, Queue(transactions), resources)
+    reservations = Reservations(transactions, Queue(transactions), resources, BookingReads(transactions))
     users = Users(transactions, LoginLimits(transactions))
     alice = users.create("alice", "a@example.org", "apple-password")
     bob = users.create("bob", "b@example.org", "bread-password")

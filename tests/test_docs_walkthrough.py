@@ -51,7 +51,7 @@ def live_reservia(tmp_path):
         yield base, home
 
 
-@pytest.mark.parametrize("document", ["README.md", "docs/API.md"])
+@pytest.mark.parametrize("document", ["README.md", "docs/API.md", "docs/bookings.md"])
 def test_documented_curl_session_answers_as_documented(live_reservia, tmp_path, document):
     base, home = live_reservia
     steps = shell_steps((ROOT / document).read_text(encoding="utf-8"))

@@ -229,7 +229,8 @@ def test_export_of_a_user_holds_only_their_own_rows(story):
     assert [(r["user_name"], r["status"]) for r in rows] == [("alice", "released")]
     header = story["carol"].get("/reservation/history/export").get_data(as_text=True)
     assert header.splitlines() == ["id,user_id,user_name,resource_id,resource_name,status,request_date,"
-                                   "approved_date,end_date,valid_until_date,end_reason,note,request_id,labels"]
+                                   "approved_date,end_date,valid_until_date,end_reason,note,request_id,labels,"
+                                   "booking_id,booking_outcome"]
 
 
 def test_export_is_not_paginated(app, clock, accounts):

@@ -43,10 +43,16 @@ POST_FIELDS = {
     "/reservation/keep_alive": ("resource_id", "request_id", "hold_minutes", "next"),
     "/session/tokens": ("name", "expires_days", "next"),
     "/session/tokens/revoke": ("token_id", "next"),
-    "/session/notifications": ("granted_email", "granted_browser", "expiring_email", "ended_browser", "next"),
+    "/session/notifications": ("granted_email", "granted_browser", "expiring_email", "ended_browser",
+                               "booking_reminder_minutes", "next"),
     "/session/webhooks": ("url", "events", "secret", "format", "next"),
     "/session/webhooks/remove": ("webhook_id", "next"),
     "/session/webhooks/test": ("webhook_id", "next"),
+    "/reservation/book": ("resource_id", "labels", "count", "start", "end", "note", "repeat", "skip_conflicts",
+                          "force", "maintenance", "next"),
+    "/reservation/booking/cancel": ("booking_id", "series_id", "from", "next"),
+    "/reservation/booking/checkin": ("booking_id", "next"),
+    "/session/calendar_key": ("next",),
 }
 
 # Every GET endpoint and the query parameters it reads ({id} marks an id in the address).
@@ -77,6 +83,9 @@ QUERY_PARAMETERS = {
     "/reservation/active": ("resource_id",),
     "/reservation/active/all_users": ("resource_id",),
     "/reservation/active/user": ("resource_id",),
+    "/reservation/bookings": ("resource_id", "user_id", "from", "to", "status"),
+    "/calendar/mine.ics": ("key",),
+    "/calendar/resource/{id}.ics": ("key",),
     "/reservation/history": ("user_id", "resource_id", "state", "since", "until", "page", "per_page"),
     "/reservation/history/export": ("user_id", "resource_id", "state", "since", "until"),
 }
@@ -214,7 +223,8 @@ def test_every_endpoint_is_in_the_tables(world):
     rules = {(rule.rule, method) for rule in world.app.url_map.iter_rules()
              for method in rule.methods - {"HEAD", "OPTIONS"} if rule.endpoint != "static"}
     in_address = {"/admin/users/{id}": "/admin/users/<id:user_id>",
-                  "/admin/resources/{id}": "/admin/resources/<id:resource_id>"}
+                  "/admin/resources/{id}": "/admin/resources/<id:resource_id>",
+                  "/calendar/resource/{id}.ics": "/calendar/resource/<id:resource_id>.ics"}
     tried = {(path, "POST") for path in POST_FIELDS} | {
         (in_address.get(path, path), "GET") for path in QUERY_PARAMETERS}
     assert rules == tried

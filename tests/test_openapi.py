@@ -11,6 +11,7 @@ from backend.extensions import db
 from backend.web.openapi import NO_TOKEN_CHECK, pages
 from backend.web.openapi_operations import ADMIN, ANYONE, OPERATIONS
 from tests.conftest import USER_PASSWORD, Accounts
+from tests.openapi_bookings import booking_scenario
 from tests.pages import HTML
 
 # Documented but not provoked here: a database that stays busy for the whole busy time-out, or
@@ -86,6 +87,7 @@ def test_every_documented_status_is_answered_and_every_answer_documented(app, do
     probe = Probe(app, document)
     _generic_probes(probe)
     _scenario(probe)
+    booking_scenario(probe)
     _pages(probe)
     undocumented, unanswered = [], []
     for path, operations in document["paths"].items():

@@ -8,7 +8,7 @@ from tests.conftest import Accounts
 
 BODIES = [(o.path, o.body) for o in OPERATIONS if o.body is not None]
 # A value of another JSON type than the one described, for each type.
-WRONG_TYPE = {"integer": "1", "boolean": "yes", "array": "scope", "string": 1}
+WRONG_TYPE = {"integer": "1", "boolean": "yes", "array": "scope", "string": 1, "object": "weekly"}
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from tests.test_docs_walkthrough import ARROW, DOCUMENTED_BASE, ROOT
 
-DOCUMENTS = ("README.md", "docs/API.md")
+DOCUMENTS = ("README.md", "docs/API.md", "docs/bookings.md")
 # The shell variables the examples use; any other ($REQUEST, $guess …) stands for a number.
 VARIABLES = {"BASE": DOCUMENTED_BASE, "JSON": "Content-Type: application/json",
              "AUTH": "Authorization: Bearer rsv_example"}

@@ -22,7 +22,8 @@ def test_a_free_resource_answers_approved_at_once(accounts):
     asked = alice.post("/reservation/request", json={"resource_id": bench}).json
     answer = wait(alice, asked["request_id"], timeout=30)
     assert answer.json == {"request_id": asked["request_id"], "status": "approved", "state": "approved",
-                           "position": 0, "resource_ids": [bench], "valid_until_date": asked["valid_until_date"]}
+                           "position": 0, "resource_ids": [bench], "valid_until_date": asked["valid_until_date"],
+                           "booking_id": None}
     assert "Retry-After" not in answer.headers
 
 

@@ -8,6 +8,10 @@ from flask import current_app
 
 from backend.database.administration import Administration
 from backend.database.boards import Boards
+from backend.database.booking_figures import BookingFigures
+from backend.database.booking_reads import BookingReads
+from backend.database.bookings import Bookings
+from backend.database.calendar_keys import CalendarKeys
 from backend.database.deliveries import Deliveries
 from backend.database.groups import Groups
 from backend.database.health_checks import HealthChecks
@@ -46,16 +50,20 @@ class Database:
         self.tokens = Tokens(transactions)
         self.resources = Resources(transactions)
         self.labels = Labels(transactions)
-        self.reservations = Reservations(transactions, queue, self.resources)
+        self.booking_reads = BookingReads(transactions)
+        self.reservations = Reservations(transactions, queue, self.resources, self.booking_reads)
+        self.bookings = Bookings(transactions, queue)
+        self.calendar_keys = CalendarKeys(transactions)
         self.administration = Administration(transactions, queue, self.users, self.resources, self.tokens)
         self.waiting = Waiting(transactions, self.reservations)
         self.history = History(transactions, self.reservations, self.users, self.resources)
         self.statistics = Statistics(transactions, self.reservations)
-        self.boards = Boards(transactions, self.reservations, self.resources)
+        self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
-        self.metrics = Metrics(transactions, self.reservations)
-        self.utilization = Utilization(transactions, self.reservations)
+        booking_figures = BookingFigures(transactions)
+        self.metrics = Metrics(transactions, self.reservations, booking_figures)
+        self.utilization = Utilization(transactions, self.reservations, booking_figures)
         self.health_checks = HealthChecks(transactions, queue)
         self.schema = Schema()
 

@@ -2,7 +2,7 @@
 administrators' resource pages."""
 from dataclasses import dataclass, field
 
-from backend.database.results import QueueEntry, first_deadline
+from backend.database.results import QueueEntry
 from backend.domain.dashboard import PAGE_SIZE, DashboardFilters, page_count
 from backend.domain.holds import hold_choices
 from backend.domain.labels import label_summary
@@ -20,6 +20,8 @@ class ResourceBoard:
     holder: QueueEntry | None = None
     queue: list = field(default_factory=list)
     kept: QueueEntry | None = None
+    # Its live booking ending first ({booking_id, resource_id, start_at, end_at, user_name, …}), or None.
+    next_booking: object = None
 
     @property
     def state(self):
@@ -64,10 +66,12 @@ class Dashboard:
 
 
 class Boards:
-    def __init__(self, transactions, reservations, resources):
+    def __init__(self, transactions, reservations, resources, booking_reads=None):
         self.transactions = transactions
         self.reservations = reservations
         self.resources = resources
+        # Each board's next booking; a Boards built without it shows none.
+        self.booking_reads = booking_reads
 
     def all(self, include_inactive=False):
         """Every resource with its holder and queue, in a fixed number of statements whatever
@@ -76,10 +80,14 @@ class Boards:
         return self.transactions.cached(("boards", include_inactive), lambda: self._build(include_inactive))
 
     def _build(self, include_inactive):
-        entries = self.reservations.active()
+        entries, until = self.reservations.active_until()
         by_resource = _by_resource(entries)
-        boards = [_board(r, by_resource.get(r.id, ())) for r in self.resources.listing(include_inactive)]
-        return boards, first_deadline(entries)
+        listing = self.resources.listing(include_inactive)
+        following = {}
+        if self.booking_reads is not None and any(r.booked_until for r in listing):
+            following = self.booking_reads.next_bookings()
+        boards = [_board(r, by_resource.get(r.id, ()), following.get(r.id)) for r in listing]
+        return boards, until
 
     def next_change(self):
         """The first moment the boards change by themselves (a hold or a wait running out), or
@@ -87,7 +95,7 @@ class Boards:
         return self.transactions.cached(("boards deadline",), self._deadline)
 
     def _deadline(self):
-        deadline = first_deadline(self.reservations.active())
+        _, deadline = self.reservations.active_until()
         return deadline, deadline
 
     def of_user(self, user_id):
@@ -138,7 +146,8 @@ def _by_resource(entries):
     return grouped
 
 
-def _board(resource, entries):
+def _board(resource, entries, next_booking=None):
     holder = next((e for e in entries if e.reservation.state == APPROVED), None)
     kept = next((e for e in entries if e.reservation.state == KEPT), None)
-    return ResourceBoard(resource, holder, [e for e in entries if e.reservation.state not in (APPROVED, KEPT)], kept)
+    return ResourceBoard(resource, holder, [e for e in entries if e.reservation.state not in (APPROVED, KEPT)], kept,
+                         next_booking)

@@ -3,11 +3,11 @@ exports, each seen by whom it may be seen."""
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from backend.database.results import Page, QueueEntry
 from backend.errors import Forbidden
-from backend.models import Reservation, Resource, User
+from backend.models import Booking, Reservation, Resource, User
 
 # Rows fetched from the database at a time while an export streams.
 EXPORT_BATCH = 1000
@@ -22,6 +22,9 @@ class HistoryFilters:
     states: tuple = ()
     since: datetime | None = None
     until: datetime | None = None
+
+
+BOOKING_OUTCOMES = {"ended": "used"}
 
 
 def visible_to(viewer, filters):
@@ -52,8 +55,8 @@ class History:
         total = session.scalar(select(func.count(Reservation.id)).where(*conditions))
         rows = session.execute(
             _with_names(conditions).order_by(Reservation.id.desc()).limit(per_page).offset((page - 1) * per_page))
-        return Page([QueueEntry(r, user_name, resource_name, None) for r, user_name, resource_name in rows],
-                    page, per_page, total)
+        return Page([QueueEntry(r, user_name, resource_name, None, booking_outcome=outcome_of(status))
+                     for r, user_name, resource_name, status in rows], page, per_page, total)
 
     def rows(self, viewer, filters):
         """Every matching reservation, oldest first, fetched in batches so that exports of any
@@ -65,8 +68,8 @@ class History:
     def _stream(self, stmt):
         # Runs on first use, in whatever session is current then: a streamed response reads
         # after its view has returned and the view's session has been closed.
-        for reservation, user_name, resource_name in self.transactions.session.execute(stmt):
-            yield QueueEntry(reservation, user_name, resource_name, None)
+        for reservation, user_name, resource_name, status in self.transactions.session.execute(stmt):
+            yield QueueEntry(reservation, user_name, resource_name, None, booking_outcome=outcome_of(status))
 
     def _conditions(self, filters):
         """The WHERE clause of a filtered history; unknown users and resources are NotFound."""
@@ -88,9 +91,19 @@ class History:
 
 
 def _with_names(conditions):
+    """The reservations with their user's and resource's names, and the status of the booking a
+    hold was the window of."""
     return (
-        select(Reservation, User.name, Resource.name)
+        select(Reservation, User.name, Resource.name, Booking.status)
         .join(User, User.id == Reservation.user_id)
         .outerjoin(Resource, Resource.id == Reservation.resource_id)
+        .outerjoin(Booking, and_(Booking.booking_id == Reservation.booking_id,
+                                 Booking.resource_id == Reservation.resource_id))
         .where(*conditions)
     )
+
+
+def outcome_of(booking_status):
+    """How a booking turned out, as history and statistics say it: used, released_early, no_show,
+    cancelled (or booked / active while it is not over); None for holds of the queue."""
+    return BOOKING_OUTCOMES.get(booking_status, booking_status)

@@ -68,12 +68,13 @@ class Metrics:
             select(Reservation.resource_id, func.count(), func.min(Reservation.requested_at))
             .where(Reservation.state == REQUESTED, Reservation.resource_id.is_not(None))
             .group_by(Reservation.resource_id))}
+        windows = self.bookings.in_maintenance_window() if self.bookings is not None else set()
         resources = []
         for rid, name, maintenance in session.execute(
                 select(Resource.id, Resource.name, Resource.maintenance)
                 .where(Resource.active.is_(True)).order_by(Resource.name)):
             count, oldest = queues.get(rid, (0, None))
-            resources.append(ResourceGauges(rid, name, rid in holders, count, bool(maintenance),
+            resources.append(ResourceGauges(rid, name, rid in holders, count, bool(maintenance) or rid in windows,
                                             max(0.0, (now - oldest).total_seconds()) if oldest else 0.0))
         labels = [LabelGauges(label, carried, sum(1 for rid in ids if rid in holders))
                   for label, carried, ids in self._labels(session)]

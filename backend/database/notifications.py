@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.errors import Conflict, Forbidden, NotFound, TooManyAttempts
@@ -164,8 +164,13 @@ class Notifications:
         return {(event, channel): chosen.get((event, channel), default_preference(event))
                 for event in events_for(user) for channel in PREFERENCE_CHANNELS}
 
-    def set_preferences(self, user, changes):
-        """Store {(event, channel): on?}; the pairs not given keep their setting."""
+    def reminder_minutes(self, user):
+        """How many minutes before their bookings start the user is told (booking_starts_soon)."""
+        return self.transactions.session.scalar(select(User.booking_reminder_minutes).where(User.id == user.id))
+
+    def set_preferences(self, user, changes, reminder_minutes=None):
+        """Store {(event, channel): on?}, and the booking reminder's minutes when given; the pairs
+        not given keep their setting."""
         allowed = events_for(user)
         for event, _channel in changes:
             if event not in allowed:
@@ -180,6 +185,9 @@ class Notifications:
                                                        enabled=enabled))
                 else:
                     row.enabled = enabled
+            if reminder_minutes is not None:
+                session.execute(update(User).where(User.id == user.id)
+                                .values(booking_reminder_minutes=reminder_minutes))
         log.info("%s preferences changed user=%r", NOTIFY, user.name)
         return self.preferences(user)
 

@@ -185,10 +185,16 @@ class Pool:
             at, _, kind, subject = heapq.heappop(self._events)
             if kind == "free":
                 self._give(subject, at)
+            elif kind not in ("end", "give_up"):
+                self.handle(kind, subject, at)
             elif subject.state == (APPROVED if kind == "end" else REQUESTED):
                 self.end_request(subject, EXPIRED, subject.valid_until,
                                  expiry_reason(subject, self.lifetime_for(subject)))
         return self
+
+    def handle(self, kind, subject, at):
+        """Events of other kinds: the bookings' (booking_pool.py)."""
+        raise ValueError(f"unknown event {kind!r}")
 
     def end_request(self, request, state, at, reason=None, by_id=None):
         """End a request and, for a label request, what it holds or keeps; the resources it

@@ -18,7 +18,8 @@ from functools import cache
 
 from sqlalchemy import bindparam, delete, insert, select, text, union_all, update
 
-from backend.database.pool import Pool
+from backend.database.booking_pool import BookedPool
+from backend.database.booking_writes import live_slots, write_booking_changes
 from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
 from backend.errors import Invalid, NotFound
 from backend.logs import RESERVATION, log
@@ -38,7 +39,8 @@ ONE_QUEUE = union_all(
     select(*RESERVATION_ROW_COLUMNS).where(text(WAITING_SET_SQL)),
 ).order_by("id")
 WHOLE_POOL = select(*RESERVATION_ROW_COLUMNS).where(text(ACTIVE_SQL)).order_by(RESERVATIONS.c.id)
-ALL_RESOURCES = select(RESOURCES.c.id, RESOURCES.c.maintenance, RESOURCES.c.active, RESOURCES.c.max_hold_minutes)
+ALL_RESOURCES = select(RESOURCES.c.id, RESOURCES.c.maintenance, RESOURCES.c.active, RESOURCES.c.max_hold_minutes,
+                       RESOURCES.c.booked_until, RESOURCES.c.booking_buffer_minutes, RESOURCES.c.checkin_minutes)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name)
 LOCK_RESOURCE = select(*RESOURCES.c).where(RESOURCES.c.id == bindparam("id")).with_for_update()
 LOCK_RESOURCES = (select(*RESOURCES.c).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
@@ -96,7 +98,8 @@ class Queue:
         rows = [ReservationRow.from_row(row) for row in connection.execute(ONE_QUEUE, {"resource_id": resource.id})]
         if any(row.is_label_request or row.parent_id is not None for row in rows):
             return self.whole_pool(connection)
-        pool = Pool([self.state_of(resource)], rows, self.transactions.now(), self.hold())
+        slots = live_slots(connection, [resource])
+        pool = self.new_pool([self.state_of(resource, (), slots.get(resource.id, ()))], rows)
         return self.write(connection, pool.settle())
 
     def whole_pool(self, connection):
@@ -105,15 +108,22 @@ class Queue:
         labels = {}
         for resource_id, name in connection.execute(ALL_LABELS):
             labels.setdefault(resource_id, set()).add(name)
-        resources = [self.state_of(r, labels.get(r.id, ())) for r in connection.execute(ALL_RESOURCES)]
+        resource_rows = connection.execute(ALL_RESOURCES).all()
+        slots = live_slots(connection, resource_rows)
+        resources = [self.state_of(r, labels.get(r.id, ()), slots.get(r.id, ())) for r in resource_rows]
         rows = [ReservationRow.from_row(row) for row in connection.execute(WHOLE_POOL)]
-        pool = Pool(resources, rows, self.transactions.now(), self.hold())
+        pool = self.new_pool(resources, rows)
         return self.write(connection, pool.reexamine().settle())
 
-    def state_of(self, resource, labels=()):
-        """What the queue rules need of a resource row (or Resource)."""
+    def new_pool(self, resources, rows):
+        minutes = self.transactions.setting("RESERVIA_MIN_HOLD_MINUTES")
+        return BookedPool(resources, rows, self.transactions.now(), self.hold(), min_hold=timedelta(minutes=minutes))
+
+    def state_of(self, resource, labels=(), slots=()):
+        """What the queue rules need of a resource row (or Resource), with its live bookings."""
         return ResourceState(resource.id, resource.maintenance, resource.active, frozenset(labels),
-                             self.maximum(resource), self.lifetime(resource))
+                             self.maximum(resource), self.lifetime(resource), tuple(slots),
+                             timedelta(minutes=resource.booking_buffer_minutes or 0))
 
     def request_row(self, connection, request_id):
         """A request's row as plain values, or None."""
@@ -162,6 +172,7 @@ class Queue:
         if self.outbox is not None and pool.changes:
             self.outbox.record(connection, pool.changes, pool.fresh)
         pool.changes.clear()
+        write_booking_changes(connection, pool, self.outbox, self.transactions.now())
         return pool
 
     @staticmethod

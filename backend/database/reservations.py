@@ -20,10 +20,12 @@ OPEN_REQUESTS = (select(func.count()).select_from(Reservation)
 
 
 class Reservations:
-    def __init__(self, transactions, queue, resources):
+    def __init__(self, transactions, queue, resources, booking_reads):
         self.transactions = transactions
         self.queue = queue
         self.resources = resources
+        # Bookings due to start: the active list and expiry settle their resources too.
+        self.booking_reads = booking_reads
 
     def request(self, user, resource_id, hold_minutes=None, note=None, lease=None):
         """Join the resource's queue; a free resource is approved at once. Returns the QueueEntry.
@@ -49,10 +51,13 @@ class Reservations:
                                "ALREADY_ACTIVE")
             self._refuse_too_many(connection, user)
             # Settling left nobody waiting on a free resource, unless it is in maintenance.
-            free = pool.taken(resource_id) is None and not resource.maintenance
-            reservation = rules.new_request(user.id, resource_id, self.transactions.now(),
+            now = self.transactions.now()
+            # A free resource is still not given when a booking is too near (it waits, backfill).
+            free = pool.taken(resource_id) is None and not resource.maintenance and pool.may_approve(resource_id, now)
+            reservation = rules.new_request(user.id, resource_id, now,
                                             self.queue.wait(), self.queue.hold(), free,
                                             hold_minutes, note or None, maximum, lease)
+            bounded_by = _bound_new(pool, reservation, resource_id, now) if free else None
             self.queue.insert(connection, reservation)
             log.info("%s requested reservation=%s user=%r resource=%r", RESERVATION,
                      reservation.id, user.name, resource.name)
@@ -60,7 +65,7 @@ class Reservations:
                 log.info("%s approved reservation=%s user_id=%s resource_id=%s",
                          RESERVATION, reservation.id, user.id, resource_id)
             position = pool.position(reservation)
-        return QueueEntry(reservation, user.name, resource.name, position)
+        return QueueEntry(reservation, user.name, resource.name, position, bounded_by=bounded_by)
 
     def request_labels(self, user, labels, count, hold_minutes=None, note=None, lease=None):
         """Ask for `count` resources carrying every one of `labels`: held at once when that many
@@ -165,6 +170,7 @@ class Reservations:
                 raise NotFound(f"You have no active reservation on {_quoted(name, request_id)}.",
                                "NOTHING_ACTIVE")
             _refuse_too_long(name or f"Request {request.id}", hold_minutes, pool.maximum_for(request))
+            _refuse_booked_next(pool, request)
             moved = pool.keep_alive(request, self.queue.wait(), hold_minutes)
             self.queue.write(connection, pool)
             outcome = self._outcome(pool, request, user.name, name)
@@ -196,7 +202,8 @@ class Reservations:
         resource_ids = tuple(sorted(m.resource_id for m in members)) or (
             (request.resource_id,) if request.resource_id is not None else ())
         return RequestOutcome(request, user_name, resource_ids, pool.position(request), resource_name,
-                              tuple((names or {}).get(i) for i in resource_ids))
+                              tuple((names or {}).get(i) for i in resource_ids),
+                              getattr(pool, "bounded", {}).get(request.id))
 
     def active(self, resource_id=None, user_id=None):
         """Every hold and queued request, resource by resource, in queue order, with positions.
@@ -205,10 +212,14 @@ class Reservations:
         deadline has passed since the last write, the affected resources are settled first. The
         list is kept until the next commit or its first deadline (see read_cache.py).
         """
-        entries = self.transactions.cached(("active", resource_id), lambda: self._settled_active(resource_id))
+        entries, _ = self.active_until(resource_id)
         if user_id is not None:
             entries = [e for e in entries if e.reservation.user_id == user_id]
         return entries
+
+    def active_until(self, resource_id=None):
+        """(the active list, the first moment it changes by itself: a deadline, a booking's start)."""
+        return self.transactions.cached(("active", resource_id), lambda: self._settled_active(resource_id))
 
     def active_for(self, user, resource_id):
         """The user's own hold or queued request by name on one resource, or None."""
@@ -218,16 +229,20 @@ class Reservations:
         return found[0] if found else None
 
     def _settled_active(self, resource_id):
-        """(entries, first deadline among them or None)."""
+        """((entries, when they change by themselves), the same moment: how long the pair holds)."""
         session = self.transactions.session
         entries = read_active(session, resource_id)
         now = self.transactions.now()
         overdue = {e.reservation.resource_id for e in entries
                    if e.reservation.valid_until is not None and e.reservation.valid_until <= now}
+        booked, next_start = self.booking_reads.due()
+        overdue |= booked if resource_id is None else booked & {resource_id}
         if overdue:
             self.settle(overdue)
             entries = read_active(session, resource_id)
-        return entries, first_deadline(entries)
+            booked, next_start = self.booking_reads.due()
+        until = min(filter(None, (first_deadline(entries), next_start)), default=None)
+        return (entries, until), until
 
     def settle(self, resource_ids=None):
         """Run expiry now for the given resources, or for every resource with a deadline passed;
@@ -254,15 +269,33 @@ class Reservations:
     def overdue_resources(self):
         """Ids of the resources with a hold or queued request past its deadline (None standing
         for a label request that waited too long)."""
-        return set(self.transactions.session.scalars(
+        overdue = set(self.transactions.session.scalars(
             select(Reservation.resource_id).where(
                 text(ACTIVE_SQL), Reservation.valid_until <= self.transactions.now()).distinct()))
+        return overdue | self.booking_reads.due()[0]
 
 
 def _refuse_too_long(name, hold_minutes, maximum):
     if rules.too_long(hold_minutes, maximum):
         message = f"{name} can be held for at most {duration_text(maximum)}."
         raise Invalid(message, "HOLD_TOO_LONG", fields={"hold_minutes": [message]})
+
+
+def _bound_new(pool, reservation, resource_id, now):
+    """A request approved at once holds no later than the next booking allows: the booking, or None."""
+    limit, slot = pool.limit(resource_id, now)
+    if limit is None or (reservation.valid_until is not None and reservation.valid_until <= limit):
+        return None
+    reservation.valid_until = limit
+    return slot
+
+
+def _refuse_booked_next(pool, request):
+    slot = pool.booked_next(request)
+    if slot is not None:
+        raise Conflict(f"The resource is booked from {slot.start:%Y-%m-%d %H:%M} UTC: the hold cannot be kept "
+                       f"past {request.valid_until:%H:%M} UTC.", "BOOKED_NEXT",
+                       details={"booking_id": slot.booking_id, "start": slot.start.isoformat()})
 
 
 def _quoted(resource_name, request_id):

@@ -8,7 +8,7 @@ from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, ResourceLabel
 
 LISTING = select(Resource.id, Resource.name, Resource.comment, Resource.active, Resource.maintenance,
-                 Resource.max_hold_minutes).order_by(Resource.name)
+                 Resource.max_hold_minutes, Resource.booked_until).order_by(Resource.name)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name).order_by(ResourceLabel.name)
 
 
@@ -22,6 +22,8 @@ class ListedResource:
     active: bool
     maintenance: bool
     max_hold_minutes: int | None
+    # The end of its latest live booking (None: nothing booked), so pages read bookings only when there are any.
+    booked_until: object = None
     labels: tuple = ()
 
 
@@ -29,11 +31,13 @@ class Resources:
     def __init__(self, transactions):
         self.transactions = transactions
 
-    def create(self, name, comment="", max_hold_minutes=None, labels=()):
+    def create(self, name, comment="", max_hold_minutes=None, labels=(), booking_settings=None):
+        """`booking_settings`: {max_booking_minutes, book_ahead_days, booking_buffer_minutes, checkin_minutes}."""
         with self.transactions.writing() as session:
             self.refuse_taken(session, name)
             resource = Resource(name=name, comment=comment or "", created_at=self.transactions.now(),
-                                max_hold_minutes=max_hold_minutes, label_rows=[])
+                                max_hold_minutes=max_hold_minutes, label_rows=[],
+                                **{"booking_buffer_minutes": 0, **(booking_settings or {})})
             resource.labels = labels
             session.add(resource)
         log.info("%s resource created id=%s name=%r", ADMIN, resource.id, resource.name)

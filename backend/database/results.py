@@ -43,6 +43,10 @@ class QueueEntry:
     labels: tuple = ()
     count: int = 1
     collected: int | None = None
+    # The booking that cut the hold short (booking_rules.Slot), in the answer to a request.
+    bounded_by: object = None
+    # In the history, how the booking this hold was the window of turned out (history.outcome_of).
+    booking_outcome: str | None = None
 
     @property
     def request_id(self):
@@ -85,6 +89,8 @@ class RequestOutcome:
     resource_name: str | None = None
     # The names of resource_ids, where the action looked them up (a new label request does).
     resource_names: tuple = ()
+    # The booking that cut the hold short in this action (booking_rules.Slot), or None.
+    bounded_by: object = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class ReservationRow:
     # ends at `lease_until` (its last keep-alive + the lease) if no keep-alive came.
     lease_seconds: int | None = None
     lease_until: datetime | None = None
+    # The booking whose window this hold is (booking_pool.py); None for the queue's holds.
+    booking_id: int | None = None
 
     @classmethod
     def from_row(cls, row):
@@ -84,6 +86,9 @@ class ResourceState:
     labels: frozenset = frozenset()
     maximum: timedelta | None = None
     lifetime: timedelta | None = None
+    # Its live bookings (booking_rules.Slot) in start order, and the gap kept free before each.
+    bookings: tuple = ()
+    buffer: timedelta = timedelta(0)
 
     def serves(self, request):
         """Whether this resource can be given to a label request: it carries all its labels, or,

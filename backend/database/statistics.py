@@ -1,10 +1,13 @@
 """The Statistics part: per-resource usage figures for a period (how long held, how long waited)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from backend.models import Reservation, Resource
+from backend.models import Booking, Reservation, Resource
+
+# The booking statuses statistics count, by the outcome they name.
+COUNTED = {"ended": "used", "released_early": "released_early", "no_show": "no_show", "cancelled": "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,8 @@ class ResourceFigures:
     median_hold_seconds: float | None
     median_wait_seconds: float | None
     longest_wait_seconds: float | None
+    # Bookings whose window overlaps the period, by outcome: used, released_early, no_show, cancelled.
+    bookings: dict = field(default_factory=dict)
 
 
 class Statistics:
@@ -51,13 +56,21 @@ class Statistics:
             holds.setdefault(resource_id, []).append((end - start).total_seconds())
             if approved_at >= since:
                 waits.setdefault(resource_id, []).append((approved_at - requested_at).total_seconds())
+        booked = {}
+        for resource_id, status, count in session.execute(
+                select(Booking.resource_id, Booking.status, func.count())
+                .where(Booking.start_at < until, Booking.end_at > since, Booking.maintenance.is_(False))
+                .group_by(Booking.resource_id, Booking.status)):
+            if status in COUNTED:
+                booked.setdefault(resource_id, dict.fromkeys(COUNTED.values(), 0))[COUNTED[status]] = count
         resources = session.execute(
             select(Resource.id, Resource.name, Resource.active).order_by(Resource.name))
-        return [_figures(resource_id, name, holds.get(resource_id, []), waits.get(resource_id, []))
+        return [_figures(resource_id, name, holds.get(resource_id, []), waits.get(resource_id, []),
+                         booked.get(resource_id) or dict.fromkeys(COUNTED.values(), 0))
                 for resource_id, name, active in resources if active or resource_id in holds]
 
 
-def _figures(resource_id, name, held, waited):
+def _figures(resource_id, name, held, waited, bookings):
     return ResourceFigures(
         resource_id=resource_id,
         resource_name=name,
@@ -66,6 +79,7 @@ def _figures(resource_id, name, held, waited):
         median_hold_seconds=_seconds(median(held)) if held else None,
         median_wait_seconds=_seconds(median(waited)) if waited else None,
         longest_wait_seconds=_seconds(max(waited)) if waited else None,
+        bookings=bookings,
     )
 
 

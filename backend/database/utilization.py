@@ -1,10 +1,12 @@
 """The Utilization part: how much each resource was used, period by period, read from the history
-(reservations and maintenance periods), exact to the second; what the reports show.
+(reservations, maintenance periods, bookings), exact to the second; what the reports show.
 
 A hold counts from its approval to its end (now while it runs), clipped to the report and cut at
 the periods' bounds in the site's time zone; so does a maintenance period. `utilization` is the
 held share of the period's time (of the part of it already past). Requests count when made
 (requests by name, once each); waits (requested -> approved) count in the period of the approval.
+Booked time is the bookings' windows (not cancelled ones, future ones too); an administrator's
+maintenance window counts as maintenance.
 """
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -83,7 +85,8 @@ class Utilization:
             key = (rid, calendar.period_of(requested_at, zone, group_by).key)
             requests[key] = requests.get(key, 0) + 1
         maintenance = {}
-        for rid, began, ended in self._maintenance(session, ids, start, end):
+        windows = self.bookings.maintenance_windows(ids, start, end) if self.bookings else []
+        for rid, began, ended in [*self._maintenance(session, ids, start, end), *windows]:
             for key, seconds in calendar.split(max(began, start), min(ended or now, stop), zone, group_by):
                 maintenance[rid, key] = maintenance.get((rid, key), 0.0) + seconds
         booked = self.bookings.per_period(ids, start, end, zone, group_by) if self.bookings else {}

@@ -49,6 +49,7 @@ class RequestStatus:
     valid_until: datetime | None = None
     lease_until: datetime | None = None
     end_reason: str | None = None
+    booking_id: int | None = None
 
     @property
     def settled(self):
@@ -123,7 +124,9 @@ class Waiting:
                 resource_ids = (resource_id,) if resource_id is not None else tuple(sorted(
                     e.reservation.resource_id for e in entries if e.reservation.parent_id == request_id))
             return RequestStatus(request_id, APPROVED_STATUS if held else REQUESTED, r.state, own.position,
-                                 resource_ids, r.valid_until, r.lease_until)
+                                 resource_ids, r.valid_until, r.lease_until, booking_id=r.booking_id)
         ended = self.transactions.session.execute(
-            select(Reservation.state, Reservation.end_reason).where(Reservation.id == request_id)).one()
-        return RequestStatus(request_id, ENDED, ended.state, None, end_reason=ended.end_reason)
+            select(Reservation.state, Reservation.end_reason, Reservation.booking_id)
+            .where(Reservation.id == request_id)).one()
+        return RequestStatus(request_id, ENDED, ended.state, None, end_reason=ended.end_reason,
+                             booking_id=ended.booking_id)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from backend.forms.bookings import BookingSettings
 from backend.forms.fields import (
     MAX_ID,
     IdField,
@@ -21,7 +22,7 @@ _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positi
 _REASON = [Optional(), Length(max=500), PrintableText()]
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(BookingSettings):
     name = StringField("Name", filters=[strip],
                        validators=[InputRequired(), Length(min=1, max=80), PrintableName()])
     comment = TextAreaField("Comment", filters=[strip], validators=[Optional(), Length(max=500), PrintableText()])
@@ -29,7 +30,7 @@ class ResourceForm(FlaskForm):
     labels = LabelsField("Labels", description="Separated by commas: letters, digits, '-', '_', '.'.")
 
 
-class ResourceModifyForm(FlaskForm):
+class ResourceModifyForm(BookingSettings):
     resource_id = IdField("Resource", validators=_ID)
     name = StringField("Name", filters=[strip],
                        validators=[Optional(), Length(min=1, max=80), PrintableName()])
@@ -39,7 +40,7 @@ class ResourceModifyForm(FlaskForm):
     maintenance = BooleanField("In maintenance")
 
     # JSON null sets it back to the site's hold length, as an emptied box does in the browser.
-    nullable = ("max_hold_minutes",)
+    nullable = ("max_hold_minutes", *BookingSettings.nullable)
     active = BooleanField("Active")
 
 

@@ -45,6 +45,8 @@ def bind_form(form_class):
         for name, field in form._fields.items():
             if isinstance(field, (LabelsField, IdListField)) and body.get(name) is not None:
                 field.take(body[name])
+            elif hasattr(field, "take_json") and body.get(name) is not None:
+                field.take_json(body[name])
         nullable = getattr(form, "nullable", ())
         form.provided = {name for name in form._fields
                          if body.get(name) is not None or (name in body and name in nullable)}
@@ -104,6 +106,10 @@ def _typed_formdata(form, body):
     for name, field in form._fields.items():
         value = body.get(name)
         if value is None:
+            continue
+        if hasattr(field, "take_json"):
+            if not isinstance(value, dict):
+                raise Invalid(f"{name} must be a JSON object.", "INVALID_TYPE")
             continue
         if isinstance(field, BooleanField):
             if not isinstance(value, bool):

@@ -11,7 +11,11 @@ from backend.models.notifications import DEFAULT_EVENTS, EVENTS, FORMATS, PREFER
 
 EVENT_LABELS = {"granted": "Your turn came (granted)", "expiring": "Your hold ends soon (expiring)",
                 "ended": "Your hold or request was ended for you (ended)",
-                "resource_changed": "A resource went into or out of maintenance (resource_changed)"}
+                "resource_changed": "A resource went into or out of maintenance (resource_changed)",
+                "booking_starts_soon": "One of your bookings starts soon (booking_starts_soon)",
+                "booking_started": "One of your bookings started: you hold it (booking_started)",
+                "booking_cancelled": "Someone else cancelled your booking (booking_cancelled)",
+                "hold_shortened": "Your hold was shortened for a booking (hold_shortened)"}
 CHANNEL_LABELS = {"email": "E-mail", "browser": "Browser"}
 
 
@@ -50,7 +54,10 @@ def preference_name(event, channel):
 
 class PreferencesForm(FlaskForm):
     """One box per event and channel, named `<event>_<channel>` (granted_email, …); only the boxes
-    a request sends are changed."""
+    a request sends are changed. And how long before one's bookings start one is told."""
+
+    booking_reminder_minutes = IdField("Tell me this many minutes before my booking starts", validators=[
+        Optional(), NumberRange(min=1, max=24 * 60, message="Must be from 1 to 1440 minutes.")])
 
 
 for _event in EVENTS:

@@ -1,5 +1,6 @@
 """Reservia's tables."""
 from backend.models.api_token import ApiToken
+from backend.models.booking import Booking
 from backend.models.group import Group, user_groups
 from backend.models.health import HealthCheck, MaintenancePeriod, RunningTotal
 from backend.models.login_counter import LoginCounter
@@ -10,6 +11,6 @@ from backend.models.resource import Resource
 from backend.models.resource_label import ResourceLabel
 from backend.models.user import User
 
-__all__ = ["ApiToken", "Delivery", "Group", "HealthCheck", "LoginCounter", "LoginSession", "MaintenancePeriod",
-           "NotificationEvent", "NotificationPreference", "Reservation", "Resource", "ResourceLabel", "RunningTotal",
-           "User", "Webhook", "user_groups"]
+__all__ = ["ApiToken", "Booking", "Delivery", "Group", "HealthCheck", "LoginCounter", "LoginSession",
+           "MaintenancePeriod", "NotificationEvent", "NotificationPreference", "Reservation", "Resource",
+           "ResourceLabel", "RunningTotal", "User", "Webhook", "user_groups"]

@@ -13,12 +13,17 @@ EXPIRING = "expiring"
 ENDED = "ended"
 RESOURCE_CHANGED = "resource_changed"
 TEST = "test"
+BOOKING_STARTS_SOON = "booking_starts_soon"
+BOOKING_STARTED = "booking_started"
+BOOKING_CANCELLED = "booking_cancelled"
+HOLD_SHORTENED = "hold_shortened"
+BOOKING_EVENTS = (BOOKING_STARTS_SOON, BOOKING_STARTED, BOOKING_CANCELLED, HOLD_SHORTENED)
 # What people can subscribe to; resource_changed is for administrators.
-EVENTS = (GRANTED, EXPIRING, ENDED, RESOURCE_CHANGED)
-PERSONAL_EVENTS = (GRANTED, EXPIRING, ENDED)
+EVENTS = (GRANTED, EXPIRING, ENDED, RESOURCE_CHANGED, *BOOKING_EVENTS)
+PERSONAL_EVENTS = (GRANTED, EXPIRING, ENDED, *BOOKING_EVENTS)
 ADMIN_EVENTS = (RESOURCE_CHANGED,)
 # On by default, on every channel; the others only when asked for.
-DEFAULT_EVENTS = (GRANTED, EXPIRING)
+DEFAULT_EVENTS = (GRANTED, EXPIRING, *BOOKING_EVENTS)
 
 WEBHOOK = "webhook"
 EMAIL = "email"
@@ -34,7 +39,8 @@ FAILED = "failed"
 # The error of a last try that is under way, or whose worker stopped before it could tell.
 INTERRUPTED = "interrupted"
 
-_EVENT_CHECK = "event IN ('granted', 'expiring', 'ended', 'resource_changed', 'test')"
+_EVENT_CHECK = ("event IN ('granted', 'expiring', 'ended', 'resource_changed', 'test', 'booking_starts_soon',"
+                " 'booking_started', 'booking_cancelled', 'hold_shortened')")
 _PENDING_SQL = "status = 'pending'"
 _EXPIRING_SQL = "event = 'expiring'"
 _NOT_FANNED_OUT_SQL = "fanned_out_at IS NULL"

@@ -82,6 +82,8 @@ class Reservation(db.Model):
     # keep-alive plus the lease, and valid_until is never later (see rules.py).
     lease_seconds: Mapped[int | None] = mapped_column(Integer)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The booking whose window this hold is (the booking's booking_id); None for the queue's holds.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
 
     user = relationship("User", foreign_keys=[user_id], lazy="raise")
     resource = relationship("Resource", lazy="raise")

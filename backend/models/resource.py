@@ -13,6 +13,10 @@ class Resource(db.Model):
     __tablename__ = "resources"
     __table_args__ = (
         CheckConstraint("max_hold_minutes IS NULL OR max_hold_minutes > 0", name="ck_resources_max_hold"),
+        CheckConstraint("max_booking_minutes IS NULL OR max_booking_minutes > 0", name="ck_resources_max_booking"),
+        CheckConstraint("book_ahead_days IS NULL OR book_ahead_days > 0", name="ck_resources_book_ahead"),
+        CheckConstraint("booking_buffer_minutes >= 0", name="ck_resources_booking_buffer"),
+        CheckConstraint("checkin_minutes IS NULL OR checkin_minutes > 0", name="ck_resources_checkin"),
         # Ids are never handed out twice: SQLite would otherwise reuse a deleted highest id.
         {"sqlite_autoincrement": True},
     )
@@ -30,6 +34,15 @@ class Resource(db.Model):
     # The longest hold anyone may ask for; None means the site's hold length
     # (RESERVIA_HOLD_MINUTES).
     max_hold_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Bookings (booking.py): the longest one (None: no limit), how far ahead (None: no limit),
+    # the gap kept free of holds before each, and how soon after its start a booking must be
+    # checked in (None: no check-in).
+    max_booking_minutes: Mapped[int | None] = mapped_column(Integer)
+    book_ahead_days: Mapped[int | None] = mapped_column(Integer)
+    booking_buffer_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checkin_minutes: Mapped[int | None] = mapped_column(Integer)
+    # The end of its latest live booking: a write on a resource never booked past now reads no bookings.
+    booked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Loaded with the resources in one more statement, however many there are.
     label_rows: Mapped[list[ResourceLabel]] = relationship(
         lazy="selectin", order_by=ResourceLabel.name, cascade="all, delete-orphan", passive_deletes=True)

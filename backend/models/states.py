@@ -32,3 +32,15 @@ POOL_TOO_SMALL = "pool_too_small"
 LEASE_LOST = "lease_lost"
 # Why a hold with a lease expired though kept alive: it reached its resource's max_hold_minutes.
 MAX_HOLD = "max_hold"
+
+# A booking's lifecycle (booking.py): booked -> active (its hold began) -> ended / released_early /
+# no_show, or booked -> cancelled.
+BOOKED = "booked"
+BOOKING_ACTIVE = "active"
+BOOKING_ENDED = "ended"
+RELEASED_EARLY = "released_early"
+NO_SHOW = "no_show"
+BOOKING_CANCELLED = "cancelled"
+BOOKING_STATUSES = (BOOKED, BOOKING_ACTIVE, BOOKING_ENDED, RELEASED_EARLY, NO_SHOW, BOOKING_CANCELLED)
+# The bookings that hold their window: the constraint and the queries agree to the letter.
+LIVE_BOOKING_SQL = "status IN ('booked', 'active')"

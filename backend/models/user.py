@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, String, UniqueConstraint, false
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash
 
@@ -53,6 +53,7 @@ class User(SignedInAccount, db.Model):
         CheckConstraint("auth IN ('local', 'remote_user', 'ldap')", name="ck_users_auth"),
         # "Admin", "ＡＤＭＩＮ" and "admin" are one name (names.py): the database refuses a second.
         UniqueConstraint("name_key", name="uq_users_name_key"),
+        UniqueConstraint("calendar_key", name="uq_users_calendar_key"),
         # Ids are never handed out twice: SQLite would otherwise give a deleted user's id to the
         # next new user, and links, logs and scripts naming the old id would find the new one.
         {"sqlite_autoincrement": True},
@@ -75,6 +76,10 @@ class User(SignedInAccount, db.Model):
     auth: Mapped[str] = mapped_column(String(20), default=AUTH_LOCAL, server_default=AUTH_LOCAL)
     # The name the intranet sign-in gives (cn, displayName ...), shown beside the account name.
     display_name: Mapped[str | None] = mapped_column(String(200))
+    # The secret in the address of the user's calendar feeds; renewing it cuts off old subscriptions.
+    calendar_key: Mapped[str | None] = mapped_column(String(64))
+    # How many minutes before one of their bookings starts the user is told (booking_starts_soon).
+    booking_reminder_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
     @validates("name")
     def _keep_name_key(self, _attribute, name):

@@ -1,7 +1,24 @@
 """What each event says to a person, in the browser, in an e-mail and in a chat message alike."""
 from datetime import datetime
 
-from backend.models.notifications import ENDED, EXPIRING, GRANTED, RESOURCE_CHANGED, TEST
+from backend.models.notifications import (
+    BOOKING_CANCELLED,
+    BOOKING_STARTED,
+    BOOKING_STARTS_SOON,
+    ENDED,
+    EXPIRING,
+    GRANTED,
+    HOLD_SHORTENED,
+    RESOURCE_CHANGED,
+    TEST,
+)
+
+BOOKING_TITLES = {
+    BOOKING_STARTS_SOON: "Your booking of {resource} starts at {start}",
+    BOOKING_STARTED: "Your booking of {resource} started: it is yours until {end}",
+    BOOKING_CANCELLED: "Your booking of {resource} was cancelled",
+    HOLD_SHORTENED: "Your hold on {resource} now ends at {until}, for a booking",
+}
 
 
 def _clock(iso_text):
@@ -39,7 +56,15 @@ def title(record):
         return f"{resource} {'is in maintenance' if maintenance else 'is back from maintenance'}"
     if event.event == TEST:
         return "Test delivery from Reservia"
+    if event.event in BOOKING_TITLES:
+        return _booking_line(event, resource)
     return event.event
+
+
+def _booking_line(event, resource):
+    detail = event.detail or {}
+    return BOOKING_TITLES[event.event].format(resource=resource, start=_clock(detail.get("start")),
+                                              end=_clock(detail.get("end")), until=_clock(detail.get("valid_until")))
 
 
 def text(record):
@@ -69,6 +94,9 @@ def text(record):
         return f"{resource} was taken out of maintenance{by}: its queue moves again."
     if event.event == TEST:
         return "This is a test delivery from Reservia: the webhook works."
+    if event.event in BOOKING_TITLES:
+        line = _booking_line(event, resource)
+        return f"{line} (booking {detail.get('booking_id')}" + (f": {event.reason})." if event.reason else ").")
     return event.event
 
 

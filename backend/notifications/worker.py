@@ -59,6 +59,7 @@ class DeliveryWorker:
         with self.app.app_context():
             database = get_database()
             database.reservations.settle_overdue()
+            database.booking_reads.record_reminders(database.outbox)
             if self.warn is not None:
                 database.outbox.record_expiring(self.warn)
             database.deliveries.fan_out(self.render, email_enabled=self.smtp is not None)

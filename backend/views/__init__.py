@@ -12,6 +12,8 @@ def register_blueprints(app):
         admin,
         admin_control,
         admin_pages,
+        bookings,
+        calendar,
         health_checks,
         history,
         info,
@@ -25,5 +27,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation, reports):
+    for module in (info, session, admin, reservation, calendar, reports):
         app.register_blueprint(module.blueprint)

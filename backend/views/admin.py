@@ -6,6 +6,7 @@ from backend.database import get_database
 from backend.forms.admin_resources import ResourceForm
 from backend.forms.admin_users import UserForm
 from backend.forms.binding import bind_form
+from backend.forms.bookings import booking_settings
 from backend.web.access import admin_required
 from backend.web.responses import respond
 
@@ -28,7 +29,8 @@ class ResourceAddView(MethodView):
     def post(self):
         form = bind_form(ResourceForm)
         resource = get_database().resources.create(form.name.data, form.comment.data,
-                                                   form.max_hold_minutes.data, form.labels.data or ())
+                                                   form.max_hold_minutes.data, form.labels.data or (),
+                                                   booking_settings(form))
         return respond({"message": "Resource created successfully", "resource_id": resource.id}, 201)
 
 

@@ -6,6 +6,7 @@ from backend.database import get_database
 from backend.forms.admin_resources import ForceReleaseForm, RemoveRequestForm, ResourceDeleteForm, ResourceModifyForm
 from backend.forms.admin_users import UserDeleteForm, UserModifyForm, UserUnlockForm
 from backend.forms.binding import bind_form, provided_changes
+from backend.forms.bookings import BOOKING_SETTINGS, BookingSettings
 from backend.serializers import iso
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
@@ -55,7 +56,10 @@ class ResourceModifyView(MethodView):
     def post(self):
         form = bind_form(ResourceModifyForm)
         changes = provided_changes(form, ("name", "comment", "labels", "max_hold_minutes", "maintenance",
-                                           "active"), clearable=("comment", "labels", "max_hold_minutes"))
+                                           "active", *BOOKING_SETTINGS),
+                                   clearable=("comment", "labels", "max_hold_minutes", *BookingSettings.nullable))
+        if "booking_buffer_minutes" in changes and changes["booking_buffer_minutes"] is None:
+            changes["booking_buffer_minutes"] = 0
         modified = get_database().administration.modify_resource(current_user, form.resource_id.data, changes)
         message = modified_text(modified.changed and "Resource modified successfully", modified.item.name)
         return respond({"message": message, "resource_id": modified.item.id})

@@ -38,7 +38,10 @@ class ResourcesView(MethodView):
         part = database.resources
         resources = part.list()
         checks = database.health_checks.of_resources()
-        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), checks.get(r.id)) for r in resources],
+        # A site where nothing is booked reads no bookings.
+        following = database.booking_reads.next_bookings() if any(r.booked_until for r in resources) else {}
+        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), following.get(r.id), checks.get(r.id))
+                                  for r in resources],
                        count=len(resources))
 
 

@@ -70,16 +70,19 @@ class NotificationsView(MethodView):
     def get(self):
         if not wants_json():
             return notifications_page()
-        preferences = get_database().notifications.preferences(current_user)
+        database = get_database()
+        preferences = database.notifications.preferences(current_user)
         return jsonify(preferences=_preferences_json(preferences), events=list(events_for(current_user)),
-                       email_configured=bool(current_app.config["RESERVIA_SMTP_HOST"]))
+                       email_configured=bool(current_app.config["RESERVIA_SMTP_HOST"]),
+                       booking_reminder_minutes=database.notifications.reminder_minutes(current_user))
 
     def post(self):
         form = bind_form(PreferencesForm)
         changes = {(event, channel): form[preference_name(event, channel)].data
                    for event in EVENTS for channel in PREFERENCE_CHANNELS
                    if preference_name(event, channel) in form.provided}
-        preferences = get_database().notifications.set_preferences(current_user, changes)
+        preferences = get_database().notifications.set_preferences(current_user, changes,
+                                                                   form.booking_reminder_minutes.data)
         return respond({"message": "Notification preferences saved.",
                         "preferences": _preferences_json(preferences)},
                        default_endpoint="session.notifications")

@@ -5,11 +5,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from backend.database import get_database
-from backend.database.results import first_deadline
 from backend.forms.binding import bind_form
 from backend.forms.query import query_id
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
-from backend.serializers import entry_json, iso, lease_json
+from backend.serializers import bounded_json, entry_json, iso, lease_json
 from backend.web.access import login_required
 from backend.web.messages import clock
 from backend.web.responses import respond
@@ -43,9 +42,13 @@ class RequestView(MethodView):
                 message += Markup(" It is yours until {}.").format(clock(r.valid_until))
         else:
             message = f"{entry.resource_name} is busy: you are queued at position {entry.position}."
+        if entry.bounded_by is not None:
+            message += Markup(" The hold ends early: the resource is booked from {}.").format(
+                clock(entry.bounded_by.start))
         return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "status": r.state, "position": entry.position,
-                        "valid_until_date": iso(r.valid_until), **lease_json(r)}, 201)
+                        "valid_until_date": iso(r.valid_until), **lease_json(r), **bounded_json(entry.bounded_by)},
+                       201)
 
 
 def _label_request_json(outcome):
@@ -61,7 +64,8 @@ def _label_request_json(outcome):
         body = {"message": f"Not enough free for {what}: your request waits at position {outcome.position}"
                            f" with {len(outcome.resource_ids)} kept so far.",
                 "status": r.state, "request_id": r.id, "position": outcome.position}
-    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until), **lease_json(r))
+    body.update(labels=sorted(r.label_set), count=r.count, valid_until_date=iso(r.valid_until), **lease_json(r),
+                **bounded_json(outcome.bounded_by))
     return body
 
 
@@ -122,7 +126,7 @@ class KeepAliveView(MethodView):
                              "held.").format(name, clock(r.valid_until))
         return respond({"message": message, "request_id": r.id, "reservation_id": r.id,
                         "resource_id": r.resource_id, "resource_ids": list(outcome.resource_ids),
-                        "valid_until_date": until, **lease_json(r)})
+                        "valid_until_date": until, **lease_json(r), **bounded_json(outcome.bounded_by)})
 
 
 class ActiveView(MethodView):
@@ -138,9 +142,9 @@ class ActiveView(MethodView):
 
     @staticmethod
     def render(resource_id):
-        entries = get_database().reservations.active(resource_id=resource_id)
+        entries, until = get_database().reservations.active_until(resource_id)
         payload = {"reservations": [entry_json(e) for e in entries], "count": len(entries)}
-        return current_app.json.response(payload).get_data(), first_deadline(entries)
+        return current_app.json.response(payload).get_data(), until
 
 
 class ActiveForUserView(MethodView):

@@ -131,7 +131,8 @@ class StatusView(MethodView):
 
 def password_page():
     form = refused_form("session.password", PasswordChangeForm) or PasswordChangeForm()
-    return render_template("session/password.html", form=form)
+    return render_template("session/password.html", form=form,
+                           calendar_key=get_database().calendar_keys.key_of(current_user))
 
 
 def check_current_password(form):

@@ -23,7 +23,7 @@ def query_timeout():
 def status_json(found):
     body = {"request_id": found.request_id, "status": found.status, "state": found.state,
             "position": found.position, "resource_ids": list(found.resource_ids),
-            "valid_until_date": iso(found.valid_until)}
+            "valid_until_date": iso(found.valid_until), "booking_id": found.booking_id}
     if found.lease_until is not None:
         body["lease_until_date"] = iso(found.lease_until)
     if found.end_reason is not None:

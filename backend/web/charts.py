@@ -6,12 +6,12 @@ pygal told to link none, js=[]), and the style element carries the response's no
 page's Content-Security-Policy allows (backend/web/headers.py: style_nonce_policy); the one style
 attribute pygal writes (its hidden tooltip) is dropped, since the policy allows no attributes.
 """
+import functools
 import re
 import secrets
+import sys
 
-import pygal
 from markupsafe import Markup
-from pygal.style import Style
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 _STYLE_ATTRIBUTE = re.compile(r'\sstyle="[^"]*"')
@@ -20,8 +20,20 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Most series drawn on one chart: more lines than this cannot be told apart.
 MAX_SERIES = 8
 
-STYLE = Style(background="transparent", plot_background="transparent", font_family="inherit",
-              colors=("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a"))
+COLORS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4", "#57606a")
+
+
+@functools.cache
+def _pygal():
+    """pygal, imported when a chart is first drawn. Its import adds a finder to sys.meta_path (for
+    its optional map plugins, unused here) that makes every later import of a missing module
+    warn; it is taken out again."""
+    import pygal
+    from pygal.style import Style
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    style = Style(background="transparent", plot_background="transparent", font_family="inherit", colors=COLORS)
+    return pygal, style
 
 
 def new_nonce():
@@ -31,7 +43,8 @@ def new_nonce():
 
 def line_chart(title, x_labels, series, nonce, y_title="", percent=False):
     """An inline SVG line chart: `series` is [(name, [value or None per x label])]."""
-    chart = pygal.Line(js=[], disable_xml_declaration=True, style=STYLE, width=900, height=320,
+    pygal, style = _pygal()
+    chart = pygal.Line(js=[], disable_xml_declaration=True, style=style, width=900, height=320,
                        title=title, y_title=y_title, show_dots=len(x_labels) <= 40, x_label_rotation=30,
                        show_minor_x_labels=False, x_labels_major_count=min(12, len(x_labels)) or None,
                        truncate_legend=30, legend_at_bottom=True, range=(0, 100) if percent else None,

@@ -10,8 +10,8 @@ from backend.logs import log
 from backend.web.responses import back_url, wants_json
 
 
-def _json_error(message, code, status, fields=None):
-    body = {"error": message, "code": code}
+def _json_error(message, code, status, fields=None, details=None):
+    body = {"error": message, "code": code, **(details or {})}
     if fields:
         body["fields"] = fields
     return jsonify(body), status
@@ -36,7 +36,7 @@ def retry_after_header(error):
 
 def handle_domain_error(error):
     if wants_json():
-        response, status = _json_error(error.message, error.code, error.status, error.fields)
+        response, status = _json_error(error.message, error.code, error.status, error.fields, error.details)
         return response, status, retry_after_header(error)
     if isinstance(error, NotAuthenticated):
         if is_form_post():

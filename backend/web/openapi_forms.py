@@ -38,7 +38,9 @@ def form_schema(form_class):
 
 def field_schema(field):
     """One field's JSON Schema: its type, then what its validators and choices allow."""
-    if isinstance(field, BooleanField):
+    if hasattr(field, "json_schema"):
+        schema = dict(field.json_schema)
+    elif isinstance(field, BooleanField):
         schema = {"type": "boolean"}
     elif isinstance(field, LabelsField):
         schema = {"type": "array", "items": {"type": "string", "pattern": GIVEN_LABEL_PATTERN},

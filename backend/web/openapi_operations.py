@@ -16,12 +16,15 @@ from backend.forms.admin_resources import (
     ResourceModifyForm,
 )
 from backend.forms.admin_users import UserDeleteForm, UserForm, UserModifyForm, UserUnlockForm
+from backend.forms.bookings import BookForm, BookingCancelForm, BookingIdForm
 from backend.forms.health_checks import HealthCheckForm, HealthCheckRemoveForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
 from backend.forms.session import LoginForm, PasswordChangeForm
 from backend.forms.tokens import TokenForm, TokenRevokeForm
+from backend.models.notifications import EVENTS
+from backend.models.states import BOOKING_STATUSES
 
 ANYONE, LOGIN, ADMIN = "anyone", "login", "admin"
 
@@ -89,12 +92,14 @@ SCHEMAS = {
         position={"type": ["integer", "null"]}, request_date=DATE, approved_date=DATE, end_date=DATE,
         valid_until_date=DATE, end_reason={"type": ["string", "null"]}, labels=LABELS, count=INTEGER,
         collected=INTEGER, lease_seconds=INTEGER, lease_until_date=DATE, hold_minutes=OPTIONAL_ID,
-        note={"type": ["string", "null"]}),
+        note={"type": ["string", "null"]}, booking_id=OPTIONAL_ID),
     "Reservations": _object(("reservations", "count"), reservations={"type": "array", "items": _ref("Reservation")},
                             count=INTEGER),
     "Resource": _object(("id", "name", "comment", "active", "maintenance", "labels"), id=ID, name=STRING,
                         comment=STRING, active=BOOLEAN, maintenance=BOOLEAN, labels=LABELS,
-                        max_hold_minutes=OPTIONAL_ID, maintenance_reason={"type": ["string", "null"]},
+                        max_hold_minutes=OPTIONAL_ID, max_booking_minutes=OPTIONAL_ID, book_ahead_days=OPTIONAL_ID,
+                        booking_buffer_minutes=INTEGER, checkin_minutes=OPTIONAL_ID,
+                        next_booking={"type": ["object", "null"]}, maintenance_reason={"type": ["string", "null"]},
                         health_check={"type": ["object", "null"]},
                         health=_object(("status", "last_checked", "last_error"),
                                        status={"enum": ["ok", "failing", "unknown"]}, last_checked=DATE,
@@ -105,27 +110,43 @@ SCHEMAS = {
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
                       "expired"), token_id=ID, name=STRING, user_id=ID, user_name=STRING, created_date=DATE,
                      last_used_date=DATE, expires_date=DATE, expired=BOOLEAN, scope=SCOPE),
+    "Booking": _object(
+        ("booking_id", "series_id", "resource_id", "resource_name", "user_id", "user_name", "start", "end", "note",
+         "status", "maintenance"), booking_id=ID, series_id=ID, resource_id=ID, resource_name=STRING, user_id=ID,
+        user_name=STRING, start=DATE, end=DATE, note={"type": ["string", "null"]},
+        status={"enum": list(BOOKING_STATUSES)}, maintenance=BOOLEAN),
     "RequestStatus": _object(
         ("request_id", "status", "state", "position", "resource_ids", "valid_until_date"),
         request_id=ID, status={"enum": ["requested", "approved", "ended"]},
         state={"enum": ["requested", "approved", "released", "cancelled", "expired"]},
         position={"type": ["integer", "null"]}, resource_ids={"type": "array", "items": ID},
-        valid_until_date=DATE, lease_until_date=DATE, end_reason=STRING),
+        valid_until_date=DATE, lease_until_date=DATE, end_reason=STRING, booking_id=OPTIONAL_ID),
 }
 
-EVENT_NAMES = {"type": "array", "items": {"enum": ["granted", "expiring", "ended", "resource_changed"]}}
+EVENT_NAMES = {"type": "array", "items": {"enum": list(EVENTS)}}
 WEBHOOK = _object(("id", "url", "events", "format", "created_date", "last_delivery", "disabled_reason"), id=ID,
                   url=STRING, events=EVENT_NAMES, format={"enum": ["json", "slack"]}, created_date=DATE,
                   last_delivery={"type": ["object", "null"]}, disabled_reason={"type": ["string", "null"]})
+BOUNDED = _object(("booking_id", "start"), booking_id=ID, start=DATE)
 REQUEST_ANSWER = _object(("message", "status", "request_id", "position", "valid_until_date"),
                          message=STRING, status={"enum": ["approved", "requested"]}, request_id=ID,
                          reservation_id=ID, resource_id=ID, resource_ids={"type": "array", "items": ID},
                          position=INTEGER, labels=LABELS, count=INTEGER, valid_until_date=DATE,
-                         lease_seconds=INTEGER, lease_until_date=DATE)
+                         lease_seconds=INTEGER, lease_until_date=DATE, bounded_by_booking=BOUNDED)
+WINDOW = {"start": DATE, "end": DATE}
+BOOK_ANSWER = _object(("message", "series_id"), message=STRING, booking_id=ID, series_id=ID,
+                      status={"enum": ["booked"]}, resource_ids={"type": "array", "items": ID}, **WINDOW,
+                      bookings={"type": "array", "items": _object(("booking_id", "start", "end", "resource_ids"),
+                                                                  booking_id=ID, resource_ids={"type": "array",
+                                                                                               "items": ID},
+                                                                  **WINDOW)},
+                      skipped={"type": "array", "items": _object(("start", "end", "conflicts"),
+                                                                 conflicts={"type": "array"}, **WINDOW)})
 ACTION_ANSWER = _object(("message", "reservation_id", "resource_id"), message=STRING, request_id=ID,
                         reservation_id=ID, resource_id=OPTIONAL_ID, resource_ids={"type": "array", "items": ID},
                         cancelled_date=DATE, released_date=DATE, valid_until_date=DATE,
-                        next_reservation_id=OPTIONAL_ID, lease_seconds=INTEGER, lease_until_date=DATE)
+                        next_reservation_id=OPTIONAL_ID, lease_seconds=INTEGER, lease_until_date=DATE,
+                        bounded_by_booking=BOUNDED)
 
 # (method, path, who may call it, summary, the form that checks the body or None, query
 # parameters, {status: answer}), read as Operation.
@@ -202,8 +223,9 @@ _TABLE = [
      {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("post", "/reservation/release", LOGIN, "Give a hold back; whoever is next is approved.", RequestActionForm,
      {}, {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
-    ("post", "/reservation/keep_alive", LOGIN, "Push back a hold's or queued request's deadline and lease.",
-     KeepAliveForm, {}, {200: ACTION_ANSWER, 400: None, 404: None}),
+    ("post", "/reservation/keep_alive", LOGIN, "Push back a hold's or queued request's deadline and lease "
+                                               "(409 BOOKED_NEXT: the hold already ends at the next booking).",
+     KeepAliveForm, {}, {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("get", "/reservation/wait", LOGIN, "Where a request stands, answered once it is approved or ended, or after "
                                         "`timeout` seconds (at most 30). A `Retry-After` header says when to ask "
                                         "again when the server could not hold the request open.",
@@ -230,7 +252,7 @@ _TABLE = [
     ("get", "/session/notifications", LOGIN, "One's notification preferences: `<event>_<channel>` on or off "
                                              "(JSON; a page for browsers).", None, {},
      {200: _object(("preferences", "events", "email_configured"), preferences={"type": "object"},
-                   events=EVENT_NAMES, email_configured=BOOLEAN)}),
+                   events=EVENT_NAMES, email_configured=BOOLEAN, booking_reminder_minutes=INTEGER)}),
     ("post", "/session/notifications", LOGIN, "Change the preferences named; the others stay.",
      PreferencesForm, {},
      {200: _object(("message", "preferences"), preferences={"type": "object"}, **MESSAGE), 400: None,
@@ -255,6 +277,27 @@ _TABLE = [
      {200: _object(("webhook_id", "deliveries", "count"), webhook_id=ID,
                    deliveries={"type": "array", "items": {"type": "object"}}, count=INTEGER),
       400: None, 404: None}),
+    ("post", "/reservation/book", LOGIN, "Book a resource, or `count` carrying `labels`, for [start, end); with "
+                                         "`repeat`, every day, weekday or week until a date.",
+     BookForm, {}, {201: BOOK_ANSWER, 400: None, 403: None, 404: None, 409: None}),
+    ("get", "/reservation/bookings", LOGIN, "The shared calendar: everyone's bookings, in start order.", None,
+     {"resource_id": ID, "user_id": ID, "from": STRING, "to": STRING, "status": {"enum": list(BOOKING_STATUSES)}},
+     {200: _object(("bookings", "count"), bookings={"type": "array", "items": _ref("Booking")}, count=INTEGER),
+      400: None}),
+    ("post", "/reservation/booking/cancel", LOGIN, "Cancel a booking, or a series from a moment on (an active "
+                                                   "booking ends, released early).", BookingCancelForm, {},
+     {200: _object(("message", "cancelled"), cancelled={"type": "array", "items": ID}, **MESSAGE), 400: None,
+      403: None, 404: None, 409: None}),
+    ("post", "/reservation/booking/checkin", LOGIN, "Check in to a booking that began: it is not a no-show.",
+     BookingIdForm, {}, {200: _object(("message", "booking_id", "valid_until_date"), booking_id=ID,
+                                      valid_until_date=DATE, **MESSAGE), 400: None, 404: None, 409: None}),
+    ("get", "/calendar/resource/{resource_id}.ics", ANYONE, "A resource's bookings as an iCalendar feed; `key` is "
+                                                             "a user's calendar key.", None, {"key": STRING},
+     {200: "text/calendar", 404: None}),
+    ("get", "/calendar/mine.ics", ANYONE, "The key's owner's bookings as an iCalendar feed.", None, {"key": STRING},
+     {200: "text/calendar", 404: None}),
+    ("post", "/session/calendar_key", LOGIN, "A new calendar key; feeds with the old one answer 404.", None, {},
+     {200: _object(("message", "calendar_key"), calendar_key=STRING, **MESSAGE)}),
     ("get", "/openapi.json", ANYONE, "This description.", None, {}, {200: {"type": "object"}}),
     ("post", "/admin/resource/health_check", ADMIN, "Give a resource a health check (replacing its own); the "
                                                    "delivery worker runs it.", HealthCheckForm, {},

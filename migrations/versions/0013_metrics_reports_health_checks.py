@@ -4,7 +4,7 @@ maintenance, its periods of maintenance, health checks, running totals.
 Resources already in maintenance get an open period starting now: when they went in is not known.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-02
 """
 from datetime import datetime, timezone
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

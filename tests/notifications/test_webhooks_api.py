@@ -99,9 +99,12 @@ def test_webhooks_need_a_login(client):
 def test_preferences_default_to_granted_and_expiring_and_change_one_by_one(clock, accounts):
     alice = accounts.user("alice")
     answer = alice.get("/session/notifications").json
+    bookings = ("booking_starts_soon", "booking_started", "booking_cancelled", "hold_shortened")
     assert answer["preferences"] == {"granted_email": True, "granted_browser": True, "expiring_email": True,
-                                     "expiring_browser": True, "ended_email": False, "ended_browser": False}
-    assert answer["events"] == ["granted", "expiring", "ended"]
+                                     "expiring_browser": True, "ended_email": False, "ended_browser": False,
+                                     **{f"{event}_{channel}": True for event in bookings
+                                        for channel in ("email", "browser")}}
+    assert answer["events"] == ["granted", "expiring", "ended", *bookings]
     changed = alice.post("/session/notifications", json={"ended_browser": True, "granted_email": False})
     assert changed.json["preferences"]["ended_browser"] is True
     assert changed.json["preferences"]["granted_email"] is False
