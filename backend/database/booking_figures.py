@@ -3,6 +3,7 @@ and administrators' maintenance windows, read from the bookings table."""
 from sqlalchemy import distinct, func, select
 
 from backend.domain import periods as calendar
+from backend.database.statistics import COUNTED
 from backend.models import Booking
 from backend.models.states import BOOKING_ACTIVE, BOOKING_CANCELLED, BOOKING_ENDED, NO_SHOW, RELEASED_EARLY
 
@@ -17,12 +18,13 @@ class BookingFigures:
         self.transactions = transactions
 
     def outcomes(self):
-        """{outcome: bookings that ended so} (a booking of several resources counts once);
+        """{outcome: bookings that ended so} (a booking of several resources counts once), named
+        as the history and the statistics name them (used, released_early, no_show, cancelled);
         maintenance windows are not bookings here."""
         found = dict(self.transactions.session.execute(
             select(Booking.status, func.count(distinct(func.coalesce(Booking.booking_id, Booking.id))))
             .where(Booking.status.in_(OUTCOMES), Booking.maintenance.is_(False)).group_by(Booking.status)).all())
-        return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
+        return {COUNTED[status]: found.get(status, 0) for status in OUTCOMES}
 
     def in_maintenance_window(self):
         """Ids of the resources an active maintenance window holds now."""
