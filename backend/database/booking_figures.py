@@ -2,8 +2,8 @@
 and administrators' maintenance windows, read from the bookings table."""
 from sqlalchemy import distinct, func, select
 
-from backend.domain import periods as calendar
 from backend.database.statistics import COUNTED
+from backend.domain import periods as calendar
 from backend.models import Booking
 from backend.models.states import BOOKING_ACTIVE, BOOKING_CANCELLED, BOOKING_ENDED, NO_SHOW, RELEASED_EARLY
 
