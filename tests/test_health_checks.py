@@ -278,3 +278,15 @@ def test_the_command_line_sets_and_removes_a_check(app, accounts):
     assert bad.exit_code != 0 and "port" in bad.output
     assert runner.invoke(args=["health-check", "bench-1", "--remove"]).exit_code == 0
     assert resource_info(accounts.admin, bench)["health_check"] is None
+
+
+def test_the_dashboard_card_shows_the_health_and_why_it_is_in_maintenance(app, accounts, worker, clock, http_target):
+    bench = accounts.add_resource("bench-1")
+    http_target.status = 503
+    set_check(accounts.admin, bench, "http", http_target.url, failures_before_maintenance=1)
+    alice = accounts.user("alice")
+    assert "Health: <strong>not checked yet</strong>" in alice.get("/").get_data(as_text=True)
+    run_checks(app, worker, clock)
+    page = alice.get("/").get_data(as_text=True)
+    assert "Health: <strong>not answering</strong>" in page and "(http 503)" in page
+    assert "Health check failed: http 503." in page

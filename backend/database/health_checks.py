@@ -38,6 +38,13 @@ class DueCheck:
     claimed_until: datetime
 
 
+@dataclass(frozen=True)
+class Health:
+    status: str
+    last_checked: datetime | None
+    last_error: str | None
+
+
 class HealthChecks:
     def __init__(self, transactions, queue):
         self.transactions = transactions
@@ -73,6 +80,13 @@ class HealthChecks:
     def of_resources(self):
         """Every check, by resource id (for /info/resources and the dashboard)."""
         return {c.resource_id: c for c in self.transactions.session.scalars(select(HealthCheck))}
+
+    def health_by_resource(self):
+        """{resource id: Health} of every checked resource, for the dashboard's cards: kept by the
+        read cache until the next commit, so that a refreshing dashboard reads it once."""
+        return self.transactions.cached(("health",), lambda: ({
+            rid: Health(status, checked, error) for rid, status, checked, error in self.transactions.session.execute(
+                select(CHECKS.c.resource_id, CHECKS.c.status, CHECKS.c.last_checked_at, CHECKS.c.last_error))}, None))
 
     def claim_due(self, limit=20):
         """Claim up to `limit` checks that are due and nobody else is running."""

@@ -47,6 +47,9 @@ class Resource(db.Model):
     label_rows: Mapped[list[ResourceLabel]] = relationship(
         lazy="selectin", order_by=ResourceLabel.name, cascade="all, delete-orphan", passive_deletes=True)
 
+    # Its health check, if it has one: read only where asked for (Resources.list(with_health=True)).
+    health_check = relationship("HealthCheck", uselist=False, lazy="raise", viewonly=True)
+
     @property
     def labels(self):
         return [row.name for row in self.label_rows]

@@ -36,11 +36,10 @@ class ResourcesView(MethodView):
     def get(self):
         database = get_database()
         part = database.resources
-        resources = part.list()
-        checks = database.health_checks.of_resources()
+        resources = part.list(with_health=True)
         # A site where nothing is booked reads no bookings.
         following = database.booking_reads.next_bookings() if any(r.booked_until for r in resources) else {}
-        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), following.get(r.id), checks.get(r.id))
+        return jsonify(resources=[resource_json(r, part.max_hold_minutes(r), following.get(r.id), r.health_check)
                                   for r in resources],
                        count=len(resources))
 
