@@ -121,9 +121,8 @@ DEFAULTS = {
     "RESERVIA_METRICS_NETWORKS": "",
     # The site's time zone (IANA name): where the utilization reports cut days, weeks and months.
     "RESERVIA_TIME_ZONE": "UTC",
-    # Seconds the delivery worker waits between health checks of one resource unless its check
-    # says otherwise, the seconds a check's target has to answer, and failures in a row before a
-    # resource goes into maintenance: the defaults of a new health check.
+    # A health check set without them: seconds between its tries, seconds its target has to answer,
+    # and failures in a row before its resource goes into maintenance.
     "RESERVIA_HEALTH_INTERVAL": 60,
     "RESERVIA_HEALTH_TIMEOUT": 5,
     "RESERVIA_HEALTH_FAILURES": 3,

@@ -8,7 +8,6 @@ from backend.domain.webhook_urls import InvalidUrl
 from backend.forms.fields import MAX_ID, IdField, strip
 
 _ID = [InputRequired(), NumberRange(min=1, max=MAX_ID, message="Must be a positive id.")]
-DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_FAILURES = 60, 5, 3
 
 
 class HealthCheckForm(FlaskForm):
@@ -17,11 +16,12 @@ class HealthCheckForm(FlaskForm):
                        validators=[InputRequired()])
     target = StringField("Target", filters=[strip], description="host:port for tcp, a URL for http.",
                          validators=[InputRequired(), Length(max=2000)])
-    interval_seconds = IdField("Every (seconds)", default=DEFAULT_INTERVAL, validators=[
+    # Not given: the site's RESERVIA_HEALTH_INTERVAL, _TIMEOUT, _FAILURES.
+    interval_seconds = IdField("Every (seconds)", validators=[
         Optional(), NumberRange(min=10, max=86400, message="Must be from 10 to 86400 seconds.")])
-    timeout_seconds = IdField("Timeout (seconds)", default=DEFAULT_TIMEOUT, validators=[
+    timeout_seconds = IdField("Timeout (seconds)", validators=[
         Optional(), NumberRange(min=1, max=60, message="Must be from 1 to 60 seconds.")])
-    failures_before_maintenance = IdField("Failures before maintenance", default=DEFAULT_FAILURES, validators=[
+    failures_before_maintenance = IdField("Failures before maintenance", validators=[
         Optional(), NumberRange(min=1, max=100, message="Must be from 1 to 100.")])
 
     def validate_target(self, field):
