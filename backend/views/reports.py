@@ -79,10 +79,11 @@ class ReportsPage(MethodView):
         resources = database.resources.list()
         labels = sorted({label for r in resources for label in r.labels})
         charts = _charts(report, nonce) if report is not None else {}
+        totals = _totals(report) if report is not None else []
         zone = site_zone()
         html = render_template(
             "reports/page.html", query=query, report=report, charts=charts, error=error, args=request.args,
-            resources=resources, labels=labels, zone=zone, weekdays=WEEKDAYS,
+            resources=resources, labels=labels, zone=zone, weekdays=WEEKDAYS, totals=totals,
             typed_from=query.start.astimezone(zone).date().isoformat() if query else request.args.get("from", ""),
             typed_to=_last_day(query, zone) if query else request.args.get("to", ""),
             show_top_users=current_user.is_admin)
@@ -91,6 +92,23 @@ class ReportsPage(MethodView):
 
 def _last_day(query, zone):
     return (query.end - timedelta(microseconds=1)).astimezone(zone).date().isoformat()
+
+
+def _totals(report):
+    """One line per resource over the whole report, for the page's table (the CSV has every period)."""
+    found = {}
+    for row in report.rows:
+        t = found.setdefault(row.resource_id, {"name": row.resource_name, "held": 0.0, "booked": 0.0,
+                                               "maintenance": 0.0, "requests": 0, "no_shows": 0, "shares": []})
+        t["held"] += row.held_seconds
+        t["booked"] += row.booked_seconds
+        t["maintenance"] += row.maintenance_seconds
+        t["requests"] += row.requests
+        t["no_shows"] += row.no_shows
+        t["shares"].append(row.utilization)
+    for t in found.values():
+        t["utilization"] = sum(t.pop("shares")) / len(report.periods) if report.periods else 0.0
+    return sorted(found.values(), key=lambda t: t["name"])
 
 
 def _charts(report, nonce):

@@ -1,5 +1,6 @@
 """Metrics, utilization reports and health checks: token scopes, why a resource is in
-maintenance, its periods of maintenance, health checks, running totals.
+maintenance, its periods of maintenance, health checks, running totals, and an index on when
+reservations ended (the reports read the rows that ended after their start).
 
 Resources already in maintenance get an open period starting now: when they went in is not known.
 
@@ -56,6 +57,7 @@ def upgrade():
         sqlite_autoincrement=True,
     )
     op.create_index("ix_maintenance_periods_resource", "maintenance_periods", ["resource_id", "started_at"])
+    op.create_index("ix_reservations_ended_at", "reservations", ["ended_at"])
     op.create_table(
         "running_totals",
         sa.Column("name", sa.String(40), primary_key=True),
@@ -73,6 +75,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("running_totals")
+    op.drop_index("ix_reservations_ended_at", table_name="reservations")
     op.drop_index("ix_maintenance_periods_resource", table_name="maintenance_periods")
     op.drop_table("maintenance_periods")
     op.drop_index("ix_health_checks_next_check_at", table_name="health_checks")
