@@ -82,7 +82,12 @@ class Utilization:
         waits = {rid: [[] for _ in range(count)] for rid in ids}
         hours = HourBounds(start, min(end, now), zone) if details else None
         busy, by_user = {}, {}
-        for rid, user_id, requested_at, approved_at, ended_at in self._holds(session, ids, start, end):
+        # Every resource: no filter on them, so that the database reads by time (ix_reservations_ended_at)
+        # rather than the whole history of each resource; rows of retired resources are skipped here.
+        chosen = ids if resource_id is not None or label else None
+        for rid, user_id, requested_at, approved_at, ended_at in self._holds(session, chosen, start, end):
+            if rid not in held:
+                continue
             begin, finish = max(approved_at, first), min(ended_at if ended_at is not None else stop, stop)
             bounds.spread(held[rid], begin, finish)
             if approved_at >= first:
@@ -90,7 +95,9 @@ class Utilization:
             if hours is not None and finish > begin:
                 by_user[user_id] = by_user.get(user_id, 0.0) + finish - begin
                 hours.spread(busy, begin, finish)
-        for rid, requested_at in self._requests(session, ids, start, end):
+        for rid, requested_at in self._requests(session, chosen, start, end):
+            if rid not in requests:
+                continue
             requests[rid][bounds.index(requested_at)] += 1
         windows = self.bookings.maintenance_windows(ids, start, end) if self.bookings else []
         for rid, began, ended in self._maintenance(session, ids, start, end):
@@ -148,7 +155,7 @@ class Utilization:
         return session.execute(
             select(Reservation.resource_id, Reservation.user_id, epoch(Reservation.requested_at),
                    epoch(Reservation.approved_at), epoch(Reservation.ended_at))
-            .where(Reservation.resource_id.in_(ids), Reservation.approved_at.is_not(None),
+            .where(_of_resources(ids), Reservation.approved_at.is_not(None),
                    Reservation.approved_at < end, _ended_after(start)))
 
     @staticmethod
@@ -156,7 +163,7 @@ class Utilization:
         # Through the index on ended_at: a request made in the period ended after its start.
         return session.execute(
             select(Reservation.resource_id, _epoch_of(session)(Reservation.requested_at))
-            .where(Reservation.resource_id.in_(ids), Reservation.parent_id.is_(None), _ended_after(start),
+            .where(_of_resources(ids), Reservation.parent_id.is_(None), _ended_after(start),
                    Reservation.requested_at >= start, Reservation.requested_at < end))
 
     @staticmethod
@@ -167,6 +174,11 @@ class Utilization:
                    epoch(MaintenancePeriod.ended_at))
             .where(MaintenancePeriod.resource_id.in_(ids), MaintenancePeriod.started_at < end,
                    or_(MaintenancePeriod.ended_at.is_(None), MaintenancePeriod.ended_at > start)))
+
+
+def _of_resources(ids):
+    """Rows of these resources (None: of any resource)."""
+    return Reservation.resource_id.is_not(None) if ids is None else Reservation.resource_id.in_(ids)
 
 
 def _ended_after(moment):
@@ -233,4 +245,6 @@ class HourBounds:
 
 def _seconds(value):
     """Seconds to the millisecond, as the database stores times to the microsecond."""
-    return round(float(value), 3) if value is not None else None
+    if not value:
+        return None if value is None else 0.0
+    return round(value, 3)
