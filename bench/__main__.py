@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report, runner
+from bench import report, reports, runner
 from bench.servers import ROOT, pick_server
 
 
@@ -43,6 +43,8 @@ def main(argv=None):
             print("Growing data set")
             runner.growth_phase(bench, server, sizes)
         server_facts = server.describe()
+    # Seeding a year of history takes about half a minute: the quick run leaves this figure out.
+    page_figures = {} if args.quick else reports.measure()
     checks = report.targets(bench.measurements, sizes)
     results = {
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -52,6 +54,7 @@ def main(argv=None):
         "sizes": runner.sizes_dict(sizes),
         "measurements": bench.measurements,
         "targets": checks,
+        "reports_seconds": page_figures,
     }
     text = "\n\n".join([
         f"Reservia benchmark, {results['finished']}, {results['wall_seconds']}s",
@@ -59,6 +62,7 @@ def main(argv=None):
          f"server: {server_facts}"),
         report.table(bench.measurements),
         report.targets_table(checks),
+        *([report.reports_table(page_figures, reports.TARGET_SECONDS)] if page_figures else []),
     ])
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
