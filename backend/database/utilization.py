@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Float, cast, func, or_, select
 
 from backend.domain import periods as calendar
 from backend.models import MaintenancePeriod, Reservation, Resource, ResourceLabel, User
@@ -188,7 +188,7 @@ def _ended_after(moment):
 def _epoch_of(session):
     """A function of a UTC datetime column giving its seconds since 1970, as the engine computes them."""
     if session.get_bind().dialect.name == "postgresql":
-        return lambda column: func.extract("epoch", column)
+        return lambda column: cast(func.extract("epoch", column), Float)
     # SQLite keeps naive UTC text; julianday reads it to the millisecond.
     return lambda column: (func.julianday(column) - 2440587.5) * 86400.0
 
