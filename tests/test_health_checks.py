@@ -14,6 +14,7 @@ from backend.extensions import db
 from backend.models import Delivery, MaintenancePeriod, NotificationEvent, User
 from backend.notifications.worker import DeliveryWorker
 from tests.factories import Accounts
+from tests.pages import HTML, post_form, refused_page, text
 
 
 @contextmanager
@@ -290,3 +291,17 @@ def test_the_dashboard_card_shows_the_health_and_why_it_is_in_maintenance(app, a
     page = alice.get("/").get_data(as_text=True)
     assert "Health: <strong>not answering</strong>" in page and "(http 503)" in page
     assert "Health check failed: http 503." in page
+
+
+def test_an_administrator_sets_a_check_on_the_resource_page(app, accounts):
+    bench = accounts.add_resource("bench-1")
+    admin, page = accounts.admin, f"/admin/resources/{bench}"
+    sent = post_form(admin, "/admin/resource/health_check", page, resource_id=bench, kind="tcp",
+                     target="127.0.0.1:22", next=f"{page}#health")
+    assert sent.status_code == 302
+    assert resource_info(admin, bench)["health_check"]["target"] == "127.0.0.1:22"
+    assert "tcp 127.0.0.1:22, unknown" in text(admin.get(page, headers=HTML))
+    refused = post_form(admin, "/admin/resource/health_check", page, resource_id=bench, kind="tcp",
+                        target="nowhere", next=f"{page}#health")
+    assert "A tcp target needs its port" in text(refused_page(admin, refused))
+    assert resource_info(admin, bench)["health_check"]["target"] == "127.0.0.1:22"
