@@ -31,15 +31,35 @@ def group_json(group, members, rules):
             "members": list(members), "rules": [rule_json(r) for r in rules]}
 
 
-def resource_json(resource, max_hold_minutes=None, next_booking=None):
+def resource_json(resource, max_hold_minutes=None, next_booking=None, health_check=False):
     """`max_hold_minutes`: the longest hold allowed there, its own maximum or the site's hold
-    length (None: holds there never have to end); `next_booking`: its live booking ending first."""
-    return {"id": resource.id, "name": resource.name, "comment": resource.comment,
-            "active": resource.active, "maintenance": resource.maintenance,
-            "max_hold_minutes": max_hold_minutes, "labels": resource.labels,
-            "max_booking_minutes": resource.max_booking_minutes, "book_ahead_days": resource.book_ahead_days,
-            "booking_buffer_minutes": resource.booking_buffer_minutes, "checkin_minutes": resource.checkin_minutes,
-            "next_booking": next_booking_json(next_booking)}
+    length (None: holds there never have to end); `next_booking`: its live booking ending first;
+    `health_check`: the resource's HealthCheck, None when it has none, or False to leave health out."""
+    found = {"id": resource.id, "name": resource.name, "comment": resource.comment,
+             "active": resource.active, "maintenance": resource.maintenance,
+             "max_hold_minutes": max_hold_minutes, "labels": resource.labels,
+             "max_booking_minutes": resource.max_booking_minutes, "book_ahead_days": resource.book_ahead_days,
+             "booking_buffer_minutes": resource.booking_buffer_minutes, "checkin_minutes": resource.checkin_minutes,
+             "next_booking": next_booking_json(next_booking)}
+    if health_check is not False:
+        found.update(maintenance_reason=resource.maintenance_reason,
+                     health_check=health_check_json(health_check) if health_check else None,
+                     health=health_json(health_check))
+    return found
+
+
+def health_check_json(check):
+    """What a health check tries and how often."""
+    return {"kind": check.kind, "target": check.target, "interval_seconds": check.interval_seconds,
+            "timeout_seconds": check.timeout_seconds,
+            "failures_before_maintenance": check.failures_before_maintenance}
+
+
+def health_json(check):
+    """How the resource's last checks went: unknown without a check or before its first try."""
+    if not check:
+        return {"status": "unknown", "last_checked": None, "last_error": None}
+    return {"status": check.status, "last_checked": iso(check.last_checked_at), "last_error": check.last_error}
 
 
 def entry_json(entry):
@@ -112,7 +132,7 @@ def token_json(entry, now):
     """A personal API token as its owner and administrators see it: never its secret."""
     token = entry.token
     return {"token_id": token.id, "name": token.name, "user_id": token.user_id, "user_name": entry.user_name,
-            "created_date": iso(token.created_at), "last_used_date": iso(token.last_used_at),
+            "scope": token.scope, "created_date": iso(token.created_at), "last_used_date": iso(token.last_used_at),
             "expires_date": iso(token.expires_at), "expired": token.expires_at <= now}
 
 

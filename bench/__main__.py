@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bookings, report, runner
+from bench import bookings, report, reports, runner
 from bench.servers import ROOT, pick_server
 
 PHASES = ("base", "growth", "bookings")
@@ -56,6 +56,9 @@ def main(argv=None):
     checks = report.targets(bench.measurements, sizes) if "base" in phases and "growth" in phases else []
     if "bookings" in phases:
         checks += bookings.targets(bench.measurements, race, sizes)
+    # Seeding a year of history takes about half a minute: the quick run, and a run of chosen
+    # phases, leave this figure out.
+    page_figures = {} if args.quick or args.phases else reports.measure()
     results = {
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(time.monotonic() - started, 1),
@@ -65,6 +68,7 @@ def main(argv=None):
         "measurements": bench.measurements,
         "targets": checks,
         "booking_race": race,
+        "reports_seconds": page_figures,
     }
     text = "\n\n".join(filter(None, [
         f"Reservia benchmark, {results['finished']}, {results['wall_seconds']}s",
@@ -73,6 +77,7 @@ def main(argv=None):
         report.table(bench.measurements),
         report.race_text(race),
         report.targets_table(checks),
+        report.reports_table(page_figures, reports.TARGET_SECONDS) if page_figures else None,
     ]))
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

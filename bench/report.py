@@ -170,3 +170,11 @@ def targets_table(checks):
     measured = max(len(c["measured"]) for c in checks)
     return "\n".join(f"{c['target']:<{width}}  {c['measured']:>{measured}}  {'met' if c['met'] else 'NOT MET'}"
                      for c in checks)
+
+
+def reports_table(figures, target):
+    """The Reports page over a year of history of 200 resources (bench/reports.py)."""
+    lines = [f"Reports over a year of history of 200 resources (target: the page under {target:.0f} s)"]
+    for name, seconds in figures.items():
+        lines.append(f"  {name:<40} {seconds * 1000:8.0f} ms")
+    return "\n".join(lines)

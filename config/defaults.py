@@ -46,7 +46,7 @@ DEFAULTS = {
     # waited, so that no request starves behind higher classes. 0: no aging.
     "RESERVIA_PRIORITY_AGING_MINUTES": 10,
     # The site's time zone (an IANA name): the booked-hours week of the group rules runs from
-    # Monday 00:00 to Monday 00:00 there.
+    # Monday 00:00 to Monday 00:00 there, and the utilization reports cut days, weeks and months there.
     "RESERVIA_TIME_ZONE": "UTC",
     # A login session ends this many days after it started.
     "RESERVIA_SESSION_DAYS": 14,
@@ -124,4 +124,13 @@ DEFAULTS = {
     "RESERVIA_LDAP_GROUP_FILTER": "(member={dn})",
     # Seconds to connect and to wait for each answer of the directory.
     "RESERVIA_LDAP_TIMEOUT": 5,
+    # Networks (comma-separated CIDRs) allowed to scrape /metrics without signing in; empty: none.
+    # Checked against the client's address as Reservia sees it: behind a reverse proxy that is the
+    # proxy's, unless RESERVIA_PROXIES says how many proxies to look through (docs/observability.md).
+    "RESERVIA_METRICS_NETWORKS": "",
+    # A health check set without them: seconds between its tries, seconds its target has to answer,
+    # and failures in a row before its resource goes into maintenance.
+    "RESERVIA_HEALTH_INTERVAL": 60,
+    "RESERVIA_HEALTH_TIMEOUT": 5,
+    "RESERVIA_HEALTH_FAILURES": 3,
 }

@@ -1,4 +1,5 @@
 """Turn defaults, environment variables and explicit overrides into one settings dict."""
+import ipaddress
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -76,3 +77,14 @@ def check_sign_in(settings):
         raise ValueError("RESERVIA_REMOTE_USER_GROUPS_SEPARATOR must not be empty")
     if settings["RESERVIA_LDAP_TIMEOUT"] <= 0:
         raise ValueError("RESERVIA_LDAP_TIMEOUT must be a positive number of seconds")
+    check_observability(settings)
+
+
+def check_observability(settings):
+    """Refuse at start-up a metrics network that is not one."""
+    for item in (part.strip() for part in str(settings["RESERVIA_METRICS_NETWORKS"]).split(",")):
+        if item:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"RESERVIA_METRICS_NETWORKS: {item!r} is not a network such as 10.0.0.0/8") from None

@@ -48,7 +48,7 @@ POST_FIELDS = {
     "/reservation/cancel": ("resource_id", "request_id", "next"),
     "/reservation/release": ("resource_id", "request_id", "next"),
     "/reservation/keep_alive": ("resource_id", "request_id", "hold_minutes", "next"),
-    "/session/tokens": ("name", "expires_days", "next"),
+    "/session/tokens": ("name", "expires_days", "scope", "next"),
     "/session/tokens/revoke": ("token_id", "next"),
     "/session/notifications": ("granted_email", "granted_browser", "expiring_email", "ended_browser",
                                "booking_reminder_minutes", "next"),
@@ -61,6 +61,9 @@ POST_FIELDS = {
     "/reservation/booking/cancel": ("booking_id", "series_id", "from", "next"),
     "/reservation/booking/checkin": ("booking_id", "next"),
     "/session/calendar_key": ("next",),
+    "/admin/resource/health_check": ("resource_id", "kind", "target", "interval_seconds", "timeout_seconds",
+                                     "failures_before_maintenance", "next"),
+    "/admin/resource/health_check/remove": ("resource_id", "next"),
 }
 
 # Every GET endpoint and the query parameters it reads ({id} marks an id in the address).
@@ -103,6 +106,10 @@ QUERY_PARAMETERS = {
     "/calendar/resource/{id}.ics": ("key",),
     "/reservation/history": ("user_id", "resource_id", "state", "since", "until", "page", "per_page"),
     "/reservation/history/export": ("user_id", "resource_id", "state", "since", "until"),
+    "/metrics": (),
+    "/reports": ("from", "to", "resource_id", "label", "group_by"),
+    "/reports/utilization": ("from", "to", "resource_id", "label", "group_by"),
+    "/reports/utilization.csv": ("from", "to", "resource_id", "label", "group_by"),
 }
 
 TABLES = ("users", "resources", "reservations", "login_sessions", "resource_labels", "api_tokens", "webhooks",

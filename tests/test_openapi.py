@@ -277,6 +277,24 @@ def _scenario(probe):
     call(alice, "post", "/session/webhooks/remove", json={"webhook_id": hook["webhook_id"]}, check=200)
     call(alice, "post", "/session/webhooks/remove", json={"webhook_id": hook["webhook_id"]}, check=404)
     call(alice, "post", "/session/webhooks/remove", json={}, check=400)
+    _observability(probe, alice, bench)
+
+
+def _observability(probe, alice, bench):
+    """Metrics, reports and health checks."""
+    call, admin = probe.call, probe.accounts.admin
+    check = {"resource_id": bench, "kind": "tcp", "target": "127.0.0.1:9"}
+    call(admin, "post", "/admin/resource/health_check", json=check, check=200)
+    call(admin, "post", "/admin/resource/health_check", json={**check, "resource_id": 9999}, check=404)
+    call(admin, "post", "/admin/resource/health_check", json={**check, "target": "nowhere"}, check=400)
+    call(admin, "post", "/admin/resource/health_check/remove", json={"resource_id": bench}, check=200)
+    call(admin, "post", "/admin/resource/health_check/remove", json={"resource_id": bench}, check=404)
+    call(admin, "post", "/admin/resource/health_check/remove", json={}, check=400)
+    for path in ("/reports/utilization", "/reports/utilization.csv"):
+        call(alice, "get", path, check=200)
+        call(alice, "get", path, f"{path}?group_by=year", check=400)
+    call(admin, "get", "/metrics", check=200)
+    call(alice, "get", "/metrics", check=403)
 
 
 def _pages(probe):

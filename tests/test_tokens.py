@@ -29,7 +29,7 @@ def test_a_token_is_shown_once_and_listed_without_its_secret(accounts, clock):
     listed = alice.get("/session/tokens").json
     [token] = listed["tokens"]
     assert token == {"token_id": made["token_id"], "name": "ci-bench", "user_id": token["user_id"],
-                     "user_name": "alice", "created_date": START.isoformat(), "last_used_date": None,
+                     "user_name": "alice", "scope": "full", "created_date": START.isoformat(), "last_used_date": None,
                      "expires_date": (START + timedelta(days=30)).isoformat(), "expired": False}
     assert made["token"] not in alice.get("/session/tokens").get_data(as_text=True)
 

@@ -10,14 +10,17 @@ from backend.database.administration import Administration
 from backend.database.audit import Audit
 from backend.database.audit_log import AuditLog
 from backend.database.boards import Boards
+from backend.database.booking_figures import BookingFigures
 from backend.database.booking_reads import BookingReads
 from backend.database.bookings import Bookings
 from backend.database.calendar_keys import CalendarKeys
 from backend.database.deliveries import Deliveries
 from backend.database.groups import Groups
+from backend.database.health_checks import HealthChecks
 from backend.database.history import History
 from backend.database.labels import Labels
 from backend.database.login_limits import LoginLimits
+from backend.database.metrics import Metrics
 from backend.database.notifications import Notifications
 from backend.database.outbox import Outbox
 from backend.database.policies import Policies
@@ -31,6 +34,7 @@ from backend.database.statistics import Statistics
 from backend.database.tokens import Tokens
 from backend.database.transactions import Transactions
 from backend.database.users import Users
+from backend.database.utilization import Utilization
 from backend.database.waiting import Waiting
 from backend.models.types import utcnow
 
@@ -67,6 +71,10 @@ class Database:
         self.boards = Boards(transactions, self.reservations, self.resources, self.booking_reads, self.policies)
         self.notifications = Notifications(transactions)
         self.deliveries = Deliveries(transactions)
+        booking_figures = BookingFigures(transactions)
+        self.metrics = Metrics(transactions, self.reservations, booking_figures)
+        self.utilization = Utilization(transactions, self.reservations, booking_figures)
+        self.health_checks = HealthChecks(transactions, queue)
         self.schema = Schema()
 
     def now(self):

@@ -4,6 +4,7 @@ from werkzeug.security import check_password_hash
 
 from backend.database.audit import SECRET_CHANGED
 from backend.database.groups import allowed_groups_of, set_allowed_groups
+from backend.database.maintenance import maintenance_changed
 from backend.database.passwords import check_password, refuse_unchanged
 from backend.database.results import EndedReservation, Modified
 from backend.database.sign_in import password_allowed
@@ -173,8 +174,12 @@ class Administration:
                 if field != "allowed_groups":
                     setattr(resource, field, value)
             session.flush()
-            if resource.maintenance != was_in_maintenance and self.queue.outbox is not None:
-                self.queue.outbox.resource_changed(connection, resource, acting.id, resource.maintenance)
+            if resource.maintenance != was_in_maintenance:
+                resource.maintenance_reason = None
+                session.flush()
+                maintenance_changed(connection, resource.id, resource.maintenance, self.transactions.now())
+                if self.queue.outbox is not None:
+                    self.queue.outbox.resource_changed(connection, resource, acting.id, resource.maintenance)
             # Out of maintenance the queue moves again at once; relabelled or retired, label
             # requests that can no longer use it give it back.
             self.queue.pool(connection, resource)

@@ -213,12 +213,20 @@ class _Audience:
                     for h in self.hooks.get(event.user_id, []) if h.id == webhook_id]
         rows = []
         recipients = self.admins if event.event == RESOURCE_CHANGED else [subject] if subject else []
+        # The holder of a resource its health check put in maintenance hears of it too, by e-mail
+        # (people who are not administrators cannot choose resource_changed: they always get it).
+        holder = self.users.get((event.detail or {}).get("holder_id")) if event.event == RESOURCE_CHANGED else None
+        # By id: Flask-Login's users compare equal by their session, which these have none of.
+        if holder is not None and holder.id not in {user.id for user in recipients}:
+            recipients = [*recipients, holder]
         for user in recipients:
             for hook in self.hooks.get(user.id, []):
                 if event.event in hook.event_list:
                     rows.append(_row(event, user.id, WEBHOOK, render(record, WEBHOOK, hook), now,
                                      webhook_id=hook.id))
             wants_mail = self.mail_choices.get((user.id, event.event), default_preference(event.event))
+            if user is holder and not user.is_admin:
+                wants_mail = True
             if email_enabled and wants_mail and user.email:
                 rows.append(_row(event, user.id, EMAIL, render(record, EMAIL, None), now, recipient=user.email))
         return rows

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.database.audit import Actor
 from backend.database.login_limit_rules import Counter, Limits, address_failed, name_failed, wait
+from backend.database.running_totals import LOGIN_FAILURES, add_to_total
 from backend.errors import TooManyAttempts
 from backend.logs import SESSION, log
 from backend.models import LoginCounter
@@ -158,6 +159,7 @@ class LoginLimits:
                                   changes={"locked_until": [None, by_name.blocked_until]},
                                   reason=f"{by_name.failures} failed logins"
                                          + (" on its signed-in browser" if attempt.by_device else ""))
+            add_to_total(session.connection(), LOGIN_FAILURES)
         if by_name.blocked_until is not None:
             log.warning("%s login locked name=%r%s for %ds after %d failures", SESSION, attempt.name,
                         " on its signed-in device" if attempt.by_device else "",

@@ -104,12 +104,17 @@ class Outbox:
         now = self.transactions.now()
         connection.execute(INSERT_EVENTS, [_row(e, now) for e in events])
 
-    def resource_changed(self, connection, resource, acting_id, maintenance):
-        """For administrators: a resource went into maintenance, or came back."""
+    def resource_changed(self, connection, resource, acting_id, maintenance, reason=None, holder_id=None):
+        """For administrators: a resource went into maintenance, or came back. `reason`: why (a
+        failing health check); `holder_id`: its holder, who hears of it too (deliveries.py)."""
+        detail = {"maintenance": maintenance, "resource_name": resource.name}
+        if reason:
+            detail["maintenance_reason"] = reason
+        if holder_id is not None:
+            detail["holder_id"] = holder_id
         self.write(connection, [Event(
             RESOURCE_CHANGED, acting_id, None, resource.id, self.transactions.now(),
-            "maintenance started" if maintenance else "maintenance ended",
-            {"maintenance": maintenance, "resource_name": resource.name})])
+            reason or ("maintenance started" if maintenance else "maintenance ended"), detail)])
 
     def record_expiring(self, warn):
         """Record `expiring` for every hold ending within `warn` (a timedelta) that has none yet;

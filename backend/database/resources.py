@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from backend.database.groups import set_allowed_groups
 from backend.errors import Conflict, NotFound
@@ -9,7 +10,7 @@ from backend.logs import ADMIN, log
 from backend.models import Reservation, Resource, ResourceLabel
 
 LISTING = select(Resource.id, Resource.name, Resource.comment, Resource.active, Resource.maintenance,
-                 Resource.max_hold_minutes, Resource.booked_until).order_by(Resource.name)
+                 Resource.max_hold_minutes, Resource.booked_until, Resource.maintenance_reason).order_by(Resource.name)
 ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name).order_by(ResourceLabel.name)
 
 
@@ -25,6 +26,8 @@ class ListedResource:
     max_hold_minutes: int | None
     # The end of its latest live booking (None: nothing booked), so pages read bookings only when there are any.
     booked_until: object = None
+    # Why it is in maintenance, when something said (its health check).
+    maintenance_reason: str | None = None
     labels: tuple = ()
 
 
@@ -67,8 +70,11 @@ class Resources:
         if session.scalar(stmt) is not None:
             raise Conflict(f"A resource named {name!r} already exists.", "RESOURCE_EXISTS")
 
-    def list(self, include_inactive=False):
+    def list(self, include_inactive=False, with_health=False):
+        """Resources by name; `with_health`: each with its health check, in the same statement."""
         stmt = select(Resource).order_by(Resource.name)
+        if with_health:
+            stmt = stmt.options(joinedload(Resource.health_check))
         if not include_inactive:
             stmt = stmt.where(Resource.active.is_(True))
         return list(self.transactions.session.scalars(stmt))

@@ -13,9 +13,10 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from backend.database.results import SignedInUser
 from backend.database.users import token_hash
-from backend.errors import Busy, Conflict, NotFound
+from backend.errors import Busy, Conflict, Forbidden, NotFound
 from backend.logs import SESSION, log
 from backend.models import ApiToken, User
+from backend.models.api_token import FULL, METRICS
 
 # What every token starts with, so that secret scanners and people can tell one when they see it.
 PREFIX = "rsv_"
@@ -27,7 +28,7 @@ MAX_LIVE_TOKENS = 50
 
 SIGNED_IN_COLUMNS = tuple(User.__table__.c[f.name] for f in fields(SignedInUser) if f.name != "session_token")
 # Built once (see queue.py): every request with a token runs it after any commit.
-TOKEN_USER = (select(*SIGNED_IN_COLUMNS, ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at)
+TOKEN_USER = (select(*SIGNED_IN_COLUMNS, ApiToken.id, ApiToken.expires_at, ApiToken.last_used_at, ApiToken.scope)
               .join(ApiToken, ApiToken.user_id == User.id)
               .where(ApiToken.token_hash == bindparam("digest")))
 TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(last_used_at=bindparam("at"))
@@ -46,10 +47,11 @@ class TokenEntry:
 
 @dataclass(frozen=True)
 class BearerUser:
-    """Who a token signs in, and which token it was (for the log)."""
+    """Who a token signs in, which token it was (for the log), and what it may do."""
 
     user: SignedInUser
     token_id: int
+    scope: str = FULL
 
 
 class Tokens:
@@ -57,20 +59,24 @@ class Tokens:
         self.transactions = transactions
         self.audit = audit
 
-    def create(self, user, name, expires_days, acting=None):
+    def create(self, user, name, expires_days, scope=FULL, acting=None):
         """A new token for the user: (its row, the secret). The secret is not kept anywhere.
+        A `metrics` token (it can only scrape /metrics) is for administrators to make.
         `acting`: who makes it when it is not the user (an operator at the command line)."""
+        if scope == METRICS and not user.is_admin:
+            raise Forbidden("Only administrators can make a token of the metrics scope.", "ADMIN_REQUIRED")
         secret = PREFIX + secrets.token_urlsafe(32)
         with self.transactions.writing() as session:
             now = self.transactions.now()
             self._refuse_too_many(session, user.id, now)
             token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(secret), created_at=now,
-                             expires_at=now + timedelta(days=expires_days))
+                             expires_at=now + timedelta(days=expires_days), scope=scope)
             session.add(token)
             session.flush()
             self.audit.record(session, acting or user, "token.create", "token", token.id, name,
-                              changes={"user": [None, user.name], "expires_at": [None, token.expires_at]})
-        log.info("%s token created token_id=%s user=%r name=%r", SESSION, token.id, user.name, name)
+                              changes={"user": [None, user.name], "expires_at": [None, token.expires_at],
+                                       "scope": [None, scope]})
+        log.info("%s token created token_id=%s user=%r name=%r scope=%s", SESSION, token.id, user.name, name, scope)
         return token, secret
 
     @staticmethod
@@ -119,20 +125,20 @@ class Tokens:
         found = self.transactions.cached(("token", digest), lambda: self._token_user(digest))
         if found is None:
             return None
-        values, token_id, last_used = found
+        values, token_id, last_used, scope = found
         if last_used is None or self.transactions.now() - last_used >= LAST_USED_RESOLUTION:
             self._record_use(token_id)
-        return BearerUser(SignedInUser(*values), token_id)
+        return BearerUser(SignedInUser(*values), token_id, scope)
 
     def _token_user(self, digest):
-        """((user's plain values, token id, last used), moment the token expires), or (None, None)."""
+        """((user's plain values, token id, last used, scope), moment the token expires), or (None, None)."""
         row = self.transactions.read_latest(TOKEN_USER, {"digest": digest})
         if row is None:
             return None, None
-        *values, token_id, expires_at, last_used = row
+        *values, token_id, expires_at, last_used, scope = row
         if expires_at <= self.transactions.now() or not row.active:
             return None, None
-        return (tuple(values), token_id, last_used), expires_at
+        return (tuple(values), token_id, last_used, scope), expires_at
 
     def _record_use(self, token_id):
         """Best effort: a busy database skips the record rather than refusing the request."""

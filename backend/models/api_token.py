@@ -1,11 +1,15 @@
 """Personal API tokens: scripts and CI authenticate with `Authorization: Bearer <token>`."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.extensions import db
 from backend.models.types import UTCDateTime, utcnow
+
+FULL = "full"
+METRICS = "metrics"
+SCOPES = (FULL, METRICS)
 
 
 class ApiToken(db.Model):
@@ -14,7 +18,10 @@ class ApiToken(db.Model):
     __tablename__ = "api_tokens"
     # Ids are never handed out again (SQLite's AUTOINCREMENT; PostgreSQL's sequences never reuse
     # them): the access log and the token list name tokens by id.
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (
+        CheckConstraint("scope IN ('full', 'metrics')", name="ck_api_tokens_scope"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Deleting a user deletes their tokens with them.
@@ -25,6 +32,8 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Recorded at most once a minute per token, so that reading with a token writes nothing else.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # full: whatever its user may do; metrics: nothing but scraping /metrics.
+    scope: Mapped[str] = mapped_column(String(20), default=FULL, server_default=FULL)
 
     def __repr__(self):
         return f"<ApiToken {self.id} user={self.user_id} {self.name!r}>"

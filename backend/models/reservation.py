@@ -49,6 +49,8 @@ class Reservation(db.Model):
         ),
         Index("ix_reservations_user_history", "user_id", "id"),
         Index("ix_reservations_resource_history", "resource_id", "id"),
+        # The utilization reports read the rows that ended after a report's start (or run still).
+        Index("ix_reservations_ended_at", "ended_at"),
         {"sqlite_autoincrement": True},
     )
 

@@ -28,6 +28,8 @@ class Resource(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # In maintenance the queue waits: nobody new is approved until it is back.
     maintenance: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why it is in maintenance ("health check failed: refused"); None when out of it or not said.
+    maintenance_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The longest hold anyone may ask for; None means the site's hold length
     # (RESERVIA_HOLD_MINUTES).
@@ -44,6 +46,9 @@ class Resource(db.Model):
     # Loaded with the resources in one more statement, however many there are.
     label_rows: Mapped[list[ResourceLabel]] = relationship(
         lazy="selectin", order_by=ResourceLabel.name, cascade="all, delete-orphan", passive_deletes=True)
+
+    # Its health check, if it has one: read only where asked for (Resources.list(with_health=True)).
+    health_check = relationship("HealthCheck", uselist=False, lazy="raise", viewonly=True)
 
     @property
     def labels(self):

@@ -83,6 +83,12 @@ def text(record):
     if event.event == RESOURCE_CHANGED:
         maintenance = detail.get("maintenance")
         by = f" by {record.user_name}" if record.user_name else ""
+        if "holder_id" in detail or detail.get("maintenance_reason"):
+            # Its health check, not a person, made the change (user_name is then the holder's).
+            if maintenance:
+                return (f"{resource} was put in maintenance: {detail.get('maintenance_reason')}. "
+                        "Its queue waits until it answers again.")
+            return f"{resource} answers its health check again and is out of maintenance: its queue moves again."
         if maintenance:
             return f"{resource} was put in maintenance{by}: its queue waits until it is back."
         return f"{resource} was taken out of maintenance{by}: its queue moves again."

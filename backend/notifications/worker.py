@@ -7,7 +7,9 @@ Each pass, inside the application's context:
 3. fans new events out into one delivery per webhook and mailbox (bodies frozen);
 4. once an hour, forgets events and deliveries older than RESERVIA_NOTIFICATION_DAYS, and audit
    entries older than RESERVIA_AUDIT_DAYS (behind a signed checkpoint, docs/audit.md);
-5. claims the deliveries that are due (the claim already moves each to its next scheduled try,
+5. runs the resources' health checks that are due (claimed in the database, so that several
+   workers never run one check at once; health_probe.py), putting in or out of maintenance;
+6. claims the deliveries that are due (the claim already moves each to its next scheduled try,
    so no try is sent twice whatever becomes of this process) and sends them, a few at a time in
    parallel, then records each outcome: delivered, retried later (retries.py), or failed after a
    day. Whatever goes wrong with one delivery is that delivery's failure, not the pass's.
@@ -26,6 +28,7 @@ from backend.logs import NOTIFY, log
 from backend.models.notifications import EMAIL
 from backend.notifications.bodies import BodyRenderer
 from backend.notifications.email_sender import SmtpSettings, send_email
+from backend.notifications.health_probe import probe
 from backend.notifications.retries import retry_at
 from backend.notifications.webhook_sender import Sent, send_webhook
 
@@ -62,6 +65,7 @@ class DeliveryWorker:
                 database.outbox.record_expiring(self.warn)
             database.deliveries.fan_out(self.render, email_enabled=self.smtp is not None)
             self._prune(database)
+            self.run_health_checks(database)
             claims = database.deliveries.claim_due(BATCH, self.lease, retry_at)
             if not claims:
                 return 0
@@ -85,6 +89,21 @@ class DeliveryWorker:
         if removed:
             log.info("%s forgot %s events older than %s days", NOTIFY, removed, self.keep.days)
         database.audit_log.prune(self.app.secret_key)
+
+    def run_health_checks(self, database):
+        """Run the due health checks, a few at a time; returns {resource id: outcome}."""
+        due = database.health_checks.claim_due(BATCH)
+        if not due:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(SENDERS, len(due))) as pool:
+            results = list(pool.map(lambda c: probe(c.kind, c.target, c.timeout_seconds, self.hosts), due))
+        outcomes = {}
+        for claim, probed in zip(due, results, strict=True):
+            outcomes[claim.resource_id] = database.health_checks.record(claim, probed.ok, probed.category)
+            if not probed.ok:
+                log.info("%s health check resource=%s failed: %s%s", NOTIFY, claim.resource_id, probed.category,
+                         f" detail={probed.detail!r}" if probed.detail else "")
+        return outcomes
 
     def _attempt(self, claim):
         """Send one claim; whatever goes wrong is this delivery's failure, never the pass's."""

@@ -1,6 +1,6 @@
 """HTTP views: MethodViews only, one blueprint per URL prefix, so that a URL names its endpoint:
 info (/info), session (/session: sign-in, tokens, notifications, webhooks), admin (/admin),
-reservation (/ and /reservation).
+reservation (/ and /reservation), reports (/reports).
 
 Each area's main module creates its blueprint; the others of the area add their routes to it.
 """
@@ -16,10 +16,12 @@ def register_blueprints(app):
         bookings,
         calendar,
         groups,
+        health_checks,
         history,
         info,
         limits,
         notifications,
+        reports,
         reservation,
         reservation_pages,
         session,
@@ -28,5 +30,5 @@ def register_blueprints(app):
         waiting,
     )
 
-    for module in (info, session, admin, reservation, calendar):
+    for module in (info, session, admin, reservation, calendar, reports):
         app.register_blueprint(module.blueprint)

@@ -8,6 +8,7 @@ from backend.database import get_database
 from backend.database.history import HistoryFilters
 from backend.forms.admin_resources import ResourceForm, ResourceModifyForm
 from backend.forms.admin_users import UserForm, UserModifyForm
+from backend.forms.health_checks import HealthCheckForm
 from backend.views.admin import blueprint
 from backend.web.access import admin_required
 from backend.web.form_pages import refused_form, show_refusals_at_fields
@@ -48,7 +49,10 @@ def resource_page(resource_id):
     form = (refused_form("admin.resource_modify", ResourceModifyForm, resource_id=board.resource.id)
             or ResourceModifyForm(obj=board.resource, resource_id=board.resource.id,
                                   allowed_groups=get_database().policies.allowed_groups(board.resource.id)))
-    return render_template("admin/resource.html", board=board, form=form,
+    check = get_database().health_checks.of_resources().get(board.resource.id)
+    health_form = (refused_form("admin.health_check", HealthCheckForm, resource_id=board.resource.id)
+                   or HealthCheckForm(obj=check, resource_id=board.resource.id))
+    return render_template("admin/resource.html", board=board, form=form, health_form=health_form, check=check,
                            history_count=get_database().resources.history_count(board.resource.id),
                            max_hold_minutes=get_database().resources.max_hold_minutes(board.resource))
 
@@ -94,6 +98,7 @@ show_refusals_at_fields(blueprint, {
     "admin.resource_add": ResourceForm,
     "admin.user_modify": UserModifyForm,
     "admin.resource_modify": ResourceModifyForm,
+    "admin.health_check": HealthCheckForm,
 })
 
 blueprint.add_url_rule("/admin/users", view_func=UsersPageView.as_view("users"))

@@ -32,8 +32,10 @@ def _page_helpers():
 def _board_context(for_script=False):
     """The template names of the user's dashboard under the query string's filters."""
     filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
-    dashboard = get_database().boards.dashboard(current_user.id, filters, for_script)
+    database = get_database()
+    dashboard = database.boards.dashboard(current_user.id, filters, for_script)
     return {**vars(dashboard), "board_query": dashboard.board_query, "me": current_user.id,
+            "health": database.health_checks.health_by_resource(),
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
 
 

@@ -8,6 +8,7 @@ from backend.errors import Forbidden
 from backend.forms.binding import bind_form, is_form_post
 from backend.forms.query import query_id
 from backend.forms.tokens import DEFAULT_EXPIRY_DAYS, TokenForm, TokenRevokeForm
+from backend.models.api_token import FULL
 from backend.serializers import iso, token_json
 from backend.views.session import blueprint
 from backend.web.access import login_required
@@ -51,11 +52,12 @@ class TokensView(MethodView):
                             "TOKEN_NOT_ALLOWED")
         form = bind_form(TokenForm)
         token, secret = get_database().tokens.create(current_user, form.name.data,
-                                                     form.expires_days.data or DEFAULT_EXPIRY_DAYS)
+                                                     form.expires_days.data or DEFAULT_EXPIRY_DAYS,
+                                                     form.scope.data or FULL)
         if is_form_post():
             return tokens_page(TokenForm(formdata=None), created=(token, secret), status=201)
         return {"message": "Token created: copy it now, it is not shown again.", "token": secret,
-                "token_id": token.id, "name": token.name, "created_date": iso(token.created_at),
+                "token_id": token.id, "name": token.name, "scope": token.scope, "created_date": iso(token.created_at),
                 "expires_date": iso(token.expires_at)}, 201
 
 

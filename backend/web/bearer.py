@@ -6,13 +6,18 @@ browser form post ignores it, so tokens add nothing a cross-site form could use,
 rules for forms stay as they were. A request that uses a token is signed in by it alone (a
 session cookie sent with it is ignored) and never gets a session cookie back. A token that is
 unknown, expired, revoked, or whose user was deactivated, is refused with 401 before the view runs.
+A token of the `metrics` scope opens /metrics and nothing else: 403 TOKEN_SCOPE everywhere else.
 """
 from flask import g, request
 
 from backend.database import get_database
 from backend.errors import Forbidden, NotAuthenticated
 from backend.forms.binding import is_form_post
+from backend.models.api_token import METRICS
 from backend.web.pages import is_page_request
+
+# The one endpoint a metrics token may call.
+METRICS_ENDPOINT = "info.metrics"
 
 # Keys in flask.g: whether this request authenticates by token, and who it signs in.
 _USES_TOKEN = "reservia_uses_token"
@@ -42,6 +47,8 @@ def authenticate_bearer():
     found = get_database().tokens.user_for(secret)
     if found is None:
         raise NotAuthenticated("The API token is unknown, expired or revoked.", "INVALID_TOKEN")
+    if found.scope == METRICS and request.endpoint != METRICS_ENDPOINT:
+        raise Forbidden("This token can only scrape /metrics.", "TOKEN_SCOPE")
     setattr(g, _BEARER, found)
 
 
@@ -54,6 +61,12 @@ def bearer_user():
     """The user the request's token signs in, or None."""
     found = g.get(_BEARER)
     return found.user if found is not None else None
+
+
+def bearer_scope():
+    """The scope of the request's token, or None without one."""
+    found = g.get(_BEARER)
+    return found.scope if found is not None else None
 
 
 def bearer_token_id():

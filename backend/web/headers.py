@@ -13,6 +13,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+
+
+def style_nonce_policy(nonce):
+    """The policy of a page whose inline SVG charts carry <style> elements with this nonce
+    (backend/web/charts.py): those elements, and no other inline style, are allowed."""
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     # For browsers that predate frame-ancestors.

@@ -74,7 +74,7 @@ def _response(status, answer):
         answer = _ref(f"Error{status}")
         if status == 429:
             headers = {"Retry-After": RETRY_AFTER}
-    if answer in ("text/csv", "text/calendar"):
+    if isinstance(answer, str):  # a media type: text/csv, text/calendar, text/plain
         response = {"description": DESCRIPTIONS[status], "content": {answer: {"schema": STRING}}}
     else:
         response = {"description": DESCRIPTIONS[status], "content": {JSON: {"schema": answer}}}

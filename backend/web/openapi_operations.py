@@ -19,6 +19,7 @@ from backend.forms.admin_resources import (
 from backend.forms.admin_users import UserDeleteForm, UserForm, UserModifyForm, UserUnlockForm
 from backend.forms.bookings import BookForm, BookingCancelForm, BookingIdForm
 from backend.forms.groups import GroupForm, GroupIdForm, GroupMembersForm, GroupModifyForm, RuleForm, RuleIdForm
+from backend.forms.health_checks import HealthCheckForm, HealthCheckRemoveForm
 from backend.forms.notifications import PreferencesForm, WebhookForm, WebhookIdForm
 from backend.forms.numbers import MAX_ID
 from backend.forms.reservation import KeepAliveForm, RequestActionForm, RequestForm
@@ -67,9 +68,23 @@ GROUPS = {"type": "array", "items": {"type": "string"}}
 OPTIONAL_ID = {"type": ["integer", "null"]}
 LABELS = {"type": "array", "items": {"type": "string", "pattern": LABEL_PATTERN}, "maxItems": MAX_LABELS}
 MESSAGE = {"message": STRING}
+# full: whatever the token's user may do; metrics: scrape /metrics, nothing else.
+SCOPE = {"enum": ["full", "metrics"]}
 RETRY_AFTER = {"description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
 
+REPORT_QUERY = {"from": STRING, "to": STRING, "resource_id": ID, "label": STRING,
+                "group_by": {"enum": ["day", "week", "month"]}}
+SECONDS = {"type": "number"}
+OPTIONAL_SECONDS = {"type": ["number", "null"]}
+
 SCHEMAS = {
+    "UtilizationRow": _object(
+        ("resource_id", "resource_name", "period", "held_seconds", "booked_seconds", "maintenance_seconds",
+         "utilization", "requests", "median_wait_seconds", "p90_wait_seconds", "no_shows"),
+        resource_id=ID, resource_name=STRING, period=STRING, held_seconds=SECONDS, booked_seconds=SECONDS,
+        maintenance_seconds=SECONDS, utilization={"type": "number", "minimum": 0, "maximum": 1},
+        requests=INTEGER, median_wait_seconds=OPTIONAL_SECONDS, p90_wait_seconds=OPTIONAL_SECONDS,
+        no_shows=INTEGER),
     "Reservation": _object(
         ("id", "request_id", "user_id", "user_name", "resource_id", "resource_name", "status", "position",
          "request_date", "approved_date", "end_date", "valid_until_date", "end_reason"),
@@ -86,7 +101,11 @@ SCHEMAS = {
                         comment=STRING, active=BOOLEAN, maintenance=BOOLEAN, labels=LABELS,
                         max_hold_minutes=OPTIONAL_ID, max_booking_minutes=OPTIONAL_ID, book_ahead_days=OPTIONAL_ID,
                         booking_buffer_minutes=INTEGER, checkin_minutes=OPTIONAL_ID,
-                        next_booking={"type": ["object", "null"]}),
+                        next_booking={"type": ["object", "null"]}, maintenance_reason={"type": ["string", "null"]},
+                        health_check={"type": ["object", "null"]},
+                        health=_object(("status", "last_checked", "last_error"),
+                                       status={"enum": ["ok", "failing", "unknown"]}, last_checked=DATE,
+                                       last_error={"type": ["string", "null"]})),
     "User": _object(("id", "name", "email", "role", "active", "auth", "groups"), id=ID, name=STRING,
                     email={"type": ["string", "null"]}, role={"enum": ["user", "admin"]}, active=BOOLEAN,
                     auth=AUTH, groups=GROUPS),
@@ -99,7 +118,7 @@ SCHEMAS = {
         reason={"type": ["string", "null"]}),
     "Token": _object(("token_id", "name", "user_id", "user_name", "created_date", "last_used_date", "expires_date",
                       "expired"), token_id=ID, name=STRING, user_id=ID, user_name=STRING, created_date=DATE,
-                     last_used_date=DATE, expires_date=DATE, expired=BOOLEAN),
+                     last_used_date=DATE, expires_date=DATE, expired=BOOLEAN, scope=SCOPE),
     "Booking": _object(
         ("booking_id", "series_id", "resource_id", "resource_name", "user_id", "user_name", "start", "end", "note",
          "status", "maintenance"), booking_id=ID, series_id=ID, resource_id=ID, resource_name=STRING, user_id=ID,
@@ -189,8 +208,8 @@ _TABLE = [
     ("post", "/session/tokens", LOGIN, "Make an API token; its secret is in this answer only.",
      TokenForm, {},
      {201: _object(("message", "token", "token_id", "name", "created_date", "expires_date"), token=STRING,
-                   token_id=ID, name=STRING, created_date=DATE, expires_date=DATE, **MESSAGE), 400: None,
-      403: None}),
+                   token_id=ID, name=STRING, scope=SCOPE, created_date=DATE, expires_date=DATE, **MESSAGE),
+      400: None, 403: None}),
     ("post", "/session/tokens/revoke", LOGIN, "Revoke a token: one's own, or anyone's for an administrator.",
      TokenRevokeForm, {}, {200: _object(("message", "token_id"), token_id=ID, **MESSAGE),
                                                 400: None, 404: None}),
@@ -334,5 +353,20 @@ _TABLE = [
      {201: _object(("message", "rule_id"), rule_id=ID, **MESSAGE), 400: None, 404: None}),
     ("post", "/admin/rule/delete", ADMIN, "Delete a rule.", RuleIdForm, {},
      {200: _object(("message", "rule_id"), rule_id=ID, **MESSAGE), 400: None, 404: None}),
+    ("post", "/admin/resource/health_check", ADMIN, "Give a resource a health check (replacing its own); the "
+                                                   "delivery worker runs it.", HealthCheckForm, {},
+     {200: _object(("message", "resource_id", "health_check"), resource_id=ID, health_check={"type": "object"},
+                   **MESSAGE), 400: None, 404: None}),
+    ("post", "/admin/resource/health_check/remove", ADMIN, "Remove a resource's health check.",
+     HealthCheckRemoveForm, {}, {200: _object(("message", "resource_id"), resource_id=ID, **MESSAGE), 400: None,
+                                 404: None}),
+    ("get", "/reports/utilization", LOGIN, "Utilization per resource and period, from the history.", None,
+     REPORT_QUERY, {200: _object(("from", "to", "rows"), rows={"type": "array", "items": _ref("UtilizationRow")},
+                                 **{"from": DATE, "to": DATE}), 400: None}),
+    ("get", "/reports/utilization.csv", LOGIN, "The same rows as CSV, the JSON keys as its header.", None,
+     REPORT_QUERY, {200: "text/csv", 400: None}),
+    ("get", "/metrics", ANYONE, "Prometheus metrics (text format), for RESERVIA_METRICS_NETWORKS, metrics "
+                                "tokens and administrators (docs/observability.md).", None, {},
+     {200: "text/plain", 403: None}),
 ]
 OPERATIONS = [Operation(*row) for row in _TABLE]
