@@ -67,7 +67,8 @@ def test_a_booking_over_ones_weekly_hours_is_refused_in_words_on_the_page(clock,
     alice.post("/reservation/book", json={"resource_id": scope, "start": start.isoformat(),
                                           "end": (start + timedelta(hours=9, minutes=30)).isoformat()})
     later = start + timedelta(hours=12)
-    refused = post_form(alice, "/reservation/book", "/", resource_id=str(scope), start=later.isoformat(),
-                        end=(later + timedelta(hours=1)).isoformat(), next="/")
+    refused = post_form(alice, "/reservation/book", "/reservation/book", resource_id=str(scope),
+                        date=later.date().isoformat(), start_time=f"{later:%H:%M}",
+                        end_time=f"{later + timedelta(hours=1):%H:%M}", time_zone="UTC")
     page = text(refused_page(alice, refused) if refused.status_code == 302 else refused)
     assert "You have booked 9 h 30 of your 10 h this week on scope-1." in page
