@@ -207,7 +207,10 @@ def test_an_unchanged_board_is_not_sent_again(open_page):
 def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_page):
     admin = open_page("admin")
     seed(admin, ["alice"], WORKDAY[:8])
-    alice = open_page("alice", PASSWORD)
+    alice = open_page()
+    # No board refresh may find the session gone before the click does: the page's timers wait.
+    stop_the_clock(alice)
+    log_in(alice, "alice", PASSWORD)
     alice_id = next(u["id"] for u in admin.request.get("/info/users").json()["users"] if u["name"] == "alice")
     admin.request.post("/admin/user/modify", data={"user_id": alice_id, "password": "a-new-password"})
     card(alice, "bench-08").get_by_role("button", name="Request").click()
