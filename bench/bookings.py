@@ -121,10 +121,12 @@ def targets(measurements, race_outcome, sizes):
             # The servers' CPU time per request, the steadiest of the three on a busy machine.
             cpu = [r["cpu"]["server_ms_per_request"] if r else None for r in (with_, without)]
             cpu_ratio = cpu[0] / cpu[1] if None not in cpu and cpu[1] else None
+            # Judged on what the server spends and what the clients get: the share of the ceiling is
+            # shown too, but the hello app's ceiling moves by a tenth between two measurements.
             checks.append((f"{label.split(',')[0]} at {clients} clients, {BOOKINGS:,} bookings vs none: within 1.2x",
-                           f"{ratio:.2f}x (raw {raw:.2f}x, CPU {cpu_ratio:.2f}x)" if ratio and raw and cpu_ratio
-                           else "-",
-                           ratio is not None and ratio <= 1.2))
+                           f"CPU {cpu_ratio:.2f}x, raw {raw:.2f}x (as shares of the ceiling {ratio:.2f}x)"
+                           if ratio and raw and cpu_ratio else "-",
+                           cpu_ratio is not None and raw is not None and cpu_ratio <= 1.2 and raw <= 1.2))
     if race_outcome:
         checks.append((f"booking race, {race_outcome['clients']} clients: 0 overlaps, no other answers",
                        f"{race_outcome['overlaps']} overlaps, {race_outcome['errors']} others",

@@ -85,8 +85,9 @@ def test_the_card_shows_the_next_booking_and_the_refresh_sends_it(accounts, alic
         "resource_id": bench, "start": "2026-11-26T14:00:00Z", "end": "2026-11-26T16:00:00Z"})
     again = alice.get("/reservation/board", headers={**HTML, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200
-    assert re.search(r'Booked by carol from <time datetime="2026-11-26T14:00:00\+00:00"[^>]*>Thu 26 Nov 14:00 UTC',
-                     text(again))
+    assert (f'<p class="next-booking"><a href="/reservation/calendar?resource_id={bench}&week=2026-11-26">'
+            'Booked by carol from <time datetime="2026-11-26T14:00:00+00:00" data-show="dayclock" '
+            'title="26 Nov 2026, 14:00 UTC">Thu 26 Nov 14:00 UTC</time>') in text(again)
 
 
 def test_the_week_has_its_days_the_now_line_holds_and_other_weeks(accounts, alice, bench, clock):

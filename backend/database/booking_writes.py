@@ -1,6 +1,6 @@
 """What the Queue part reads and writes of bookings in a queue write: the live bookings of the
 locked resources, and the statuses and notification events the BookedPool decided."""
-from sqlalchemy import bindparam, exists, select, text, update
+from sqlalchemy import bindparam, exists, select, text, union_all, update
 
 from backend.database.booking_rules import Slot
 from backend.database.outbox import Event
@@ -9,29 +9,47 @@ from backend.models.notifications import BOOKING_STARTED, HOLD_SHORTENED
 from backend.models.states import BOOKING_ACTIVE, LIVE_BOOKING_SQL
 
 BOOKINGS = Booking.__table__
-LIVE_SLOTS = (select(*BOOKINGS.c).where(BOOKINGS.c.resource_id.in_(bindparam("ids", expanding=True)),
-                                        text(LIVE_BOOKING_SQL))
-              .order_by(BOOKINGS.c.start_at))
+RESOURCES = Resource.__table__
+_FOLLOWING = BOOKINGS.alias("following")
+_LIVE = text(f"bookings.{LIVE_BOOKING_SQL}")
+# What a write can act on, as of `now`: the live bookings that began (to start them, or a
+# maintenance window under way), and each resource's next one (it bounds a hold). Later ones
+# cannot matter before the next write, so a resource booked months ahead costs its write two
+# rows, not all of them; each part is a seek in the partial index ix_bookings_live.
+_NEXT_ID = (select(_FOLLOWING.c.id)
+            .where(_FOLLOWING.c.resource_id == RESOURCES.c.id, text(f"following.{LIVE_BOOKING_SQL}"),
+                   _FOLLOWING.c.start_at > bindparam("now"))
+            .order_by(_FOLLOWING.c.start_at).limit(1).scalar_subquery())
+LIVE_SLOTS = union_all(
+    select(*BOOKINGS.c).where(BOOKINGS.c.resource_id.in_(bindparam("ids", expanding=True)), _LIVE,
+                              BOOKINGS.c.start_at <= bindparam("now")),
+    select(*BOOKINGS.c).select_from(RESOURCES).join(BOOKINGS, BOOKINGS.c.id == _NEXT_ID)
+    .where(RESOURCES.c.id.in_(bindparam("ids", expanding=True))))
 SET_STATUS = (update(BOOKINGS).where(BOOKINGS.c.id == bindparam("row_id"))
               .values(status=bindparam("status"), sequence=BOOKINGS.c.sequence + 1, updated_at=bindparam("now")))
 # A resource left without live bookings: its writes read no bookings any more.
-CLEAR_BOOKED_UNTIL = (update(Resource.__table__)
-                      .where(Resource.__table__.c.id.in_(bindparam("ids", expanding=True)),
-                             ~exists().where(BOOKINGS.c.resource_id == Resource.__table__.c.id,
-                                             text(f"bookings.{LIVE_BOOKING_SQL}")))
+CLEAR_BOOKED_UNTIL = (update(RESOURCES)
+                      .where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)),
+                             ~exists().where(BOOKINGS.c.resource_id == RESOURCES.c.id,
+                                             _LIVE))
                       .values(booked_until=None))
 
 
-def live_slots(connection, resource_rows):
-    """{resource id: [Slot] in start order} of the resources that have live bookings: a resource
-    never booked (booked_until NULL) costs no statement."""
+def live_slots(connection, resource_rows, now):
+    """{resource id: [Slot] in start order} of the live bookings a write as of `now` can act on
+    (LIVE_SLOTS), for the resources that have live bookings: a resource never booked
+    (booked_until NULL) costs no statement."""
     booked = {r.id: r for r in resource_rows if r.booked_until is not None}
     if not booked:
         return {}
     found = {}
-    for row in connection.execute(LIVE_SLOTS, {"ids": sorted(booked)}):
+    for row in sorted(connection.execute(LIVE_SLOTS, {"ids": sorted(booked), "now": now}), key=_start):
         found.setdefault(row.resource_id, []).append(Slot.from_row(row, booked[row.resource_id].checkin_minutes))
     return found
+
+
+def _start(row):
+    return row.start_at
 
 
 def write_booking_changes(connection, pool, outbox, now):

@@ -101,7 +101,7 @@ class Queue:
         rows = [ReservationRow.from_row(row) for row in connection.execute(ONE_QUEUE, {"resource_id": resource.id})]
         if any(row.is_label_request or row.parent_id is not None for row in rows):
             return self.whole_pool(connection)
-        slots = live_slots(connection, [resource])
+        slots = live_slots(connection, [resource], self.transactions.now())
         pool = self.new_pool([self.state_of(resource, (), slots.get(resource.id, ()))], rows)
         return self.write(connection, pool.settle())
 
@@ -112,7 +112,7 @@ class Queue:
         for resource_id, name in connection.execute(ALL_LABELS):
             labels.setdefault(resource_id, set()).add(name)
         resource_rows = connection.execute(ALL_RESOURCES).all()
-        slots = live_slots(connection, resource_rows)
+        slots = live_slots(connection, resource_rows, self.transactions.now())
         allowed, members, admins = read_access(connection)
         resources = [self.state_of(r, labels.get(r.id, ()), slots.get(r.id, ()), allowed.get(r.id))
                      for r in resource_rows]

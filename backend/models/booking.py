@@ -25,6 +25,8 @@ class Booking(db.Model):
         CheckConstraint("end_at > start_at", name="ck_bookings_window"),
         Index("ix_bookings_live", "resource_id", "start_at",
               sqlite_where=text(LIVE_SQL), postgresql_where=text(LIVE_SQL)),
+        # What starts next, the first still to come, the reminders due: seeks, however many are booked.
+        Index("ix_bookings_status_start", "status", "start_at"),
         Index("ix_bookings_booking_id", "booking_id"),
         Index("ix_bookings_series_id", "series_id"),
         Index("ix_bookings_user_id", "user_id", "start_at"),

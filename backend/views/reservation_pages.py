@@ -18,9 +18,11 @@ from backend.views.booking_pages import upcoming_bookings
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
 from backend.web.conditional import page_unless_unchanged
+from backend.web.moments import day_clock
 from backend.web.pages import page
 
 blueprint.add_app_template_filter(minutes_text, "minutes")
+blueprint.add_app_template_global(day_clock, "day_clock")
 
 
 @blueprint.app_context_processor
