@@ -12,6 +12,8 @@ from tests.conftest import USER_PASSWORD, Accounts
 from tests.pages import HTML, csrf_token, refused_page
 from tests.pages import text as page_text
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(scope="module")
 def shared_admin(module_app):

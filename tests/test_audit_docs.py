@@ -2,7 +2,11 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from backend.database.audit import ACTIONS, OBJECT_TYPES
+
+pytestmark = pytest.mark.once
 
 
 def test_the_documented_actions_are_the_recorded_ones():

@@ -1,7 +1,11 @@
 """The booking rules as plain functions: series in local wall-clock time, deadlines, bounds."""
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from backend.database.booking_rules import Slot, capped, occurrences
+
+pytestmark = pytest.mark.once
 
 UTC = timezone.utc
 

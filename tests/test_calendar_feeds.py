@@ -2,11 +2,14 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from tests.pages import HTML, csrf_token
 from tests.test_booking_series import DAILY, FIRST
 from tests.test_bookings import booked
+
+pytestmark = pytest.mark.once
 
 START = datetime(2026, 10, 20, 6, 0, tzinfo=timezone.utc)
 

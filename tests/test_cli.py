@@ -10,6 +10,8 @@ from backend.extensions import db
 from backend.models import Reservation, Resource, User
 from tests.conftest import USER_PASSWORD
 
+pytestmark = pytest.mark.once
+
 START = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)  # where conftest's `clock` stops
 
 

@@ -2,8 +2,12 @@
 name (OWASP's device cookies), and is held back by its own guesses."""
 from datetime import datetime, timezone
 
+import pytest
+
 from tests.conftest import USER_PASSWORD
 from tests.pages import HTML, csrf_token
+
+pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)
 ELSEWHERE = "203.0.113.66"

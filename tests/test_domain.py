@@ -12,6 +12,8 @@ from backend.domain.labels import MAX_COUNT, MAX_LABEL_LENGTH, MAX_LABELS, is_la
 from backend.domain.resources import DEACTIVATED, FREE, IN_USE, KEPT_FOR, MAINTENANCE, own_request, resource_state
 from backend.domain.weeks import parse_week, week_days
 
+pytestmark = pytest.mark.once
+
 
 @pytest.mark.parametrize("name, ok", [
     ("scope", True), ("usb3.0", True), ("a-b_c", True), ("x" * MAX_LABEL_LENGTH, True),

@@ -3,6 +3,8 @@ booked-hours week in the site's time zone, and the class a waiting request has r
 from collections import namedtuple
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from backend.domain.policies import (
     DEFAULT_PRIORITY,
     Rule,
@@ -17,6 +19,8 @@ from backend.domain.policies import (
     touches,
     week_window,
 )
+
+pytestmark = pytest.mark.once
 
 UTC = timezone.utc
 Row = namedtuple("Row", "id priority requested_at state parent_id", defaults=("requested", None))

@@ -3,6 +3,10 @@ the application serves has its row, so a new endpoint is mapped when it is added
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "architecture.md"
 

@@ -13,6 +13,8 @@ from tests.conftest import FAST_HASH, USER_PASSWORD, settings_for
 from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token, text
 
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -10,6 +10,8 @@ from backend.errors import Invalid
 from backend.forms.history_filters import parse_history_filters, parse_period
 from tests.pages import HTML, text
 
+pytestmark = pytest.mark.once
+
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 
 

@@ -1,5 +1,9 @@
 """The info endpoints: health, version, resource, label and user lists."""
+import pytest
+
 from backend.version import __version__
+
+pytestmark = pytest.mark.once
 
 
 def test_is_alive_needs_no_login(client):

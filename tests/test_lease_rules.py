@@ -2,10 +2,14 @@
 at its own moment, whoever notices, and the next waiter is approved as of that moment."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from backend.database import rules
 from backend.database.pool import Pool
 from backend.database.rules import ResourceState
 from backend.models.states import APPROVED, EXPIRED, LEASE_LOST, REQUESTED
+
+pytestmark = pytest.mark.once
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=10)

@@ -5,6 +5,8 @@ import pytest
 
 from tests.conftest import ADMIN_PASSWORD
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture
 def log_lines(app):

@@ -1,7 +1,11 @@
 """The rules that hold back failed logins, as plain functions of a counter and the time."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from backend.database.login_limit_rules import Limits, address_failed, lock_length, name_failed, wait
+
+pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc)
 LIMITS = Limits()

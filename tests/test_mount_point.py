@@ -1,5 +1,9 @@
 """Under a prefix (SCRIPT_NAME, set by Apache's WSGIScriptAlias /reservia), Reservia stays inside it."""
+import pytest
+
 from tests.conftest import ADMIN_PASSWORD
+
+pytestmark = pytest.mark.once
 
 PREFIX = "http://localhost/reservia"
 

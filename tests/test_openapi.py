@@ -15,6 +15,8 @@ from tests.openapi_bookings import booking_scenario
 from tests.openapi_groups import groups_scenario
 from tests.pages import HTML
 
+pytestmark = pytest.mark.once
+
 # Documented but not provoked here: a database that stays busy for the whole busy time-out, or
 # a directory that does not answer.
 NOT_PROVOKED = {"503"}

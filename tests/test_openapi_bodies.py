@@ -6,6 +6,8 @@ import pytest
 from backend.web.openapi_operations import OPERATIONS
 from tests.conftest import Accounts
 
+pytestmark = pytest.mark.once
+
 BODIES = [(o.path, o.body) for o in OPERATIONS if o.body is not None]
 # A value of another JSON type than the one described, for each type.
 WRONG_TYPE = {"integer": "1", "boolean": "yes", "array": "scope", "string": 1, "object": "weekly"}

@@ -4,6 +4,8 @@ import pytest
 
 from backend.web.openapi_errors import codes_by_status
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(scope="module")
 def document(module_app):

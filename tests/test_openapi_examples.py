@@ -17,6 +17,8 @@ from jsonschema import Draft202012Validator
 
 from tests.test_docs_walkthrough import ARROW, DOCUMENTED_BASE, ROOT
 
+pytestmark = pytest.mark.once
+
 DOCUMENTS = ("README.md", "docs/API.md", "docs/bookings.md")
 # The shell variables the examples use; any other ($REQUEST, $guess …) stands for a number.
 VARIABLES = {"BASE": DOCUMENTED_BASE, "JSON": "Content-Type: application/json",

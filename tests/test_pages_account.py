@@ -1,9 +1,13 @@
 """People's own pages: changing their password, and their reservation history with filters."""
 import re
 
+import pytest
+
 from tests.conftest import USER_PASSWORD
 from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token, refused_page, text
+
+pytestmark = pytest.mark.once
 
 
 def change_password(client, current, new, again=None):

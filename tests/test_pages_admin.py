@@ -6,6 +6,8 @@ import pytest
 
 from tests.pages import HTML, csrf_token, refused_page
 
+pytestmark = pytest.mark.once
+
 
 def field_error(page, field_id):
     """The message shown under one form field, or None."""

@@ -1,8 +1,12 @@
 """Admin pages for changing and retiring users and resources and ending other people's reservations."""
 import re
 
+import pytest
+
 from tests.conftest import users_by_name
 from tests.pages import HTML, post_form, refused_page, text
+
+pytestmark = pytest.mark.once
 
 
 def test_user_page_shows_the_form_filled_in_and_recent_reservations(accounts):

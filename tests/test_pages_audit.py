@@ -1,7 +1,11 @@
 """The audit log's pages: the administrators' page with its filters, and each person's own
 security events on their account page."""
+import pytest
+
 from tests.conftest import USER_PASSWORD
 from tests.pages import HTML, post_form, text
+
+pytestmark = pytest.mark.once
 
 
 def test_the_admin_page_lists_entries_newest_first_with_the_same_filters(app, accounts):

@@ -10,6 +10,8 @@ from itsdangerous import TimestampSigner
 
 from tests.pages import HTML, csrf_token
 
+pytestmark = pytest.mark.once
+
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.pages import HTML, csrf_token, post_form, refused_page, text
 
+pytestmark = pytest.mark.once
+
 # A Wednesday; Budapest is UTC+1 then.
 DAY = "2026-11-26"
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.pages import HTML, csrf_token, post_form
 
+pytestmark = pytest.mark.once
+
 
 def card(page, resource_id):
     """The HTML of one resource card on the dashboard."""

@@ -2,7 +2,11 @@
 and quota refusals in words."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tests.pages import HTML, post_form, refused_page, text
+
+pytestmark = pytest.mark.once
 
 START = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -7,6 +7,8 @@ import pytest
 from tests.pages import HTML, csrf_token, text
 from tests.test_pages_dashboard import card
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture
 def lab(accounts):

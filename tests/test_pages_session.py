@@ -8,6 +8,8 @@ from tests.conftest import USER_PASSWORD
 from tests.old_databases import database_of_the_first_release
 from tests.pages import HTML, csrf_token
 
+pytestmark = pytest.mark.once
+
 
 def log_in(client, name, password, next_url=""):
     return client.post("/session/login", headers=HTML, data={

@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
 from tests.pages import HTML, csrf_token, refused_page, text
 
+pytestmark = pytest.mark.once
+
 
 def card(page, resource_id):
     match = re.search(rf'<article[^>]*id="resource-{resource_id}".*?</article>', page, re.S)

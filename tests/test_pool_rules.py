@@ -1,10 +1,14 @@
 """The queue rules for label requests, on plain rows: one arrival order, whole sets, no starvation."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from backend.database import rules
 from backend.database.pool import Pool
 from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
 from backend.models.states import APPROVED, CANCELLED, EXPIRED, KEPT, POOL_TOO_SMALL, RELEASED, REQUESTED
+
+pytestmark = pytest.mark.once
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=10)

@@ -3,9 +3,13 @@ within a class, aging so that nobody starves, label requests all-or-nothing in t
 restricted resources only for their groups."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from backend.database.pool import Pool
 from backend.database.rules import ReservationRow, ResourceState
 from backend.models.states import APPROVED, RELEASED, REQUESTED
+
+pytestmark = pytest.mark.once
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=60)

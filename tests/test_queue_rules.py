@@ -1,10 +1,14 @@
 """The queue rules on their own: plain rows and a clock, no application and no database."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from backend.database import rules
 from backend.database.pool import Pool
 from backend.database.rules import ReservationRow, ResourceState
 from backend.models.states import APPROVED, CANCELLED, EXPIRED, RELEASED, REQUESTED
+
+pytestmark = pytest.mark.once
 
 NINE = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 HOLD = timedelta(minutes=10)

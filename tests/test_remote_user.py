@@ -5,6 +5,8 @@ import pytest
 from backend import create_app
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, settings_for
 
+pytestmark = pytest.mark.once
+
 APP_SETTINGS = {"RESERVIA_AUTH": "remote_user", "RESERVIA_ADMIN_GROUPS": "reservia-admins",
                 "RESERVIA_REMOTE_USER_LOGOUT_URL": "https://sso.example.org/logout"}
 

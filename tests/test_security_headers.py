@@ -4,6 +4,8 @@ import pytest
 from tests.conftest import ADMIN_PASSWORD, Accounts
 from tests.pages import HTML
 
+pytestmark = pytest.mark.once
+
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",

@@ -1,7 +1,11 @@
 """Logging in and out, session status, and what a copied cookie is worth after logout."""
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
+
+pytestmark = pytest.mark.once
 
 
 def test_login_answers_with_the_user(accounts, client):

@@ -5,6 +5,8 @@ import pytest
 
 from tests.test_tokens import bearer, make_token
 
+pytestmark = pytest.mark.once
+
 ACCEPT = ["text/html", "*/*", "application/json", "text/html,application/xhtml+xml,*/*;q=0.8", None]
 PAGES = ["/", "/reservation/board", "/reservation/mine", "/session/login", "/session/password", "/admin/users",
          "/admin/users/1", "/admin/resources", "/admin/resources/{resource}"]

@@ -7,6 +7,8 @@ import pytest
 from tests.notifications.conftest import deliver
 from tests.notifications.receivers import SmtpServer
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(scope="module")
 def smtp():

@@ -1,8 +1,12 @@
 """The Notifications page: preferences and webhooks from a browser form, with CSRF and messages."""
 import re
 
+import pytest
+
 from tests.notifications.conftest import add_webhook
 from tests.pages import HTML, csrf_token, text
+
+pytestmark = pytest.mark.once
 
 URL = "http://ci.example.org/hooks/reservia"
 PAGE = "/session/notifications"

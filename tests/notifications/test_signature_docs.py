@@ -5,7 +5,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.notifications.conftest import SECRET, add_webhook
+
+pytestmark = pytest.mark.once
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "notifications.md"
 

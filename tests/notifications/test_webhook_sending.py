@@ -8,6 +8,8 @@ from deploy.ports import free_loopback_port
 from tests.notifications.conftest import add_webhook
 from tests.pages import HTML, text
 
+pytestmark = pytest.mark.once
+
 
 def deliveries(client, webhook_id):
     return client.get(f"/session/webhooks/deliveries?webhook_id={webhook_id}").json["deliveries"]

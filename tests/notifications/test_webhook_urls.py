@@ -5,6 +5,8 @@ import pytest
 
 from tests.notifications.conftest import SECRET
 
+pytestmark = pytest.mark.once
+
 # What the server itself sees as "somewhere else": an empty list, as installed.
 DEFAULTS = {"RESERVIA_WEBHOOK_HOSTS": ""}
 
