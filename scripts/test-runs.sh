@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The suite's two pytest runs, side by side: on SQLite, and on a throwaway PostgreSQL cluster.
-# - The browser tests exercise pages, not the engine: the SQLite run alone drives them.
-# - The tests marked own_sqlite run Reservia on SQLite files of their own whatever the run's engine,
-#   and those marked once test a part above the engine (the CI client): they run once. Those also
-#   marked slow (the quick benchmark, the CI client waiting out leases) go to the PostgreSQL run,
-#   the others to the SQLite run: so both runs take about as long.
+# - What does not depend on the engine runs once: the browser tests (pages), the tests marked once
+#   (a part above the engine: pages, the command line, the CI client, ...) and those marked
+#   own_sqlite (Reservia on SQLite files of their own whatever the run's engine). Those also marked
+#   slow (the quick benchmark, the CI client waiting out leases, the longest browser walks) go to
+#   the PostgreSQL run, the others to the SQLite run: so both runs take about as long.
 # Side by side, because much of each run waits on servers, browsers and clocks: on two cores both
 # together take about as long as the longer one. The SQLite run prints as it goes; the PostgreSQL
 # run's output follows it. Both runs always finish; the script fails if either fails, and ends
@@ -25,9 +25,10 @@ timed_run() {
 }
 
 started=$EPOCHREALTIME
-timed_run postgresql --database=postgresql -m "not browser and (not (own_sqlite or once) or slow)" "$@" > "$scratch/postgresql.log" 2>&1 &
+timed_run postgresql --database=postgresql -m "not (browser or own_sqlite or once) or slow" "$@" \
+  > "$scratch/postgresql.log" 2>&1 &
 postgresql=$!
-timed_run sqlite -m "not ((own_sqlite or once) and slow)" "$@"
+timed_run sqlite -m "not ((browser or own_sqlite or once) and slow)" "$@"
 wait "$postgresql"
 read -r status[postgresql] seconds[postgresql] < "$scratch/postgresql.done"
 together=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
