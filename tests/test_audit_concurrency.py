@@ -1,11 +1,11 @@
 """Many OS processes record audit entries at once: the chain neither forks nor has gaps."""
-import multiprocessing
 
 import pytest
 from sqlalchemy import text as sql
 
 from backend.extensions import db
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, settings_for
+from tests.racing_processes import process_context
 
 PROCESSES = 4
 OPERATIONS = 10
@@ -41,7 +41,7 @@ def test_processes_recording_at_once_leave_one_whole_chain(app, accounts):
     with app.app_context():
         before = db.session.scalar(sql("SELECT count(*) FROM audit_entries"))
     settings = settings_for(app.config["RESERVIA_HOME"], RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"])
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     results, start = context.Queue(), context.Barrier(PROCESSES)
     workers = [context.Process(target=_worker, args=(settings, name, resource_id, start, results))
                for name, resource_id in zip(names, resource_ids, strict=True)]

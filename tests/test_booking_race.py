@@ -1,6 +1,5 @@
 """Many processes booking the same slots at once: no overlap is ever stored and nobody gets a 5xx.
 And the database itself refuses an overlap, whatever the application does."""
-import multiprocessing
 import random
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -12,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.extensions import db
 from backend.models import Booking
 from tests.conftest import USER_PASSWORD
+from tests.racing_processes import process_context
 from tests.test_concurrency import _settings_of
 
 PROCESSES = 5
@@ -47,7 +47,7 @@ def test_processes_booking_the_same_slots_never_store_an_overlap(app, accounts):
     names = [f"booker{i}" for i in range(PROCESSES)]
     for name in names:
         accounts.add_user(name)
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     results, start = context.Queue(), context.Barrier(PROCESSES)
     workers = [context.Process(target=_booker, args=(_settings_of(app), name, resource_ids, seed, start, results))
                for seed, name in enumerate(names)]

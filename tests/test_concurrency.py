@@ -1,5 +1,4 @@
 """Many OS processes fight over a few resources; the stored history must prove the rules held."""
-import multiprocessing
 import random
 from collections import defaultdict
 
@@ -12,6 +11,7 @@ from tests.conftest import (
     settings_for,
     stored_reservations,
 )
+from tests.racing_processes import process_context
 
 PROCESSES = 6
 OPERATIONS = 40
@@ -47,7 +47,7 @@ def test_processes_never_share_a_resource_and_queues_are_served_in_order(app, ac
     for name in names:
         accounts.add_user(name)
     settings = _settings_of(app)
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     results, start = context.Queue(), context.Barrier(PROCESSES)
     workers = [context.Process(target=_worker, args=(settings, name, resource_ids, seed, start, results))
                for seed, name in enumerate(names)]
@@ -126,7 +126,7 @@ def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_
     for name in names:
         accounts.add_user(name)
     settings = _settings_of(app)
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     results, start = context.Queue(), context.Barrier(6)
     workers = [context.Process(target=_label_worker, args=(settings, names[i::2], i, start, results))
                for i in range(2)]

@@ -1,5 +1,4 @@
 """Schema migrations: they build exactly the models' schema, and upgrade old databases with nothing lost."""
-import multiprocessing
 import shutil
 import traceback
 from datetime import datetime, timezone
@@ -15,6 +14,7 @@ from backend.extensions import db
 from backend.models import Delivery, NotificationEvent, Webhook
 from tests.conftest import ADMIN_PASSWORD, settings_for
 from tests.old_databases import database_of_the_first_release, fill_first_schema, fresh_database
+from tests.racing_processes import process_context
 
 
 def test_migrations_match_the_models(app):
@@ -76,7 +76,7 @@ def _start(settings, together, results):
 def test_processes_starting_at_once_on_an_empty_database_all_start(tmp_path, make_app):
     """Apache starts several processes together: one creates the tables and the administrator."""
     settings = settings_for(tmp_path / "home")
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     results, together = context.Queue(), context.Barrier(4)
     starters = [context.Process(target=_start, args=(settings, together, results)) for _ in range(4)]
     for process in starters:

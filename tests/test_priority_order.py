@@ -1,10 +1,10 @@
 """Many OS processes queue for one bench at once, some of a higher priority class: whatever the
 races, the bench goes to the higher class first and, within a class, first come first served."""
-import multiprocessing
 
 import pytest
 
 from tests.conftest import USER_PASSWORD, assert_no_overlapping_holds, settings_for, stored_reservations
+from tests.racing_processes import process_context
 from tests.test_groups import add_group, add_rule
 
 PROCESSES = 6
@@ -56,7 +56,7 @@ def test_processes_are_served_by_priority_class_then_in_order(app, accounts):
     assert holder.post("/reservation/request", json={"resource_id": bench}).json["status"] == "approved"
     settings = settings_for(app.config["RESERVIA_HOME"], RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
                             RESERVIA_HOLD_MINUTES=0)
-    context = multiprocessing.get_context("spawn")
+    context = process_context()
     results, queued, start = context.Queue(), context.Queue(), context.Barrier(PROCESSES)
     workers = [context.Process(target=_worker, args=(settings, name, bench, start, queued, results))
                for name in names]
