@@ -17,18 +17,25 @@ POSTGRESQL_NAME = "reservia_migrated"
 
 
 class MigratedTemplate:
-    """The migrated database of this run: a SQLite file in `folder`, or a PostgreSQL database."""
+    """The migrated database of this run: a SQLite file in `folder`, or a PostgreSQL database.
 
-    def __init__(self, folder, databases):
+    `prepare(engine)`, if given, runs on the empty database before it is brought to the newest
+    migration: a module whose tests all start from the same older database (an upgrade) builds
+    and upgrades it once, under a PostgreSQL `name` of its own, and copies it per test."""
+
+    def __init__(self, folder, databases, name=POSTGRESQL_NAME, prepare=None):
         self.databases = databases
+        self.name = name
         if databases.cluster is None:
             self.sqlite_file = Path(folder) / SQLITE_FILE
             url = f"sqlite:///{self.sqlite_file}"
         else:
             self.sqlite_file = None
-            url = databases.cluster.create_database(POSTGRESQL_NAME)
+            url = databases.cluster.create_database(name)
         engine = create_engine(url)
         try:
+            if prepare is not None:
+                prepare(engine)
             upgrade_schema(engine)
         finally:
             # A PostgreSQL template must have no connections while it is copied.
@@ -37,7 +44,7 @@ class MigratedTemplate:
     def copy_to(self, home):
         """Give the application home `home` a database of its own, copied from this one."""
         if self.sqlite_file is None:
-            self.databases.url_for_home(home, template=POSTGRESQL_NAME)
+            self.databases.url_for_home(home, template=self.name)
         else:
             Path(home).mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.sqlite_file, Path(home) / SQLITE_FILE)

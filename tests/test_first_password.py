@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from backend.database.schema import FIRST_REVISION, upgrade_schema
 from tests.conftest import FAST_HASH, USER_PASSWORD, settings_for
-from tests.old_databases import database_of_the_first_release
+from tests.migrated_template import MigratedTemplate
+from tests.old_databases import fill_first_schema
 from tests.pages import HTML, csrf_token, text
+from tests.postgres import databases_under_test
 
 pytestmark = pytest.mark.once
 
@@ -123,13 +126,27 @@ def test_the_kept_password_is_deleted_once_it_was_changed(tmp_path, new_app):
     assert "initial-admin-password removed" in _log(restarted)
 
 
+def _first_release_with_default_admin(engine):
+    upgrade_schema(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        fill_first_schema(connection, users=(("admin", "admin", "admin"), ("carol", "user", "carol-password"),
+                                             ("olga", "admin", "olga-password")))
+
+
+@pytest.fixture(scope="module")
+def upgraded_template(tmp_path_factory, _database_engine):
+    """The first release's database, its administrator still on "admin", upgraded once for the module."""
+    return MigratedTemplate(tmp_path_factory.mktemp("upgraded"), databases_under_test, name="reservia_upgraded",
+                            prepare=_first_release_with_default_admin)
+
+
 @pytest.fixture
-def upgraded(tmp_path, make_app):
-    """An application on a database of the first release whose administrator kept "admin", with
-    a second administrator (olga) and a user (carol); returns the app and a client logged in as admin."""
-    url = database_of_the_first_release(tmp_path, users=(
-        ("admin", "admin", "admin"), ("carol", "user", "carol-password"), ("olga", "admin", "olga-password")))
-    app = make_app(RESERVIA_DATABASE_URL=url)
+def upgraded(tmp_path, make_app, upgraded_template):
+    """An application on a copy of a database of the first release whose administrator kept
+    "admin", with a second administrator (olga) and a user (carol); returns the app and a client
+    logged in as admin."""
+    upgraded_template.copy_to(tmp_path / "upgraded")
+    app = make_app(home=tmp_path / "upgraded", migrated=False)
     admin = app.test_client()
     answer = admin.post("/session/login", json={"name": "admin", "password": "admin"})
     assert answer.status_code == 200
