@@ -20,8 +20,8 @@ from bench.machine import TICKS, tree_ticks
 from deploy.apache_site import ADMIN_PASSWORD, ApacheSite, apache_virtualenv
 
 PASSWORD = "waiter-password"
-# (processes, threads per process, RESERVIA_WAIT_THREADS)
-CONFIGURATIONS = {"default": (4, 8, 4), "poll-only": (4, 8, 0), "hold-all": (4, 32, 30)}
+# (processes, threads per process, RESERVIA_WAIT_THREADS); empty: derived, half the threads.
+CONFIGURATIONS = {"default": (4, 8, ""), "few-threads": (4, 4, ""), "poll-only": (4, 8, 0), "hold-all": (4, 32, 30)}
 
 
 class Waiter:

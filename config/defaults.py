@@ -37,8 +37,10 @@ DEFAULTS = {
     "RESERVIA_PAGE_SIZE": 20,
     # Threads of each server process that GET /reservation/wait may hold open for a waiting
     # request; further waiters are answered at once and told to ask again (Retry-After).
+    # Empty: half the threads the server says each process has (mod_wsgi, gunicorn), one where
+    # it does not say. A number is used as given, but never takes a process's last thread.
     # 0 holds none. See docs/deploy.md for the figures behind the default.
-    "RESERVIA_WAIT_THREADS": 4,
+    "RESERVIA_WAIT_THREADS": "",
     # Open requests (waiting or holding, by name or by labels) one user may have at once; a
     # further request is refused with 409 TOO_MANY_REQUESTS. 0: no limit.
     "RESERVIA_MAX_OPEN_REQUESTS": 20,

@@ -42,6 +42,7 @@ def load_settings(overrides=None, environ=None):
         settings["RESERVIA_DATABASE_URL"] = f"sqlite:///{home / 'reservia.sqlite3'}"
     check_sign_in(settings)
     check_time_zone(settings)
+    settings["RESERVIA_WAIT_THREADS"] = wait_threads(settings["RESERVIA_WAIT_THREADS"])
     log_file = settings["RESERVIA_LOG_FILE"]
     if log_file:
         settings["RESERVIA_LOG_FILE"] = str(home / Path(log_file).expanduser())
@@ -55,6 +56,16 @@ def check_time_zone(settings):
     except (ValueError, ZoneInfoNotFoundError):
         raise ValueError(f"RESERVIA_TIME_ZONE must be a time zone such as Europe/Berlin, "
                          f"not {settings['RESERVIA_TIME_ZONE']!r}") from None
+
+
+def wait_threads(value):
+    """RESERVIA_WAIT_THREADS as "" (derived from the server's threads) or a whole number, 0 or more."""
+    text = str(value).strip()
+    if text == "":
+        return ""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"RESERVIA_WAIT_THREADS must be empty or a whole number (0 or more), not {value!r}")
+    return int(text)
 
 
 _CHOICES = {"RESERVIA_AUTH": ("local", "remote_user", "ldap"), "RESERVIA_LOCAL_LOGIN": ("admins", "all", "off")}

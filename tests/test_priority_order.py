@@ -54,8 +54,10 @@ def test_processes_are_served_by_priority_class_then_in_order(app, accounts):
     add_rule(accounts.admin, group_id=release_team, priority=90)
     holder = accounts.user("holder")
     assert holder.post("/reservation/request", json={"resource_id": bench}).json["status"] == "approved"
+    # The test client says it serves one request at a time, for which no wait is held by default;
+    # each process's one waiter is held here, so that its rounds last until its turn.
     settings = settings_for(app.config["RESERVIA_HOME"], RESERVIA_DATABASE_URL=app.config["RESERVIA_DATABASE_URL"],
-                            RESERVIA_HOLD_MINUTES=0)
+                            RESERVIA_HOLD_MINUTES=0, RESERVIA_WAIT_THREADS=1)
     context = process_context()
     results, queued, start = context.Queue(), context.Queue(), context.Barrier(PROCESSES)
     workers = [context.Process(target=_worker, args=(settings, name, bench, start, queued, results))

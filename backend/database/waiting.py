@@ -1,14 +1,14 @@
 """The Waiting part: where a request stands, and waiting for it to move without hammering the server.
 
 A CI job that queues for a bench asks GET /reservation/wait until its turn comes. Each process
-lets a few of its threads hold such a request open (RESERVIA_WAIT_THREADS), checking every
-quarter of a second, so that the job hears of its turn at once; every other waiter is answered
-at once with the advice to ask again a second later (Retry-After). Either way a check is cheap:
+lets a few of its threads hold such a request open (the slots the caller passes: a share of the
+server's threads, backend/web/wait_slots.py), checking every quarter of a second, so that the job
+hears of its turn at once; every other waiter is answered at once with the advice to ask again a
+second later (Retry-After). Either way a check is cheap:
 on SQLite it is answered from the read cache until something is committed or a deadline passes
 (a holder's lease running out approves the next waiter with no commit at all, and the cached
 list ends at that deadline), and no database connection is held between checks.
 """
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,14 +27,6 @@ MAX_WAIT_SECONDS = 30
 RETRY_AFTER_SECONDS = 1
 
 REQUESTED, APPROVED_STATUS, ENDED = "requested", "approved", "ended"
-
-
-class _NoSlots:
-    """RESERVIA_WAIT_THREADS=0: no thread is ever held; every waiter polls."""
-
-    @staticmethod
-    def acquire(blocking=False):
-        return False
 
 
 @dataclass(frozen=True)
@@ -61,25 +53,23 @@ class Waiting:
     def __init__(self, transactions, reservations):
         self.transactions = transactions
         self.reservations = reservations
-        self._slots = None
-        self._slots_lock = threading.Lock()
 
     def status(self, user, request_id):
         """Where the user's request stands now (RequestStatus); NotFound for anyone else's."""
         return self._status(self._own_row(user, request_id))
 
-    def wait(self, user, request_id, timeout):
+    def wait(self, user, request_id, timeout, slots):
         """(RequestStatus, whether the caller should ask again after RETRY_AFTER_SECONDS).
 
         Returns as soon as the request is approved or ended or its position in the queue changes
-        (a waiting job reports it), or after `timeout` seconds (at most
-        MAX_WAIT_SECONDS) while a thread of this process may be held for it; at once otherwise.
+        (a waiting job reports it), or after `timeout` seconds (at most MAX_WAIT_SECONDS) while
+        one of `slots` (acquire(blocking=False), release()) is free to hold this thread; at once
+        otherwise.
         """
         row = self._own_row(user, request_id)
         found = self._status(row)
         if found.settled or timeout <= 0:
             return found, not found.settled
-        slots = self._wait_slots()
         if not slots.acquire(blocking=False):
             return found, True
         try:
@@ -94,13 +84,6 @@ class Waiting:
         finally:
             slots.release()
         return found, False
-
-    def _wait_slots(self):
-        with self._slots_lock:
-            if self._slots is None:
-                threads = self.transactions.setting("RESERVIA_WAIT_THREADS")
-                self._slots = threading.BoundedSemaphore(threads) if threads > 0 else _NoSlots()
-            return self._slots
 
     def _own_row(self, user, request_id):
         """(id, resource id) of the user's request; which resource a request is for never changes."""

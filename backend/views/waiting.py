@@ -10,6 +10,7 @@ from backend.forms.query import query_id
 from backend.serializers import iso
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
+from backend.web.wait_slots import wait_slots
 
 
 def query_timeout():
@@ -41,7 +42,7 @@ class WaitView(MethodView):
 
     def get(self):
         request_id = query_id("request_id", required=True)
-        found, ask_later = get_database().waiting.wait(current_user, request_id, query_timeout())
+        found, ask_later = get_database().waiting.wait(current_user, request_id, query_timeout(), wait_slots())
         response = jsonify(status_json(found))
         if ask_later:
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
