@@ -9,25 +9,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.client_runs import BOUND, Jobs, eventually, pid_gone
-from tests.threaded_server import serving
+from tests.client_runs import BOUND, eventually, pid_gone
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def served(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        yield Jobs(accounts, base), flaky
-
-
-@pytest.fixture
-def jobs(served):
-    return served[0]
 
 
 class Tree:

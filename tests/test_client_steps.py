@@ -3,20 +3,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.client_runs import Jobs, eventually, pid_gone
-from tests.threaded_server import serving
+from tests.client_runs import eventually, pid_gone
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def served(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        yield Jobs(accounts, base), flaky
 
 
 def test_request_waits_in_line_when_asked_and_describes_the_hold_for_later_steps(served, tmp_path):
