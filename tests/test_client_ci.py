@@ -42,6 +42,9 @@ def test_wait_0_tries_once_and_exits_75_at_once(jobs):
     ["lock", "--resource", "bench-usage", "--lease", "10", "--", "true"],
     ["lock", "--resource", "bench-usage", "--exit-base", "1", "--", "true"],
     ["lock", "--resource", "bench-usage", "--wait", "-1", "--", "true"],
+    ["lock", "--resource", "bench-usage", "--lease", "30", "--keep-alive-every", "11", "--", "true"],
+    ["lock", "--resource", "bench-usage", "--lease", "30", "--grace", "6", "--", "true"],
+    ["keep-alive", "--every", "5", "1"],  # without --daemon
     ["lock", "--resource", "bench-usage"],
     ["status", "--wait", "5"],
 ])
