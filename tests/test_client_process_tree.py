@@ -69,10 +69,10 @@ def test_a_grandchild_ignoring_sigterm_is_killed_after_the_grace(jobs, tmp_path)
     bench = jobs.resource("bench-stubborn")
     tree = Tree(tmp_path, ignore_term=True, then="exit 3")
     done = jobs.run(jobs.token_for("ci-stubborn"), "lock", "--resource", "bench-stubborn", "--lease", "30",
-                    "--", *tree.argv)
+                    "--grace", "1", "--", *tree.argv)
     assert done.returncode == 3, done.stderr
     assert tree.gone()
-    assert "did not stop within 5 s; killing them" in done.stderr
+    assert "did not stop within 1 s; killing them" in done.stderr
     assert jobs.active(bench) == []
 
 
@@ -106,8 +106,9 @@ def test_a_client_killed_with_sigkill_takes_its_command_along_and_the_next_job_w
 def test_a_hold_released_by_an_admin_stops_the_tree_and_says_why(jobs, tmp_path):
     bench = jobs.resource("bench-lost")
     tree = Tree(tmp_path)
+    # The client learns of the release at its next keep-alive: every second, not every 10 s.
     running = jobs.start(jobs.token_for("ci-lost"), "lock", "--resource", "bench-lost", "--lease", "30",
-                         "--", *tree.argv)
+                         "--keep-alive-every", "1", "--", *tree.argv)
     jobs.holder(bench)
     tree.beating()
     jobs.admin.post("/admin/reservation/force_release", json={"resource_id": bench, "reason": "needed for a demo"})
@@ -123,12 +124,17 @@ def test_the_command_is_stopped_before_its_maximum_hold_ends(served, clock, tmp_
     bench = jobs.resource("bench-short", max_hold_minutes=1)
     tree = Tree(tmp_path)
     running = jobs.start(jobs.token_for("ci-short"), "lock", "--resource", "bench-short", "--lease", "30",
-                         "--expect", "20m", "--", *tree.argv)
+                         "--keep-alive-every", "1", "--expect", "20m", "--", *tree.argv)
     running.wait_for_line("the longest hold on bench-short is 1 min, shorter than --expect 20 min")
     jobs.holder(bench)
-    for step in (1, 2):  # kept alive twice, 25 s apart by the server's clock
-        clock.advance(seconds=25)
-        eventually(lambda step=step: flaky.answered.get("/reservation/keep_alive", 0) >= step, "a keep-alive",
+    # Kept alive at 25 s by the server's clock, the hold goes on. At 54 s (within the lease of the
+    # last keep-alive) the answer shows the hold ending at its maximum, 6 s on, before the lease
+    # would: too soon for the command's grace, so the client stops it.
+    for seconds in (25, 29):
+        clock.advance(seconds=seconds)
+        arrived = flaky.calls.get("/reservation/keep_alive", 0)  # served at the old time, perhaps
+        eventually(lambda arrived=arrived: flaky.answered.get("/reservation/keep_alive", 0) > arrived,
+                   "a keep-alive at the new time",
                    detail=lambda: f"answered: {flaky.answered}\nthe client said:\n{running.said()}")
     status, _, told = running.finish()
     assert status == 76, told

@@ -36,10 +36,10 @@ def test_keep_alive_daemon_keeps_the_hold_until_it_is_released(served):
     bench = jobs.resource("bench-daemon")
     token = jobs.token_for("ci-daemon")
     request_id = jobs.run(token, "request", "--resource", "bench-daemon", "--lease", "30").stdout.strip()
-    started = jobs.run(token, "keep-alive", "--daemon", request_id)
+    started = jobs.run(token, "keep-alive", "--daemon", "--every", "1", request_id)
     assert started.returncode == 0, started.stderr
     daemon = int(started.stdout)
-    # One keep-alive from the command itself, then the daemon's every 10 s.
+    # One keep-alive from the command itself, then the daemon's every second (not every 10 s).
     eventually(lambda: flaky.calls.get("/reservation/keep_alive", 0) >= 2, "the daemon to keep the hold alive")
     assert not pid_gone(daemon)
     assert jobs.run(token, "release", request_id).returncode == 0
