@@ -389,6 +389,30 @@ def _parent_death_signal():
     return set_it
 
 
+def _only_zombies_in(group):
+    """Whether every process of the group has ended and only waits to be reaped (Linux's /proc).
+
+    A grandchild whose parent has ended is reaped by init, which some containers' init does a
+    second or more later, or never; until then it stays in the group. False whenever /proc shows
+    no member at all (another pid namespace's /proc, say): the group is then taken as running."""
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return False
+    found = False
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                state, _parent, group_id = stat.read().rsplit(b")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue  # ended meanwhile, or not a process
+        if int(group_id) == group:
+            if state not in (b"Z", b"X"):
+                return False
+            found = True
+    return found
+
+
 class CommandGroup:
     """The command in a session and process group of its own, watched by a watchdog process.
 
@@ -423,7 +447,7 @@ class CommandGroup:
             return True  # a member runs as another user (sudo): alive, and out of our reach
         except OSError:
             return False
-        return True
+        return not _only_zombies_in(self.group)
 
     def _wait_empty(self, seconds):
         end = time.monotonic() + seconds

@@ -129,8 +129,9 @@ class Jobs:
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("RESERVIA_", "CI_", "GITHUB_", "BUILD_"))}
         return {**keep, "RESERVIA_URL": self.base, "RESERVIA_TOKEN": token, **extra}
 
-    def run(self, token, *args, timeout=60, env=None):
-        return subprocess.run([sys.executable, str(CLIENT), *args], env=env or self.env(token),
+    def run(self, token, *args, timeout=60, env=None, launcher=()):
+        """The client run to its end; `launcher` is the command line of a process to run it under."""
+        return subprocess.run([*launcher, sys.executable, str(CLIENT), *args], env=env or self.env(token),
                               capture_output=True, text=True, timeout=timeout)
 
     def start(self, token, *args, env=None, **options):

@@ -5,6 +5,7 @@ Each command here is a shell that starts a grandchild writing a heartbeat file a
 grandchild's pid; the tests check that the grandchild is gone when the hold ends."""
 import os
 import signal
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -16,6 +17,10 @@ pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
+# Runs a command as the child of a process that, like some containers' init, never reaps the
+# orphans that come to it: PR_SET_CHILD_SUBREAPER (36) makes them come to it rather than to init.
+NO_REAPER = ("import ctypes, subprocess, sys; ctypes.CDLL(None).prctl(36, 1, 0, 0, 0); "
+             "sys.exit(subprocess.call(sys.argv[1:]))")
 
 
 class Tree:
@@ -62,6 +67,18 @@ def test_what_a_finished_command_left_running_is_stopped_before_the_release(jobs
     assert done.returncode == 0, done.stderr
     assert tree.gone()
     assert "stopping what the command left running" in done.stderr
+    assert jobs.active(bench) == []
+
+
+def test_ended_processes_that_nobody_reaps_do_not_hold_up_the_release(jobs, tmp_path):
+    bench = jobs.resource("bench-zombie")
+    tree = Tree(tmp_path, then="exit 0")
+    done = jobs.run(jobs.token_for("ci-zombie"), "lock", "--resource", "bench-zombie", "--", *tree.argv,
+                    launcher=(sys.executable, "-c", NO_REAPER))
+    assert done.returncode == 0, done.stderr
+    assert tree.gone()
+    assert "stopping what the command left running" in done.stderr
+    assert "did not stop" not in done.stderr and "could not be stopped" not in done.stderr
     assert jobs.active(bench) == []
 
 
