@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from tests.client_runs import eventually
+from tests.client_runs import Jobs, eventually
+from tests.factories import Accounts
+from tests.threaded_server import serving
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
@@ -17,6 +19,16 @@ pytestmark = pytest.mark.once
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ reservia: ")
+
+
+@pytest.fixture(scope="module")
+def usage_jobs(module_app):
+    """One served application and token for the usage errors: each is refused before anything
+    changes (by the client, or by Reservia for a lease longer than the hold)."""
+    with serving(module_app) as (base, _flaky):
+        jobs = Jobs(Accounts(module_app), base)
+        jobs.resource("bench-usage")
+        yield jobs, jobs.token_for("ci-usage")
 
 
 def busy(jobs, name):
@@ -48,11 +60,12 @@ def test_wait_0_tries_once_and_exits_75_at_once(jobs):
     ["lock", "--resource", "bench-usage"],
     ["status", "--wait", "5"],
 ])
-def test_usage_errors_exit_2(jobs, arguments):
-    jobs.resource("bench-usage")
-    done = jobs.run(jobs.token_for("ci-usage"), *arguments)
+def test_usage_errors_exit_2(usage_jobs, arguments):
+    jobs, token = usage_jobs
+    done = jobs.run(token, *arguments)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
+    assert jobs.active() == []
 
 
 @pytest.mark.parametrize("ci, note", [
