@@ -30,7 +30,7 @@ class Tree:
         self.heartbeat, self.pidfile = folder / "heartbeat", folder / "grandchild"
         trap = 'trap "" TERM; ' if ignore_term else ""
         # The grandchild says its pid once its trap is set; the command goes on only then.
-        beat = f"{trap}echo $$ > {self.pidfile}; while :; do echo beat >> {self.heartbeat}; sleep 0.05; done"
+        beat = f"{trap}echo $$ > {self.pidfile}; while :; do echo beat >> {self.heartbeat}; sleep 0.2; done"
         started = f"while [ ! -s {self.pidfile} ]; do sleep 0.01; done"
         self.argv = ["sh", "-c", f"sh -c '{beat}' & {started}; {then}"]
 
