@@ -369,12 +369,6 @@ for signum, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
 """
 
 
-def default_grace(lease):
-    """The command's grace between SIGTERM and SIGKILL unless --grace says: 10 s, or a sixth of the
-    lease when that is shorter (so that it is stopped well before the lease can end the hold)."""
-    return min(STOP_GRACE_SECONDS, lease / 6)
-
-
 def _parent_death_signal():
     """A preexec function that has the kernel kill the command when its parent dies (Linux), or None."""
     if not sys.platform.startswith("linux"):
@@ -491,7 +485,7 @@ class Lock:
         self.args = args
         self.command = command
         self.lease = args.lease or DEFAULT_LEASE
-        self.grace = getattr(args, "grace", None) or default_grace(self.lease)
+        self.grace = getattr(args, "grace", None) or min(STOP_GRACE_SECONDS, self.lease / 6)
         self.keep_alive_every = getattr(args, "keep_alive_every", None) or self.lease / 3
         self.what = ", ".join(args.resource) if args.resource else f"{args.count or 1} × {','.join(args.labels)}"
         self.log = Events(getattr(args, "json", False) and command is not None)
