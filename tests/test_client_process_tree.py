@@ -174,3 +174,5 @@ def test_a_client_cut_off_from_reservia_stops_its_command_before_the_lease_ends(
     assert status == 76, told
     assert tree.gone()
     assert "lease lost" in told and "released bench-cut" in told
+    # The keep-alives (every third of the lease by default) failed, and each was tried again.
+    assert "answered HTTP 502" in told and "trying again in 1 s" in told
