@@ -383,6 +383,30 @@ def _parent_death_signal():
     return set_it
 
 
+def _only_zombies_in(group):
+    """Whether every process of the group has ended and only waits to be reaped (Linux's /proc).
+
+    A grandchild whose parent has ended is reaped by init, which some containers' init does a
+    second or more later, or never; until then it stays in the group. False whenever /proc shows
+    no member at all (another pid namespace's /proc, say): the group is then taken as running."""
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return False
+    found = False
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                state, _parent, group_id = stat.read().rsplit(b")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue  # ended meanwhile, or not a process
+        if int(group_id) == group:
+            if state not in (b"Z", b"X"):
+                return False
+            found = True
+    return found
+
+
 class CommandGroup:
     """The command in a session and process group of its own, watched by a watchdog process.
 
@@ -417,7 +441,7 @@ class CommandGroup:
             return True  # a member runs as another user (sudo): alive, and out of our reach
         except OSError:
             return False
-        return True
+        return not _only_zombies_in(self.group)
 
     def _wait_empty(self, seconds):
         end = time.monotonic() + seconds
@@ -461,7 +485,8 @@ class Lock:
         self.args = args
         self.command = command
         self.lease = args.lease or DEFAULT_LEASE
-        self.grace = min(STOP_GRACE_SECONDS, self.lease / 6)
+        self.grace = getattr(args, "grace", None) or min(STOP_GRACE_SECONDS, self.lease / 6)
+        self.keep_alive_every = getattr(args, "keep_alive_every", None) or self.lease / 3
         self.what = ", ".join(args.resource) if args.resource else f"{args.count or 1} × {','.join(args.labels)}"
         self.log = Events(getattr(args, "json", False) and command is not None)
         self.request_id = None
@@ -662,10 +687,10 @@ class Lock:
                              f"request {self.request_id} cancelled")
                 self.client.give_back(self.request_id)
                 return None
-            if now - self.last_kept_alive >= self.lease / 3:
+            if now - self.last_kept_alive >= self.keep_alive_every:
                 self._keep_alive_while_waiting()
             # Never wait past the next keep-alive, the next position line, nor --wait.
-            limit = min(self.last_kept_alive + self.lease / 3, said_at + POSITION_EVERY) - now
+            limit = min(self.last_kept_alive + self.keep_alive_every, said_at + POSITION_EVERY) - now
             if deadline is not None:
                 limit = min(limit, deadline - now)
             timeout = max(0, min(SERVER_WAIT_LIMIT, int(limit)))
@@ -772,9 +797,9 @@ class Lock:
         return None
 
     def _keep_alive_while_running(self):
-        """Every third of the lease (every RETRY_PAUSE after a failure): keep the hold alive; a hold
-        found ended stops the command."""
-        due = self.last_kept_alive + self.lease / 3
+        """Every --keep-alive-every seconds, a third of the lease by default (every RETRY_PAUSE after a
+        failure): keep the hold alive; a hold found ended stops the command."""
+        due = self.last_kept_alive + self.keep_alive_every
         pause = RETRY_PAUSE
         while not self.finished.wait(0.2):
             if time.monotonic() < due:
@@ -784,7 +809,7 @@ class Lock:
                 answer, _ = self.client.keep_alive(self.request_id, timeout=max(2.0, self.lease / 6))
                 self.last_kept_alive = sent
                 self._kept(answer, sent)
-                due, pause = sent + self.lease / 3, RETRY_PAUSE
+                due, pause = sent + self.keep_alive_every, RETRY_PAUSE
                 continue
             except ReserviaError as error:
                 if error.status == 404:
@@ -853,11 +878,16 @@ class Lock:
                       f'</testsuite>\n')
 
 
-def keep_alive_in_background(client, request_id):
-    """Keep a request alive from a background process until it ends (or Reservia was out of reach
-    for a whole lease, which ends it too); prints that process's id."""
+def keep_alive_in_background(client, request_id, every=None):
+    """Keep a request alive from a background process, every third of its lease or `every` seconds,
+    until it ends (or Reservia was out of reach for a whole lease, which ends it too); prints that
+    process's id."""
     answer, _ = client.keep_alive(request_id)
-    period = (answer.get("lease_seconds") or DEFAULT_LEASE) / 3
+    lease = answer.get("lease_seconds") or DEFAULT_LEASE
+    if every is not None and every > lease / 3:
+        say(f"--every must be at most a third of the request's lease ({lease / 3:g} s)")
+        return EXIT_USAGE
+    period = every or lease / 3
     pid = os.fork()
     if pid:
         print(pid, flush=True)
@@ -869,7 +899,7 @@ def keep_alive_in_background(client, request_id):
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     pause, kept = period, time.monotonic()
-    while time.monotonic() - kept < 3 * period:  # unreachable for a whole lease: the request is over
+    while time.monotonic() - kept < lease:  # unreachable for a whole lease: the request is over
         time.sleep(pause)
         try:
             client.keep_alive(request_id)
@@ -963,6 +993,12 @@ def parser():
     lock.add_argument("--expect", type=seconds, metavar="DURATION",
                       help="how long the command should take (600, 20m): warns when the maximum hold is shorter")
     lock.add_argument("--report", metavar="FILE", help="write a JUnit XML test case for the lock there")
+    lock.add_argument("--keep-alive-every", type=positive, metavar="SECONDS",
+                      help="keep the request alive this often, waiting and holding (default: a third of the "
+                           "lease; at most that)")
+    lock.add_argument("--grace", type=positive, metavar="SECONDS",
+                      help="how long the command's processes get between SIGTERM and SIGKILL (default: "
+                           f"{STOP_GRACE_SECONDS}, or a sixth of the lease when that is shorter; at most a sixth)")
     lock.add_argument("--exit-base", type=int, metavar="N",
                       help="exit N+1 (refused), N+2 (unreachable), N+3 (wait ran out), N+4 (hold lost) "
                            "instead of 1, 69, 75, 76")
@@ -980,6 +1016,8 @@ def parser():
     keep.add_argument("request_id", type=positive)
     keep.add_argument("--daemon", action="store_true",
                       help="go on keeping it alive in the background until it ends; prints that process's id")
+    keep.add_argument("--every", type=positive, metavar="SECONDS",
+                      help="with --daemon: keep it alive this often (default: a third of its lease; at most that)")
     status = commands.add_parser("status", parents=[common],
                                  help="who you are and your requests, or where one request stands")
     status.add_argument("request_id", type=positive, nargs="?")
@@ -1045,6 +1083,13 @@ def usage_problem(args):
             return "give the command to run after --, e.g. reservia lock --resource bench-1 -- make test"
         if args.exit_base is not None and not 2 < args.exit_base < 251:
             return "--exit-base must be from 3 to 250"
+        lease = args.lease or DEFAULT_LEASE
+        if args.keep_alive_every is not None and args.keep_alive_every > lease / 3:
+            return f"--keep-alive-every must be at most a third of the lease ({lease / 3:g} s)"
+        if args.grace is not None and args.grace > lease / 6:
+            return f"--grace must be at most a sixth of the lease ({lease / 6:g} s)"
+    if name == "keep-alive" and args.every is not None and not args.daemon:
+        return "--every goes with --daemon: reservia keep-alive --daemon --every 20 REQUEST_ID"
     if name == "status" and args.wait is not None and args.request_id is None:
         return "status --wait needs a request id: reservia status REQUEST_ID --wait 30"
     return None
@@ -1084,7 +1129,7 @@ def run(args):
             answer = {}
         emit(args, answer, answer.get("message"))
     elif name == "keep-alive" and args.daemon:
-        return keep_alive_in_background(client, args.request_id)
+        return keep_alive_in_background(client, args.request_id, args.every)
     elif name == "keep-alive":
         answer, _ = client.keep_alive(args.request_id)
         emit(args, answer, answer["message"])

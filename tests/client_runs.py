@@ -1,11 +1,18 @@
 """Running client/reservia.py as a CI job runs it, against the test's application served from a
-thread (tests/threaded_server.py), and waiting on what it does with a bound, never a fixed sleep."""
+thread (tests/threaded_server.py), and waiting on what it does with a bound, never a fixed sleep.
+
+Also a pytest plugin (tests/conftest.py loads it): the `served` and `jobs` fixtures of the client's
+test files."""
 import os
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
+
+from tests.threaded_server import serving
 
 CLIENT = Path(__file__).resolve().parent.parent / "client" / "reservia.py"
 # Long enough for a slow, busy machine; conditions are checked every few hundredths of a second.
@@ -122,10 +129,24 @@ class Jobs:
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("RESERVIA_", "CI_", "GITHUB_", "BUILD_"))}
         return {**keep, "RESERVIA_URL": self.base, "RESERVIA_TOKEN": token, **extra}
 
-    def run(self, token, *args, timeout=60, env=None):
-        return subprocess.run([sys.executable, str(CLIENT), *args], env=env or self.env(token),
+    def run(self, token, *args, timeout=60, env=None, launcher=()):
+        """The client run to its end; `launcher` is the command line of a process to run it under."""
+        return subprocess.run([*launcher, sys.executable, str(CLIENT), *args], env=env or self.env(token),
                               capture_output=True, text=True, timeout=timeout)
 
     def start(self, token, *args, env=None, **options):
         return Running(subprocess.Popen([sys.executable, str(CLIENT), *args], env=env or self.env(token),
                                         text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options))
+
+
+@pytest.fixture
+def served(app, clock, accounts):
+    """The test's application served over HTTP: (its Jobs, the Flaky middleware in front of it)."""
+    with serving(app) as (base, flaky):
+        yield Jobs(accounts, base), flaky
+
+
+@pytest.fixture
+def jobs(served):
+    """The CI jobs of a test that does not make the server misbehave."""
+    return served[0]

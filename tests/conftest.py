@@ -39,6 +39,8 @@ from tests.postgres import databases_under_test
 from tests.shared_templates import SHARED_TEMPLATES
 
 __all__ = ["ADMIN_PASSWORD", "USER_PASSWORD", "Accounts"]  # re-exported: tests import them from here
+# The client's test files share their served application and CI jobs (`served`, `jobs`).
+pytest_plugins = ["tests.client_runs"]
 
 # Cheap hashing keeps the suite fast; production uses the default (scrypt).
 FAST_HASH = "pbkdf2:sha256:1000"

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.client_runs import CLIENT, Jobs, pid_gone
-from tests.threaded_server import serving
+from tests.client_runs import CLIENT, pid_gone
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
@@ -74,18 +73,16 @@ class Workspace:
 
 
 @pytest.fixture
-def workspace(app, clock, accounts, tmp_path):
-    with serving(app) as (base, _flaky):
-        jobs = Jobs(accounts, base)
-        for name, labels in (("bench-1", []), ("hil-1", ["hil", "can-bus"]), ("scope-1", ["scope", "usb3"]),
-                             ("scope-2", ["scope", "usb3"])):
-            jobs.resource(name, labels=labels)
-        space = Workspace(tmp_path, jobs, jobs.token_for("ci-runner"))
-        space.jobs = jobs
-        try:
-            yield space
-        finally:
-            space.stop_daemons()
+def workspace(jobs, tmp_path):
+    for name, labels in (("bench-1", []), ("hil-1", ["hil", "can-bus"]), ("scope-1", ["scope", "usb3"]),
+                         ("scope-2", ["scope", "usb3"])):
+        jobs.resource(name, labels=labels)
+    space = Workspace(tmp_path, jobs, jobs.token_for("ci-runner"))
+    space.jobs = jobs
+    try:
+        yield space
+    finally:
+        space.stop_daemons()
 
 
 def assert_ran_holding(space, tests):

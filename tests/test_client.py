@@ -9,8 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.client_runs import CLIENT, Jobs, eventually
-from tests.threaded_server import serving
+from tests.client_runs import CLIENT, eventually
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
@@ -18,12 +17,6 @@ pytestmark = pytest.mark.once
 # conftest's `clock` stops here, and its `app_settings` reads APP_SETTINGS.
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def jobs(app, clock, accounts):
-    with serving(app) as (base, _flaky):
-        yield Jobs(accounts, base)
 
 
 def test_two_locks_on_one_resource_run_one_after_the_other(jobs, tmp_path):
@@ -126,43 +119,40 @@ def test_request_status_release_and_list_for_shell_scripts(jobs):
     assert unknown.returncode == 1 and "No resource named 'no-such-bench'" in unknown.stderr
 
 
-def test_a_redirect_to_another_origin_is_refused_and_named(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        jobs = Jobs(accounts, base)
-        jobs.resource("bench-moved")
-        token = jobs.token_for("ci-moved")
-        flaky.answer("/info/resources", 1, "302 Found", [("Location", "http://evil.example.net:8080/steal")])
-        done = jobs.run(token, "lock", "--resource", "bench-moved", "--", "true")
+def test_a_redirect_to_another_origin_is_refused_and_named(served):
+    jobs, flaky = served
+    jobs.resource("bench-moved")
+    token = jobs.token_for("ci-moved")
+    flaky.answer("/info/resources", 1, "302 Found", [("Location", "http://evil.example.net:8080/steal")])
+    done = jobs.run(token, "lock", "--resource", "bench-moved", "--", "true")
     assert done.returncode == 2, done.stderr
     assert "redirected to http://evil.example.net:8080/steal" in done.stderr and "RESERVIA_URL" in done.stderr
 
 
 @pytest.mark.parametrize("retry_after", ["abc", "Wed, 21 Oct 2015 07:28:00 GMT", "nan"])
-def test_a_retry_after_that_is_not_a_number_does_not_crash_the_wait(app, clock, accounts, retry_after):
-    with serving(app) as (base, flaky):
-        jobs = Jobs(accounts, base)
-        bench = jobs.resource("bench-odd")
-        token = jobs.token_for("ci-odd")
-        answer = json.dumps({"request_id": 0, "status": "requested", "state": "requested", "position": 1,
-                             "resource_ids": [], "valid_until_date": None}).encode()
-        jobs.admin.post("/reservation/request", json={"resource_id": bench})
-        flaky.answer("/reservation/wait", 2, "200 OK",
-                     [("Content-Type", "application/json"), ("Retry-After", retry_after)], answer)
-        waiting = jobs.start(token, "lock", "--resource", "bench-odd", "--", "true")
-        eventually(lambda: flaky.canned["/reservation/wait"][0] == 0, "both odd answers to be given")
-        jobs.admin.post("/reservation/release", json={"resource_id": bench})
-        status, _, told = waiting.finish()
+def test_a_retry_after_that_is_not_a_number_does_not_crash_the_wait(served, retry_after):
+    jobs, flaky = served
+    bench = jobs.resource("bench-odd")
+    token = jobs.token_for("ci-odd")
+    answer = json.dumps({"request_id": 0, "status": "requested", "state": "requested", "position": 1,
+                         "resource_ids": [], "valid_until_date": None}).encode()
+    jobs.admin.post("/reservation/request", json={"resource_id": bench})
+    flaky.answer("/reservation/wait", 2, "200 OK",
+                 [("Content-Type", "application/json"), ("Retry-After", retry_after)], answer)
+    waiting = jobs.start(token, "lock", "--resource", "bench-odd", "--", "true")
+    eventually(lambda: flaky.canned["/reservation/wait"][0] == 0, "both odd answers to be given")
+    jobs.admin.post("/reservation/release", json={"resource_id": bench})
+    status, _, told = waiting.finish()
     assert status == 0, told
     assert "Traceback" not in told
 
 
-def test_text_from_the_server_is_printed_with_control_characters_escaped(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        jobs = Jobs(accounts, base)
-        token = jobs.token_for("ci-escape")
-        evil = json.dumps({"error": "no \x1b]0;owned\x07 \x1b[2J bench\u202e", "code": "RESOURCE_NOT_FOUND"})
-        flaky.answer("/info/resources", 1, "404 Not Found", [("Content-Type", "application/json")], evil.encode())
-        done = jobs.run(token, "lock", "--resource", "x", "--", "true")
+def test_text_from_the_server_is_printed_with_control_characters_escaped(served):
+    jobs, flaky = served
+    token = jobs.token_for("ci-escape")
+    evil = json.dumps({"error": "no \x1b]0;owned\x07 \x1b[2J bench\u202e", "code": "RESOURCE_NOT_FOUND"})
+    flaky.answer("/info/resources", 1, "404 Not Found", [("Content-Type", "application/json")], evil.encode())
+    done = jobs.run(token, "lock", "--resource", "x", "--", "true")
     assert done.returncode == 1
     assert "\x1b" not in done.stderr and "\u202e" not in done.stderr and "\x07" not in done.stderr
     assert r"no \x1b]0;owned\x07 \x1b[2J bench\u202e" in done.stderr

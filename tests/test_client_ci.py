@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests.client_runs import Jobs, eventually
+from tests.factories import Accounts
 from tests.threaded_server import serving
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
@@ -20,10 +21,14 @@ APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ reservia: ")
 
 
-@pytest.fixture
-def jobs(app, clock, accounts):
-    with serving(app) as (base, _flaky):
-        yield Jobs(accounts, base)
+@pytest.fixture(scope="module")
+def usage_jobs(module_app):
+    """One served application and token for the usage errors: each is refused before anything
+    changes (by the client, or by Reservia for a lease longer than the hold)."""
+    with serving(module_app) as (base, _flaky):
+        jobs = Jobs(Accounts(module_app), base)
+        jobs.resource("bench-usage")
+        yield jobs, jobs.token_for("ci-usage")
 
 
 def busy(jobs, name):
@@ -49,14 +54,18 @@ def test_wait_0_tries_once_and_exits_75_at_once(jobs):
     ["lock", "--resource", "bench-usage", "--lease", "10", "--", "true"],
     ["lock", "--resource", "bench-usage", "--exit-base", "1", "--", "true"],
     ["lock", "--resource", "bench-usage", "--wait", "-1", "--", "true"],
+    ["lock", "--resource", "bench-usage", "--lease", "30", "--keep-alive-every", "11", "--", "true"],
+    ["lock", "--resource", "bench-usage", "--lease", "30", "--grace", "6", "--", "true"],
+    ["keep-alive", "--every", "5", "1"],  # without --daemon
     ["lock", "--resource", "bench-usage"],
     ["status", "--wait", "5"],
 ])
-def test_usage_errors_exit_2(jobs, arguments):
-    jobs.resource("bench-usage")
-    done = jobs.run(jobs.token_for("ci-usage"), *arguments)
+def test_usage_errors_exit_2(usage_jobs, arguments):
+    jobs, token = usage_jobs
+    done = jobs.run(token, *arguments)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
+    assert jobs.active() == []
 
 
 @pytest.mark.parametrize("ci, note", [
@@ -87,28 +96,28 @@ def test_every_line_is_timestamped_and_the_last_says_how_long_it_waited_and_held
     assert re.search(r"reservia: waited \d+ s, held \d+ s$", lines[-1])
 
 
-def test_the_wait_answers_at_once_when_the_position_changes(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        jobs = Jobs(accounts, base)
-        bench = busy(jobs, "bench-queue")
-        ahead = [jobs.accounts.user(name) for name in ("first", "second")]
-        queued = [c.post("/reservation/request", json={"resource_id": bench}).json["request_id"] for c in ahead]
-        auth = {"Authorization": f"Bearer {jobs.token_for('ci-queue')}"}
-        mine = requests.post(f"{base}/reservation/request", json={"resource_id": bench}, headers=auth,
-                             timeout=10).json()
-        assert mine["position"] == 3
-        answers = []
-        waiting = threading.Thread(target=lambda: answers.append(requests.get(
-            f"{base}/reservation/wait", params={"request_id": mine["request_id"], "timeout": 30},
-            headers=auth, timeout=60).json()))
-        waiting.start()
-        eventually(lambda: flaky.calls.get("/reservation/wait"), "the wait to reach the server")
-        ahead[0].post("/reservation/cancel", json={"request_id": queued[0]})
-        waiting.join(timeout=10)  # well before the 30 s the wait may last
-        if waiting.is_alive():  # it looked only after the first left: the second's leaving answers it
-            ahead[1].post("/reservation/cancel", json={"request_id": queued[1]})
-            waiting.join(timeout=10)
-        assert not waiting.is_alive() and answers[0]["position"] in (1, 2)
+def test_the_wait_answers_at_once_when_the_position_changes(served):
+    jobs, flaky = served
+    base = jobs.base
+    bench = busy(jobs, "bench-queue")
+    ahead = [jobs.accounts.user(name) for name in ("first", "second")]
+    queued = [c.post("/reservation/request", json={"resource_id": bench}).json["request_id"] for c in ahead]
+    auth = {"Authorization": f"Bearer {jobs.token_for('ci-queue')}"}
+    mine = requests.post(f"{base}/reservation/request", json={"resource_id": bench}, headers=auth,
+                         timeout=10).json()
+    assert mine["position"] == 3
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(requests.get(
+        f"{base}/reservation/wait", params={"request_id": mine["request_id"], "timeout": 30},
+        headers=auth, timeout=60).json()))
+    waiting.start()
+    eventually(lambda: flaky.calls.get("/reservation/wait"), "the wait to reach the server")
+    ahead[0].post("/reservation/cancel", json={"request_id": queued[0]})
+    waiting.join(timeout=10)  # well before the 30 s the wait may last
+    if waiting.is_alive():  # it looked only after the first left: the second's leaving answers it
+        ahead[1].post("/reservation/cancel", json={"request_id": queued[1]})
+        waiting.join(timeout=10)
+    assert not waiting.is_alive() and answers[0]["position"] in (1, 2)
 
 
 def test_the_command_and_later_steps_get_each_resources_labels_and_comment(jobs, tmp_path):

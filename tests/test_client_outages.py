@@ -4,21 +4,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.client_runs import Jobs
 from tests.live_server import free_port
-from tests.threaded_server import serving
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def served(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        yield Jobs(accounts, base), flaky
 
 
 def test_the_first_request_is_tried_again_through_a_restart(served):

@@ -5,29 +5,22 @@ Each command here is a shell that starts a grandchild writing a heartbeat file a
 grandchild's pid; the tests check that the grandchild is gone when the hold ends."""
 import os
 import signal
+import sys
 from datetime import datetime, timezone
 
 import pytest
 
-from tests.client_runs import BOUND, Jobs, eventually, pid_gone
-from tests.threaded_server import serving
+from tests.client_runs import BOUND, eventually, pid_gone
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def served(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        yield Jobs(accounts, base), flaky
-
-
-@pytest.fixture
-def jobs(served):
-    return served[0]
+# Runs a command as the child of a process that, like some containers' init, never reaps the
+# orphans that come to it: PR_SET_CHILD_SUBREAPER (36) makes them come to it rather than to init.
+NO_REAPER = ("import ctypes, subprocess, sys; ctypes.CDLL(None).prctl(36, 1, 0, 0, 0); "
+             "sys.exit(subprocess.call(sys.argv[1:]))")
 
 
 class Tree:
@@ -37,7 +30,7 @@ class Tree:
         self.heartbeat, self.pidfile = folder / "heartbeat", folder / "grandchild"
         trap = 'trap "" TERM; ' if ignore_term else ""
         # The grandchild says its pid once its trap is set; the command goes on only then.
-        beat = f"{trap}echo $$ > {self.pidfile}; while :; do echo beat >> {self.heartbeat}; sleep 0.05; done"
+        beat = f"{trap}echo $$ > {self.pidfile}; while :; do echo beat >> {self.heartbeat}; sleep 0.2; done"
         started = f"while [ ! -s {self.pidfile} ]; do sleep 0.01; done"
         self.argv = ["sh", "-c", f"sh -c '{beat}' & {started}; {then}"]
 
@@ -77,14 +70,26 @@ def test_what_a_finished_command_left_running_is_stopped_before_the_release(jobs
     assert jobs.active(bench) == []
 
 
+def test_ended_processes_that_nobody_reaps_do_not_hold_up_the_release(jobs, tmp_path):
+    bench = jobs.resource("bench-zombie")
+    tree = Tree(tmp_path, then="exit 0")
+    done = jobs.run(jobs.token_for("ci-zombie"), "lock", "--resource", "bench-zombie", "--", *tree.argv,
+                    launcher=(sys.executable, "-c", NO_REAPER))
+    assert done.returncode == 0, done.stderr
+    assert tree.gone()
+    assert "stopping what the command left running" in done.stderr
+    assert "did not stop" not in done.stderr and "could not be stopped" not in done.stderr
+    assert jobs.active(bench) == []
+
+
 def test_a_grandchild_ignoring_sigterm_is_killed_after_the_grace(jobs, tmp_path):
     bench = jobs.resource("bench-stubborn")
     tree = Tree(tmp_path, ignore_term=True, then="exit 3")
     done = jobs.run(jobs.token_for("ci-stubborn"), "lock", "--resource", "bench-stubborn", "--lease", "30",
-                    "--", *tree.argv)
+                    "--grace", "1", "--", *tree.argv)
     assert done.returncode == 3, done.stderr
     assert tree.gone()
-    assert "did not stop within 5 s; killing them" in done.stderr
+    assert "did not stop within 1 s; killing them" in done.stderr
     assert jobs.active(bench) == []
 
 
@@ -118,8 +123,9 @@ def test_a_client_killed_with_sigkill_takes_its_command_along_and_the_next_job_w
 def test_a_hold_released_by_an_admin_stops_the_tree_and_says_why(jobs, tmp_path):
     bench = jobs.resource("bench-lost")
     tree = Tree(tmp_path)
+    # The client learns of the release at its next keep-alive: every second, not every 10 s.
     running = jobs.start(jobs.token_for("ci-lost"), "lock", "--resource", "bench-lost", "--lease", "30",
-                         "--", *tree.argv)
+                         "--keep-alive-every", "1", "--", *tree.argv)
     jobs.holder(bench)
     tree.beating()
     jobs.admin.post("/admin/reservation/force_release", json={"resource_id": bench, "reason": "needed for a demo"})
@@ -135,12 +141,17 @@ def test_the_command_is_stopped_before_its_maximum_hold_ends(served, clock, tmp_
     bench = jobs.resource("bench-short", max_hold_minutes=1)
     tree = Tree(tmp_path)
     running = jobs.start(jobs.token_for("ci-short"), "lock", "--resource", "bench-short", "--lease", "30",
-                         "--expect", "20m", "--", *tree.argv)
+                         "--keep-alive-every", "1", "--expect", "20m", "--", *tree.argv)
     running.wait_for_line("the longest hold on bench-short is 1 min, shorter than --expect 20 min")
     jobs.holder(bench)
-    for step in (1, 2):  # kept alive twice, 25 s apart by the server's clock
-        clock.advance(seconds=25)
-        eventually(lambda step=step: flaky.answered.get("/reservation/keep_alive", 0) >= step, "a keep-alive",
+    # Kept alive at 25 s by the server's clock, the hold goes on. At 54 s (within the lease of the
+    # last keep-alive) the answer shows the hold ending at its maximum, 6 s on, before the lease
+    # would: too soon for the command's grace, so the client stops it.
+    for seconds in (25, 29):
+        clock.advance(seconds=seconds)
+        arrived = flaky.calls.get("/reservation/keep_alive", 0)  # served at the old time, perhaps
+        eventually(lambda arrived=arrived: flaky.answered.get("/reservation/keep_alive", 0) > arrived,
+                   "a keep-alive at the new time",
                    detail=lambda: f"answered: {flaky.answered}\nthe client said:\n{running.said()}")
     status, _, told = running.finish()
     assert status == 76, told
@@ -163,3 +174,5 @@ def test_a_client_cut_off_from_reservia_stops_its_command_before_the_lease_ends(
     assert status == 76, told
     assert tree.gone()
     assert "lease lost" in told and "released bench-cut" in told
+    # The keep-alives (every third of the lease by default) failed, and each was tried again.
+    assert "answered HTTP 502" in told and "trying again in 1 s" in told

@@ -3,20 +3,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.client_runs import Jobs, eventually, pid_gone
-from tests.threaded_server import serving
+from tests.client_runs import eventually, pid_gone
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
 pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
-
-
-@pytest.fixture
-def served(app, clock, accounts):
-    with serving(app) as (base, flaky):
-        yield Jobs(accounts, base), flaky
 
 
 def test_request_waits_in_line_when_asked_and_describes_the_hold_for_later_steps(served, tmp_path):
@@ -43,10 +36,10 @@ def test_keep_alive_daemon_keeps_the_hold_until_it_is_released(served):
     bench = jobs.resource("bench-daemon")
     token = jobs.token_for("ci-daemon")
     request_id = jobs.run(token, "request", "--resource", "bench-daemon", "--lease", "30").stdout.strip()
-    started = jobs.run(token, "keep-alive", "--daemon", request_id)
+    started = jobs.run(token, "keep-alive", "--daemon", "--every", "1", request_id)
     assert started.returncode == 0, started.stderr
     daemon = int(started.stdout)
-    # One keep-alive from the command itself, then the daemon's every 10 s.
+    # One keep-alive from the command itself, then the daemon's every second (not every 10 s).
     eventually(lambda: flaky.calls.get("/reservation/keep_alive", 0) >= 2, "the daemon to keep the hold alive")
     assert not pid_gone(daemon)
     assert jobs.run(token, "release", request_id).returncode == 0
