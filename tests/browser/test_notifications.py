@@ -8,6 +8,12 @@ from tests.conftest import USER_PASSWORD, Accounts
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def browser(desktop_browser):
+    """Desktop notifications need the whole browser: the headless shell denies them to every page."""
+    return desktop_browser
+
 # Records each desktop notification the page makes, then makes the real one.
 RECORD_NOTIFICATIONS = """
 (() => {
