@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -94,4 +94,4 @@ def test_an_administrator_clears_a_login_lock_from_the_users_page(open_page):
     lock.get_by_role("button", name="Clear login lock").click()
     expect(admin.get_by_role("status")).to_contain_text("Login lock of alice cleared")
     expect(admin.locator("#login-lock")).to_contain_text("No failed logins counted: alice may log in.")
-    open_page("alice", PASSWORD)
+    log_in(open_page(), "alice", PASSWORD)  # through the form, to the dashboard
