@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, application_at
 
 # Debian's build of Chromium's headless shell: the same engine (Blink, V8) and version as its
 # `chromium`, without the desktop browser around it (profile services, password manager, UI),
@@ -41,12 +41,29 @@ class LiveServer:
         self._thread.join()
 
 
+# Open pages refresh every second, so that the tests of refreshing wait a second, not five.
+LIVE_SETTINGS = {"RESERVIA_REFRESH_SECONDS": 1}
+
+
 @pytest.fixture
 def live_server(make_app):
-    server = LiveServer(make_app(RESERVIA_REFRESH_SECONDS=1))
+    """A server of the test's own, on a database of its own."""
+    server = LiveServer(make_app(**LIVE_SETTINGS))
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def module_live_server(tmp_path_factory, migrated_template):
+    """One server for a whole module whose tests only look at what its first one set up: a server,
+    a context and a login per case would cost more than the cases themselves."""
+    home = tmp_path_factory.mktemp("live") / "home"
+    with application_at(home, migrated_template, **LIVE_SETTINGS) as application:
+        server = LiveServer(application)
+        server.start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -79,10 +96,7 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_as(name=None, password=None, viewport=DESKTOP, timezone_id="UTC", javascript=True):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url,
-                                      timezone_id=timezone_id, locale="en-GB",
-                                      java_script_enabled=javascript)
-        context.set_default_timeout(15_000)
+        context = new_context(browser, live_server, viewport, timezone_id, javascript)
         contexts.append(context)
         page = context.new_page()
         if name:
@@ -93,6 +107,14 @@ def open_page(browser, live_server):
     yield open_as
     for context in contexts:
         context.close()
+
+
+def new_context(browser, server, viewport=DESKTOP, timezone_id="UTC", javascript=True):
+    """A browser context of its own (cookies, storage) on `server`, in British English."""
+    context = browser.new_context(viewport=viewport, base_url=server.url, timezone_id=timezone_id,
+                                  locale="en-GB", java_script_enabled=javascript)
+    context.set_default_timeout(15_000)
+    return context
 
 
 def sign_in(context, name, password):

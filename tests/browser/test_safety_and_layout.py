@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, new_context, sign_in
+from tests.conftest import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -51,24 +52,36 @@ def test_anonymous_visitor_logs_in_and_lands_where_they_were_going(open_page):
     expect(page.get_by_label("Password")).to_be_focused()
 
 
-@pytest.mark.parametrize("path", ["/", "/reservation/mine?user=all", "/admin/users",
-                                  "/admin/users/{user}", "/admin/resources", "/admin/resources/{resource}",
-                                  "/admin/statistics", "/admin/audit", "/session/password", "/session/login",
-                                  "/no/such/page"])
-def test_no_horizontal_scroll_at_phone_width(open_page, path):
-    page = open_page("admin", viewport=PHONE)
-    long_name = "thermal-chamber-with-a-very-long-name-0123456789"
-    api = page.request
+LONG_NAME = "thermal-chamber-with-a-very-long-name-0123456789"
+
+
+@pytest.fixture(scope="module")
+def phone_admin(browser, module_live_server):
+    """An administrator on a phone, on a server holding a resource and a user of long names (the
+    administrator holds the resource): the phone-width cases only look at its pages."""
+    context = new_context(browser, module_live_server, viewport=PHONE)
+    sign_in(context, "admin", ADMIN_PASSWORD)
+    api = context.request
     resource = api.post("/admin/resource/add", data={
-        "name": long_name, "comment": "Climate chamber " * 12}).json()["resource_id"]
+        "name": LONG_NAME, "comment": "Climate chamber " * 12}).json()["resource_id"]
     user = api.post("/admin/user/add", data={
         "name": "maximilian-alexander-longname", "password": "browser-password",
         "email": "maximilian.alexander.longname@laboratory.example.org"}).json()["user_id"]
     api.post("/reservation/request", data={"resource_id": resource})
-    page.goto(path.format(user=user, resource=resource))
+    yield context.new_page(), {"user": user, "resource": resource}
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/reservation/mine?user=all", "/admin/users",
+                                  "/admin/users/{user}", "/admin/resources", "/admin/resources/{resource}",
+                                  "/admin/statistics", "/admin/audit", "/session/password", "/session/login",
+                                  "/no/such/page"])
+def test_no_horizontal_scroll_at_phone_width(phone_admin, path):
+    page, ids = phone_admin
+    page.goto(path.format(**ids))
     expect(page.locator("main")).to_be_visible()
     if path == "/":
-        expect(page.get_by_role("article", name=long_name)).to_be_visible()
+        expect(page.get_by_role("article", name=LONG_NAME)).to_be_visible()
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1] == PHONE["width"]
 
