@@ -62,7 +62,10 @@ def test_the_waiting_user_sees_their_turn_without_a_reload(open_page, live_serve
 
     # Seen once: another page of the same tab does not show it again; dismissing restores the title.
     bob.goto("/reservation/mine")
-    bob.wait_for_timeout(1500)
+    # The page asks the feed half a second after loading, and again only once it has handled the
+    # answer: after its second question, whatever the first one brought would be showing.
+    for _ in range(2):
+        bob.wait_for_event("request", lambda request: "/session/notifications/feed" in request.url)
     expect(bob.locator("#notices .notice")).to_have_count(0)
     bob.goto("/")
     expect(bob.locator("#notices .notice")).to_have_count(0)
