@@ -100,13 +100,31 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         if name:
-            sign_in(context, name, password or ADMIN_PASSWORD)
+            sign_in(context.request, name, password or ADMIN_PASSWORD)
             page.goto("/")
         return page
 
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def api_as(playwright, live_server):
+    """The JSON API as a user, with no page open: for a test's own set-up and for the moves of
+    people whose screens it does not look at (an open page loads a dashboard and asks for it
+    again every second until the test ends)."""
+    clients = []
+
+    def log_in_as(name, password=None):
+        api = playwright.request.new_context(base_url=live_server.url)
+        clients.append(api)
+        sign_in(api, name, password or ADMIN_PASSWORD)
+        return api
+
+    yield log_in_as
+    for api in clients:
+        api.dispose()
 
 
 def new_context(browser, server, viewport=DESKTOP, timezone_id="UTC", javascript=True):
@@ -117,11 +135,12 @@ def new_context(browser, server, viewport=DESKTOP, timezone_id="UTC", javascript
     return context
 
 
-def sign_in(context, name, password):
-    """Logs the browser context in through the JSON API: the same session cookie as the login
-    form's, for the tests about something else, without loading and posting the form (a page
-    load is most of what a browser test costs). The form's own tests use log_in."""
-    answer = context.request.post("/session/login", data={"name": name, "password": password})
+def sign_in(api, name, password):
+    """Logs in through the JSON API (a browser context's `request`, or an api_as client): the same
+    session cookie as the login form's, for the tests about something else, without loading and
+    posting the form (a page load is most of what a browser test costs). The form's own tests
+    use log_in."""
+    answer = api.post("/session/login", data={"name": name, "password": password})
     assert answer.ok, f"{name} could not log in: {answer.status} {answer.text()}"
 
 

@@ -60,7 +60,7 @@ def phone_admin(browser, module_live_server):
     """An administrator on a phone, on a server holding a resource and a user of long names (the
     administrator holds the resource): the phone-width cases only look at its pages."""
     context = new_context(browser, module_live_server, viewport=PHONE)
-    sign_in(context, "admin", ADMIN_PASSWORD)
+    sign_in(context.request, "admin", ADMIN_PASSWORD)
     api = context.request
     resource = api.post("/admin/resource/add", data={
         "name": LONG_NAME, "comment": "Climate chamber " * 12}).json()["resource_id"]
