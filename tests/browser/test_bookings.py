@@ -42,8 +42,7 @@ def test_a_team_plans_its_week(open_page, api_as):
     expect(block).to_contain_text("Booked by alice")
     screenshot(alice, "week-view")
 
-    bob = open_page("bob", PASSWORD, viewport=PHONE, timezone_id=ZONE)
-    bob.goto("/reservation/book")
+    bob = open_page("bob", PASSWORD, viewport=PHONE, timezone_id=ZONE, at="/reservation/book")
     bob.get_by_label("Resource", exact=True).select_option(label="scope-bench")
     bob.get_by_label("Date").fill(tomorrow.isoformat())
     bob.get_by_label("From").fill("15:00")

@@ -49,9 +49,9 @@ def test_a_waiting_label_request_shows_what_is_kept_and_can_be_cancelled(open_pa
     bob = api_as("bob", PASSWORD)
     for name in ("scope-1", "scope-2"):
         bob.post("/reservation/request", data={"resource_id": ids[name]})
-    alice = open_page("alice", PASSWORD, viewport=PHONE)
+    alice = open_page("alice", PASSWORD, viewport=PHONE, at=None)
     alice.request.post("/reservation/request", data={"labels": ["scope"], "count": 2})
-    alice.reload()
+    alice.goto("/")
     mine = alice.locator("#mine")
     expect(mine).to_contain_text("2 × scope")
     expect(mine).to_contain_text("1 of 2 kept for you: scope-3")

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_form_post_with_a_wrong_csrf_token_is_rejected_and_changes_nothing(open_page):
-    admin = open_page("admin")
-    admin.goto("/admin/resources")
+    admin = open_page("admin", at="/admin/resources")
     admin.get_by_label("Name", exact=True).fill("bench-forged")
     admin.locator('input[name="csrf_token"]').last.evaluate("input => input.value = 'forged'")
     admin.get_by_role("button", name="Add resource").click()
@@ -25,8 +24,7 @@ def test_form_post_with_a_wrong_csrf_token_is_rejected_and_changes_nothing(open_
 
 
 def test_user_cannot_open_admin_pages(open_page, live_server):
-    admin = open_page("admin")
-    admin.goto("/admin/users")
+    admin = open_page("admin", at="/admin/users")
     form = admin.locator("form", has=admin.get_by_role("button", name="Add user"))
     form.get_by_label("User name").fill("alice")
     form.get_by_label("Email").fill("alice@example.org")
@@ -87,7 +85,7 @@ def test_no_horizontal_scroll_at_phone_width(phone_admin, path):
 
 
 def test_times_are_shown_in_the_readers_time_zone(open_page):
-    page = open_page("admin", timezone_id="Asia/Kolkata")
+    page = open_page("admin", timezone_id="Asia/Kolkata", at=None)
     resource = page.request.post("/admin/resource/add", data={"name": "bench-1"}).json()["resource_id"]
     page.request.post("/reservation/request", data={"resource_id": resource})
     page.goto("/")

@@ -220,7 +220,7 @@ def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_pa
 
 
 def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page, api_as):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     [matlab] = seed(admin.request, ["dave", "alice"], [("licence-matlab", "One seat")])
     api_as("dave", PASSWORD).post("/reservation/request", data={"resource_id": matlab})
     api_as("alice", PASSWORD).post("/reservation/request", data={"resource_id": matlab})
@@ -249,7 +249,7 @@ def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page, a
 
 
 def test_admin_resources_page_keeps_names_whole_and_the_add_form_at_hand(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     names = ["licence-matlab", "thermal-chamber-02", "oscilloscope-bench-14", "pi-cluster-node-07",
              "logic-analyser", "room-2.14-whiteboard"]
     seed(admin.request, [], [(name, "Shared by the firmware and the hardware teams, booked all day") for name in names])
@@ -275,7 +275,7 @@ def test_admin_resources_page_keeps_names_whole_and_the_add_form_at_hand(open_pa
 
 
 def test_statistics_fit_a_phone_and_sort_by_column(open_page, api_as):
-    admin = open_page("admin", viewport=PHONE)
+    admin = open_page("admin", viewport=PHONE, at=None)
     ids = seed(admin.request, ["alice"], [("a-very-long-resource-name-for-the-chart", ""), ("bench-2", ""),
                                           ("scope", "")])
     alice = api_as("alice", PASSWORD)
@@ -298,7 +298,7 @@ def test_statistics_fit_a_phone_and_sort_by_column(open_page, api_as):
 
 
 def test_cards_take_the_height_they_need(open_page, api_as):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     busy, _ = seed(admin.request, ["alice", "bob", "carol"], [("bench-1", ""), ("bench-2", "")])
     for name in ("alice", "bob", "carol"):
         api_as(name, PASSWORD).post("/reservation/request", data={"resource_id": busy})
