@@ -38,7 +38,7 @@ def test_the_waiting_user_sees_their_turn_without_a_reload(open_page, live_serve
     alice = accounts.login("alice")
     assert alice.post("/reservation/request", json={"resource_id": bench}).json["status"] == "approved"
 
-    bob = open_page("bob", USER_PASSWORD)
+    bob = open_page("bob", USER_PASSWORD, at=None)  # at the dashboard once it records notifications
     bob.context.grant_permissions(["notifications"], origin=live_server.url)
     bob.context.add_init_script(RECORD_NOTIFICATIONS)
     bob.goto("/")

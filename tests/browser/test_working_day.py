@@ -240,8 +240,7 @@ def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page, a
         "User deactivated: their history is kept. Their hold on licence-matlab ended; alice now holds it.")
 
     # Without script the same words unfold in place.
-    plain = open_page("admin", javascript=False)
-    plain.goto(f"/admin/resources/{matlab}")
+    plain = open_page("admin", javascript=False, at=f"/admin/resources/{matlab}")
     plain.get_by_text("End this hold", exact=True).click()
     expect(plain.locator(".confirm-what")).to_have_text("alice holds licence-matlab; nobody waits, so it becomes free.")
     plain.get_by_role("button", name="Yes, end the hold").click()
