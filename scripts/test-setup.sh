@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Install the system packages the test suite drives for real: Chromium, Apache, PostgreSQL, slapd.
+# Install the system packages the test suite drives for real: Chromium (its headless shell for
+# most browser tests, the whole browser for desktop notifications), Apache, PostgreSQL, slapd.
 set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromium-headless-shell ] || need+=(chromium-headless-shell)
 # Apache with Debian's mod_wsgi (built for /usr/bin/python3, whose venv module the Apache
 # virtualenv needs), and the PostgreSQL server the suite's second run starts a cluster of.
 [ -x /usr/sbin/apache2 ] || need+=(apache2)

@@ -31,7 +31,7 @@ def other_site(live_server):
 
 
 def test_no_other_page_can_frame_the_signed_in_dashboard(open_page, other_site):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     admin.request.post("/admin/resource/add", data={"name": "bench-1"})
     admin.request.post("/reservation/request", data={"resource_id": 1})
     with admin.expect_console_message(lambda message: "frame-ancestors" in message.text):
@@ -44,7 +44,7 @@ def test_no_other_page_can_frame_the_signed_in_dashboard(open_page, other_site):
 
 
 def test_pages_work_under_the_content_security_policy(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     admin.request.post("/admin/resource/add", data={"name": "bench-1"})
     refused = []
     admin.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
@@ -119,8 +119,7 @@ def test_the_login_form_holds_back_guesses_and_says_for_how_long(open_page):
 
 
 def test_the_users_page_refuses_look_alike_names_and_weak_passwords(open_page):
-    admin = open_page("admin")
-    admin.goto("/admin/users")
+    admin = open_page("admin", at="/admin/users")
     form = admin.locator("form", has=admin.get_by_role("button", name="Add user"))
     form.get_by_label("User name").fill("аlice")  # the first letter is Cyrillic
     form.get_by_label("Email").fill("alice@corp.local")

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def seed(page, users, resources):
 
 
 def test_force_release_moves_the_queue_and_the_countdown_runs(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     bench, _ = seed(admin, ["alice", "bob"], [("bench-1", "Oscilloscope, room 2.14"),
                                                 ("licence-matlab", "One seat")])
     alice = open_page("alice", PASSWORD)
@@ -54,7 +54,7 @@ def test_force_release_moves_the_queue_and_the_countdown_runs(open_page):
 
 
 def test_maintenance_and_password_change_through_the_pages(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     seed(admin, ["alice"], [("bench-1", "")])
     admin.goto("/admin/resources")
     admin.get_by_role("button", name="Start maintenance of bench-1").click()
@@ -81,7 +81,7 @@ def test_maintenance_and_password_change_through_the_pages(open_page):
 
 
 def test_an_administrator_clears_a_login_lock_from_the_users_page(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     seed(admin, ["alice"], [])
     for guess in range(5):
         admin.request.post("/session/login", data={"name": "alice", "password": f"guess-{guess}"},
@@ -94,4 +94,4 @@ def test_an_administrator_clears_a_login_lock_from_the_users_page(open_page):
     lock.get_by_role("button", name="Clear login lock").click()
     expect(admin.get_by_role("status")).to_contain_text("Login lock of alice cleared")
     expect(admin.locator("#login-lock")).to_contain_text("No failed logins counted: alice may log in.")
-    open_page("alice", PASSWORD)
+    log_in(open_page(), "alice", PASSWORD)  # through the form, to the dashboard

@@ -16,12 +16,11 @@ PASSWORD = "browser-password"
 ZONE = "Europe/Budapest"
 
 
-def test_a_team_plans_its_week(open_page):
-    admin = open_page("admin")
+def test_a_team_plans_its_week(open_page, api_as):
+    admin = api_as("admin")
     for name in ("alice", "bob"):
-        admin.request.post("/admin/user/add", data={"name": name, "email": f"{name}@example.org",
-                                                    "password": PASSWORD})
-    admin.request.post("/admin/resource/add", data={"name": "scope-bench", "labels": ["scope"]})
+        admin.post("/admin/user/add", data={"name": name, "email": f"{name}@example.org", "password": PASSWORD})
+    admin.post("/admin/resource/add", data={"name": "scope-bench", "labels": ["scope"]})
     # Tomorrow in the reader's zone, not this week's last day: the week view shows it without paging.
     tomorrow = datetime.now(ZoneInfo(ZONE)).date() + timedelta(days=1)
 
@@ -43,8 +42,7 @@ def test_a_team_plans_its_week(open_page):
     expect(block).to_contain_text("Booked by alice")
     screenshot(alice, "week-view")
 
-    bob = open_page("bob", PASSWORD, viewport=PHONE, timezone_id=ZONE)
-    bob.goto("/reservation/book")
+    bob = open_page("bob", PASSWORD, viewport=PHONE, timezone_id=ZONE, at="/reservation/book")
     bob.get_by_label("Resource", exact=True).select_option(label="scope-bench")
     bob.get_by_label("Date").fill(tomorrow.isoformat())
     bob.get_by_label("From").fill("15:00")

@@ -9,7 +9,7 @@ PASSWORD = "browser-password"
 
 
 def test_an_administrator_restricts_a_rig_to_a_team_and_others_see_it_restricted(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     for name in ("alice", "bob"):
         admin.request.post("/admin/user/add", data={"name": name, "email": f"{name}@example.org",
                                                     "password": PASSWORD})

@@ -8,6 +8,12 @@ from tests.conftest import USER_PASSWORD, Accounts
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def browser(desktop_browser):
+    """Desktop notifications need the whole browser: the headless shell denies them to every page."""
+    return desktop_browser
+
 # Records each desktop notification the page makes, then makes the real one.
 RECORD_NOTIFICATIONS = """
 (() => {
@@ -32,7 +38,7 @@ def test_the_waiting_user_sees_their_turn_without_a_reload(open_page, live_serve
     alice = accounts.login("alice")
     assert alice.post("/reservation/request", json={"resource_id": bench}).json["status"] == "approved"
 
-    bob = open_page("bob", USER_PASSWORD)
+    bob = open_page("bob", USER_PASSWORD, at=None)  # at the dashboard once it records notifications
     bob.context.grant_permissions(["notifications"], origin=live_server.url)
     bob.context.add_init_script(RECORD_NOTIFICATIONS)
     bob.goto("/")
@@ -56,7 +62,10 @@ def test_the_waiting_user_sees_their_turn_without_a_reload(open_page, live_serve
 
     # Seen once: another page of the same tab does not show it again; dismissing restores the title.
     bob.goto("/reservation/mine")
-    bob.wait_for_timeout(1500)
+    # The page asks the feed half a second after loading, and again only once it has handled the
+    # answer: after its second question, whatever the first one brought would be showing.
+    for _ in range(2):
+        bob.wait_for_event("request", lambda request: "/session/notifications/feed" in request.url)
     expect(bob.locator("#notices .notice")).to_have_count(0)
     bob.goto("/")
     expect(bob.locator("#notices .notice")).to_have_count(0)

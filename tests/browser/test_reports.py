@@ -17,7 +17,7 @@ def refusals(page):
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_the_reports_page_draws_its_charts_under_the_policy(open_page, javascript):
-    admin = open_page("admin", javascript=javascript)
+    admin = open_page("admin", javascript=javascript, at=None)
     bench = admin.request.post("/admin/resource/add", data={"name": "bench-1", "labels": ["scope"]}).json()
     admin.request.post("/reservation/request", data={"resource_id": bench["resource_id"]})
     refused = refusals(admin)

@@ -35,7 +35,7 @@ def card(page, name):
 
 
 def test_queue_is_served_in_order_and_the_waiting_page_updates_itself(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)  # add_user opens the Users page
     add_user(admin, "alice")
     add_user(admin, "bob")
     add_resource(admin, "bench-1", "Oscilloscope and logic analyser, room 2.14")
@@ -80,7 +80,7 @@ def test_queue_is_served_in_order_and_the_waiting_page_updates_itself(open_page)
 
 
 def test_cancelling_a_queued_request(open_page, live_server):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)  # add_user opens the Users page
     add_user(admin, "alice")
     add_resource(admin, "bench-1", "")
     admin.goto("/")
@@ -95,7 +95,7 @@ def test_cancelling_a_queued_request(open_page, live_server):
 
 
 def test_everything_works_with_javascript_off(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)  # add_user opens the Users page
     add_user(admin, "alice")
     add_resource(admin, "bench-1", "")
     admin.goto("/")

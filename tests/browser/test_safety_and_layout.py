@@ -5,14 +5,14 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, new_context, sign_in
+from tests.conftest import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def test_form_post_with_a_wrong_csrf_token_is_rejected_and_changes_nothing(open_page):
-    admin = open_page("admin")
-    admin.goto("/admin/resources")
+    admin = open_page("admin", at="/admin/resources")
     admin.get_by_label("Name", exact=True).fill("bench-forged")
     admin.locator('input[name="csrf_token"]').last.evaluate("input => input.value = 'forged'")
     admin.get_by_role("button", name="Add resource").click()
@@ -24,8 +24,7 @@ def test_form_post_with_a_wrong_csrf_token_is_rejected_and_changes_nothing(open_
 
 
 def test_user_cannot_open_admin_pages(open_page, live_server):
-    admin = open_page("admin")
-    admin.goto("/admin/users")
+    admin = open_page("admin", at="/admin/users")
     form = admin.locator("form", has=admin.get_by_role("button", name="Add user"))
     form.get_by_label("User name").fill("alice")
     form.get_by_label("Email").fill("alice@example.org")
@@ -51,30 +50,42 @@ def test_anonymous_visitor_logs_in_and_lands_where_they_were_going(open_page):
     expect(page.get_by_label("Password")).to_be_focused()
 
 
-@pytest.mark.parametrize("path", ["/", "/reservation/mine?user=all", "/admin/users",
-                                  "/admin/users/{user}", "/admin/resources", "/admin/resources/{resource}",
-                                  "/admin/statistics", "/admin/audit", "/session/password", "/session/login",
-                                  "/no/such/page"])
-def test_no_horizontal_scroll_at_phone_width(open_page, path):
-    page = open_page("admin", viewport=PHONE)
-    long_name = "thermal-chamber-with-a-very-long-name-0123456789"
-    api = page.request
+LONG_NAME = "thermal-chamber-with-a-very-long-name-0123456789"
+
+
+@pytest.fixture(scope="module")
+def phone_admin(browser, module_live_server):
+    """An administrator on a phone, on a server holding a resource and a user of long names (the
+    administrator holds the resource): the phone-width cases only look at its pages."""
+    context = new_context(browser, module_live_server, viewport=PHONE)
+    sign_in(context.request, "admin", ADMIN_PASSWORD)
+    api = context.request
     resource = api.post("/admin/resource/add", data={
-        "name": long_name, "comment": "Climate chamber " * 12}).json()["resource_id"]
+        "name": LONG_NAME, "comment": "Climate chamber " * 12}).json()["resource_id"]
     user = api.post("/admin/user/add", data={
         "name": "maximilian-alexander-longname", "password": "browser-password",
         "email": "maximilian.alexander.longname@laboratory.example.org"}).json()["user_id"]
     api.post("/reservation/request", data={"resource_id": resource})
-    page.goto(path.format(user=user, resource=resource))
+    yield context.new_page(), {"user": user, "resource": resource}
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/reservation/mine?user=all", "/admin/users",
+                                  "/admin/users/{user}", "/admin/resources", "/admin/resources/{resource}",
+                                  "/admin/statistics", "/admin/audit", "/session/password", "/session/login",
+                                  "/no/such/page"])
+def test_no_horizontal_scroll_at_phone_width(phone_admin, path):
+    page, ids = phone_admin
+    page.goto(path.format(**ids))
     expect(page.locator("main")).to_be_visible()
     if path == "/":
-        expect(page.get_by_role("article", name=long_name)).to_be_visible()
+        expect(page.get_by_role("article", name=LONG_NAME)).to_be_visible()
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1] == PHONE["width"]
 
 
 def test_times_are_shown_in_the_readers_time_zone(open_page):
-    page = open_page("admin", timezone_id="Asia/Kolkata")
+    page = open_page("admin", timezone_id="Asia/Kolkata", at=None)
     resource = page.request.post("/admin/resource/add", data={"name": "bench-1"}).json()["resource_id"]
     page.request.post("/reservation/request", data={"resource_id": resource})
     page.goto("/")

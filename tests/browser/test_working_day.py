@@ -15,16 +15,16 @@ PASSWORD = "browser-password"
 
 
 def seed(admin, users, resources):
-    """Users, and resources as (name, comment) or (name, comment, max_hold_minutes), through the API."""
+    """Users, and resources as (name, comment) or (name, comment, max_hold_minutes), through the
+    administrator's JSON API (an api_as client, or a page's `request`)."""
     for name in users:
-        admin.request.post("/admin/user/add", data={"name": name, "email": f"{name}@example.org",
-                                                    "password": PASSWORD})
+        admin.post("/admin/user/add", data={"name": name, "email": f"{name}@example.org", "password": PASSWORD})
     ids = []
     for name, comment, *maximum in resources:
         body = {"name": name, "comment": comment}
         if maximum:
             body["max_hold_minutes"] = maximum[0]
-        ids.append(admin.request.post("/admin/resource/add", data=body).json()["resource_id"])
+        ids.append(admin.post("/admin/resource/add", data=body).json()["resource_id"])
     return ids
 
 
@@ -90,9 +90,8 @@ def refresh_once(page):
 WORKDAY = [(f"bench-{n:02}", "Oscilloscope, room 2.14" if n % 3 == 0 else "") for n in range(1, 28)]
 
 
-def test_on_a_phone_an_action_far_down_leaves_the_card_where_it_was(open_page):
-    admin = open_page("admin")
-    seed(admin, ["alice"], WORKDAY)
+def test_on_a_phone_an_action_far_down_leaves_the_card_where_it_was(open_page, api_as):
+    seed(api_as("admin"), ["alice"], WORKDAY)
     alice = open_page("alice", PASSWORD, viewport=PHONE)
     far = card(alice, "bench-24")
     far.get_by_role("button", name="Request").scroll_into_view_if_needed()
@@ -117,9 +116,8 @@ def test_on_a_phone_an_action_far_down_leaves_the_card_where_it_was(open_page):
     expect(yours).to_contain_text("You hold nothing")
 
 
-def test_without_script_the_answer_comes_back_to_the_card(open_page):
-    admin = open_page("admin")
-    seed(admin, ["alice"], WORKDAY)
+def test_without_script_the_answer_comes_back_to_the_card(open_page, api_as):
+    seed(api_as("admin"), ["alice"], WORKDAY)
     alice = open_page("alice", PASSWORD, javascript=False)
     target = card(alice, "bench-20")
     target.get_by_role("button", name="Request").click()
@@ -133,9 +131,8 @@ def test_without_script_the_answer_comes_back_to_the_card(open_page):
     expect(alice.locator("#mine").get_by_role("button", name="Keep alive")).to_have_count(1)
 
 
-def test_times_and_messages_are_in_the_readers_zone_and_holds_last_as_chosen(open_page):
-    admin = open_page("admin")
-    seed(admin, ["alice"], [("licence-matlab", "One seat", 480)])
+def test_times_and_messages_are_in_the_readers_zone_and_holds_last_as_chosen(open_page, api_as):
+    seed(api_as("admin"), ["alice"], [("licence-matlab", "One seat", 480)])
     alice = open_page("alice", PASSWORD, timezone_id="Europe/Berlin")
     matlab = card(alice, "licence-matlab")
     matlab.get_by_label("for how long, on licence-matlab").select_option(label="2 h")
@@ -160,9 +157,8 @@ def test_times_and_messages_are_in_the_readers_zone_and_holds_last_as_chosen(ope
     expect(alice.get_by_role("row", name=re.compile("licence-matlab"))).to_contain_text("flashing fw 2.3")
 
 
-def test_the_board_keeps_refreshing_in_a_background_tab(open_page):
-    admin = open_page("admin")
-    [bench] = seed(admin, ["alice", "bob", "carol"], [("bench-1", "")])
+def test_the_board_keeps_refreshing_in_a_background_tab(open_page, api_as):
+    [bench] = seed(api_as("admin"), ["alice", "bob", "carol"], [("bench-1", "")])
     alice = open_page()
     hide_tab_when_asked(alice)
     count_board_fetches(alice)
@@ -172,8 +168,7 @@ def test_the_board_keeps_refreshing_in_a_background_tab(open_page):
     expect(card(alice, "bench-1")).to_contain_text("Approved — you hold it.")
     set_hidden(alice, True)
     fetched = board_fetches(alice)
-    bob = open_page("bob", PASSWORD)
-    bob.request.post("/reservation/request", data={"resource_id": bench})
+    api_as("bob", PASSWORD).post("/reservation/request", data={"resource_id": bench})
     # Slower in the background: not after the page's period (1 s here), nor five ...
     alice.clock.run_for(5_000)
     assert board_fetches(alice) == fetched
@@ -182,15 +177,13 @@ def test_the_board_keeps_refreshing_in_a_background_tab(open_page):
     alice.clock.run_for(1_000)
     assert board_fetches(alice) == fetched + 1
     expect(card(alice, "bench-1")).to_contain_text("bob")
-    carol = open_page("carol", PASSWORD)
-    carol.request.post("/reservation/request", data={"resource_id": bench})
+    api_as("carol", PASSWORD).post("/reservation/request", data={"resource_id": bench})
     set_hidden(alice, False)  # back to the tab: current at once, with no timer
     expect(card(alice, "bench-1")).to_contain_text("carol")
 
 
-def test_an_unchanged_board_is_not_sent_again(open_page):
-    admin = open_page("admin")
-    [bench] = seed(admin, ["alice", "bob"], [("bench-1", "", 480)])
+def test_an_unchanged_board_is_not_sent_again(open_page, api_as):
+    [bench] = seed(api_as("admin"), ["alice", "bob"], [("bench-1", "", 480)])
     alice = open_page()
     stop_the_clock(alice)
     log_in(alice, "alice", PASSWORD)
@@ -198,21 +191,20 @@ def test_an_unchanged_board_is_not_sent_again(open_page):
     assert [refresh_once(alice) for _ in range(3)] == [200, 304, 304]
     choice = card(alice, "bench-1").locator("option[data-end-of-day]")
     assert re.fullmatch(r"[0-9]+", choice.get_attribute("value"))  # the reader's day, worked out
-    bob = open_page("bob", PASSWORD)
-    bob.request.post("/reservation/request", data={"resource_id": bench})
+    api_as("bob", PASSWORD).post("/reservation/request", data={"resource_id": bench})
     assert refresh_once(alice) == 200
     expect(card(alice, "bench-1")).to_contain_text("bob")
 
 
-def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_page):
-    admin = open_page("admin")
+def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_page, api_as):
+    admin = api_as("admin")
     seed(admin, ["alice"], WORKDAY[:8])
     alice = open_page()
     # No board refresh may find the session gone before the click does: the page's timers wait.
     stop_the_clock(alice)
     log_in(alice, "alice", PASSWORD)
-    alice_id = next(u["id"] for u in admin.request.get("/info/users").json()["users"] if u["name"] == "alice")
-    admin.request.post("/admin/user/modify", data={"user_id": alice_id, "password": "a-new-password"})
+    alice_id = next(u["id"] for u in admin.get("/info/users").json()["users"] if u["name"] == "alice")
+    admin.post("/admin/user/modify", data={"user_id": alice_id, "password": "a-new-password"})
     card(alice, "bench-08").get_by_role("button", name="Request").click()
     expect(alice).to_have_url(re.compile(r"/session/login\?"))
     expect(alice.get_by_role("alert")).to_contain_text("You had been logged out, so “Request” was not done.")
@@ -227,11 +219,11 @@ def test_signed_out_meanwhile_the_reader_logs_in_and_is_back_at_the_card(open_pa
     expect(alice.locator("main")).not_to_contain_text("405")
 
 
-def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page):
-    admin = open_page("admin")
-    [matlab] = seed(admin, ["dave", "alice"], [("licence-matlab", "One seat")])
-    open_page("dave", PASSWORD).request.post("/reservation/request", data={"resource_id": matlab})
-    open_page("alice", PASSWORD).request.post("/reservation/request", data={"resource_id": matlab})
+def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page, api_as):
+    admin = open_page("admin", at=None)
+    [matlab] = seed(admin.request, ["dave", "alice"], [("licence-matlab", "One seat")])
+    api_as("dave", PASSWORD).post("/reservation/request", data={"resource_id": matlab})
+    api_as("alice", PASSWORD).post("/reservation/request", data={"resource_id": matlab})
     dave_id = next(u["id"] for u in admin.request.get("/info/users").json()["users"] if u["name"] == "dave")
     admin.goto(f"/admin/users/{dave_id}")
     admin.get_by_text("Delete dave", exact=True).click()
@@ -248,8 +240,7 @@ def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page):
         "User deactivated: their history is kept. Their hold on licence-matlab ended; alice now holds it.")
 
     # Without script the same words unfold in place.
-    plain = open_page("admin", javascript=False)
-    plain.goto(f"/admin/resources/{matlab}")
+    plain = open_page("admin", javascript=False, at=f"/admin/resources/{matlab}")
     plain.get_by_text("End this hold", exact=True).click()
     expect(plain.locator(".confirm-what")).to_have_text("alice holds licence-matlab; nobody waits, so it becomes free.")
     plain.get_by_role("button", name="Yes, end the hold").click()
@@ -257,10 +248,10 @@ def test_deleting_someone_asks_first_and_says_where_their_hold_goes(open_page):
 
 
 def test_admin_resources_page_keeps_names_whole_and_the_add_form_at_hand(open_page):
-    admin = open_page("admin")
+    admin = open_page("admin", at=None)
     names = ["licence-matlab", "thermal-chamber-02", "oscilloscope-bench-14", "pi-cluster-node-07",
              "logic-analyser", "room-2.14-whiteboard"]
-    seed(admin, [], [(name, "Shared by the firmware and the hardware teams, booked all day") for name in names])
+    seed(admin.request, [], [(name, "Shared by the firmware and the hardware teams, booked all day") for name in names])
     admin.goto("/admin/resources")
     for name in names:
         link = admin.get_by_role("link", name=name, exact=True)
@@ -282,12 +273,13 @@ def test_admin_resources_page_keeps_names_whole_and_the_add_form_at_hand(open_pa
     admin.set_viewport_size(DESKTOP)
 
 
-def test_statistics_fit_a_phone_and_sort_by_column(open_page):
-    admin = open_page("admin", viewport=PHONE)
-    ids = seed(admin, ["alice"], [("a-very-long-resource-name-for-the-chart", ""), ("bench-2", ""), ("scope", "")])
-    alice = open_page("alice", PASSWORD)
+def test_statistics_fit_a_phone_and_sort_by_column(open_page, api_as):
+    admin = open_page("admin", viewport=PHONE, at=None)
+    ids = seed(admin.request, ["alice"], [("a-very-long-resource-name-for-the-chart", ""), ("bench-2", ""),
+                                          ("scope", "")])
+    alice = api_as("alice", PASSWORD)
     for resource in ids[:2]:
-        alice.request.post("/reservation/request", data={"resource_id": resource})
+        alice.post("/reservation/request", data={"resource_id": resource})
     admin.goto("/admin/statistics")
     for bar in admin.locator(".bar-value, .bar-track").all():
         box = bar.bounding_box()
@@ -304,11 +296,11 @@ def test_statistics_fit_a_phone_and_sort_by_column(open_page):
     expect(admin.get_by_role("columnheader", name="Resource")).to_have_attribute("aria-sort", "descending")
 
 
-def test_cards_take_the_height_they_need(open_page):
-    admin = open_page("admin")
-    busy, _ = seed(admin, ["alice", "bob", "carol"], [("bench-1", ""), ("bench-2", "")])
+def test_cards_take_the_height_they_need(open_page, api_as):
+    admin = open_page("admin", at=None)
+    busy, _ = seed(admin.request, ["alice", "bob", "carol"], [("bench-1", ""), ("bench-2", "")])
     for name in ("alice", "bob", "carol"):
-        open_page(name, PASSWORD).request.post("/reservation/request", data={"resource_id": busy})
+        api_as(name, PASSWORD).post("/reservation/request", data={"resource_id": busy})
     admin.goto("/")
     held, free = card(admin, "bench-1").bounding_box(), card(admin, "bench-2").bounding_box()
     assert held["y"] == free["y"]  # side by side
