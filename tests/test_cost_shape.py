@@ -61,11 +61,8 @@ def test_a_write_request_opens_no_transaction_before_its_write(accounts, record_
     assert len(statements) == 5
 
 
-def test_active_list_reads_only_the_active_index(app, accounts):
-    """The query behind /reservation/active is answered from a partial index of active rows,
-    so a million finished reservations beside them cost nothing."""
-    alice = accounts.user("alice")
-    alice.post("/reservation/request", json={"resource_id": accounts.add_resource("bench-1")})
+def _statements_with_parameters(app, action):
+    """The statements `action` sends through the application's engine, with their parameters."""
     captured = []
     with app.app_context():
         engine = db.engine
@@ -75,22 +72,53 @@ def test_active_list_reads_only_the_active_index(app, accounts):
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        assert alice.get("/reservation/active").status_code == 200
+        action()
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    [(statement, parameters)] = [(s, p) for s, p in captured if "JOIN users" in s]
+    return captured
+
+
+def _plan(app, statement, parameters):
+    """How the database would answer the statement, as text."""
     with app.app_context():
         connection = db.session.connection()
         if connection.dialect.name == "sqlite":
-            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-        else:
-            # Tiny test tables make a sequential scan cheapest; forbid it to see whether the
-            # partial index can serve the query at all.
-            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            return str(connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all())
+        # Tiny test tables make a sequential scan cheapest; forbid it to see whether an index can
+        # serve the query at all.
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        return str(connection.exec_driver_sql("EXPLAIN " + statement, parameters).all())
+
+
+def test_active_list_reads_only_the_active_index(app, accounts):
+    """The query behind /reservation/active is answered from a partial index of active rows,
+    so a million finished reservations beside them cost nothing."""
+    alice = accounts.user("alice")
+    alice.post("/reservation/request", json={"resource_id": accounts.add_resource("bench-1")})
+    answers = []
+    captured = _statements_with_parameters(app, lambda: answers.append(alice.get("/reservation/active")))
+    assert answers[0].status_code == 200
+    [(statement, parameters)] = [(s, p) for s, p in captured if "JOIN users" in s]
+    plan = _plan(app, statement, parameters)
     # Either index limited to the active rows will do (PostgreSQL may pick the unique one).
     active_only = ("ix_reservations_active", "uq_reservations_one_active_per_user")
-    assert any(name in str(row) for row in plan for name in active_only), plan
+    assert any(name in plan for name in active_only), plan
+
+
+def test_the_notices_feed_reads_only_the_recent_events(app, accounts):
+    """The feed, and its validator, are answered from the recorded_at index: the month of
+    everyone's events the outbox keeps costs nothing."""
+    bench, alice, bob = accounts.queue_of("bench-1", "alice", "bob")
+    alice.post("/reservation/release", json={"resource_id": bench})
+    answers = []
+    captured = _statements_with_parameters(app, lambda: answers.append(
+        bob.get("/session/notifications/feed?since=2000-01-01")))
+    assert len(answers[0].json["notifications"]) == 1
+    reads = [(s, p) for s, p in captured if "FROM notification_events" in s]
+    assert len(reads) == 2  # the validator, then the events
+    for statement, parameters in reads:
+        plan = _plan(app, statement, parameters)
+        assert "ix_notification_events_recorded_at" in plan and "SCAN notification_events" not in plan, plan
 
 
 def _fill_with_label_requests(accounts, prefix, resources):

@@ -251,7 +251,8 @@ def _scenario(probe):
     call(alice, "post", "/session/notifications", json={"granted_browser": False}, check=200)
     call(alice, "post", "/session/notifications", json={"granted_browser": "no"}, check=400)
     call(alice, "post", "/session/notifications", json={"resource_changed_email": True}, check=403)
-    call(alice, "get", "/session/notifications/feed", check=200)
+    validator = call(alice, "get", "/session/notifications/feed", check=200).headers["ETag"]
+    call(alice, "get", "/session/notifications/feed", headers={"If-None-Match": validator}, check=304)
     call(alice, "get", "/session/notifications/feed", "/session/notifications/feed?since=soon", check=400)
     hook = call(alice, "post", "/session/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["granted"]},
                 check=201).json

@@ -1,7 +1,6 @@
 """Notifications for the signed-in user: the Notifications page and its preferences, webhooks over
 JSON or the page's forms, and the events the browser shows as they happen."""
 import secrets
-from datetime import timedelta
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask.views import MethodView
@@ -25,20 +24,21 @@ from backend.notifications.documents import delivery_json, feed_entry_json, webh
 from backend.serializers import iso
 from backend.views.session import blueprint
 from backend.web.access import login_required
+from backend.web.conditional import answer_unless_unchanged
 from backend.web.form_pages import refused_form, show_refusals_at_fields
+from backend.web.notices import FEED_OVERLAP, notices_version, validator_gap
 from backend.web.responses import respond, wants_json
 
 # Deliveries shown per webhook on the page.
 SHOWN_DELIVERIES = 5
-# The browser asks for events recorded since its last look, minus this much: a change recorded
-# just before that look but committed just after is still seen (each event is shown once).
-FEED_OVERLAP = timedelta(seconds=30)
 
 
 @blueprint.app_context_processor
 def _notice_helpers():
-    """The moment a page was drawn: its script asks for the events recorded since then."""
-    return {"notices_since": lambda: iso(get_database().now())}
+    """The moment a page was drawn: its script asks for the events recorded since then; and how
+    old its previous look may be for it to send the feed's validator back (web/notices.py)."""
+    return {"notices_since": lambda: iso(get_database().now()),
+            "notices_validator_seconds": lambda: int(validator_gap().total_seconds())}
 
 
 def _preferences_json(preferences):
@@ -145,7 +145,9 @@ class WebhookDeliveriesView(MethodView):
 
 
 class FeedView(MethodView):
-    """Events for this browser since `?since=` (an ISO time the previous answer gave as `now`)."""
+    """Events for this browser since `?since=` (an ISO time the previous answer gave as `now`);
+    `304 Not Modified` while none arrived since the answer whose ETag If-None-Match names (see
+    web/notices.py)."""
 
     decorators = [login_required]
 
@@ -157,8 +159,13 @@ class FeedView(MethodView):
             start = since - FEED_OVERLAP
         except OverflowError:  # since the first moment there is: no earlier one to look back to
             start = since
-        records = database.notifications.feed(current_user, start)
-        return jsonify(notifications=[feed_entry_json(r) for r in records], now=iso(now))
+        # Read before the events: one committed in between is then in the answer, and at worst the
+        # next look finds the validator moved and asks again. Read after, the validator could name
+        # an event the answer lacks, and the next look would be told that nothing arrived.
+        version = notices_version()
+        return answer_unless_unchanged(version, lambda: jsonify(
+            notifications=[feed_entry_json(r) for r in database.notifications.feed(current_user, start)],
+            now=iso(now)))
 
 
 show_refusals_at_fields(blueprint, {"session.webhooks": WebhookForm},

@@ -4,6 +4,7 @@ import re
 from flask import current_app, render_template, request, url_for
 from flask.views import MethodView
 from flask_login import current_user
+from werkzeug.http import quote_etag
 
 from backend.database import get_database
 from backend.database.history import HistoryFilters
@@ -19,6 +20,7 @@ from backend.views.reservation import blueprint
 from backend.web.access import login_required
 from backend.web.conditional import page_unless_unchanged
 from backend.web.moments import day_clock
+from backend.web.notices import notices_version
 from backend.web.pages import page
 
 blueprint.add_app_template_filter(minutes_text, "minutes")
@@ -67,7 +69,10 @@ _ANCHOR = re.compile(r"(resource|mine|request)-[0-9]{1,19}|mine")
 
 class BoardView(MethodView):
     """The dashboard's cards alone, which its script fetches every few seconds: `304 Not Modified`
-    while nothing they show has changed (see conditional.py)."""
+    while nothing they show has changed (see conditional.py). The same refresh tells the page's
+    notices whether one arrived (web/notices.py): the ETag names the reader's notices validator
+    too, and a sent board carries it in Reservia-Notices, so the open dashboard makes one
+    request per interval, not one for the board and one for the notices."""
 
     decorators = [login_required]
 
@@ -75,10 +80,13 @@ class BoardView(MethodView):
     def get(self):
         """The dashboard's cards, which its script fetches."""
         filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
-        return page_unless_unchanged(
+        notices = notices_version()
+        response = page_unless_unchanged(
             ("board", current_user.id, filters),
             lambda: render_template("reservation/_board.html", **_board_context(for_script=True)),
-            lambda: get_database().boards.next_change())
+            lambda: get_database().boards.next_change(), also=notices)
+        response.headers["Reservia-Notices"] = quote_etag(notices, weak=True)  # as the feed's ETag
+        return response
 
 
 class MyReservationsView(MethodView):

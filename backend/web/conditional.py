@@ -1,5 +1,6 @@
-"""Pages that a refreshing script already holds: `304 Not Modified`, without rendering them again,
-while nothing they show has changed.
+"""Answers that a refreshing script already holds: `304 Not Modified`, without building them
+again, while nothing they show has changed: the board the dashboard fetches (pages, below) and the
+notices feed every page asks (its validator is known without building it: notices.py).
 
 The validator (a weak ETag) is a digest of the page as rendered, less the request's CSRF token
 (signed afresh on every render), keyed with the session's own CSRF secret: every process that
@@ -22,11 +23,13 @@ from backend.database import get_database
 CSRF_FIELD = "csrf_token"
 
 
-def page_unless_unchanged(key, render, until):
+def page_unless_unchanged(key, render, until, also=None):
     """The page `render()` makes, or 304 if the request's If-None-Match names it.
 
     `key` says what the page shows besides the data (its query, its reader); `until()` is the
-    first moment it changes without a commit (None: only a commit changes it).
+    first moment it changes without a commit (None: only a commit changes it). `also` is the
+    validator of something else the answer tells the page's script (the reader's notices): the
+    ETag names both, so a 304 says that neither changed.
     """
     rendered = {}
 
@@ -35,10 +38,18 @@ def page_unless_unchanged(key, render, until):
         return _validator(rendered["page"]), until()
 
     validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
+    if also is not None:
+        validator = f"{validator}.{also}"
+    return answer_unless_unchanged(validator, lambda: rendered["page"] if "page" in rendered else render())
+
+
+def answer_unless_unchanged(validator, answer):
+    """What `answer()` returns, or 304 if the request's If-None-Match names `validator`; either
+    way with `validator` as its weak ETag."""
     if _names(request.headers.get("If-None-Match"), validator):
         response = current_app.response_class(status=304)
     else:
-        response = make_response(rendered["page"] if "page" in rendered else render())
+        response = make_response(answer())
     response.set_etag(validator, weak=True)
     return response
 

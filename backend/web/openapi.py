@@ -39,7 +39,8 @@ ERRORS = {400: "Invalid input: a missing or mistyped field, a body that is not a
           415: "The body is not JSON (send Content-Type: application/json).",
           429: "Too many attempts: wait the seconds the Retry-After header gives.",
           503: "The database stayed busy too long; nothing changed; retry."}
-DESCRIPTIONS = {200: "Done.", 201: "Created.", 202: "Accepted: it happens shortly.", **ERRORS}
+DESCRIPTIONS = {200: "Done.", 201: "Created.", 202: "Accepted: it happens shortly.",
+                304: "Not Modified: the answer whose ETag If-None-Match names still holds; no body.", **ERRORS}
 RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 1}}
 
 
@@ -74,7 +75,9 @@ def _response(status, answer):
         answer = _ref(f"Error{status}")
         if status == 429:
             headers = {"Retry-After": RETRY_AFTER}
-    if isinstance(answer, str):  # a media type: text/csv, text/calendar, text/plain
+    if status == 304:
+        response = {"description": DESCRIPTIONS[status]}
+    elif isinstance(answer, str):  # a media type: text/csv, text/calendar, text/plain
         response = {"description": DESCRIPTIONS[status], "content": {answer: {"schema": STRING}}}
     else:
         response = {"description": DESCRIPTIONS[status], "content": {JSON: {"schema": answer}}}

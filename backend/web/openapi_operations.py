@@ -71,6 +71,8 @@ MESSAGE = {"message": STRING}
 # full: whatever the token's user may do; metrics: scrape /metrics, nothing else.
 SCOPE = {"enum": ["full", "metrics"]}
 RETRY_AFTER = {"description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
+NOTICES_ETAG = {"description": "Names the events this answer covers; sent back in If-None-Match, the feed "
+                               "answers 304 while none arrived for you.", "schema": STRING}
 
 REPORT_QUERY = {"from": STRING, "to": STRING, "resource_id": ID, "label": STRING,
                 "group_by": {"enum": ["day", "week", "month"]}}
@@ -292,9 +294,11 @@ _TABLE = [
      {200: _object(("message", "preferences"), preferences={"type": "object"}, **MESSAGE), 400: None,
       403: None}),
     ("get", "/session/notifications/feed", LOGIN, "Events for this browser since `since` (the `now` of the "
-                                                  "previous answer).", None, {"since": STRING},
-     {200: _object(("notifications", "now"), notifications={"type": "array", "items": {"type": "object"}},
-                   now=DATE), 400: None}),
+                                                  "previous answer); 304 while none arrived since the answer "
+                                                  "whose ETag If-None-Match names.", None, {"since": STRING},
+     {200: Answer(_object(("notifications", "now"), notifications={"type": "array", "items": {"type": "object"}},
+                          now=DATE), {"ETag": NOTICES_ETAG}),
+      304: Answer(None, {"ETag": NOTICES_ETAG}), 400: None}),
     ("get", "/session/webhooks", LOGIN, "One's webhooks (never their secrets).", None, {},
      {200: _object(("webhooks", "count"), webhooks={"type": "array", "items": WEBHOOK}, count=INTEGER)}),
     ("post", "/session/webhooks", LOGIN, "Add a webhook: deliveries are signed with its secret "

@@ -1,8 +1,9 @@
 // Keeps the dashboard current and acts in place. The board is fetched again every few seconds
 // (more slowly while the tab is in the background, and at once when it comes back), naming the
-// board it has: the server answers 304 Not Modified while nothing on it changed; each hold's
-// remaining time counts down; Request, Cancel, Release and Keep alive are posted from the page
-// and the board redrawn around the card that was used, so the reader stays where they were.
+// board it has: the server answers 304 Not Modified while nothing on it changed, nor the reader's
+// notices (each answer tells notifications.js whether one arrived, so that it need not ask); each
+// hold's remaining time counts down; Request, Cancel, Release and Keep alive are posted from the
+// page and the board redrawn around the card that was used, so the reader stays where they were.
 // Without JavaScript the forms post as usual and the answer comes back to the same card.
 (function () {
   "use strict";
@@ -145,11 +146,16 @@
     if (validator && !fresh) {
       headers["If-None-Match"] = validator;
     }
+    // The board's answer also tells the notices whether one arrived (notifications.js).
+    var tellNotices = window.ReserviaNotices ? window.ReserviaNotices.asking() : null;
     return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.redirected || response.status === 401) {
           window.location.reload();  // logged out meanwhile: the server sends the login page
           return null;
+        }
+        if (tellNotices && (response.status === 304 || response.ok)) {
+          tellNotices(response);
         }
         if (response.status === 304) {
           return shown;
@@ -314,5 +320,8 @@
   endOfDay();
   tick();
   stamp("Updated " + clockNow());
+  if (window.ReserviaNotices) {
+    window.ReserviaNotices.followBoard();
+  }
   schedule();
 }());
