@@ -61,9 +61,12 @@ class ApacheSite:
     """Reservia copied to a folder www-data can read, served by its own Apache until stop().
 
     `database_url` empty means SQLite in the site's data folder; it may be set until start().
+    `threads` per process stays above RESERVIA_WAIT_THREADS (4 by default), as docs/deploy.md asks:
+    with 3, six waiting clients held every thread of both processes, and the holders' releases
+    queued behind them until their waits timed out 30 s later.
     """
 
-    def __init__(self, venv, database_url="", mount=MOUNT, processes=2, threads=3, extra_settings=None,
+    def __init__(self, venv, database_url="", mount=MOUNT, processes=2, threads=5, extra_settings=None,
                  sign_in=None, defines=None, modules=(), server_config=()):
         """`sign_in`: a file of deploy/sign-in/ that Apache signs people in with, with its
         `defines`, the Apache `modules` it needs and lines of `server_config`."""

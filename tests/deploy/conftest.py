@@ -22,6 +22,6 @@ def running_site(**options):
 
 @pytest.fixture(scope="session")
 def apache(_database_engine):
-    """Reservia under https://127.0.0.1:PORT/reservia, two mod_wsgi processes of three threads."""
+    """Reservia under https://127.0.0.1:PORT/reservia, two mod_wsgi processes of five threads."""
     with running_site() as site:
         yield site
