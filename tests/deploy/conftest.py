@@ -4,14 +4,20 @@ from contextlib import contextmanager
 import pytest
 
 from deploy.apache_site import ApacheSite, apache_virtualenv
+from tests.conftest import FAST_HASH
 from tests.postgres import databases_under_test
 
 
 @contextmanager
-def running_site(**options):
+def running_site(extra_settings=None, **options):
     """A private Apache serving Reservia on the run's database engine; stopped and removed at the end,
-    pass or fail."""
-    site = ApacheSite(apache_virtualenv(), **options).prepare()
+    pass or fail.
+
+    Passwords are hashed the suite's cheap way unless `extra_settings` says otherwise: production's
+    scrypt cost a tenth of a second of CPU for each of some fifty logins and accounts a run, and
+    these tests are about the site, not the hash (the root-mount site keeps production's)."""
+    settings = {"RESERVIA_PASSWORD_METHOD": FAST_HASH, **(extra_settings or {})}
+    site = ApacheSite(apache_virtualenv(), extra_settings=settings, **options).prepare()
     site.database_url = databases_under_test.url_for_home(site.data)
     try:
         yield site.start()
