@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from deploy.ports import free_loopback_port
 
@@ -55,6 +56,18 @@ def _self_signed_certificate(folder):
                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     return cert, key
+
+
+class _FromAddress(HTTPAdapter):
+    """Connects from `address`: any of 127.0.0.0/8 reaches a server listening on 127.0.0.1, and
+    Apache tells Reservia that address as the client's."""
+
+    def __init__(self, address):
+        self.address = address  # before __init__, which makes the pool manager
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
 
 
 class ApacheSite:
@@ -105,12 +118,16 @@ class ApacheSite:
     def http_url(self, path=""):
         return f"http://127.0.0.1:{self.http_port}{self.prefix}{path}"
 
-    def session(self):
-        """A requests session that trusts this site's certificate, like a browser with its CA."""
+    def session(self, source_address=None):
+        """A requests session that trusts this site's certificate, like a browser with its CA;
+        from `source_address` (a loopback address) if given, else from 127.0.0.1."""
         client = requests.Session()
         # The environment's CA bundle or proxy would otherwise override these for every request.
         client.trust_env = False
         client.verify = str(self.certificate)
+        if source_address is not None:
+            for scheme in ("https://", "http://"):
+                client.mount(scheme, _FromAddress(source_address))
         return client
 
     def prepare(self):

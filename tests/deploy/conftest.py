@@ -26,8 +26,12 @@ def running_site(extra_settings=None, **options):
         site.remove()
 
 
+# Failed logins an address may make in a minute on the shared site (test_apache_login_limits.py).
+ADDRESS_LIMIT = 12
+
+
 @pytest.fixture(scope="session")
 def apache(_database_engine):
     """Reservia under https://127.0.0.1:PORT/reservia, two mod_wsgi processes of five threads."""
-    with running_site() as site:
+    with running_site(extra_settings={"RESERVIA_LOGIN_ADDRESS_FAILURES_PER_MINUTE": ADDRESS_LIMIT}) as site:
         yield site
