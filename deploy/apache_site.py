@@ -3,7 +3,9 @@
 The deployment tests and the benchmark both serve Reservia through it, so that what they exercise
 is the site configuration people install.
 """
+import atexit
 import fcntl
+import functools
 import hashlib
 import shutil
 import signal
@@ -50,11 +52,44 @@ def apache_virtualenv():
     return venv
 
 
+@functools.cache
+def _compiled_code():
+    """Reservia's code with its bytecode, copied and compiled once a process for all its sites.
+
+    The daemons run as www-data and cannot write bytecode beside a root-owned copy: each compiled
+    all of Reservia again when it started. Each site copies this folder instead (copytree keeps
+    the times the bytecode is checked against)."""
+    folder = Path(tempfile.mkdtemp(prefix="reservia-code-", dir=SHARED_TMP))
+    folder.chmod(0o755)  # copytree gives each site's copy this mode: www-data must enter it
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for name in CODE:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / name)
+    subprocess.run([SYSTEM_PYTHON, "-m", "compileall", "-q", str(folder)], check=True, capture_output=True)
+    return folder
+
+
+@functools.cache
+def _certificate_and_key():
+    """A self-signed certificate for 127.0.0.1 and its key, as bytes: made once a process, since a
+    new RSA key costs a quarter of a second of CPU and every site may show the same one."""
+    with tempfile.TemporaryDirectory() as scratch:
+        cert, key = Path(scratch) / "server.crt", Path(scratch) / "server.key"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+        return cert.read_bytes(), key.read_bytes()
+
+
 def _self_signed_certificate(folder):
     cert, key = folder / "server.crt", folder / "server.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    cert_bytes, key_bytes = _certificate_and_key()
+    cert.write_bytes(cert_bytes)
+    key.touch(mode=0o600)
+    key.write_bytes(key_bytes)
     return cert, key
 
 
@@ -131,13 +166,7 @@ class ApacheSite:
         return client
 
     def prepare(self):
-        for name in CODE:
-            source = REPO / name
-            if source.is_dir():
-                shutil.copytree(source, self.app / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                self.app.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, self.app / name)
+        shutil.copytree(_compiled_code(), self.app)
         for folder in (self.data, self.logs, self.run):
             folder.mkdir()
         shutil.chown(self.data, DAEMON_USER, DAEMON_USER)
