@@ -27,7 +27,8 @@ def site(slapd, _database_engine):
     password_file.chmod(0o600)
     url = f"{slapd.url}/{PEOPLE}?uid,mail,cn,memberOf?sub?(objectClass=inetOrgPerson)"
     with running_site(
-            processes=1, sign_in="authnz_ldap.conf", modules=("ldap", "authnz_ldap", "auth_basic", "authn_core", "authz_user"),
+            processes=1,
+            sign_in="authnz_ldap.conf", modules=("ldap", "authnz_ldap", "auth_basic", "authn_core", "authz_user"),
             defines={"RESERVIA_DIRECTORY_URL": f'"{url}"', "RESERVIA_DIRECTORY_BIND_DN": SERVICE_DN,
                      "RESERVIA_DIRECTORY_BIND_PASSWORD_FILE": password_file},
             # mod_ldap remembers searches for 10 minutes by default: a group change would wait that long.
