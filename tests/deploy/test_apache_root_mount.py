@@ -1,6 +1,7 @@
 """The same site configuration with Reservia owning the whole host: mounted at / instead of /reservia."""
 import pytest
 
+from config.defaults import DEFAULTS
 from deploy.apache_site import ADMIN_PASSWORD
 from tests.deploy.conftest import running_site
 from tests.deploy.pages import read_page
@@ -10,7 +11,10 @@ pytestmark = pytest.mark.deploy
 
 @pytest.fixture(scope="module")
 def root_site(_database_engine):
-    with running_site(mount="/", processes=1, threads=2) as site:
+    """Passwords hashed as in production (the other sites hash the cheap way): its admin signs in
+    through the form with the default method under mod_wsgi."""
+    with running_site(mount="/", processes=1, threads=2,
+                      extra_settings={"RESERVIA_PASSWORD_METHOD": DEFAULTS["RESERVIA_PASSWORD_METHOD"]}) as site:
         yield site
 
 

@@ -20,12 +20,14 @@ POSING = {"Remote-User": "dave", "X-Remote-User": "dave", "X-Forwarded-User": "d
 
 @pytest.fixture(scope="module")
 def site(slapd, _database_engine):
-    """Reservia behind Apache, which signs people in with the directory; nobody made any account."""
+    """Reservia behind Apache, which signs people in with the directory; nobody made any account.
+    One mod_wsgi process: how requests spread over processes is test_apache_concurrency.py's."""
     password_file = slapd.folder / "bind-password"
     password_file.write_text(SERVICE_PASSWORD)
     password_file.chmod(0o600)
     url = f"{slapd.url}/{PEOPLE}?uid,mail,cn,memberOf?sub?(objectClass=inetOrgPerson)"
     with running_site(
+            processes=1,
             sign_in="authnz_ldap.conf", modules=("ldap", "authnz_ldap", "auth_basic", "authn_core", "authz_user"),
             defines={"RESERVIA_DIRECTORY_URL": f'"{url}"', "RESERVIA_DIRECTORY_BIND_DN": SERVICE_DN,
                      "RESERVIA_DIRECTORY_BIND_PASSWORD_FILE": password_file},
