@@ -135,6 +135,7 @@ class World:
         self.anonymous = app.test_client()
         self.actors = {"admin": (self.admin, ADMIN_PASSWORD), "holder": (self.holder, USER_PASSWORD)}
         self.accounts_as_built = self.rows("users")
+        self.accounts_state = self.read("users", "login_sessions")
         self.tokens = {}
         assert free
 
@@ -144,11 +145,20 @@ class World:
         return self.admin if path.startswith("/admin/") else self.holder
 
     def rows(self, table):
+        return self.read(table)[table]
+
+    def read(self, *tables):
+        """{table: its rows in key order}, read in one application context."""
         with self.app.app_context():
-            return db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
+            return {table: db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all() for table in tables}
 
     def snapshot(self):
-        return {table: self.rows(table) for table in TABLES}
+        return self.read(*TABLES)
+
+    def signed_in_as_built(self):
+        """Whether the accounts and login sessions are as they were when the clients last signed
+        in: then none of them can have been signed out, and asking each client is not needed."""
+        return self.read("users", "login_sessions") == self.accounts_state
 
     def csrf_token(self, client):
         """The client's CSRF token, read from a page once per login session."""
@@ -161,9 +171,12 @@ class World:
     def repair(self):
         """Put back the acting accounts (their names, roles, passwords) and sign their clients in
         again when an accepted request changed them; forget the failed logins counted meanwhile."""
+        if self.signed_in_as_built():
+            return
         broken = [name for name, (client, _) in self.actors.items()
                   if not client.get("/session/status").json["logged_in"]]
         if not broken:
+            self.accounts_state = self.read("users", "login_sessions")
             return
         with self.app.app_context():
             columns = ("name", "name_key", "email", "password_hash", "role", "active")
@@ -180,6 +193,7 @@ class World:
             self.tokens.pop(client, None)
             response = client.post("/session/login", json={"name": name, "password": password})
             assert response.status_code == 200, response.json
+        self.accounts_state = self.read("users", "login_sessions")
 
 
 @pytest.fixture(scope="module")
