@@ -2,7 +2,6 @@
 went, and a resource that fails N times in a row takes itself out of the pool, coming back only if
 its check put it there."""
 import socket
-import threading
 from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +14,7 @@ from backend.models import Delivery, MaintenancePeriod, NotificationEvent, User
 from backend.notifications.worker import DeliveryWorker
 from tests.factories import Accounts
 from tests.pages import HTML, post_form, refused_page, text
+from tests.threaded_server import start_in_thread
 
 
 @contextmanager
@@ -55,11 +55,10 @@ class StatusServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/health"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._stop = start_in_thread(self.server)
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._stop()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The test's own application served over HTTP from a thread, for clients that run as processes
-(client/reservia.py): they then see the conftest clock, and tests can make the server misbehave."""
+"""Servers in a thread of the test process: the test's own application served over HTTP for
+clients that run as processes (client/reservia.py), which then see the conftest clock and which
+the test can make misbehave; and any other server a test runs (webhook receivers, health targets)."""
 import threading
 from contextlib import contextmanager
 
@@ -43,16 +44,27 @@ class Flaky:
         return answer
 
 
+def start_in_thread(server):
+    """Serve `server` from a daemon thread; returns the function that stops and closes it. It looks
+    for the stop every 20 ms, not every half second as Python's default: each test stops its own
+    servers, and half a second a test added up to a minute a run."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    return stop
+
+
 @contextmanager
 def serving(app, port=0):
     """Yield (base URL, Flaky middleware) of `app` served on 127.0.0.1 until the block ends."""
     flaky = Flaky(app)
     server = make_server("127.0.0.1", port, flaky, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
+    stop = start_in_thread(server)
     try:
         yield f"http://127.0.0.1:{server.server_port}", flaky
     finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+        stop()

@@ -1,7 +1,6 @@
 """What someone trying Reservia on purpose meets in a real browser: no framing, no known
 administrator password, guesses held back, and names and passwords that cannot deceive."""
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from tests.browser.conftest import DESKTOP, LiveServer, screenshot
 from tests.old_databases import database_of_the_first_release
+from tests.threaded_server import start_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +23,9 @@ def other_site(live_server):
         return Response(page, mimetype="text/html")(environ, start_response)
 
     server = make_server("127.0.0.1", 0, serve)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    stop = start_in_thread(server)
     yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join()
+    stop()
 
 
 def test_no_other_page_can_frame_the_signed_in_dashboard(open_page, other_site):

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from aiosmtpd.controller import Controller
 
 from deploy.ports import free_loopback_port
+from tests.threaded_server import start_in_thread
 
 
 @dataclass
@@ -56,7 +57,7 @@ class WebhookReceiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._stop = start_in_thread(self.server)
         return self
 
     def url_of(self, path):
@@ -64,8 +65,7 @@ class WebhookReceiver:
         return self.url.rsplit("/", 1)[0] + path
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._stop()
 
     def by_delivery(self):
         """How many times each X-Reservia-Delivery id was received."""
