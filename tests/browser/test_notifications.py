@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.conftest import USER_PASSWORD, Accounts
 
-pytestmark = pytest.mark.browser
+# Slow: it starts the whole Chromium (the shell denies notifications) and waits through refreshes.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FEED = "/session/notifications/feed"
 
