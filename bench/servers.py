@@ -83,10 +83,12 @@ class GunicornServer:
         # --reuse-port gives each worker its own listening socket, so the kernel spreads the
         # keep-alive connections over the workers; with one shared socket a single worker often
         # accepted most of them and the figures swung by a factor of two from run to run.
+        # --no-control-socket: gunicorn 27 otherwise opens ~/.gunicorn/gunicorn.ctl, one file
+        # that every gunicorn of the user (the ceiling app's, a test's) would share.
         command = [self.python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(self.processes), "--threads", str(self.threads),
                    "--worker-class", "gthread", "--keep-alive", "10", "--backlog", "256",
-                   "--graceful-timeout", "5", "--reuse-port", *self.extra, app]
+                   "--graceful-timeout", "5", "--reuse-port", "--no-control-socket", *self.extra, app]
         with open(self.workdir / f"{name}.server.log", "ab") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                        start_new_session=True)
