@@ -13,9 +13,11 @@ from tests.live_server import ROOT, free_port
 
 
 class GunicornSite:
-    """The address of a running server, and clients for it."""
+    """The address of a running server, its master process's id, and clients for it."""
 
-    def __init__(self, port):
+    def __init__(self, port, pid):
+        self.port = port
+        self.pid = pid
         self.base = f"http://127.0.0.1:{port}"
 
     def url(self, path=""):
@@ -44,7 +46,7 @@ def running_gunicorn(home, processes, threads, **settings):
              "--threads", str(threads), "--worker-class", "gthread", "--graceful-timeout", "1",
              "--no-control-socket", "app:application"],
             cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    site = GunicornSite(port)
+    site = GunicornSite(port, server.pid)
     try:
         deadline = time.monotonic() + 120  # a first start in a fresh virtualenv compiles everything
         while True:
