@@ -45,7 +45,7 @@ def main(argv=None):
             with pick_server(tmp, phase, runner.server_env(tmp / phase, sizes),
                              args.server, sizes.processes) as server:
                 print({"base": f"Base data set, {server.describe()}", "growth": "Growing data set",
-                       "bookings": "Bookings"}[phase])
+                       "bookings": "Bookings, audit log and rules"}[phase])
                 if phase == "base":
                     runner.base_phase(bench, server, sizes)
                 elif phase == "growth":

@@ -60,6 +60,8 @@ def table(measurements):
             data = f"{state['resources']} res, {state['active']} act, {state['history']:,} hist"
             if "bookings" in state:
                 data = f"{state['resources']} res, {state['bookings']:,} bookings"
+            if state.get("audit"):
+                data = f"{state['bookings'] // 1000}k bk, {state['audit'] / 1e6:g}M aud, {state['rules']} rules"
         lines.append(f"{r['label'][:26]:<26} {r['name']:<9} {data[:26]:<26} {r['clients']:>7} "
                      f"{r['requests_per_s']:>8.1f} {share:>7} {_ms(r['p50_ms'])} {_ms(r['p95_ms'])} "
                      f"{_ms(r['p99_ms'])} {r['errors']:>6} {_cpu(r['cpu']['server_ms_per_request'])} "

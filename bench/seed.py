@@ -119,6 +119,38 @@ def add_bookings(path, resource_ids, user_ids, per_resource, first_in=timedelta(
     return len(rows)
 
 
+def add_rules(path, user_ids, resource_ids, rules=100, groups=20, groups_per_user=2):
+    """`groups` groups, each user a member of `groups_per_user` of them, and `rules` rules spread
+    over the groups (and a few for everyone), scoped in turn to every resource, one resource and
+    one label, with limits generous enough that nothing the benchmark does is refused; returns
+    how many rules were written."""
+    now = _stamp(datetime.now(UTC).replace(tzinfo=None))
+    with closing(_connect(path)) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        group_ids = []
+        for n in range(groups):
+            cursor = connection.execute(
+                "INSERT INTO groups (name, name_key, description, created_at) VALUES (?, ?, '', ?)",
+                (f"bench-team-{n:02d}", f"bench-team-{n:02d}", now))
+            group_ids.append(cursor.lastrowid)
+        connection.executemany(
+            "INSERT INTO user_groups (user_id, group_id, source) VALUES (?, ?, 'admin')",
+            [(user_id, group_ids[(k + j * 7) % groups]) for k, user_id in enumerate(user_ids)
+             for j in range(groups_per_user)])
+        rows = []
+        for n in range(rules):
+            # Every tenth rule is everyone's; the others belong to the groups in turn.
+            group_id = None if n % 10 == 9 else group_ids[n % groups]
+            scope = n % 3
+            rows.append((group_id, resource_ids[n % len(resource_ids)] if scope == 1 else None,
+                         f"lab-{n % 12}" if scope == 2 else None, 24 * 60, 50, 500, 10 + n % 60, now))
+        connection.executemany(
+            "INSERT INTO group_rules (group_id, resource_id, label, max_hold_minutes, max_open_requests, "
+            "max_booked_hours_per_week, priority, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        connection.execute("COMMIT")
+    return len(rows)
+
+
 def overlapping_bookings(path):
     """Pairs of live bookings of one resource whose windows overlap: none, if the database holds."""
     with closing(_connect(path)) as connection:

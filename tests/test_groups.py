@@ -180,6 +180,19 @@ def test_session_limits_say_what_applies_and_what_is_used(accounts):
     assert by_scope[(None, "scope")]["max_hold_minutes"] == 30
 
 
+def test_a_label_rule_bounds_a_request_by_name_for_a_resource_carrying_the_label(accounts):
+    admin = accounts.admin
+    _, alice = person(accounts, "alice")
+    labelled = accounts.add_resource("rig-1", labels=["scope", "fast"])
+    plain = accounts.add_resource("rig-2", labels=["fast"])
+    add_rule(admin, group_id=None, label="scope", max_hold_minutes=5)
+    refused = request(alice, resource_id=labelled, hold_minutes=8)
+    assert refused.status_code == 400 and refused.json["code"] == "HOLD_TOO_LONG", refused.json
+    assert "at most 5 min" in refused.json["error"]
+    assert request(alice, resource_id=plain, hold_minutes=8).status_code == 201
+    assert request(alice, resource_id=labelled, hold_minutes=5).status_code == 201
+
+
 def test_bad_rules_are_refused_and_change_nothing(accounts):
     admin = accounts.admin
     bench = accounts.add_resource("bench-1")

@@ -49,12 +49,16 @@ BOOKED_OF = (select(Booking.resource_id, Booking.start_at, Booking.end_at)
                     Booking.maintenance.is_(False), Booking.start_at < bindparam("end"),
                     Booking.end_at > bindparam("start")))
 LABELS_OF = select(ResourceLabel.resource_id, ResourceLabel.name)
+# The labels of the resources a request names or holds: only theirs, however many a site has.
+LABELS_OF_SOME = LABELS_OF.where(ResourceLabel.resource_id.in_(bindparam("resource_ids", expanding=True)))
 MY_GROUPS = select(memberships.c.group_id).where(memberships.c.user_id == bindparam("user_id")).scalar_subquery()
 _NOTHING = (null(),) * 6
 # What a request needs to know, in one statement under the write lock (each statement there is
 # throughput lost for every writer): the rules that apply to the user (kind 0), the groups the
 # resource is restricted to and whether the user is in each (kind 1), and how many open
-# requests the user has (kind 2, from the partial index of open requests).
+# requests the user has (kind 2, from the partial index of open requests), and the labels of the
+# resources the request names (kind 3: what a label's rule speaks about; none for a request without
+# rules, read here all the same so that rules cost the request no statement of its own).
 REQUEST_POLICY = union_all(
     select(literal_column("0"), GroupRule.id, GroupRule.group_id, GroupRule.resource_id, GroupRule.label,
            GroupRule.max_hold_minutes, GroupRule.max_open_requests, GroupRule.max_booked_hours_per_week,
@@ -67,6 +71,8 @@ REQUEST_POLICY = union_all(
     .select_from(Reservation)
     .where(Reservation.user_id == bindparam("user_id"), text(OWN_REQUEST_SQL),
            or_(Reservation.valid_until.is_(None), Reservation.valid_until > bindparam("now"))),
+    select(literal_column("3"), null(), null(), ResourceLabel.resource_id, ResourceLabel.name, *_NOTHING[:4])
+    .where(ResourceLabel.resource_id.in_(bindparam("named_ids", expanding=True))),
 )
 
 
@@ -110,14 +116,15 @@ class Policies:
         hold the resources allow (a timedelta, None: no limit), which bounds the rules' too.
         """
         rows = connection.execute(REQUEST_POLICY, {"user_id": user.id, "now": self.transactions.now(),
-                                                   "restricted_id": restricted[0] if restricted else 0}).all()
+                                                   "restricted_id": restricted[0] if restricted else 0,
+                                                   "named_ids": sorted(set(resource_ids))}).all()
         allowed = [row[2] for row in rows if row[0] == 1]
         if allowed and not user.is_admin and not any(allowed):
             raise _not_allowed(restricted[1])
         open_count = next(row[1] for row in rows if row[0] == 2)
         rules = [Rule(*row[1:]) for row in rows if row[0] == 0]
         if rules:
-            labels = set(labels) | self._labels_of(connection, resource_ids)
+            labels = set(labels) | {row[4] for row in rows if row[0] == 3}
             rules = [r for r in rules if touches(r, resource_ids, labels)]
         hold_limit = _refuse_too_long(rules, hold_minutes)
         if hold_limit is not None:
@@ -144,9 +151,11 @@ class Policies:
         scope; for all resources, without a rule, the site's RESERVIA_MAX_OPEN_REQUESTS."""
         limits = most_generous(rules, "max_open_requests")
         if limits:
-            open_rows = self._open(connection, user.id)
+            # For every resource, each open request counts: the count REQUEST_POLICY read is the
+            # answer, and the requests themselves are read only for a narrower scope.
+            open_rows = self._open(connection, user.id) if set(limits) != {("all", None)} else None
             for scope, limit in sorted(limits.items(), key=str):
-                used = sum(1 for row in open_rows if _in_scope(scope, row))
+                used = open_count if open_rows is None else sum(1 for row in open_rows if _in_scope(scope, row))
                 if used >= limit:
                     raise _quota(f"You already have {used} open requests of your {limit}{_on(scope, connection)}.",
                                  limit, used)
@@ -213,7 +222,7 @@ class Policies:
     def _open(self, connection, user_id):
         """The user's open requests as (resource id or None, the set of labels it names or its resource carries)."""
         rows = connection.execute(OPEN_OF, {"user_id": user_id, "now": self.transactions.now()}).all()
-        carried = self._resource_labels(connection) if rows else {}
+        carried = self._resource_labels(connection, {rid for rid, _ in rows if rid is not None})
         return [(rid, set((labels or "").split()) | carried.get(rid, set())) for rid, labels in rows]
 
     def _booked(self, connection, user_id, window):
@@ -223,14 +232,20 @@ class Policies:
         return [(rid, overlap_hours(s, e, start, end)) for rid, s, e in rows]
 
     @staticmethod
-    def _resource_labels(connection):
+    def _resource_labels(connection, resource_ids=None):
+        """{resource id: its labels}, of every resource or (`resource_ids`) of those only: a
+        request's checks read the labels of what it names, not the whole site's."""
+        if resource_ids is not None and not resource_ids:
+            return {}
         found = {}
-        for resource_id, name in connection.execute(LABELS_OF):
+        rows = connection.execute(LABELS_OF) if resource_ids is None else \
+            connection.execute(LABELS_OF_SOME, {"resource_ids": sorted(resource_ids)})
+        for resource_id, name in rows:
             found.setdefault(resource_id, set()).add(name)
         return found
 
     def _labels_of(self, connection, resource_ids):
-        carried = self._resource_labels(connection) if resource_ids else {}
+        carried = self._resource_labels(connection, set(resource_ids))
         return set().union(*(carried.get(rid, set()) for rid in resource_ids))
 
 
