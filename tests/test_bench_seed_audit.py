@@ -3,7 +3,12 @@ works as a real one: the chain verifies whole (the setup's own entries chained a
 ones), the next change extends it, and the rules let the benchmark's requests through."""
 from pathlib import Path
 
+import pytest
+
 from bench import seed, seed_audit
+
+# The benchmark seeds SQLite files: these run once, on the SQLite run.
+pytestmark = [pytest.mark.once, pytest.mark.usefixtures("sqlite_only")]
 
 
 def database_path(app):
