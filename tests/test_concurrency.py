@@ -74,8 +74,12 @@ def test_processes_never_share_a_resource_and_queues_are_served_in_order(app, ac
 LABEL_SETS = [["a"], ["b"], ["a", "b"]]
 
 
-def _label_worker(settings, names, seed, start, results):
-    """One process, one thread per user: requests by labels and by name, releases and cancels."""
+def _label_worker(settings, names, seed, start, queued, go, results):
+    """One process, one thread per user: requests by labels and by name, releases and cancels.
+
+    Each thread first asks for both resources labelled a and b, one of which the test holds, and
+    goes on only once every thread has queued and the test has released it: at least one label
+    request is approved by a release, whatever the race that follows."""
     import threading
 
     from backend import create_app
@@ -87,8 +91,12 @@ def _label_worker(settings, names, seed, start, results):
     def act(name, rng):
         client = app.test_client()
         assert client.post("/session/login", json={"name": name, "password": USER_PASSWORD}).status_code == 200
-        mine = []
         start.wait(timeout=120)
+        first = client.post("/reservation/request", json={"labels": ["a", "b"], "count": 2})
+        assert first.status_code == 201 and first.json["status"] == "requested", first.json
+        mine = [first.json["request_id"]]
+        queued.wait(timeout=120)
+        go.wait(timeout=120)
         for _ in range(OPERATIONS // 2):
             choice = rng.random()
             if choice < 0.4:
@@ -125,13 +133,18 @@ def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_
     names = [f"worker{i}" for i in range(6)]
     for name in names:
         accounts.add_user(name)
+    held = accounts.admin.post("/reservation/request", json={"resource_id": 2})
+    assert held.json["status"] == "approved"
     settings = _settings_of(app)
     context = process_context()
-    results, start = context.Queue(), context.Barrier(6)
-    workers = [context.Process(target=_label_worker, args=(settings, names[i::2], i, start, results))
+    results, start, queued, go = context.Queue(), context.Barrier(6), context.Barrier(7), context.Event()
+    workers = [context.Process(target=_label_worker, args=(settings, names[i::2], i, start, queued, go, results))
                for i in range(2)]
     for worker in workers:
         worker.start()
+    queued.wait(timeout=300)  # every thread's label request waits behind the test's hold
+    assert accounts.admin.post("/reservation/release", json={"request_id": held.json["request_id"]}).status_code == 200
+    go.set()
     outcomes = [results.get(timeout=300) for _ in workers]
     for worker in workers:
         worker.join(timeout=60)
@@ -141,7 +154,7 @@ def test_label_requests_from_many_processes_never_share_a_resource_nor_get_part_
     history = stored_reservations(app)
     sets = [r for r in history if r.resource_id is None]
     assert sum(1 for r in sets if r.approved_at) >= 3, "too few label requests were approved to prove anything"
-    assert any(r.approved_at and r.approved_at > r.requested_at for r in sets), "no label request ever waited"
+    assert sum(1 for r in sets if r.approved_at and r.approved_at > r.requested_at) >= 1
     for resource_id in range(1, 5):
         assert_no_overlapping_holds([r for r in history if r.resource_id == resource_id])
     for request in sets:
