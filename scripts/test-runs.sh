@@ -1,47 +1,53 @@
 #!/usr/bin/env bash
-# The suite's two pytest runs, side by side: on SQLite, and on a throwaway PostgreSQL cluster.
+# The suite's pytest runs, three side by side: the engine's tests on SQLite, the same on a throwaway
+# PostgreSQL cluster, and what does not depend on the engine, once.
 # - What does not depend on the engine runs once: the browser tests (pages), the tests marked once
 #   (a part above the engine: pages, the command line, the CI client, ...) and those marked
 #   own_sqlite (Reservia on SQLite files of their own whatever the run's engine). Those also marked
 #   slow (the quick benchmark, the CI client waiting out leases, the longest browser walks) go to
-#   the PostgreSQL run, the others to the SQLite run: so both runs take about as long.
-# Side by side, because much of each run waits on servers, browsers and clocks: on two cores both
-# together take about as long as the longer one. The SQLite run prints as it goes; the PostgreSQL
-# run's output follows it. Both runs always finish; the script fails if either fails, and ends
-# with how long each took. Arguments go to both runs.
+#   the PostgreSQL run, the others to a run of their own ("once", on SQLite): so the three runs take
+#   about as long.
+# Side by side, because much of each run waits on servers, browsers and clocks: on two cores, three
+# runs keep both cores busy where two left a quarter of the time idle. The SQLite run prints as it
+# goes; the other runs' output follows it. Every run always finishes; the script fails if any
+# fails, and ends with how long each took. Arguments go to every run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python=${VENV:-.venv}/bin/python
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/reservia-tests.XXXXXX")
+once_only="browser or own_sqlite or once"
 
-declare -A seconds status
 timed_run() {
-  local name=$1 started=$EPOCHREALTIME
+  local name=$1 started=$EPOCHREALTIME status
   shift
   "$python" -m pytest --basetemp="$scratch/$name" "$@"
-  status[$name]=$?
-  seconds[$name]=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
-  echo "${status[$name]} ${seconds[$name]}" > "$scratch/$name.done"
+  status=$?
+  echo "$status $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')" > "$scratch/$name.done"
 }
 
 started=$EPOCHREALTIME
-timed_run postgresql --database=postgresql -m "not (browser or own_sqlite or once) or slow" "$@" \
-  > "$scratch/postgresql.log" 2>&1 &
-postgresql=$!
-timed_run sqlite -m "not ((browser or own_sqlite or once) and slow)" "$@"
-wait "$postgresql"
-read -r status[postgresql] seconds[postgresql] < "$scratch/postgresql.done"
+timed_run postgresql --database=postgresql -m "not ($once_only) or slow" "$@" > "$scratch/postgresql.log" 2>&1 &
+timed_run once -m "($once_only) and not slow" "$@" > "$scratch/once.log" 2>&1 &
+timed_run sqlite -m "not ($once_only)" "$@"
+wait
 together=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
 
+failed=0
+summary=""
+for name in once postgresql; do
+  echo
+  echo "==== the ${name} run ===="
+  cat "$scratch/$name.log"
+done
+for name in sqlite once postgresql; do
+  read -r status seconds < "$scratch/$name.done"
+  summary+="$name ${seconds} s (exit ${status}), "
+  [ "$status" -eq 0 ] || failed=1
+done
 echo
-echo "==== the PostgreSQL run ===="
-cat "$scratch/postgresql.log"
-echo
-echo "pytest, side by side: sqlite ${seconds[sqlite]} s, postgresql ${seconds[postgresql]} s," \
-     "both done in ${together} s"
-if [ "${status[sqlite]}" -ne 0 ] || [ "${status[postgresql]}" -ne 0 ]; then
-  echo "failed: sqlite exit ${status[sqlite]}, postgresql exit ${status[postgresql]};" \
-       "the runs' files are kept in $scratch"
+echo "pytest, side by side: ${summary}all done in ${together} s"
+if [ "$failed" -ne 0 ]; then
+  echo "failed; the runs' files are kept in $scratch"
   exit 1
 fi
 rm -rf "$scratch"
