@@ -113,7 +113,7 @@ def measure(kind, engine, sizes, workdir, log=print):
         with CpuWatch(servers + database) as watch:
             done = subprocess.run([sys.executable, "-m", "bench.department_load"], input=json.dumps(spec),
                                   capture_output=True, text=True, cwd=ROOT, check=False,
-                                  timeout=sizes.ramp + sizes.settle + sizes.duration + 120)
+                                  timeout=sizes.ramp + sizes.settle + sizes.duration + 180)
         if done.returncode != 0:
             raise RuntimeError(f"the department's load failed: {done.stderr[-3000:]}")
         outcome = json.loads(done.stdout)
