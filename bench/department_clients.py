@@ -45,6 +45,8 @@ class Tally:
         self.kinds = {}
         self.all_requests = 0
         self.all_errors = 0
+        # Every failed answer, in the window or not: what it was, so that a report can say.
+        self.failures = []
         self.refreshes_answered = 0
         # Dashboards open, and the interval they refresh at (the page's data-refresh-seconds).
         self.pages_open = 0
@@ -56,6 +58,8 @@ class Tally:
         failed = answer.status not in expected
         self.all_requests += 1
         self.all_errors += failed
+        if failed:
+            self.failures.append(_failure(kind, answer, began, self.window))
         if not self.window.counts(began, ended):
             return
         figures = self.kinds.setdefault(kind, {"latencies": [], "errors": 0, "error_kinds": {}, "cpu_ms": 0.0,
@@ -68,6 +72,29 @@ class Tally:
         if answer.cpu_ms is not None:
             figures["cpu_ms"] += answer.cpu_ms
             figures["timed"] += 1
+
+
+def _page_text(page):
+    """An error page's message (templates/errors/error.html: the paragraph under its heading), else its title."""
+    found = re.search(r"</h1>\s*<p>\s*([^<]+)", page) or re.search(r"<title>\s*([^<]+)", page)
+    return html.unescape(found.group(1)).strip()[:200] if found else page[:80]
+
+
+def _failure(kind, answer, began, window):
+    """One failed answer as the report tells it: its kind, request, status, the JSON body's "code"
+    and "error" (an HTML error page's message), and when it was sent, from the window's start."""
+    code = message = None
+    if answer.body:
+        try:
+            found = answer.json()
+        except ValueError:
+            message = _page_text(answer.body.decode("utf-8", "replace"))
+        else:
+            if isinstance(found, dict):
+                code, message = found.get("code"), found.get("error")
+    return {"kind": kind, "asked": answer.asked, "status": answer.status, "code": code, "error": message,
+            "retry_after": answer.headers.get("retry-after"), "at": round(began - window.start, 2),
+            "in_window": window.counts(began, began + answer.seconds)}
 
 
 async def _sleep_until(moment, window):
@@ -164,6 +191,7 @@ async def reader(connect, name, password, opens_at, tally, window):
         page = await browser.request("GET", "/", HTML)
         tally.record("dashboard page", page, (200,))
         if page.status == 200:
+            browser.on_page("/")
             dashboard = OpenDashboard(browser, page.body.decode(), tally, window)
             tally.pages_open += 1
             tally.refresh_seconds = dashboard.seconds
@@ -240,22 +268,28 @@ class Person:
             return False
         page = await self.browser.request("GET", "/", HTML)
         self.tally.record("dashboard page", page, (200,))
+        if page.status != 200:
+            return False
         text = page.body.decode()
         self.csrf, self.board_url = _CSRF.search(text).group(1), _attribute(text, "data-refresh-url")
         return True
 
     async def act_on_card(self, action, expected):
         at = f"resource-{self.desk}"
+        # Back at the dashboard (from the Book page's calendar, say), whose script posts the card.
+        self.browser.on_page("/")
         answer = await self.browser.request("POST", f"/reservation/{action}", JSON, form={
             "csrf_token": self.csrf, "resource_id": self.desk, "next": f"/?at={at}#{at}"})
         self.tally.record(f"browser {action}", answer, expected)
         self.tally.record("board after action", await self.browser.request("GET", self.board_url, HTML), (200,))
 
     async def book(self):
-        page = await self.browser.request("GET", "/reservation/book", HTML, query={"resource_id": self.desk})
+        book_page = f"/reservation/book?resource_id={self.desk}"
+        page = await self.browser.request("GET", book_page, HTML)
         self.tally.record("book page", page, (200,))
         if page.status != 200:
             return
+        self.browser.on_page(book_page)
         self.bookings += 1
         day = (datetime.now(UTC) + timedelta(days=2 + self.bookings)).date().isoformat()
         answer = await self.browser.request("POST", "/reservation/book", HTML, form={
@@ -266,6 +300,8 @@ class Person:
         if answer.status == 302:
             week = await self.browser.request("GET", answer.headers["location"], HTML)
             self.tally.record("calendar page", week, (200,))
+            if week.status == 200:
+                self.browser.on_page(answer.headers["location"])
 
 
 async def person(connect, name, password, desk, index, pause, tally, window, starts_at):

@@ -21,6 +21,8 @@ class Answer:
     headers: dict = field(default_factory=dict)
     body: bytes = b""
     cpu_ms: float | None = None
+    # What was asked ("GET /path", query left off): a failure's report names it.
+    asked: str = ""
 
     def json(self):
         return json.loads(self.body)
@@ -59,20 +61,31 @@ def _unchunk(data):
 
 
 class Browser:
-    """A keep-alive connection with a cookie jar (one cookie per name, as the site sets them)."""
+    """A keep-alive connection with a cookie jar (one cookie per name, as the site sets them) and
+    the page it is on, which it names in a Referer header as a browser does."""
 
     def __init__(self, host, port, tls=None, headers=None):
         self.host, self.port, self.tls = host, port, tls
         self.cookies = {}
         self.headers = headers or {}
         self.connection = None
+        self.page = None
 
     def cookie_header(self):
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
+    def on_page(self, path):
+        """The browser shows the page at `path` (its query kept, no fragment): what it asks from
+        now on, from the page's scripts or its forms, says so in Referer. The site's
+        Referrer-Policy (same-origin) has browsers send it to the site, and over HTTPS its form
+        posts need it: Flask-WTF refuses a form whose Referer is missing or from elsewhere."""
+        scheme = "https" if self.tls else "http"
+        self.page = f"{scheme}://{self.host}:{self.port}{path.split('#')[0]}"
+
     async def request(self, method, path, headers=None, json_body=None, form=None, query=None):
         """The Answer to one request; a GET whose idle connection the server closed meanwhile is
         sent once more on a new one, as browsers do."""
+        asked = f"{method} {path}"
         if query:
             path = f"{path}?{urlencode(query)}"
         body = None
@@ -81,6 +94,8 @@ class Browser:
             lines.append(f"{name}: {value}")
         if self.cookies:
             lines.append(f"Cookie: {self.cookie_header()}")
+        if self.page:
+            lines.append(f"Referer: {self.page}")
         if json_body is not None:
             body = json.dumps(json_body).encode()
             lines.append("Content-Type: application/json")
@@ -106,13 +121,13 @@ class Browser:
                 self.close()
                 stale = reused and not isinstance(exc, TimeoutError) and method == "GET"
                 if attempt == 2 or not stale:
-                    return Answer(type(exc).__name__, time.monotonic() - began)
+                    return Answer(type(exc).__name__, time.monotonic() - began, asked=asked)
         for cookie in headers["set-cookie"]:
             name, _, value = cookie.split(";", 1)[0].partition("=")
             self.cookies[name.strip()] = value.strip()
         timing = _TIMING.search(headers.get("server-timing", "").encode())
         return Answer(status, time.monotonic() - began, headers, payload,
-                      float(timing.group(1)) if timing else None)
+                      float(timing.group(1)) if timing else None, asked)
 
     def close(self):
         if self.connection is not None:

@@ -99,7 +99,7 @@ async def drive(spec):
         "pages_open": pages_open, "refresh_seconds": interval,
         "refreshes_asked": round(pages_open * seconds / interval),
         "refreshes_answered": tally.refreshes_answered,
-        "all_requests": tally.all_requests, "all_errors": tally.all_errors,
+        "all_requests": tally.all_requests, "all_errors": tally.all_errors, "failures": tally.failures,
         "client_cores": round((after[0] - before[0]) / seconds, 3),
         "server_cores": round((after[1] - before[1]) / TICKS / seconds, 3),
         "database_cores": round((after[2] - before[2]) / TICKS / seconds, 3),

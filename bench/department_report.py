@@ -48,7 +48,27 @@ def run_text(run):
                      f"{_value(kind['cpu_ms_per_request']):>10} {cores:>6.3f}")
     for what, measured, met in verdicts(run):
         lines.append(f"  {what:<36} {measured:<24} {'met' if met else 'NOT MET'}")
+    lines += failures_text(run)
     return "\n".join(lines)
+
+
+def failures_text(run):
+    """The failed answers, alike ones together: the table counts only the window's, by kind;
+    these lines also tell what failed while dashboards opened or the window closed, and what
+    each answer said."""
+    alike = {}
+    for failure in run.get("failures", []):
+        key = (failure["kind"], failure["asked"], failure["status"], failure["code"], failure["error"])
+        counts = alike.setdefault(key, [0, 0])
+        counts[0 if failure["in_window"] else 1] += 1
+    if not alike:
+        return []
+    outside = sum(counts[1] for counts in alike.values())
+    lines = [f"  failed answers: {run['all_errors']}, {outside} of them outside the measured window"]
+    for (kind, asked, status, code, error), (inside, out) in sorted(alike.items(), key=str):
+        answer = " ".join(str(part) for part in (status, code, error and f"({error})") if part)
+        lines.append(f"    {inside} in, {out} outside: {kind}, {asked} -> {answer}")
+    return lines
 
 
 def text(runs):
