@@ -77,7 +77,7 @@ class Tally:
 def _page_text(page):
     """An error page's message (templates/errors/error.html: the paragraph under its heading), else its title."""
     found = re.search(r"</h1>\s*<p>\s*([^<]+)", page) or re.search(r"<title>\s*([^<]+)", page)
-    return html.unescape(found.group(1)).strip()[:200] if found else page[:80]
+    return " ".join(html.unescape(found.group(1) if found else page[:80]).split())[:200]
 
 
 def _failure(kind, answer, began, window):
