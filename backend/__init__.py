@@ -16,6 +16,7 @@ from backend.web.converters import register_converters
 from backend.web.error_handlers import register_error_handlers
 from backend.web.login import init_login
 from backend.web.request_hooks import register_request_hooks
+from backend.web.server_timing import time_requests
 from backend.web.session_cookie import MountPointSessionInterface
 from config import load_settings
 from config.initial_password import (
@@ -57,6 +58,7 @@ def create_app(config=None):
     app.json.sort_keys = False  # keep fields in the documented order
     app.session_interface = MountPointSessionInterface()
     trust_proxies(app, settings["RESERVIA_PROXIES"])
+    time_requests(app, settings["RESERVIA_SERVER_TIMING"])
     configure_logging(app)
     register_extensions(app)
     register_converters(app)

@@ -58,11 +58,17 @@ class TooManyAttempts(ReserviaError):
         self.retry_after = retry_after
 
 
+# A 503 says when to ask again (Retry-After): in a second, the lock client's own pause between
+# tries; nothing was changed, so asking again is safe.
+RETRY_AFTER_UNAVAILABLE = 1
+
+
 class Busy(ReserviaError):
     """The write lock stayed taken for the whole busy time-out; nothing was changed."""
 
     status = 503
     code = "BUSY"
+    retry_after = RETRY_AFTER_UNAVAILABLE
 
     def __init__(self, message="The database is busy; try again in a moment.", code=None, fields=None):
         super().__init__(message, code, fields)
@@ -73,3 +79,4 @@ class Unavailable(ReserviaError):
 
     status = 503
     code = "UNAVAILABLE"
+    retry_after = RETRY_AFTER_UNAVAILABLE

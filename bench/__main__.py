@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bookings, report, reports, runner
+from bench import bookings, department, department_report, report, reports, runner
 from bench.servers import ROOT, pick_server
 
-PHASES = ("base", "growth", "bookings")
+PHASES = ("base", "growth", "bookings", "department")
 
 
 def parse_args(argv=None):
@@ -21,8 +21,13 @@ def parse_args(argv=None):
                         help="auto: Apache with deploy/reservia.conf where installed, else gunicorn")
     parser.add_argument("--duration", type=float, help="seconds measured per figure")
     parser.add_argument("--phases", nargs="+", choices=PHASES, default=None,
-                        help="which parts to run (default: all; --quick: base and growth, no bookings)")
+                        help="which parts to run (default: all; --quick: base, growth and department)")
     parser.add_argument("--clients", type=int, nargs="+", help="concurrencies measured (default: 1 8 32)")
+    parser.add_argument("--engines", nargs="+", choices=["sqlite", "postgresql"],
+                        help="the department's database engines (default: SQLite, and PostgreSQL where "
+                             "installed; --quick: SQLite)")
+    parser.add_argument("--department-seconds", type=float,
+                        help="seconds the department scenario is measured (default 60)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results",
                         help="folder for latest.json and latest.txt")
     return parser.parse_args(argv)
@@ -37,11 +42,14 @@ def main(argv=None):
         sizes = replace(sizes, clients=args.clients, growth_clients=args.clients)
     started = time.monotonic()
     bench = runner.Bench(sizes)
-    phases = args.phases or (("base", "growth") if args.quick else PHASES)
-    race, server_facts = None, ""
+    phases = args.phases or (("base", "growth", "department") if args.quick else PHASES)
+    race, server_facts, runs = None, "", []
     with tempfile.TemporaryDirectory(prefix="reservia-bench-") as tmp:
         tmp = Path(tmp)
         for phase in phases:
+            if phase == "department":
+                runs = _department(args, tmp)
+                continue
             with pick_server(tmp, phase, runner.server_env(tmp / phase, sizes),
                              args.server, sizes.processes) as server:
                 print({"base": f"Base data set, {server.describe()}", "growth": "Growing data set",
@@ -69,15 +77,17 @@ def main(argv=None):
         "targets": checks,
         "booking_race": race,
         "reports_seconds": page_figures,
+        "department": runs,
     }
     text = "\n\n".join(filter(None, [
         f"Reservia benchmark, {results['finished']}, {results['wall_seconds']}s",
         (f"CPU: {results['machine']['cpu_model']}, {results['machine']['cores']} cores; "
          f"server: {server_facts}"),
-        report.table(bench.measurements),
+        report.table(bench.measurements) if bench.measurements else None,
         report.race_text(race),
         report.targets_table(checks),
         report.reports_table(page_figures, reports.TARGET_SECONDS) if page_figures else None,
+        department_report.text(runs) if runs else None,
     ]))
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -85,6 +95,19 @@ def main(argv=None):
     print()
     print(text)
     return 0
+
+
+def _department(args, tmp):
+    """The department scenario under each server and engine asked for (--quick: the auto server
+    alone, on SQLite)."""
+    sizes = department.QUICK if args.quick else department.DepartmentSizes()
+    if args.department_seconds:
+        sizes = replace(sizes, duration=args.department_seconds)
+    kinds = department.available_servers(args.server)
+    if args.quick and args.server == "auto":
+        kinds = kinds[-1:]
+    engines = department.available_engines(args.engines or (["sqlite"] if args.quick else None))
+    return department.department_phase(sizes, kinds, engines, tmp / "department")
 
 
 if __name__ == "__main__":

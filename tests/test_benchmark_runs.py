@@ -82,3 +82,24 @@ def test_every_figure_is_a_number_and_every_row_is_in_the_table(quick_run):
         verdict = "met" if target["met"] else "NOT MET"
         assert re.search(rf"^{re.escape(target['target'])}\s+{re.escape(target['measured'])}\s+{verdict}$",
                          text, re.MULTILINE), target
+
+
+@pytest.mark.slow
+@pytest.mark.own_sqlite
+def test_the_department_scenario_runs_every_member_and_reports_against_the_goal(quick_run):
+    results, text = quick_run
+    [run] = results["department"]
+    assert run["engine"] == "sqlite" and run["pages_open"] == run["sizes"]["readers"]
+    # Every member did their part: dashboards refreshed, CI jobs locked and released, the person
+    # used the card's forms; nothing failed, in the window or outside it.
+    kinds = {kind["kind"] for kind in run["kinds"]}
+    assert {"board 200", "CI request", "CI release", "browser request", "board after action"} <= kinds
+    # Each failed answer is listed (kind, request, status, code, message, inside the window or not).
+    assert (run["all_errors"], run["failures"]) == (0, []), run["failures"]
+    assert all(kind["errors"] == 0 for kind in run["kinds"]), run["kinds"]
+    assert 0 < run["refreshes_answered"] and 0 < run["refreshes_asked"]
+    # Each answer told its CPU time (RESERVIA_SERVER_TIMING): the split by kind is a real one.
+    assert all(kind["timed"] == kind["requests"] and is_number(kind["cpu_ms"]) for kind in run["kinds"])
+    assert all(is_number(run[k]) for k in ("server_cores", "database_cores", "client_cores", "other_cores"))
+    for what in ("server + database CPU", "dashboard refresh p99", "write p99", "errors = 0"):
+        assert re.search(rf"^  {re.escape(what)}.*\s(met|NOT MET)$", text, re.MULTILINE), what

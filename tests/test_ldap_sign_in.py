@@ -95,6 +95,8 @@ def test_the_directory_down_is_503_and_break_glass_administrators_still_sign_in(
     assert (refused.status_code, refused.json["code"]) == (503, "DIRECTORY_UNAVAILABLE")
     page = post_form(app.test_client(), "/session/login", "/session/login", name="alice", password="anything-at-all")
     assert page.status_code == 503 and "directory that checks passwords does not answer" in text(page)
+    # Both say when to try again.
+    assert (refused.headers["Retry-After"], page.headers["Retry-After"]) == ("1", "1")
     assert log_in(app, "admin", ADMIN_PASSWORD).status_code == 200
 
 

@@ -71,6 +71,7 @@ def test_writer_gives_up_with_503_and_changes_nothing(accounts, outside_writer):
         outside_writer.execute("ROLLBACK")
     assert response.status_code == 503
     assert response.json["code"] == "BUSY"
+    assert response.headers["Retry-After"] == "1"  # when to ask again
     assert alice.get("/reservation/active").json["reservations"] == []
 
 

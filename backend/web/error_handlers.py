@@ -29,7 +29,8 @@ def _to_login_for_the_interrupted_form():
 
 
 def retry_after_header(error):
-    """Retry-After for a refusal that says when to come back (logins held back), else nothing."""
+    """Retry-After for a refusal that says when to come back (logins held back, a busy database or
+    directory), else nothing."""
     seconds = getattr(error, "retry_after", None)
     return {"Retry-After": str(seconds)} if seconds else {}
 
@@ -47,7 +48,7 @@ def handle_domain_error(error):
     if is_form_post():
         flash(error.message, "error")
         return redirect(back_url())
-    return _error_page(error.message, error.status)
+    return (*_error_page(error.message, error.status), retry_after_header(error))
 
 
 def handle_http_error(error):

@@ -38,7 +38,8 @@ ERRORS = {400: "Invalid input: a missing or mistyped field, a body that is not a
           404: "No such thing.", 409: "Conflicts with the current state.",
           415: "The body is not JSON (send Content-Type: application/json).",
           429: "Too many attempts: wait the seconds the Retry-After header gives.",
-          503: "The database stayed busy too long; nothing changed; retry."}
+          503: "The database stayed busy too long; nothing changed; retry after the seconds the Retry-After "
+               "header gives."}
 DESCRIPTIONS = {200: "Done.", 201: "Created.", 202: "Accepted: it happens shortly.",
                 304: "Not Modified: the answer whose ETag If-None-Match names still holds; no body.", **ERRORS}
 RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 1}}
@@ -73,7 +74,7 @@ def _response(status, answer):
         answer, headers = answer.schema, answer.headers
     if status >= 400:
         answer = _ref(f"Error{status}")
-        if status == 429:
+        if status in (429, 503):
             headers = {"Retry-After": RETRY_AFTER}
     if status == 304:
         response = {"description": DESCRIPTIONS[status]}

@@ -1,0 +1,18 @@
+"""RESERVIA_SERVER_TIMING: the benchmark's per-request CPU figure, sent only when a site asks for it."""
+import re
+
+import pytest
+
+TIMING = re.compile(r"cpu;dur=\d+\.\d{3}")
+
+
+@pytest.mark.parametrize("path", ["/info/is_alive", "/session/login", "/no-such-page"])
+def test_every_answer_tells_its_cpu_time_when_the_setting_is_on(make_app, path):
+    app = make_app(RESERVIA_SERVER_TIMING=True)
+    answer = app.test_client().get(path)
+    assert TIMING.fullmatch(answer.headers["Server-Timing"]), answer.headers.get("Server-Timing")
+
+
+def test_answers_tell_nothing_of_their_cost_by_default(app, client):
+    assert "Server-Timing" not in client.get("/info/is_alive").headers
+    assert "Server-Timing" not in client.get("/session/login").headers
