@@ -1,11 +1,13 @@
 """The one transaction object every part of the Database layer shares: the write turn, the clock,
-the read cache, and the settings the rules read."""
+the read cache, the change signal, and the settings the rules read."""
 from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from backend.database.change_watchers import watcher_for
+from backend.database.changes import ChangeSignal
 from backend.database.engine import WRITE, configure_engine
 from backend.database.read_cache import ReadCache, commit_counter_for, transaction_open
 from backend.database.write_queue import NoWriteQueue, is_lock_refusal
@@ -31,11 +33,14 @@ class Transactions:
         # Replaced by bind() with the ones made for the application's engine.
         self.read_cache = ReadCache(counter=None)
         self.write_queue = NoWriteQueue()
+        self.changes = ChangeSignal(watcher=None)
 
     def bind(self, engine, busy_timeout_seconds):
-        """Prepare the engine (SQLite's pragmas and write locks) and the caches made for it."""
+        """Prepare the engine (SQLite's pragmas and write locks), the caches and the change signal
+        made for it."""
         self.write_queue = configure_engine(engine, busy_timeout_seconds)
         self.read_cache = ReadCache(commit_counter_for(engine))
+        self.changes = ChangeSignal(watcher_for(engine))
 
     @property
     def session(self):

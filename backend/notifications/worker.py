@@ -14,6 +14,11 @@ Each pass, inside the application's context:
    parallel, then records each outcome: delivered, retried later (retries.py), or failed after a
    day. Whatever goes wrong with one delivery is that delivery's failure, not the pass's.
 
+Between passes with nothing to send it waits on the process's change signal
+(backend/database/changes.py), at most RESERVIA_DELIVERY_INTERVAL seconds: a pass starts as soon
+as anything is committed, so a webhook for a release is first attempted just after its commit.
+The interval still bounds the wait for what no commit announces: a deadline, a retry falling due.
+
 `flask --app app deliver` runs passes in the foreground (deploy/ has a systemd unit for it);
 `python app.py` runs them in a thread of the development server.
 """
@@ -128,18 +133,27 @@ class DeliveryWorker:
     def run_forever(self, interval):
         """Pass after pass until stop() is called; an error is logged and the next pass goes on."""
         log.info("%s delivery worker started", NOTIFY)
-        while not self.stopping.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:
-                log.exception("%s delivery pass failed; trying again", NOTIFY)
-                busy = 0
-            if not busy:
-                self.stopping.wait(interval)
+        with self.changes.listening():
+            while not self.stopping.is_set():
+                # Noted before the pass: whatever is committed during it starts the next one.
+                seen = self.changes.generation()
+                try:
+                    busy = self.run_once()
+                except Exception:
+                    log.exception("%s delivery pass failed; trying again", NOTIFY)
+                    busy = 0
+                if not busy and not self.stopping.is_set():
+                    self.changes.wait(seen, interval, poll_when_down=False)
         log.info("%s delivery worker stopped", NOTIFY)
+
+    @property
+    def changes(self):
+        """The change signal of this worker's database, in this process."""
+        return self.app.extensions["reservia_database"].transactions.changes
 
     def stop(self):
         self.stopping.set()
+        self.changes.wake()
 
     def start_thread(self, interval):
         """Run in a daemon thread of this process (the development server's one-machine set-up)."""
