@@ -118,9 +118,9 @@ class Transactions:
         """The first row of one read, as of the newest commit, without opening a transaction.
 
         On a write request the login lookup was the only read before the write: opening and
-        closing a snapshot for it cost as much as the lookup. SQLite's commit-counting connection
-        (read_cache.py) answers such reads on its own; other engines, and a request that already
-        holds a transaction, read through the session.
+        closing a snapshot for it cost as much as the lookup. The commit-counting connection
+        (read_cache.py) answers such reads on its own; an in-memory database, and a request that
+        already holds a transaction, read through the session.
         """
         counter = self.read_cache.counter
         if counter is None or transaction_open():
