@@ -100,8 +100,11 @@ class Job:
 
     def wait_for_turn(self):
         while True:
-            answer = self.http.get(f"{self.base}/reservation/wait",
-                                   params={"request_id": self.request_id, "timeout": 30}, timeout=PATIENCE)
+            try:
+                answer = self.http.get(f"{self.base}/reservation/wait",
+                                       params={"request_id": self.request_id, "timeout": 30}, timeout=PATIENCE)
+            except requests.ConnectionError:
+                continue  # a keep-alive connection the server closed: ask again, as client/reservia.py does
             if answer.json()["status"] == "approved":
                 self.told_at = time.monotonic()
                 self.told.set()
@@ -109,8 +112,14 @@ class Job:
             time.sleep(float(answer.headers.get("Retry-After", 0)))
 
     def release(self):
-        self.http.post(f"{self.base}/reservation/release", json={"request_id": self.request_id},
-                       timeout=PATIENCE).raise_for_status()
+        try:
+            answer = self.http.post(f"{self.base}/reservation/release", json={"request_id": self.request_id},
+                                    timeout=PATIENCE)
+        except requests.ConnectionError:
+            # A keep-alive connection the server closed before reading the release: send it again.
+            answer = self.http.post(f"{self.base}/reservation/release", json={"request_id": self.request_id},
+                                    timeout=PATIENCE)
+        answer.raise_for_status()
 
 
 def _percentiles(seconds):

@@ -49,7 +49,16 @@ class ChangeSignal:
         self._generation = 0
         self._waiting = 0
         self._thread = None
+        self._closed = False
         self.watching = False
+
+    def close(self):
+        """End the thread within a second or so (the application is being disposed of); waiters
+        fall back to re-reading, and a new waiter starts it again."""
+        self._own()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
     @contextmanager
     def listening(self):
@@ -57,6 +66,7 @@ class ChangeSignal:
         self._own()
         with self._changed:
             self._waiting += 1
+            self._closed = False
             if self._thread is None and self.watcher is not None:
                 self._thread = threading.Thread(target=self._watch, name="reservia-changes", daemon=True)
                 self._thread.start()
@@ -98,6 +108,10 @@ class ChangeSignal:
         """(whether to end the thread, the moment it became idle); ends it under the lock, so
         that a waiter arriving meanwhile starts a new one."""
         with self._changed:
+            if self._closed:
+                self._thread = None
+                self.watching = False
+                return True, idle_since
             if self._waiting:
                 return False, None
             idle_since = idle_since or time.monotonic()

@@ -83,6 +83,11 @@ class CommitCounter:
                 self._close()
                 raise
 
+    def close(self):
+        """Close the connection (the application is being disposed of); the next use opens one."""
+        with self._lock:
+            self._close()
+
     def _open(self):
         if self._reader is None or self._pid != os.getpid():
             # A forked child must not share its parent's connection.

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.database.change_watchers import watcher_for
@@ -39,8 +40,15 @@ class Transactions:
         """Prepare the engine (SQLite's pragmas and write locks), the caches and the change signal
         made for it."""
         self.write_queue = configure_engine(engine, busy_timeout_seconds)
-        self.read_cache = ReadCache(commit_counter_for(engine))
-        self.changes = ChangeSignal(watcher_for(engine))
+        self.read_cache = read_cache = ReadCache(commit_counter_for(engine))
+        self.changes = changes = ChangeSignal(watcher_for(engine))
+
+        @event.listens_for(engine, "engine_disposed")
+        def _close_own_connections(_engine):
+            # What the application disposes of, its counting and watching connections go with.
+            if read_cache.counter is not None:
+                read_cache.counter.close()
+            changes.close()
 
     @property
     def session(self):
