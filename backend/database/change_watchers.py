@@ -6,14 +6,21 @@ anything was committed since it last asked.
 """
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 
 import psycopg
 
-# SQLite: how often the count is read while someone waits (each read costs some microseconds),
-# and while nobody does (the thread lingers, see changes.py).
+from backend.database.file_writes import FileWrites
+
+# SQLite without inotify: how often the count is read while someone waits (each look costs some
+# 50 us of CPU), and while nobody does (the thread lingers, see changes.py); with inotify, the
+# longest it sleeps before looking anyway.
 BUSY_POLL = 0.004
 IDLE_POLL = 0.25
+# After a write inotify reported: how long, and how often, to look for the commit it belongs to.
+SETTLE = 0.02
+SETTLE_POLL = 0.0005
 # PostgreSQL: the longest the thread sleeps on its socket before looking whether anyone still waits.
 LISTEN_PAUSE = 1.0
 # The channel every write notifies at commit (migrations/versions/0018_data_version.py).
@@ -22,7 +29,9 @@ CHANNEL = "data_version"
 
 class SQLiteWatcher:
     """`PRAGMA data_version` on a read-only connection of its own: the number changes whenever
-    another connection, of any process, has committed to the file."""
+    another connection, of any process, has committed to the file. It is asked when inotify says
+    the file was written (file_writes.py), and every IDLE_POLL in case a write went unreported;
+    where inotify is not to be had, every BUSY_POLL while anyone waits."""
 
     def __init__(self, path):
         self.path = path
@@ -32,26 +41,43 @@ class SQLiteWatcher:
         connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
                                      check_same_thread=False)
         try:
-            yield _SQLiteWatch(connection)
+            writes = FileWrites.open(self.path)
+        except OSError:
+            writes = None
+        try:
+            yield _SQLiteWatch(connection, writes)
         finally:
+            if writes is not None:
+                writes.close()
             connection.close()
 
 
 class _SQLiteWatch:
-    def __init__(self, connection):
+    def __init__(self, connection, writes):
         self.connection = connection
+        self.writes = writes
         self.seen = self._count()
 
     def _count(self):
         return self.connection.execute("PRAGMA data_version").fetchone()[0]
 
-    @staticmethod
-    def pause(busy):
+    def pause(self, busy):
+        if self.writes is not None:
+            return 0  # changed() itself sleeps until the file is written
         return BUSY_POLL if busy else IDLE_POLL
 
     def changed(self):
+        written = self.writes is not None and self.writes.wait(IDLE_POLL)
         count = self._count()
+        # inotify reports the write of the commit's frames a moment before the commit is visible
+        # (the index in -shm is updated after it): look again briefly before going back to sleep.
+        deadline = time.monotonic() + SETTLE
+        while written and count == self.seen and time.monotonic() < deadline:
+            time.sleep(SETTLE_POLL)
+            count = self._count()
         moved, self.seen = count != self.seen, count
+        if moved and self.writes is not None:
+            self.writes.wait(0)  # the rest of this commit's writes, reported already: nothing new
         return moved
 
 
