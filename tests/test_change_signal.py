@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from backend.database.file_writes import FileWrites
 from tests.conftest import Accounts
 from tests.signal_drivers import PATIENCE, Counted, drive_changes
 
@@ -60,7 +61,14 @@ def test_a_held_wait_reads_again_only_when_told_of_a_change(app, clock, accounts
     assert "Retry-After" not in answer.headers
 
 
-def test_a_commit_through_another_process_wakes_a_held_wait(app, accounts, other_app, status_reads):
+@pytest.mark.parametrize("inotify", [True, False], ids=["inotify", "polling"])
+def test_a_commit_through_another_process_wakes_a_held_wait(app, accounts, other_app, status_reads, inotify,
+                                                            monkeypatch):
+    """On SQLite the signal sleeps on inotify, or polls the commit count where there is none."""
+    if not inotify:
+        def no_inotify(path):
+            raise OSError("no inotify here")
+        monkeypatch.setattr(FileWrites, "open", no_inotify)
     bench, _, bob = accounts.queue_of("bench-1", "alice", "bob")
     answers = start_waiting(bob, queued_request(bob, bench))
     status_reads.wait_for(2)  # held, and the signal watches

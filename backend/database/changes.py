@@ -3,7 +3,7 @@
 by any process, instead of re-reading on a timer.
 
 One daemon thread per process and database learns of commits (change_watchers.py: SQLite's
-`PRAGMA data_version` polled every few milliseconds while anyone waits, PostgreSQL's LISTEN) and
+`PRAGMA data_version` read when inotify reports a write to the file, PostgreSQL's LISTEN) and
 moves a generation number, waking every waiter. A waiter notes the generation *before* it reads,
 then waits for it to move: a commit after its read always moves it later, since the watcher
 compares against a count it read earlier still.
