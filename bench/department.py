@@ -13,9 +13,9 @@ from bench.apache import ApacheServer, apache_available
 from bench.department_report import run_text
 from bench.department_seed import Department, give_sqlite_files_to, seed_accounts
 from bench.machine import CpuWatch, wait_for_quiet
-from bench.postgres import PostgresCluster, postgres_available
 from bench.servers import ROOT, GunicornServer, deploy_settings, worker_settings
 from deploy.apache_site import DAEMON_USER
+from deploy.postgres_cluster import ThrowawayCluster, postgres_available
 
 ADMIN_PASSWORD = "bench-chief-password"
 PASSWORD = "bench-user-password"
@@ -98,8 +98,10 @@ def _children_cpu():
 def measure(kind, engine, sizes, workdir, log=print):
     """One run of the scenario on a fresh site; its figures."""
     with ExitStack() as stack:
-        cluster = stack.enter_context(PostgresCluster()) if engine == "postgresql" else None
-        database_url = cluster.url if cluster else ""
+        cluster = ThrowawayCluster(durable=True).start() if engine == "postgresql" else None
+        if cluster is not None:
+            stack.callback(cluster.stop)
+        database_url = cluster.create_database("reservia") if cluster else ""
         server = stack.enter_context(_server(kind, workdir / f"{kind}-{engine}", _server_env(
             workdir / f"{kind}-{engine}" / "home", database_url, sizes)))
         cast = _build(server, database_url, sizes)

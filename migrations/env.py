@@ -5,6 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 
 import backend.models  # noqa: F401  (registers every table on the metadata)
+from backend.database.schema import modelled
 from backend.extensions import db
 from backend.models.types import UTCDateTime
 
@@ -33,6 +34,7 @@ def configure(connection):
         # SQLite cannot alter columns in place: batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,
         process_revision_directives=skip_empty_revision,
     )
 

@@ -238,7 +238,7 @@ def record_statements(app):
         statements = []
         with app.app_context():
             engines = [db.engine]
-            # On SQLite the login lookup runs on the read cache's own connection.
+            # The login lookup runs on the read cache's own connection (SQLite and PostgreSQL alike).
             commit_counter = get_database().transactions.read_cache.counter
             if commit_counter is not None:
                 engines.append(commit_counter.engine)

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from backend.domain.held_waits import DEVELOPMENT_SERVER_WAITS, ServerThreads, held_waits
+from backend.domain.held_waits import DEVELOPMENT_SERVER_WAITS, ServerThreads, held_waits, may_hold, retry_after_seconds
 from backend.web.server_threads import server_threads
 from config import load_settings
 
@@ -97,3 +97,16 @@ def test_where_one_request_is_served_at_a_time_every_wait_is_answered_at_once(ac
     request_id = bob.get(f"/reservation/active?resource_id={bench}").json["reservations"][1]["request_id"]
     answer = bob.get(f"/reservation/wait?request_id={request_id}&timeout=30")
     assert (answer.json["status"], answer.headers.get("Retry-After")) == ("requested", "1")
+
+
+@pytest.mark.parametrize(("taken", "total", "next_in_line", "held"), [
+    (0, 1, True, True), (0, 1, False, False), (1, 1, True, False),
+    (0, 4, False, True), (1, 4, False, True), (2, 4, False, False), (3, 4, True, True), (4, 4, True, False)])
+def test_slots_go_first_to_the_waiters_next_in_line(taken, total, next_in_line, held):
+    """Half of the slots (rounded up) stay free for the waiters a release would approve."""
+    assert may_hold(taken, total, next_in_line) is held
+
+
+@pytest.mark.parametrize(("position", "seconds"), [(1, 1), (2, 2), (7, 7), (10, 10), (250, 10)])
+def test_the_further_back_the_later_a_waiter_asks_again(position, seconds):
+    assert retry_after_seconds(position) == seconds

@@ -1,6 +1,7 @@
 """GET /reservation/wait: a queued client hears of its turn at once, without polling hard."""
 import queue
 import threading
+import time
 
 import pytest
 
@@ -115,3 +116,32 @@ def test_bad_waits_are_refused_clearly(accounts, query, status, code):
     accounts.admin.post("/reservation/request", json={"resource_id": bench})  # request 1 is the admin's
     answer = accounts.user("alice").get(f"/reservation/wait?{query}")
     assert (answer.status_code, answer.json["code"]) == (status, code)
+
+
+
+def held_waits_become(app, count):
+    """Returns once `count` waits are held in the application's process."""
+    deadline = time.monotonic() + 20
+    while app.extensions["reservia.wait_slots"].taken != count:
+        assert time.monotonic() < deadline, "the waits were not held"
+        time.sleep(0.01)
+
+
+def test_the_held_threads_go_first_to_the_waiter_next_in_line(app, accounts):
+    """Two threads may be held: of two waiters further back, one takes a thread and the other is
+    told to ask again later, the further back it is; the last thread is kept for the waiter a
+    release approves, who hears of it at once."""
+    bench, alice, bob, carol, dave = accounts.queue_of("bench-1", "alice", "bob", "carol", "dave")
+    request_ids = [e["request_id"] for e in alice.get(f"/reservation/active?resource_id={bench}").json["reservations"]]
+    _, bobs, carols, daves = request_ids
+    answers = start_waiting([("carol", carol, carols), ("dave", dave, daves)])
+    further_back, refused = answers.get(timeout=25)
+    assert refused.headers["Retry-After"] == str(refused.json["position"]) == {"carol": "2", "dave": "3"}[further_back]
+    bobs_answer = start_waiting([("bob", bob, bobs)])
+    held_waits_become(app, 2)
+    alice.post("/reservation/release", json={"resource_id": bench})
+    heard = bobs_answer.get(timeout=25)[1]
+    assert (heard.json["status"], heard.headers.get("Retry-After")) == ("approved", None)
+    # The one held further back hears that it moved up.
+    moved = answers.get(timeout=25)[1]
+    assert (moved.json["status"], moved.headers.get("Retry-After")) == ("requested", None)

@@ -1,24 +1,32 @@
 """Answers kept in memory until anything is committed to the database, or until their own deadline.
 
-SQLite counts commits for us: `PRAGMA data_version` on a connection changes whenever another
-connection, of any process, has committed since that connection last asked. Each process keeps one
-idle read-only connection to ask it, at the start of every request and before the request's first
-query. While the number stays the same nothing in the file changed, so a list this process built
-earlier is still the answer, however many processes share the file.
+Both engines count commits for us. SQLite: `PRAGMA data_version` on a connection changes whenever
+another connection, of any process, has committed since that connection last asked. PostgreSQL:
+the one row of the `data_version` table, which a trigger on every table Reservia writes moves in
+the writing transaction itself, just before it commits (migrations/versions/0018_data_version.py):
+the new number becomes visible exactly when the data does. Each process keeps one idle
+connection to ask it (read-only on SQLite, autocommit on PostgreSQL), at the start of every
+request and before the request's first query. While the number stays the same nothing was
+committed, so a list this process built earlier is still the answer, however many processes (or,
+on PostgreSQL, hosts) share the database.
 
 Why this is safe:
 - the number is read before the request opens its snapshot, so whatever the request builds is at
-  least as new as the number it is stored under;
+  least as new as the number it is stored under (on PostgreSQL the number is read in a statement
+  of its own, whose snapshot is older than any the request takes afterwards, and a transaction's
+  data and its move of the number become visible together at its commit);
+- every commit that changes data moves the number (on PostgreSQL: every write to any table
+  but the number's own fires the trigger; a test checks that no table lacks it);
 - an entry is served only under the number it was stored under, and the whole cache is dropped
   when the number moves, so a commit anywhere is seen by the next request everywhere;
-- numbers read on different connections cannot be compared (each connection counts from its
-  own start), so the number carries which connection read it: when the connection is reopened,
+- SQLite's numbers read on different connections cannot be compared (each connection counts
+  from its own start), so the number carries which connection read it: when the connection is reopened,
   after an error or in a forked child, the whole cache is dropped too;
 - nothing is stored or served inside a write transaction, nor after the request has committed
   one (it must read its own writes), nor when the request began with a transaction already open;
 - the login lookup, when it must be read, is read on that same connection in autocommit
   (`read_latest`), after the number: it is as new as anything else the request builds.
-Other engines have no such counter: there every call builds its answer afresh.
+An in-memory database has no counter worth keeping: there every call builds its answer afresh.
 """
 import os
 import sqlite3
@@ -38,33 +46,33 @@ MAX_ENTRIES = 4096
 
 
 class CommitCounter:
-    """SQLite's commit counter for one database file, asked on a connection of this process.
+    """The database's commit counter, asked on an idle connection of this process.
 
-    The same idle read-only connection also answers single reads that need the latest committed
-    data but no transaction of their own (see `read_latest`).
+    The same connection also answers single reads that need the latest committed data but no
+    transaction of their own (see `read_latest`).
     """
 
-    def __init__(self, path):
-        self.path = path
+    def __init__(self, url):
         self._lock = threading.Lock()
         self._pid = None
         # How many times a connection was opened: part of every number current() gives.
         self._opened = 0
         # Autocommit: each statement reads the newest commit; nothing is ever left open.
-        self.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool,
-                                     isolation_level="AUTOCOMMIT")
+        self.engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self._reader = None
 
     def current(self):
-        """A value that changes whenever anything was committed to the file, or the connection
-        that counts was replaced; None if unknown."""
+        """A value that changes whenever anything was committed, or the connection that counts
+        was replaced; None if unknown."""
         with self._lock:
             try:
-                driver = self._open().connection.driver_connection
-                return self._opened, driver.execute("PRAGMA data_version").fetchone()[0]
+                return self._opened, self._count(self._open())
             except (sqlite3.Error, DBAPIError):
                 self._close()
                 return None
+
+    def _count(self, connection):
+        raise NotImplementedError
 
     def read_latest(self, statement, parameters):
         """The first row of a read statement as of the newest commit, or None if there is none."""
@@ -74,6 +82,11 @@ class CommitCounter:
             except DBAPIError:
                 self._close()
                 raise
+
+    def close(self):
+        """Close the connection (the application is being disposed of); the next use opens one."""
+        with self._lock:
+            self._close()
 
     def _open(self):
         if self._reader is None or self._pid != os.getpid():
@@ -138,11 +151,36 @@ def transaction_open():
     return registry.has() and registry().in_transaction()
 
 
+class SQLiteCommitCounter(CommitCounter):
+    """SQLite's own count, `PRAGMA data_version`, on a read-only connection to the file."""
+
+    def __init__(self, path):
+        super().__init__(f"sqlite:///file:{path}?mode=ro&uri=true")
+        self.path = path
+
+    def _count(self, connection):
+        return connection.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]
+
+
+class PostgresCommitCounter(CommitCounter):
+    """The `data_version` row that every write moves in its own transaction (the 0018 migration)."""
+
+    def _count(self, connection):
+        # On the driver's connection, as SQLite's PRAGMA: the per-request check, not a query of the request's.
+        return connection.connection.driver_connection.execute(READ_VERSION).fetchone()[0]
+
+
+# Before the migration made the table, the error makes current() None: nothing is cached.
+READ_VERSION = "SELECT version FROM data_version"
+
+
 def commit_counter_for(engine):
-    """The commit counter of a SQLite file; None for other engines and in-memory databases."""
+    """The commit counter of a SQLite file or a PostgreSQL database; None for in-memory databases."""
+    if engine.dialect.name == "postgresql":
+        return PostgresCommitCounter(engine.url)
     if engine.dialect.name != "sqlite":
         return None
     path = engine.url.database
     if not path or path == ":memory:" or path.startswith("file:"):
         return None
-    return CommitCounter(os.path.abspath(path))
+    return SQLiteCommitCounter(os.path.abspath(path))

@@ -19,6 +19,14 @@ FIRST_REVISION = "0001"
 # whole, between processes. SQLite needs neither: its write transaction locks the whole file.
 SCHEMA_LOCK_ID = 7_346_201
 STARTUP_LOCK_ID = 7_346_202
+# Tables the migrations keep outside the models: PostgreSQL's data version (0018), which no model
+# reads or writes through the ORM and SQLite has no use for.
+NOT_MODELLED = frozenset({"data_version"})
+
+
+def modelled(name, type_, _parent_names):
+    """Alembic's include_name: compare the models with every table but those NOT_MODELLED."""
+    return not (type_ == "table" and name in NOT_MODELLED)
 
 
 def alembic_config(connection=None, migrations=MIGRATIONS):

@@ -1,11 +1,14 @@
 """The one transaction object every part of the Database layer shares: the write turn, the clock,
-the read cache, and the settings the rules read."""
+the read cache, the change signal, and the settings the rules read."""
 from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from backend.database.change_watchers import watcher_for
+from backend.database.changes import ChangeSignal
 from backend.database.engine import WRITE, configure_engine
 from backend.database.read_cache import ReadCache, commit_counter_for, transaction_open
 from backend.database.write_queue import NoWriteQueue, is_lock_refusal
@@ -31,11 +34,21 @@ class Transactions:
         # Replaced by bind() with the ones made for the application's engine.
         self.read_cache = ReadCache(counter=None)
         self.write_queue = NoWriteQueue()
+        self.changes = ChangeSignal(watcher=None)
 
     def bind(self, engine, busy_timeout_seconds):
-        """Prepare the engine (SQLite's pragmas and write locks) and the caches made for it."""
+        """Prepare the engine (SQLite's pragmas and write locks), the caches and the change signal
+        made for it."""
         self.write_queue = configure_engine(engine, busy_timeout_seconds)
-        self.read_cache = ReadCache(commit_counter_for(engine))
+        self.read_cache = read_cache = ReadCache(commit_counter_for(engine))
+        self.changes = changes = ChangeSignal(watcher_for(engine))
+
+        @event.listens_for(engine, "engine_disposed")
+        def _close_own_connections(_engine):
+            # What the application disposes of, its counting and watching connections go with.
+            if read_cache.counter is not None:
+                read_cache.counter.close()
+            changes.close()
 
     @property
     def session(self):
@@ -113,9 +126,9 @@ class Transactions:
         """The first row of one read, as of the newest commit, without opening a transaction.
 
         On a write request the login lookup was the only read before the write: opening and
-        closing a snapshot for it cost as much as the lookup. SQLite's commit-counting connection
-        (read_cache.py) answers such reads on its own; other engines, and a request that already
-        holds a transaction, read through the session.
+        closing a snapshot for it cost as much as the lookup. The commit-counting connection
+        (read_cache.py) answers such reads on its own; an in-memory database, and a request that
+        already holds a transaction, read through the session.
         """
         counter = self.read_cache.counter
         if counter is None or transaction_open():

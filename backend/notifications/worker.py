@@ -14,10 +14,17 @@ Each pass, inside the application's context:
    parallel, then records each outcome: delivered, retried later (retries.py), or failed after a
    day. Whatever goes wrong with one delivery is that delivery's failure, not the pass's.
 
+Between passes with nothing to send it waits on the process's change signal
+(backend/database/changes.py), at most RESERVIA_DELIVERY_INTERVAL seconds: a pass starts as soon
+as anything is committed, so a webhook for a release is first attempted just after its commit.
+Such a pass does only what a commit can make due (steps 3 and 6); the steps that time makes due
+(1, 2, 4, 5) run once per interval, which also bounds every wait.
+
 `flask --app app deliver` runs passes in the foreground (deploy/ has a systemd unit for it);
 `python app.py` runs them in a thread of the development server.
 """
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -55,17 +62,20 @@ class DeliveryWorker:
         self.pruned_at = None
         self.stopping = threading.Event()
 
-    def run_once(self):
-        """One pass; returns how many deliveries it attempted."""
+    def run_once(self, chores=True):
+        """One pass; returns how many deliveries it attempted. Without `chores` only what a commit
+        can have made due is done (steps 3 and 6): the steps that time makes due wait for their turn."""
         with self.app.app_context():
             database = get_database()
-            database.reservations.settle_overdue()
-            database.booking_reads.record_reminders(database.outbox)
-            if self.warn is not None:
-                database.outbox.record_expiring(self.warn)
+            if chores:
+                database.reservations.settle_overdue()
+                database.booking_reads.record_reminders(database.outbox)
+                if self.warn is not None:
+                    database.outbox.record_expiring(self.warn)
             database.deliveries.fan_out(self.render, email_enabled=self.smtp is not None)
-            self._prune(database)
-            self.run_health_checks(database)
+            if chores:
+                self._prune(database)
+                self.run_health_checks(database)
             claims = database.deliveries.claim_due(BATCH, self.lease, retry_at)
             if not claims:
                 return 0
@@ -128,18 +138,31 @@ class DeliveryWorker:
     def run_forever(self, interval):
         """Pass after pass until stop() is called; an error is logged and the next pass goes on."""
         log.info("%s delivery worker started", NOTIFY)
-        while not self.stopping.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:
-                log.exception("%s delivery pass failed; trying again", NOTIFY)
-                busy = 0
-            if not busy:
-                self.stopping.wait(interval)
+        chores_due = time.monotonic()
+        with self.changes.listening():
+            while not self.stopping.is_set():
+                # Noted before the pass: whatever is committed during it starts the next one.
+                seen = self.changes.generation()
+                chores = time.monotonic() >= chores_due
+                if chores:
+                    chores_due = time.monotonic() + interval
+                try:
+                    busy = self.run_once(chores)
+                except Exception:
+                    log.exception("%s delivery pass failed; trying again", NOTIFY)
+                    busy = 0
+                if not busy and not self.stopping.is_set():
+                    self.changes.wait(seen, interval, poll_when_down=False)
         log.info("%s delivery worker stopped", NOTIFY)
+
+    @property
+    def changes(self):
+        """The change signal of this worker's database, in this process."""
+        return self.app.extensions["reservia_database"].transactions.changes
 
     def stop(self):
         self.stopping.set()
+        self.changes.wake()
 
     def start_thread(self, interval):
         """Run in a daemon thread of this process (the development server's one-machine set-up)."""

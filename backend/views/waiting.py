@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from backend.database import get_database
-from backend.database.waiting import MAX_WAIT_SECONDS, RETRY_AFTER_SECONDS
+from backend.database.waiting import MAX_WAIT_SECONDS
 from backend.forms.numbers import parse_whole_number
 from backend.forms.query import query_id
 from backend.serializers import iso
@@ -35,17 +35,18 @@ def status_json(found):
 class WaitView(MethodView):
     """Where one's request stands, answered once it is approved or ended or `timeout` has passed.
 
-    `Retry-After` says when to ask again when the server could not hold the request open.
+    `Retry-After` says when to ask again when the server did not hold the request open: 1 s for
+    the request next in line, longer the further back it is.
     """
 
     decorators = [login_required]
 
     def get(self):
         request_id = query_id("request_id", required=True)
-        found, ask_later = get_database().waiting.wait(current_user, request_id, query_timeout(), wait_slots())
+        found, retry_after = get_database().waiting.wait(current_user, request_id, query_timeout(), wait_slots())
         response = jsonify(status_json(found))
-        if ask_later:
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
 

@@ -6,10 +6,9 @@ The validator (a weak ETag) is a digest of the page as rendered, less the reques
 (signed afresh on every render), keyed with the session's own CSRF secret: every process that
 renders the same page for the same session finds the same validator, so a browser served by
 several processes keeps its 304s, and a page from an earlier session (whose forms would be
-refused) never validates. On SQLite the validator is kept in the read cache under the commit
-count and until the first deadline of what the page shows: an unchanged refresh then reads the
-validator and renders nothing. Other engines have no commit counter (read_cache.py): there the
-page is rendered again and only the transfer and the browser's work are saved.
+refused) never validates. The validator is kept in the read cache under the commit count (SQLite)
+or data version (PostgreSQL, read_cache.py) and until the first deadline of what the page shows:
+an unchanged refresh then reads the validator and renders nothing.
 """
 import hashlib
 

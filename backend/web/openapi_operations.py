@@ -264,7 +264,8 @@ _TABLE = [
      KeepAliveForm, {}, {200: ACTION_ANSWER, 400: None, 404: None, 409: None}),
     ("get", "/reservation/wait", LOGIN, "Where a request stands, answered once it is approved or ended, or after "
                                         "`timeout` seconds (at most 30). A `Retry-After` header says when to ask "
-                                        "again when the server could not hold the request open.",
+                                        "again when the server did not hold the request open: 1 s for the request "
+                                        "next in line, its position in seconds further back (at most 10).",
      None, {"request_id": ID, "timeout": {"type": "integer", "minimum": 0}},
      {200: Answer(_ref("RequestStatus"), {"Retry-After": RETRY_AFTER}), 400: None, 404: None}),
     ("get", "/reservation/active", LOGIN, "Every hold and queued request, in queue order.", None,

@@ -72,7 +72,8 @@ def test_an_unchanged_look_reads_no_more_than_the_validator(clock, accounts, rec
     assert not [s for s in statements if "notification_preferences" in s]
 
 
-def test_on_sqlite_an_unchanged_look_reads_nothing(clock, accounts, record_statements, sqlite_only):
+def test_an_unchanged_look_reads_nothing(clock, accounts, record_statements):
+    """On both engines: the commit count (SQLite) or data version (PostgreSQL) says nothing changed."""
     _, _, bob = accounts.queue_of("bench-1", "alice", "bob")
     validator = look(bob).headers["ETag"]
     look(bob, validator)  # the login lookup is read once per commit
