@@ -13,17 +13,19 @@ from pathlib import Path
 
 from backend.logs import log
 
-# How many fragments this process writes between two looks at the folder's size.
+# How many fragments a process writes between two looks at the folder's size.
 PRUNE_EVERY = 256
 
 
 class FragmentFiles:
-    def __init__(self, folder, limit=10_000):
+    def __init__(self, folder, limit=10_000, prune_every=PRUNE_EVERY):
         self.folder = Path(folder)
         self.limit = limit
+        self.prune_every = prune_every
         self._lock = threading.Lock()
         self._written = 0
         self._ready = False
+        self._warned = False
 
     def get(self, name):
         """The fragment called `name`, or None."""
@@ -43,12 +45,14 @@ class FragmentFiles:
                 file.write(text)
             os.replace(temporary, self.folder / name)
         except OSError as error:
-            log.warning("rendered fragments: cannot write to %s (%s); they are rendered again instead",
-                        self.folder, error)
+            if not self._warned:  # once: the same cause would fill the log
+                self._warned = True
+                log.warning("rendered fragments: cannot write to %s (%s); they are rendered again instead",
+                            self.folder, error)
             return
         with self._lock:
             self._written += 1
-            due = self._written % PRUNE_EVERY == 0
+            due = self._written % self.prune_every == 0
         if due:
             self.prune()
 
