@@ -128,13 +128,15 @@ def test_another_process_of_the_installation_reads_the_cards_this_one_rendered(a
     assert cards_of(other).shared_renders == 0
 
 
-def test_kept_fragments_are_read_whole_and_their_folder_stays_bounded(tmp_path):
+def test_kept_fragments_are_read_only_whole_and_their_folder_stays_bounded(tmp_path):
     files = FragmentFiles(tmp_path / "cards", limit=10, prune_every=5)
     assert files.get("missing") is None
     for n in range(40):
         files.put(f"fragment-{n}", f"<p>{n}</p>" * 100)
     assert files.get("fragment-39") == "<p>39</p>" * 100
-    assert len(list((tmp_path / "cards").iterdir())) <= 10 + 5
+    (tmp_path / "cards" / "half-written").write_text("<p>39</p>" * 50)
+    assert files.get("half-written") is None
+    assert len(list((tmp_path / "cards").iterdir())) <= 10 + 5 + 1
 
 
 def test_a_folder_that_cannot_be_written_only_means_cards_are_rendered_again(tmp_path):
