@@ -29,7 +29,8 @@ CARD_TEMPLATE = "reservation/_card.html"
 FOOT_TEMPLATE = "reservation/_card_foot.html"
 # What each card adds around itself on the board (the indentation the board's loop left).
 BEFORE_CARD, AFTER_CARD = "\n  \n  \n  \n  ", "\n"
-# Stands in for the request's CSRF token in a kept foot: "<" cannot come from the rendered data.
+# Stands in for the request's CSRF token in a kept foot, which is kept cut there: "<" cannot come
+# from the rendered data.
 CSRF_STAND_IN = Markup("<\x00csrf\x00>")
 # Kept in memory per process, each: shared parts and feet (a card has a few feet, one per way a
 # reader stands to it). Past it the memory starts again empty: the files still hold the parts.
@@ -56,11 +57,8 @@ class Cards:
         """The HTML of the cards of one reader's board: each card with the board's indentation."""
         context = _Request(me, admin, restricted, board_query)
         card = self._kept_card if self.keep else self._rendered_card
-        html = "".join([BEFORE_CARD + card(board, health.get(board.resource.id), choices, maxima, context)
-                        + AFTER_CARD for board in boards])
-        if CSRF_STAND_IN in html:
-            html = html.replace(CSRF_STAND_IN, generate_csrf())
-        return Markup(html)
+        return Markup("".join([BEFORE_CARD + card(board, health.get(board.resource.id), choices, maxima, context)
+                               + AFTER_CARD for board in boards]))
 
     def _kept_card(self, board, health, choices, maxima, context):
         found = self._by_board.get(id(board))
@@ -76,10 +74,11 @@ class Cards:
         mine, relation = reader_relation(card, context.me, restricted, involved)
         menu = choices[rid]
         key = (*relation, maxima[rid], context.menu_id(menu), context.page_id)
-        foot = self._feet.get(key)
-        if foot is None:
+        parts = self._feet.get(key)
+        if parts is None:
             foot = self._render_foot(FootFacts(*relation, maxima[rid], tuple(menu)), context, CSRF_STAND_IN)
-            _bounded(self._feet)[key] = foot
+            parts = _bounded(self._feet)[key] = tuple(foot.split(CSRF_STAND_IN))
+        foot = parts[0] if len(parts) == 1 else context.csrf_token().join(parts)
         if involved:
             return shared.for_reader(ReaderMarks(context.me, context.admin, mine, restricted, foot))
         before, after = shared.around_foot(context.admin, restricted)
@@ -131,6 +130,13 @@ class _Request:
         self.page_id = _number_of((query, self.where))
         self._calendar_url = None
         self._menus = {}
+        self._csrf_token = None
+
+    def csrf_token(self):
+        """The request's CSRF token, asked for only when a card has a form (as the template did)."""
+        if self._csrf_token is None:
+            self._csrf_token = generate_csrf()
+        return self._csrf_token
 
     def facts(self, board, health):
         if self._calendar_url is None:
