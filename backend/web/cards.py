@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import locale
 import threading
+import weakref
 from pathlib import Path
 
 import jinja2
@@ -32,9 +33,11 @@ BEFORE_CARD, AFTER_CARD = "\n  \n  \n  \n  ", "\n"
 # Stands in for the request's CSRF token in a kept foot, which is kept cut there: "<" cannot come
 # from the rendered data.
 CSRF_STAND_IN = Markup("<\x00csrf\x00>")
-# Kept in memory per process, each: shared parts and feet (a card has a few feet, one per way a
-# reader stands to it). Past it the memory starts again empty: the files still hold the parts.
-MEMORY_LIMIT = 8192
+# Kept in memory per process: shared parts (about 2 KB each, and 4 more for the text around the
+# foot), feet (1-2 KB; a card has a few, one per way a reader stands to it and per page query),
+# and which board each card was worked out from. Past its limit a memory starts again empty: the
+# files still hold the shared parts. A thousand-resource site's cards fit.
+SHARED_LIMIT, FEET_LIMIT, BOARDS_LIMIT = 2048, 4096, 4096
 _EXTENSION = "reservia.cards"
 _made = threading.Lock()
 
@@ -61,13 +64,17 @@ class Cards:
                                + AFTER_CARD for board in boards]))
 
     def _kept_card(self, board, health, choices, maxima, context):
+        # The read cache hands out the same boards until the next commit: their facts are worked
+        # out once. A board is only referred to weakly (it holds the resource's row): one gone
+        # since may have left its id to another, which the reference then tells apart.
         found = self._by_board.get(id(board))
-        if found is not None and found[0] is board and found[1] is health and found[2] == context.where:
+        if found is not None and found[0]() is board and found[1] is health and found[2] == context.where:
             card, shared = found[3], found[4]
         else:
             card = context.facts(board, health)
             shared = self._shared(card)
-            _bounded(self._by_board)[id(board)] = (board, health, context.where, card, shared)
+            _bounded(self._by_board, BOARDS_LIMIT)[id(board)] = (weakref.ref(board), health, context.where, card,
+                                                                shared)
         rid = card.id
         restricted = rid in context.restricted
         involved = context.me in shared.users
@@ -77,7 +84,7 @@ class Cards:
         parts = self._feet.get(key)
         if parts is None:
             foot = self._render_foot(FootFacts(*relation, maxima[rid], tuple(menu)), context, CSRF_STAND_IN)
-            parts = _bounded(self._feet)[key] = tuple(foot.split(CSRF_STAND_IN))
+            parts = _bounded(self._feet, FEET_LIMIT)[key] = tuple(foot.split(CSRF_STAND_IN))
         foot = parts[0] if len(parts) == 1 else context.csrf_token().join(parts)
         if involved:
             return shared.for_reader(ReaderMarks(context.me, context.admin, mine, restricted, foot))
@@ -105,7 +112,7 @@ class Cards:
             text = _template(CARD_TEMPLATE).render(card=card, marks=SharedMarks)
             self.shared_renders += 1
             self.files.put(name, text)
-        shared = _bounded(self._by_facts)[card] = SharedCard(text, card)
+        shared = _bounded(self._by_facts, SHARED_LIMIT)[card] = SharedCard(text, card)
         return shared
 
     def _render_foot(self, foot, context, csrf=None):
@@ -161,7 +168,7 @@ _next_number = itertools.count()
 def _number_of(value):
     number = _numbers.get(value)
     if number is None:
-        if len(_numbers) >= MEMORY_LIMIT:
+        if len(_numbers) >= FEET_LIMIT:
             _numbers.clear()
         number = _numbers.setdefault(value, next(_next_number))
     return number
@@ -189,8 +196,8 @@ def _template(name):
     return current_app.jinja_env.get_template(name)
 
 
-def _bounded(memory):
-    if len(memory) >= MEMORY_LIMIT:
+def _bounded(memory, limit):
+    if len(memory) >= limit:
         memory.clear()
     return memory
 
