@@ -2,6 +2,7 @@
 gets, byte for byte, the page the cards rendered for them alone would make, and a changed card is
 rendered once for all its readers, in this process or another of the same installation."""
 import re
+import shutil
 
 import pytest
 
@@ -137,6 +138,9 @@ def test_kept_fragments_are_read_only_whole_and_their_folder_stays_bounded(tmp_p
     (tmp_path / "cards" / "half-written").write_text("<p>39</p>" * 50)
     assert files.get("half-written") is None
     assert len(list((tmp_path / "cards").iterdir())) <= 10 + 5 + 1
+    shutil.rmtree(tmp_path / "cards")  # an operator clears the cache
+    files.put("again", "<p>again</p>")
+    assert files.get("again") == "<p>again</p>"
 
 
 def test_a_folder_that_cannot_be_written_only_means_cards_are_rendered_again(tmp_path):

@@ -30,7 +30,6 @@ class FragmentFiles:
         self.prune_every = prune_every
         self._lock = threading.Lock()
         self._written = 0
-        self._ready = False
         self._warned = False
 
     def get(self, name):
@@ -51,7 +50,8 @@ class FragmentFiles:
         """Keep `text` as `name` unless a file of that name exists; nothing happens if the folder
         cannot be written."""
         try:
-            self._make_folder()
+            # Each time (writes are rare): the folder may have been removed since.
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             return  # another process wrote it, or is writing it
@@ -91,8 +91,3 @@ class FragmentFiles:
                 os.unlink(path)
             except OSError:
                 pass  # another process removed it first
-
-    def _make_folder(self):
-        if not self._ready:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._ready = True
