@@ -21,6 +21,7 @@ from flask import current_app, request, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from backend.web import card_facts as card_facts_module
 from backend.web import card_marks, moments
 from backend.web.card_facts import card_facts
 from backend.web.card_marks import FootFacts, ReaderMarks, SharedCard, SharedMarks, reader_relation
@@ -203,12 +204,12 @@ def _bounded(memory, limit):
 
 
 def _renderer_digest(app):
-    """A digest of what turns facts into a shared part: the templates, and the code of the markers
-    and the times they show. Kept files rendered by another version are never read."""
+    """A digest of what turns facts into a shared part: the templates, and the code of the facts,
+    the markers and the times they show. Kept files rendered by another version are never read."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(jinja2.__version__.encode())
     for name in (CARD_TEMPLATE, "macros.html"):
         digest.update(app.jinja_env.loader.get_source(app.jinja_env, name)[0].encode())
-    for module in (card_marks, moments):
+    for module in (card_facts_module, card_marks, moments):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
