@@ -126,7 +126,10 @@ class Boards:
         # menus were most of its cost.
         maxima = {b.resource.id: self.resources.max_hold_minutes(b.resource) for b in cards + [b for b, _ in mine]}
         site_minutes, now = self.transactions.setting("RESERVIA_HOLD_MINUTES"), self.transactions.now()
-        choices = {rid: hold_choices(m, site_minutes, None if for_script else now) for rid, m in maxima.items()}
+        # One menu per longest hold: most resources share the site's, and the cards' kept feet are
+        # found by their menu (web/cards.py).
+        menus = {m: hold_choices(m, site_minutes, None if for_script else now) for m in set(maxima.values())}
+        choices = {rid: menus[m] for rid, m in maxima.items()}
         chips = label_summary((b.resource.labels, b.state == FREE) for b in boards)
         restricted = self.policies.barred(user_id) if self.policies is not None else frozenset()
         return Dashboard(filters, cards, len(shown), len(boards), page, pages, chips, mine,

@@ -18,6 +18,7 @@ from backend.forms.query import query_paging
 from backend.views.booking_pages import upcoming_bookings
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
+from backend.web.cards import board_cards
 from backend.web.conditional import page_unless_unchanged
 from backend.web.moments import day_clock
 from backend.web.notices import notices_version
@@ -38,8 +39,9 @@ def _board_context(for_script=False):
     filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
     database = get_database()
     dashboard = database.boards.dashboard(current_user.id, filters, for_script)
-    return {**vars(dashboard), "board_query": dashboard.board_query, "me": current_user.id,
-            "health": database.health_checks.health_by_resource(),
+    cards = board_cards(dashboard, database.health_checks.health_by_resource(), current_user.id,
+                        current_user.is_admin)
+    return {**vars(dashboard), "board_query": dashboard.board_query, "me": current_user.id, "cards": cards,
             "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
 
 
