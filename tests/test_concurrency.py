@@ -79,7 +79,8 @@ def _label_worker(settings, names, seed, start, queued, go, results):
 
     Each thread first asks for both resources labelled a and b, one of which the test holds, and
     goes on only once every thread has queued and the test has released it: at least one label
-    request is approved by a release, whatever the race that follows."""
+    request is approved by a release, whatever the race that follows. It then gives that request
+    back (releases or cancels it) before the race."""
     import threading
 
     from backend import create_app
@@ -94,9 +95,14 @@ def _label_worker(settings, names, seed, start, queued, go, results):
         start.wait(timeout=120)
         first = client.post("/reservation/request", json={"labels": ["a", "b"], "count": 2})
         assert first.status_code == 201 and first.json["status"] == "requested", first.json
-        mine = [first.json["request_id"]]
         queued.wait(timeout=120)
         go.wait(timeout=120)
+        # Then it gives the request back, held or still waiting, and the race begins.
+        given_back = client.post("/reservation/release", json={"request_id": first.json["request_id"]})
+        if given_back.status_code != 200:
+            given_back = client.post("/reservation/cancel", json={"request_id": first.json["request_id"]})
+        assert given_back.status_code == 200, given_back.json
+        mine = []
         for _ in range(OPERATIONS // 2):
             choice = rng.random()
             if choice < 0.4:
