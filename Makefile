@@ -13,7 +13,7 @@ run: $(VENV)/.runtime
 	RESERVIA_WEBHOOK_HOSTS="$${RESERVIA_WEBHOOK_HOSTS-*, 127.0.0.0/8, ::1}" $(VENV)/bin/python app.py
 
 # The suite runs on SQLite and on a throwaway PostgreSQL cluster, what does not depend on the
-# engine once, in three runs side by side (all always finish; any failing fails the target).
+# engine once, in four runs side by side (all always finish; any failing fails the target).
 # See scripts/test-runs.sh.
 test: $(VENV)/.test
 	$(VENV)/bin/ruff check .

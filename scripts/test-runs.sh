@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The suite's pytest runs, three side by side: the engine's tests on SQLite, the same on a throwaway
-# PostgreSQL cluster, and what does not depend on the engine, once.
+# The suite's pytest runs, four side by side: the engine's tests on SQLite, the same on a throwaway
+# PostgreSQL cluster, and what does not depend on the engine, once, in two runs.
 # - What does not depend on the engine runs once: the browser tests (pages), the tests marked once
 #   (a part above the engine: pages, the command line, the CI client, ...) and those marked
 #   own_sqlite (Reservia on SQLite files of their own whatever the run's engine). Those also marked
-#   slow (the quick benchmark, the CI client waiting out leases, the processes racing) go to the
-#   SQLite run, the others to a run of their own ("once"): so the three runs take about as long.
+#   slow (the quick benchmark, the CI client waiting out leases, Apache) mostly wait on servers and
+#   clocks: they have a run of their own ("slow"), the others another ("once").
 #   The engine runs take the rest: what the data layer stores, decides and locks.
-# Side by side, because much of each run waits on servers, browsers and clocks: on two cores, three
-# runs keep both cores busy where two left a quarter of the time idle. The SQLite run prints as it
+# Side by side, because much of each run waits on servers, browsers and clocks: on two cores, four
+# runs keep both cores busy where two left a third of the time idle. The SQLite run prints as it
 # goes; the other runs' output follows it. Every run always finishes; the script fails if any
 # fails, and ends with how long each took. Arguments go to every run.
 set -uo pipefail
@@ -28,18 +28,19 @@ timed_run() {
 started=$EPOCHREALTIME
 timed_run postgresql --database=postgresql -m "not ($once_only)" "$@" > "$scratch/postgresql.log" 2>&1 &
 timed_run once -m "($once_only) and not slow" "$@" > "$scratch/once.log" 2>&1 &
-timed_run sqlite -m "not ($once_only) or slow" "$@"
+timed_run slow -m "($once_only) and slow" "$@" > "$scratch/slow.log" 2>&1 &
+timed_run sqlite -m "not ($once_only)" "$@"
 wait
 together=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
 
 failed=0
 summary=""
-for name in once postgresql; do
+for name in once slow postgresql; do
   echo
   echo "==== the ${name} run ===="
   cat "$scratch/$name.log"
 done
-for name in sqlite once postgresql; do
+for name in sqlite once slow postgresql; do
   read -r status seconds < "$scratch/$name.done"
   summary+="$name ${seconds} s (exit ${status}), "
   [ "$status" -eq 0 ] || failed=1
