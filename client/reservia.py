@@ -70,21 +70,24 @@ PR_SET_PDEATHSIG = 1
 
 
 class ReserviaError(Exception):
-    """Reservia answered with an error: its message, code and HTTP status."""
+    """Reservia answered with an error: its message, code and HTTP status, and the seconds its
+    Retry-After asked for (None without one: a busy Reservia says how long to stay away)."""
 
-    def __init__(self, message, code=None, status=None):
+    def __init__(self, message, code=None, status=None, retry_after=None):
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        self.retry_after = retry_after
 
 
 class Unreachable(Exception):
     """Reservia could not be reached, or answered something that is not Reservia's JSON."""
 
-    def __init__(self, message, status=None):
+    def __init__(self, message, status=None, retry_after=None):
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
     @property
     def passing(self):
@@ -145,6 +148,13 @@ def retry_after_seconds(value, default=RETRY_PAUSE):
     return min(max(seconds, 0.0), SERVER_WAIT_LIMIT)
 
 
+def pause_asked(error, pause=RETRY_PAUSE):
+    """How long to stay away after a failed call: what the answer's Retry-After asked for (at most
+    RETRY_MAX, so keep-alives stay on time), else `pause`."""
+    asked = getattr(error, "retry_after", None)
+    return min(asked, RETRY_MAX) if asked else pause
+
+
 def parse_date(text):
     """An ISO date from Reservia, or None."""
     try:
@@ -193,11 +203,15 @@ class Client:
             with self.opener.open(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read().decode() or "{}"), response.headers
         except urllib.error.HTTPError as error:
+            asked = error.headers.get("Retry-After") if error.headers else None
+            retry_after = retry_after_seconds(asked) if asked else None
             try:
                 answer = json.loads(error.read().decode())
             except (ValueError, OSError):
-                raise Unreachable(f"{url} answered HTTP {error.code}, not Reservia's JSON", error.code) from None
-            raise ReserviaError(answer.get("error", f"HTTP {error.code}"), answer.get("code"), error.code) from None
+                raise Unreachable(f"{url} answered HTTP {error.code}, not Reservia's JSON", error.code,
+                                  retry_after) from None
+            raise ReserviaError(answer.get("error", f"HTTP {error.code}"), answer.get("code"), error.code,
+                                retry_after) from None
         except (urllib.error.URLError, OSError) as error:
             raise Unreachable(f"cannot reach {self.base}: {getattr(error, 'reason', error)}") from None
         except ValueError:
@@ -604,8 +618,9 @@ class Lock:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise Unreachable(f"{problem}; gave up after --connect-timeout {limit} s")
-            say(f"{problem}; trying again in {min(pause, left):.3g} s (for up to {limit} s)")
-            time.sleep(min(pause, left))
+            asked = pause_asked(problem, pause)
+            say(f"{problem}; trying again in {min(asked, left):.3g} s (for up to {limit} s)")
+            time.sleep(min(asked, left))
             pause = min(pause * 2, RETRY_MAX)
 
     def _warn_about_max_hold(self):
@@ -698,13 +713,15 @@ class Lock:
             try:
                 answer, retry_after = self.client.wait(self.request_id, timeout)
             except Unreachable as error:
-                say(f"{error}; trying again")
-                time.sleep(RETRY_PAUSE)
+                pause = pause_asked(error)
+                say(f"{error}; trying again in {pause:g} s")
+                time.sleep(pause)
                 continue
             except ReserviaError as error:
                 if error.status not in PASSING_STATUSES:
                     raise
-                retry_after = RETRY_PAUSE
+                retry_after = pause_asked(error)
+                say(f"{error.message} ({error.code}); asking again in {retry_after:g} s")
             if answer["status"] == "requested" and (retry_after or timeout == 0):
                 time.sleep(max(0.0, min(max(retry_after, 0.5), limit) - (time.monotonic() - sent)))
 
@@ -816,11 +833,12 @@ class Lock:
                     self.ended_on_server = True
                     self.lost = self._how_it_ended()
                     return
-                problem = f"keep-alive refused: {error.message}"
+                problem, asked = f"keep-alive refused: {error.message}", pause_asked(error, pause)
             except (Unreachable, Misdirected) as error:
-                problem = str(error)
-            say(f"{problem}; trying again in {pause:g} s")
-            due, pause = time.monotonic() + pause, min(pause * 2, RETRY_MAX / 2)
+                problem, asked = str(error), pause_asked(error, pause)
+            asked = min(asked, RETRY_MAX / 2)
+            say(f"{problem}; trying again in {asked:g} s")
+            due, pause = time.monotonic() + asked, min(pause * 2, RETRY_MAX / 2)
 
     def _how_it_ended(self):
         try:
@@ -846,9 +864,9 @@ class Lock:
                 if error.status not in PASSING_STATUSES:
                     say(f"could not release request {self.request_id}: {error.message}")
                     return False
-                problem = error.message
+                problem, pause = error.message, pause_asked(error, pause)
             except (Unreachable, Misdirected) as error:
-                problem = str(error)
+                problem, pause = str(error), pause_asked(error, pause)
             left = give_up - time.monotonic()
             if left <= pause:
                 say(f"could not release request {self.request_id} ({problem}); its lease ends it "

@@ -1,9 +1,11 @@
 """`reservia lock` rides through short outages: a first request during a restart, a release that
 does not get through."""
+import json
 from datetime import datetime, timezone
 
 import pytest
 
+from tests.client_runs import eventually
 from tests.live_server import free_port
 
 # The client above the engine: `make test` runs these once (scripts/test-runs.sh).
@@ -11,6 +13,13 @@ pytestmark = pytest.mark.once
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 APP_SETTINGS = {"RESERVIA_HOLD_MINUTES": 10}
+# Reservia's own "busy" answer (a full write queue, an unreachable directory): JSON, with how long to
+# stay away.
+BUSY = json.dumps({"error": "Reservia is busy; try again shortly.", "code": "BUSY"}).encode()
+
+
+def busy(seconds):
+    return "503 Service Unavailable", [("Content-Type", "application/json"), ("Retry-After", str(seconds))], BUSY
 
 
 def test_the_first_request_is_tried_again_through_a_restart(served):
@@ -51,3 +60,29 @@ def test_a_release_that_does_not_get_through_is_tried_again(served):
     assert done.stderr.count("could not release request") == 2
     assert "released bench-release" in done.stderr
     assert jobs.active(bench) == [] and [r["status"] for r in jobs.history(bench)] == ["released"]
+
+
+def test_a_busy_answer_is_asked_again_after_its_retry_after(served):
+    jobs, flaky = served
+    bench = jobs.resource("bench-busy")
+    flaky.answer("/reservation/request", 1, *busy(2))
+    done = jobs.run(jobs.token_for("ci-busy"), "lock", "--resource", "bench-busy", "--", "true")
+    assert done.returncode == 0, done.stderr
+    assert "Reservia is busy; try again shortly.; trying again in 2 s" in done.stderr
+    assert [r["status"] for r in jobs.history(bench)] == ["released"]
+
+
+def test_a_busy_answer_while_waiting_is_asked_again_after_its_retry_after(served):
+    jobs, flaky = served
+    bench = jobs.resource("bench-busy-wait")
+    jobs.admin.post("/reservation/request", json={"resource_id": bench})
+    flaky.answer("/reservation/wait", 1, *busy(3))
+    waiting = jobs.start(jobs.token_for("ci-busy-wait"), "lock", "--resource", "bench-busy-wait", "--", "true")
+    waiting.wait_for_line("Reservia is busy; try again shortly. (BUSY); asking again in 3 s")
+    eventually(lambda: flaky.calls["/reservation/wait"] >= 2, "the wait to be asked again")
+    jobs.admin.post("/reservation/release", json={"resource_id": bench})
+    status, _, told = waiting.finish()
+    assert status == 0, told
+    assert told.count("asking again") == 1
+    assert [(r["user_name"], r["status"]) for r in jobs.history(bench)
+            if r["user_name"] == "ci-busy-wait"] == [("ci-busy-wait", "released")]
