@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bookings, department, department_report, report, reports, runner
+from bench import bookings, department, department_report, report, reports, runner, told
 from bench.servers import ROOT, pick_server
 
-PHASES = ("base", "growth", "bookings", "department")
+PHASES = ("base", "growth", "bookings", "department", "told")
 
 
 def parse_args(argv=None):
@@ -21,11 +21,11 @@ def parse_args(argv=None):
                         help="auto: Apache with deploy/reservia.conf where installed, else gunicorn")
     parser.add_argument("--duration", type=float, help="seconds measured per figure")
     parser.add_argument("--phases", nargs="+", choices=PHASES, default=None,
-                        help="which parts to run (default: all; --quick: base, growth and department)")
+                        help="which parts to run (default: all; --quick: all but bookings)")
     parser.add_argument("--clients", type=int, nargs="+", help="concurrencies measured (default: 1 8 32)")
     parser.add_argument("--engines", nargs="+", choices=["sqlite", "postgresql"],
-                        help="the department's database engines (default: SQLite, and PostgreSQL where "
-                             "installed; --quick: SQLite)")
+                        help="the department's and told's database engines (default: SQLite, and "
+                             "PostgreSQL where installed; --quick: SQLite)")
     parser.add_argument("--department-seconds", type=float,
                         help="seconds the department scenario is measured (default 60)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results",
@@ -42,24 +42,33 @@ def main(argv=None):
         sizes = replace(sizes, clients=args.clients, growth_clients=args.clients)
     started = time.monotonic()
     bench = runner.Bench(sizes)
-    phases = args.phases or (("base", "growth", "department") if args.quick else PHASES)
-    race, server_facts, runs = None, "", []
+    phases = args.phases or (("base", "growth", "department", "told") if args.quick else PHASES)
+    race, server_facts, runs, told_runs = None, "", [], []
     with tempfile.TemporaryDirectory(prefix="reservia-bench-") as tmp:
         tmp = Path(tmp)
         for phase in phases:
             if phase == "department":
                 runs = _department(args, tmp)
                 continue
+            if phase == "told":
+                told_runs = _told(args, tmp)
+                continue
+            if phase == "bookings":
+                print("Bookings, audit log and rules: an empty site and a seeded one, in turns")
+                with pick_server(tmp, "bookings-empty", runner.server_env(tmp / "bookings-empty", sizes),
+                                 args.server, sizes.processes) as empty, \
+                        pick_server(tmp, "bookings-seeded", runner.server_env(tmp / "bookings-seeded", sizes),
+                                    args.server, sizes.processes) as seeded:
+                    race = bookings.bookings_phase(bench, (empty, seeded), sizes)
+                    server_facts = seeded.describe()
+                continue
             with pick_server(tmp, phase, runner.server_env(tmp / phase, sizes),
                              args.server, sizes.processes) as server:
-                print({"base": f"Base data set, {server.describe()}", "growth": "Growing data set",
-                       "bookings": "Bookings, audit log and rules"}[phase])
+                print({"base": f"Base data set, {server.describe()}", "growth": "Growing data set"}[phase])
                 if phase == "base":
                     runner.base_phase(bench, server, sizes)
-                elif phase == "growth":
-                    runner.growth_phase(bench, server, sizes)
                 else:
-                    race = bookings.bookings_phase(bench, server, sizes)
+                    runner.growth_phase(bench, server, sizes)
                 server_facts = server.describe()
     checks = report.targets(bench.measurements, sizes) if "base" in phases and "growth" in phases else []
     if "bookings" in phases:
@@ -78,6 +87,7 @@ def main(argv=None):
         "booking_race": race,
         "reports_seconds": page_figures,
         "department": runs,
+        "told": told_runs,
     }
     text = "\n\n".join(filter(None, [
         f"Reservia benchmark, {results['finished']}, {results['wall_seconds']}s",
@@ -88,6 +98,7 @@ def main(argv=None):
         report.targets_table(checks),
         report.reports_table(page_figures, reports.TARGET_SECONDS) if page_figures else None,
         department_report.text(runs) if runs else None,
+        told.text(told_runs) if told_runs else None,
     ]))
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -108,6 +119,15 @@ def _department(args, tmp):
         kinds = kinds[-1:]
     engines = department.available_engines(args.engines or (["sqlite"] if args.quick else None))
     return department.department_phase(sizes, kinds, engines, tmp / "department")
+
+
+def _told(args, tmp):
+    """How fast the next holder and its webhook are told, on each engine asked for (--quick: a few
+    jobs, on SQLite)."""
+    engines = department.available_engines(args.engines or (["sqlite"] if args.quick else None))
+    if args.quick:
+        return told.told_phase(engines, tmp / "told", waiters=4, benches=2, idle_seconds=0.5)
+    return told.told_phase(engines, tmp / "told")
 
 
 if __name__ == "__main__":
