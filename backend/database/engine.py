@@ -13,6 +13,10 @@ from backend.database.write_queue import NoWriteQueue, SQLiteWriteQueue, is_lock
 # BEGIN IMMEDIATE, so the write lock is held before the first read that decides the write: two
 # processes can never both see a resource free. Other engines lock rows instead (SELECT ... FOR UPDATE).
 WRITE = "reservia_write"
+# SQLite reads the file through a memory map of up to this size instead of copying each page into
+# the connection's own cache: a connection whose cache another process's commit made stale (every
+# transaction, with several processes writing) finds the pages in place again.
+MMAP_BYTES = 1024 * 1024 * 1024
 
 
 def configure_engine(engine, busy_timeout_seconds):
@@ -30,6 +34,7 @@ def configure_engine(engine, busy_timeout_seconds):
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
         _switch_to_wal(cursor, busy_timeout_seconds)
         cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
