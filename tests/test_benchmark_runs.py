@@ -103,3 +103,17 @@ def test_the_department_scenario_runs_every_member_and_reports_against_the_goal(
     assert all(is_number(run[k]) for k in ("server_cores", "database_cores", "client_cores", "other_cores"))
     for what in ("server + database CPU", "dashboard refresh p99", "write p99", "errors = 0"):
         assert re.search(rf"^  {re.escape(what)}.*\s(met|NOT MET)$", text, re.MULTILINE), what
+
+
+@pytest.mark.slow
+@pytest.mark.own_sqlite
+def test_being_told_measures_every_hand_over_and_reports_against_the_goal(quick_run):
+    results, text = quick_run
+    [run] = results["told"]
+    # Every job queued was told of its turn, by its wait and by its webhook, once each hand-over.
+    assert run["engine"] == "sqlite" and run["told"]["count"] == run["webhook"]["count"] == run["waiters"] == 4
+    for name in ("release", "told", "webhook"):
+        assert is_number(run[name]["p50_ms"]) and run[name]["p50_ms"] <= run[name]["p99_ms"], name
+    assert is_number(run["idle_cores"])
+    assert re.search(r"^  sqlite: 4 jobs waiting, .* wait answered p50 .* \((met|NOT MET)\); webhook .*"
+                     r"\((met|NOT MET)\)$", text, re.MULTILINE), text[-2000:]
