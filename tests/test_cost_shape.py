@@ -1,8 +1,11 @@
 """Costs that do not depend on the machine: SQL statements per request, and the indexes queries use."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import event
 
 from backend.extensions import db
+from tests.conftest import active
 
 
 def _fill(accounts, prefix, resources, users_per_resource):
@@ -15,6 +18,26 @@ def _fill(accounts, prefix, resources, users_per_resource):
         clients[0].post("/reservation/release", json={"resource_id": resource_id})
         clients[0].post("/reservation/request", json={"resource_id": resource_id})
     return clients[0]
+
+
+def test_a_booking_ahead_costs_the_queue_writes_no_statement_until_it_begins(accounts, clock, count_statements):
+    free, booked = accounts.add_resource("bench-free"), accounts.add_resource("bench-booked")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    tomorrow = clock.now + timedelta(days=1)
+    answer = bob.post("/reservation/book", json={"resource_id": booked, "start": tomorrow.isoformat(),
+                                                 "end": (tomorrow + timedelta(hours=1)).isoformat()})
+    assert answer.status_code == 201, answer.json
+
+    def cycle(resource_id):
+        return [count_statements(lambda action=action: alice.post(f"/reservation/{action}",
+                                                                  json={"resource_id": resource_id}))
+                for action in ("request", "release")]
+    assert cycle(booked) == cycle(free)
+    # Once it has begun, the write reads the bookings: bob holds it, alice waits.
+    clock.advance(days=1, minutes=1)
+    answer = alice.post("/reservation/request", json={"resource_id": booked})
+    assert (answer.status_code, answer.json["status"]) == (201, "requested")
+    assert [r["user_name"] for r in active(alice, booked) if r["status"] == "approved"] == ["bob"]
 
 
 @pytest.mark.parametrize("path", ["/reservation/active", "/reservation/active?resource_id=1",

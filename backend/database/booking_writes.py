@@ -1,5 +1,7 @@
 """What the Queue part reads and writes of bookings in a queue write: the live bookings of the
 locked resources, and the statuses and notification events the BookedPool decided."""
+from types import SimpleNamespace
+
 from sqlalchemy import bindparam, exists, select, text, union_all, update
 
 from backend.database.booking_rules import Slot
@@ -25,6 +27,17 @@ LIVE_SLOTS = union_all(
                               BOOKINGS.c.start_at <= bindparam("now")),
     select(*BOOKINGS.c).select_from(RESOURCES).join(BOOKINGS, BOOKINGS.c.id == _NEXT_ID)
     .where(RESOURCES.c.id.in_(bindparam("ids", expanding=True))))
+# A resource row with its first live booking beside it (the first_booking_* columns, NULL when it
+# has none): the row a queue write locks (queue.LOCK_RESOURCE) then tells whether that write needs
+# LIVE_SLOTS at all (locked_slots). One more seek in ix_bookings_live, inside the same statement.
+_EARLIEST = BOOKINGS.alias("earliest")
+_FIRST = BOOKINGS.alias("first_booking")
+_FIRST_ID = (select(_EARLIEST.c.id)
+             .where(_EARLIEST.c.resource_id == RESOURCES.c.id, text(f"earliest.{LIVE_BOOKING_SQL}"))
+             .order_by(_EARLIEST.c.start_at).limit(1).scalar_subquery())
+FIRST_BOOKING_COLUMNS = tuple(column.label(f"first_booking_{column.name}") for column in _FIRST.c)
+WITH_FIRST_BOOKING = RESOURCES.outerjoin(_FIRST, _FIRST.c.id == _FIRST_ID)
+_NO_COLUMN = object()
 SET_STATUS = (update(BOOKINGS).where(BOOKINGS.c.id == bindparam("row_id"))
               .values(status=bindparam("status"), sequence=BOOKINGS.c.sequence + 1, updated_at=bindparam("now")))
 # A resource left without live bookings: its writes read no bookings any more.
@@ -46,6 +59,20 @@ def live_slots(connection, resource_rows, now):
     for row in sorted(connection.execute(LIVE_SLOTS, {"ids": sorted(booked), "now": now}), key=_start):
         found.setdefault(row.resource_id, []).append(Slot.from_row(row, booked[row.resource_id].checkin_minutes))
     return found
+
+
+def locked_slots(connection, resource, now):
+    """live_slots() of one resource row read with its first live booking (WITH_FIRST_BOOKING).
+    While that booking has not begun it is all LIVE_SLOTS would find (nothing began, and it is the
+    next), so the write reads no bookings: a resource booked for tomorrow costs its writes no
+    statement. A row without those columns, or whose first booking began, is read as before."""
+    first_id = getattr(resource, "first_booking_id", _NO_COLUMN)
+    if first_id is None:
+        return {}
+    if first_id is _NO_COLUMN or resource.first_booking_start_at <= now:
+        return live_slots(connection, [resource], now)
+    first = {column.name: getattr(resource, f"first_booking_{column.name}") for column in _FIRST.c}
+    return {resource.id: [Slot.from_row(SimpleNamespace(**first), resource.checkin_minutes)]}
 
 
 def _start(row):

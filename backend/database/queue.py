@@ -19,7 +19,13 @@ from functools import cache
 from sqlalchemy import bindparam, delete, insert, select, text, union_all, update
 
 from backend.database.booking_pool import BookedPool
-from backend.database.booking_writes import live_slots, write_booking_changes
+from backend.database.booking_writes import (
+    FIRST_BOOKING_COLUMNS,
+    WITH_FIRST_BOOKING,
+    live_slots,
+    locked_slots,
+    write_booking_changes,
+)
 from backend.database.rules import DELETE, INSERT, ReservationRow, ResourceState
 from backend.errors import Invalid, NotFound
 from backend.logs import RESERVATION, log
@@ -45,7 +51,10 @@ ALL_LABELS = select(ResourceLabel.resource_id, ResourceLabel.name)
 ALL_ALLOWED = select(resource_allowed_groups.c.resource_id, resource_allowed_groups.c.group_id)
 ALL_MEMBERSHIPS = select(user_groups.c.user_id, user_groups.c.group_id)
 ALL_ADMINS = select(User.id).where(User.role == "admin")
-LOCK_RESOURCE = select(*RESOURCES.c).where(RESOURCES.c.id == bindparam("id")).with_for_update()
+# The row with its first live booking (booking_writes.locked_slots); on PostgreSQL only the
+# resource's row is locked (the booking beside it may be none).
+LOCK_RESOURCE = (select(*RESOURCES.c, *FIRST_BOOKING_COLUMNS).select_from(WITH_FIRST_BOOKING)
+                 .where(RESOURCES.c.id == bindparam("id")).with_for_update(of=RESOURCES))
 LOCK_RESOURCES = (select(*RESOURCES.c).where(RESOURCES.c.id.in_(bindparam("ids", expanding=True)))
                   .order_by(RESOURCES.c.id).with_for_update())
 REQUEST_ROW = select(*RESERVATION_ROW_COLUMNS).where(RESERVATIONS.c.id == bindparam("id"))
@@ -101,7 +110,7 @@ class Queue:
         rows = [ReservationRow.from_row(row) for row in connection.execute(ONE_QUEUE, {"resource_id": resource.id})]
         if any(row.is_label_request or row.parent_id is not None for row in rows):
             return self.whole_pool(connection)
-        slots = live_slots(connection, [resource], self.transactions.now())
+        slots = locked_slots(connection, resource, self.transactions.now())
         pool = self.new_pool([self.state_of(resource, (), slots.get(resource.id, ()))], rows)
         return self.write(connection, pool.settle())
 
