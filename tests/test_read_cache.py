@@ -6,10 +6,14 @@ application on the same database, from another OS process, or by letting time pa
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from datetime import datetime, timezone
 
 import pytest
+from flask import g
 
+from backend.database.read_cache import _REQUEST_REVISION, ReadCache
 from tests.conftest import Accounts
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -130,3 +134,55 @@ def test_nothing_kept_survives_a_new_commit_counting_connection(app, accounts, o
     assert Accounts(other_app).login("bob").post("/reservation/request", json={"resource_id": bench}).status_code == 201
     counter._close()  # replaced again: the new connection's count starts where the old one's did
     assert holders(alice) == [("bob", "bench-1", "approved")]
+
+
+def _ask_together(app, cache, build, threads=6):
+    """`threads` requests of one commit count asking `cache` for the same key at once; their answers."""
+    answers, ready = [], threading.Barrier(threads + 1)
+
+    def ask():
+        with app.app_context():
+            setattr(g, _REQUEST_REVISION, (1, 7))
+            ready.wait()
+            try:
+                answers.append(cache.get("active", build, now=lambda: None))
+            except RuntimeError as error:
+                answers.append(str(error))
+    running = [threading.Thread(target=ask) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    ready.wait()
+    return running, answers
+
+
+def test_one_thread_builds_what_many_ask_for_at_once(app):
+    cache, builds, finish = ReadCache(None), [], threading.Event()
+
+    def build():
+        builds.append(threading.get_ident())
+        finish.wait(10)
+        return ["the list"], None
+    running, answers = _ask_together(app, cache, build)
+    time.sleep(0.3)  # every request has asked by now; without the one build, each would be building
+    finish.set()
+    for thread in running:
+        thread.join(10)
+    assert len(builds) == 1
+    assert answers == [["the list"]] * 6
+
+
+def test_a_build_that_fails_leaves_the_others_to_build_their_own(app):
+    cache, builds, finish = ReadCache(None), [], threading.Event()
+
+    def build():
+        builds.append(threading.get_ident())
+        if len(builds) == 1:
+            finish.wait(10)
+            raise RuntimeError("the database went away")
+        return ["the list"], None
+    running, answers = _ask_together(app, cache, build, threads=3)
+    time.sleep(0.3)
+    finish.set()
+    for thread in running:
+        thread.join(10)
+    assert sorted(map(str, answers)) == ["['the list']", "['the list']", "the database went away"]

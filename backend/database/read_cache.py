@@ -43,6 +43,8 @@ from backend.extensions import db
 _REQUEST_REVISION = "reservia_revision"
 # Per-resource lists and login tokens are keyed by what a caller sends: bound what they can fill.
 MAX_ENTRIES = 4096
+# How long a request waits for another thread's build of the same answer before building its own.
+BUILD_WAIT = 2.0
 
 
 class CommitCounter:
@@ -103,13 +105,20 @@ class CommitCounter:
 
 
 class ReadCache:
-    """Built answers by key, valid for one commit count of the database and until their expiry."""
+    """Built answers by key, valid for one commit count of the database and until their expiry.
+
+    One build per key and count: when a commit moves the count, every thread of the process that
+    asks meanwhile (a dashboard's refresh each, under load) would otherwise build the same list at
+    once, each as slowly as the interpreter lock makes it; the first one builds, the others wait
+    for its answer (at most BUILD_WAIT seconds, then build their own)."""
 
     def __init__(self, counter):
         self.counter = counter
         self._lock = threading.Lock()
         self._revision = None
         self._entries = {}
+        # Key -> Event set when the build under way for the current count ends.
+        self._building = {}
 
     def start_request(self):
         """Read the commit count before the request's first query (see the module docstring)."""
@@ -130,19 +139,44 @@ class ReadCache:
         if revision is None:
             return build()[0]
         with self._lock:
-            if revision != self._revision:
-                self._entries = {}
-                self._revision = revision
-            found = self._entries.get(key)
-        if found is not None and (found[1] is None or now() < found[1]):
-            return found[0]
-        answer, expires_at = build()
-        with self._lock:
-            if revision == self._revision:
-                if len(self._entries) >= MAX_ENTRIES:
-                    self._entries = {}
-                self._entries[key] = (answer, expires_at)
-        return answer
+            found = self._found(revision, key, now)
+            if found is not None:
+                return found[0]
+            building = self._building.get(key)
+            if building is None:
+                building = self._building[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            building.wait(BUILD_WAIT)
+            with self._lock:
+                found = self._found(revision, key, now)
+            # None: the build failed, or a commit moved the count meanwhile: this request's own.
+            return found[0] if found is not None else build()[0]
+        try:
+            answer, expires_at = build()
+            with self._lock:
+                if revision == self._revision:
+                    if len(self._entries) >= MAX_ENTRIES:
+                        self._entries = {}
+                    self._entries[key] = (answer, expires_at)
+            return answer
+        finally:
+            with self._lock:
+                if self._building.get(key) is building:
+                    del self._building[key]
+            building.set()
+
+    def _found(self, revision, key, now):
+        """(answer, expires_at) stored for `key` under `revision` and not expired, or None; a new
+        revision drops everything (the caller holds the lock)."""
+        if revision != self._revision:
+            self._entries = {}
+            self._building = {}
+            self._revision = revision
+        found = self._entries.get(key)
+        return found if found is not None and (found[1] is None or now() < found[1]) else None
 
 
 def transaction_open():
