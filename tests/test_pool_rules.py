@@ -190,3 +190,19 @@ def test_maintenance_keeps_a_resource_from_label_requests_too():
 def test_approving_a_request_by_name_leaves_label_rules_alone():
     free = rules.new_request(10, 1, NINE, wait=None, hold=HOLD, free=True)
     assert free.request_id is None and free.count == 1 and not free.is_label_request
+
+
+def test_the_places_of_many_rows_at_once_are_each_row_s_own_place():
+    """Pool.positions (the active list's places, worked out together) agrees with Pool.position
+    row by row: named queues, label requests competing for them, priorities and ties."""
+    resources = [*SCOPES, ResourceState(4, labels=frozenset({"scope", "fast"})), ResourceState(5)]
+    rows = [held(1, 50, 1), held(2, 51, 2), held(3, 52, 3), held(4, 53, 4), held(5, 54, 5)]
+    rows += [by_name(10 + n, 60 + n, 1 + n % 5, at=minutes(n % 4)) for n in range(12)]
+    rows += [by_labels(40 + n, 80 + n, count=1 + n % 2, labels="scope fast" if n % 3 == 0 else "scope",
+                       at=minutes(n % 5)) for n in range(9)]
+    for n, row in enumerate(rows):
+        row.priority = (0, 1, 2)[n % 3]
+    p = Pool(resources, rows, minutes(6), HOLD)
+    places = p.positions(rows)
+    assert places == {row.id: p.position(row) for row in rows}
+    assert sorted(set(places.values()))[:3] == [0, 1, 2]

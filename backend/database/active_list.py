@@ -70,13 +70,14 @@ def _with_label_requests(session, rows, now, aging, access):
     plain = {row.id: ReservationRow(*(getattr(row, n) for n in ROW_NAMES)) for row in rows}
     pool = Pool(resources, list(plain.values()), now=now, aging=aging, user_groups=user_groups, admins=admins)
     requests = {row.id: row for row in rows if row.resource_id is None}
+    places = pool.positions(plain.values())
     entries = []
     for row in rows:
         request = requests.get(row.parent_id or row.id)
         if request is None:
-            entries.append(QueueEntry(row, row.user_name, row.resource_name, pool.position(plain[row.id])))
+            entries.append(QueueEntry(row, row.user_name, row.resource_name, places[row.id]))
             continue
-        position = 0 if request.state == APPROVED else pool.position(plain[request.id])
+        position = 0 if request.state == APPROVED else places[request.id]
         collected = len(pool.members(request.id))
         entries.append(QueueEntry(row, row.user_name, row.resource_name, position,
                                   tuple(request.labels.split()), request.count, collected))
