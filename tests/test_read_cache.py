@@ -186,3 +186,18 @@ def test_a_build_that_fails_leaves_the_others_to_build_their_own(app):
     for thread in running:
         thread.join(10)
     assert sorted(map(str, answers)) == ["['the list']", "['the list']", "the database went away"]
+
+
+def test_requests_of_an_earlier_commit_count_keep_the_newer_answers(app):
+    """Under load, requests that read the count before the last commit are still answered while
+    newer ones arrive: each count's answer is kept beside the other's, none is built twice."""
+    cache, builds = ReadCache(None), []
+
+    def ask(revision):
+        with app.app_context():
+            setattr(g, _REQUEST_REVISION, revision)
+            return cache.get("active", lambda: (builds.append(revision) or [f"as of {revision}"], None),
+                             now=lambda: None)
+    answers = [ask(revision) for revision in ((1, 7), (1, 8), (1, 7), (1, 8), (1, 8))]
+    assert answers == [["as of (1, 7)"], ["as of (1, 8)"], ["as of (1, 7)"], ["as of (1, 8)"], ["as of (1, 8)"]]
+    assert builds == [(1, 7), (1, 8)]

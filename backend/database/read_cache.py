@@ -17,11 +17,12 @@ Why this is safe:
   data and its move of the number become visible together at its commit);
 - every commit that changes data moves the number (on PostgreSQL: every write to any table
   but the number's own fires the trigger; a test checks that no table lacks it);
-- an entry is served only under the number it was stored under, and the whole cache is dropped
-  when the number moves, so a commit anywhere is seen by the next request everywhere;
+- an entry is served only under the number it was stored under (the answers of the last few
+  numbers are kept side by side, each under its own), so a commit anywhere is seen by the next
+  request everywhere;
 - SQLite's numbers read on different connections cannot be compared (each connection counts
   from its own start), so the number carries which connection read it: when the connection is reopened,
-  after an error or in a forked child, the whole cache is dropped too;
+  after an error or in a forked child, no number read before can match again;
 - nothing is stored or served inside a write transaction, nor after the request has committed
   one (it must read its own writes), nor when the request began with a transaction already open;
 - the login lookup, when it must be read, is read on that same connection in autocommit
@@ -31,6 +32,7 @@ An in-memory database has no counter worth keeping: there every call builds its 
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 
 from flask import g, has_app_context
 from sqlalchemy import create_engine
@@ -45,6 +47,8 @@ _REQUEST_REVISION = "reservia_revision"
 MAX_ENTRIES = 4096
 # How long a request waits for another thread's build of the same answer before building its own.
 BUILD_WAIT = 2.0
+# How many commit counts' answers are kept at once (see ReadCache).
+COUNTS_KEPT = 4
 
 
 class CommitCounter:
@@ -105,7 +109,12 @@ class CommitCounter:
 
 
 class ReadCache:
-    """Built answers by key, valid for one commit count of the database and until their expiry.
+    """Built answers by key, each valid for the commit count it was built under and until its expiry.
+
+    The answers of the last few counts are kept side by side: a request's count is read when it
+    starts, so under load requests of the count before the last commit are still being served
+    while newer ones arrive; with one count kept, each of them would drop the newer answers and
+    the next newer request drop theirs again.
 
     One build per key and count: when a commit moves the count, every thread of the process that
     asks meanwhile (a dashboard's refresh each, under load) would otherwise build the same list at
@@ -115,9 +124,9 @@ class ReadCache:
     def __init__(self, counter):
         self.counter = counter
         self._lock = threading.Lock()
-        self._revision = None
-        self._entries = {}
-        # Key -> Event set when the build under way for the current count ends.
+        # Commit count -> {key: (answer, expires_at)}, the oldest count first.
+        self._kept = OrderedDict()
+        # (commit count, key) -> Event set when the build under way ends.
         self._building = {}
 
     def start_request(self):
@@ -139,43 +148,47 @@ class ReadCache:
         if revision is None:
             return build()[0]
         with self._lock:
-            found = self._found(revision, key, now)
+            found = self._found(self._entries(revision), key, now)
             if found is not None:
                 return found[0]
-            building = self._building.get(key)
-            if building is None:
-                building = self._building[key] = threading.Event()
-                mine = True
-            else:
-                mine = False
+            flight = self._building.get((revision, key))
+            mine = flight is None
+            if mine:
+                flight = self._building[(revision, key)] = threading.Event()
         if not mine:
-            building.wait(BUILD_WAIT)
+            flight.wait(BUILD_WAIT)
             with self._lock:
-                found = self._found(revision, key, now)
-            # None: the build failed, or a commit moved the count meanwhile: this request's own.
+                found = self._found(self._kept.get(revision, {}), key, now)
+            # None: the build failed (or took too long): this request builds its own.
             return found[0] if found is not None else build()[0]
         try:
             answer, expires_at = build()
             with self._lock:
-                if revision == self._revision:
-                    if len(self._entries) >= MAX_ENTRIES:
-                        self._entries = {}
-                    self._entries[key] = (answer, expires_at)
+                entries = self._kept.get(revision)
+                if entries is not None:
+                    if len(entries) >= MAX_ENTRIES:
+                        entries.clear()
+                    entries[key] = (answer, expires_at)
             return answer
         finally:
             with self._lock:
-                if self._building.get(key) is building:
-                    del self._building[key]
-            building.set()
+                if self._building.get((revision, key)) is flight:
+                    del self._building[(revision, key)]
+            flight.set()
 
-    def _found(self, revision, key, now):
-        """(answer, expires_at) stored for `key` under `revision` and not expired, or None; a new
-        revision drops everything (the caller holds the lock)."""
-        if revision != self._revision:
-            self._entries = {}
-            self._building = {}
-            self._revision = revision
-        found = self._entries.get(key)
+    def _entries(self, revision):
+        """The answers kept for `revision`, made empty if new (forgetting the oldest count's beyond
+        COUNTS_KEPT); the caller holds the lock."""
+        entries = self._kept.get(revision)
+        if entries is None:
+            entries = self._kept[revision] = {}
+            while len(self._kept) > COUNTS_KEPT:
+                self._kept.popitem(last=False)
+        return entries
+
+    @staticmethod
+    def _found(entries, key, now):
+        found = entries.get(key)
         return found if found is not None and (found[1] is None or now() < found[1]) else None
 
 
