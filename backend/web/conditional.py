@@ -33,7 +33,8 @@ def page_unless_unchanged(key, render, until, also=None):
     rendered = {}
 
     def build():
-        rendered["page"] = render()
+        # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
+        rendered["page"] = render().encode()
         return _validator(rendered["page"]), until()
 
     validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
@@ -66,10 +67,11 @@ def _session_secret():
     return session.get(CSRF_FIELD, "")
 
 
-def _validator(page):
-    """A digest of the page less this request's signed CSRF token (Flask-WTF signs it once per
-    request, so every form of the page carries the same text), keyed with the session's secret."""
+def _validator(body):
+    """A digest of the page's UTF-8 body less this request's signed CSRF token (Flask-WTF signs it
+    once per request, so every form of the page carries the same text), keyed with the session's
+    secret. The token is ASCII: the digest is the same as of the text less the token, encoded."""
     token = g.get(CSRF_FIELD)
     if token:
-        page = page.replace(token, "")
-    return hashlib.blake2b(page.encode(), digest_size=16, key=_session_secret().encode()[:64]).hexdigest()
+        body = body.replace(token.encode(), b"")
+    return hashlib.blake2b(body, digest_size=16, key=_session_secret().encode()[:64]).hexdigest()
