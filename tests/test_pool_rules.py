@@ -193,8 +193,9 @@ def test_approving_a_request_by_name_leaves_label_rules_alone():
 
 
 def test_the_places_of_many_rows_at_once_are_each_row_s_own_place():
-    """Pool.positions (the active list's places, worked out together) agrees with Pool.position
-    row by row: named queues, label requests competing for them, priorities and ties."""
+    """Pool.positions over many rows (the active list's places, worked out together, sharing what
+    they work out) gives each row the place it has alone: named queues, label requests competing
+    for them, priorities and ties."""
     resources = [*SCOPES, ResourceState(4, labels=frozenset({"scope", "fast"})), ResourceState(5)]
     rows = [held(1, 50, 1), held(2, 51, 2), held(3, 52, 3), held(4, 53, 4), held(5, 54, 5)]
     rows += [by_name(10 + n, 60 + n, 1 + n % 5, at=minutes(n % 4)) for n in range(12)]
@@ -204,5 +205,15 @@ def test_the_places_of_many_rows_at_once_are_each_row_s_own_place():
         row.priority = (0, 1, 2)[n % 3]
     p = Pool(resources, rows, minutes(6), HOLD)
     places = p.positions(rows)
-    assert places == {row.id: p.position(row) for row in rows}
+    assert places == {row.id: p.positions([row])[row.id] for row in rows}
+
+    # The rule itself: 1 + the waiting requests, by name or by labels, that want one of the row's
+    # resources and come first in the order of service.
+    def place(row):
+        if row.state == APPROVED:
+            return 0
+        wanted = set(p.resources_for(row))
+        return 1 + sum(1 for other in rows if other is not row and other.state == REQUESTED
+                       and wanted & set(p.resources_for(other)) and p.key(other) < p.key(row))
+    assert places == {row.id: place(row) for row in rows}
     assert sorted(set(places.values()))[:3] == [0, 1, 2]
