@@ -7,13 +7,14 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime, timezone
 
 import pytest
 from flask import g
 
+from backend.database import read_cache
 from backend.database.read_cache import _REQUEST_REVISION, ReadCache
+from tests.client_runs import eventually
 from tests.conftest import Accounts
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -136,6 +137,30 @@ def test_nothing_kept_survives_a_new_commit_counting_connection(app, accounts, o
     assert holders(alice) == [("bob", "bench-1", "approved")]
 
 
+class _Flights:
+    """Stands in for the threading module inside read_cache.py: its Events count the requests
+    waiting on another's build, so a test waits for that instead of sleeping."""
+
+    Lock = threading.Lock
+
+    def __init__(self):
+        self.waiting = 0
+        flights = self
+
+        class Event(threading.Event):
+            def wait(self, timeout=None):
+                flights.waiting += 1
+                return super().wait(timeout)
+        self.Event = Event
+
+
+@pytest.fixture
+def flights(monkeypatch):
+    counted = _Flights()
+    monkeypatch.setattr(read_cache, "threading", counted)
+    return counted
+
+
 def _ask_together(app, cache, build, threads=6):
     """`threads` requests of one commit count asking `cache` for the same key at once; their answers."""
     answers, ready = [], threading.Barrier(threads + 1)
@@ -155,7 +180,7 @@ def _ask_together(app, cache, build, threads=6):
     return running, answers
 
 
-def test_one_thread_builds_what_many_ask_for_at_once(app):
+def test_one_thread_builds_what_many_ask_for_at_once(app, flights):
     cache, builds, finish = ReadCache(None), [], threading.Event()
 
     def build():
@@ -163,7 +188,8 @@ def test_one_thread_builds_what_many_ask_for_at_once(app):
         finish.wait(10)
         return ["the list"], None
     running, answers = _ask_together(app, cache, build)
-    time.sleep(0.3)  # every request has asked by now; without the one build, each would be building
+    # Every other request waits for the one build (without it, each would be building its own).
+    eventually(lambda: flights.waiting == 5 or len(builds) == 6, "every request to have asked")
     finish.set()
     for thread in running:
         thread.join(10)
@@ -171,7 +197,7 @@ def test_one_thread_builds_what_many_ask_for_at_once(app):
     assert answers == [["the list"]] * 6
 
 
-def test_a_build_that_fails_leaves_the_others_to_build_their_own(app):
+def test_a_build_that_fails_leaves_the_others_to_build_their_own(app, flights):
     cache, builds, finish = ReadCache(None), [], threading.Event()
 
     def build():
@@ -181,7 +207,7 @@ def test_a_build_that_fails_leaves_the_others_to_build_their_own(app):
             raise RuntimeError("the database went away")
         return ["the list"], None
     running, answers = _ask_together(app, cache, build, threads=3)
-    time.sleep(0.3)
+    eventually(lambda: flights.waiting == 2 or len(builds) == 3, "every request to have asked")
     finish.set()
     for thread in running:
         thread.join(10)
