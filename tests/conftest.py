@@ -36,6 +36,7 @@ from tests.fake_resolver import FakeResolver
 from tests.fixed_clock import START, install_clock
 from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
+from tests.route_builders import keep_route_builders
 from tests.shared_templates import SHARED_TEMPLATES
 
 __all__ = ["ADMIN_PASSWORD", "USER_PASSWORD", "Accounts"]  # re-exported: tests import them from here
@@ -68,6 +69,10 @@ def pytest_addoption(parser):
     parser.addoption("--database", choices=("sqlite", "postgresql"),
                      default=os.environ.get("RESERVIA_TEST_DATABASE", "sqlite"),
                      help="engine the applications under test use; postgresql starts a throwaway cluster")
+
+
+def pytest_configure(config):
+    keep_route_builders()
 
 
 def pytest_collection_finish(session):
