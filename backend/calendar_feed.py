@@ -4,7 +4,6 @@ Each booking of a resource is one event with a stable UID, so a calendar updates
 SEQUENCE is raised on every change and a cancelled booking stays in the feed as CANCELLED, so
 subscribers drop it rather than keep a stale copy.
 """
-from icalendar import Calendar, Event
 
 from backend.version import __version__
 
@@ -13,6 +12,7 @@ STATUS = {"cancelled": "CANCELLED"}
 
 def feed(name, rows, host):
     """The feed called `name` of the booking rows given (see BookingReads.listing), as bytes."""
+    from icalendar import Calendar, Event  # here: loaded by the first feed asked for, not at every start
     calendar = Calendar()
     calendar.add("prodid", f"-//Reservia//Reservia {__version__}//EN")
     calendar.add("version", "2.0")

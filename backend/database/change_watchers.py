@@ -9,8 +9,6 @@ import sqlite3
 import time
 from contextlib import contextmanager
 
-import psycopg
-
 from backend.database.file_writes import FileWrites
 
 # SQLite without inotify: how often the count is read while someone waits (each look costs some
@@ -90,6 +88,7 @@ class PostgresWatcher:
 
     @contextmanager
     def open(self):
+        import psycopg  # here, not at the top: the driver took 0.1 s of every start on SQLite
         with psycopg.connect(self.conninfo, autocommit=True) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             yield _PostgresWatch(connection)

@@ -4,8 +4,6 @@ guessed first. Checked by the Database layer wherever a password is set (API, pa
 line, the first administrator), so that no way in skips it."""
 import re
 
-from zxcvbn import zxcvbn
-
 from backend.errors import Invalid
 from backend.models.names import canonical
 
@@ -35,6 +33,7 @@ def password_problem(password, name=None, email=None):
         return "The password must not contain the user name."
     if SITE_NAME in folded and _NO_LETTERS.fullmatch(folded.replace(SITE_NAME, "")):
         return "Too easy to guess: the site's name with a year or digits is among the first passwords tried."
+    from zxcvbn import zxcvbn  # here: its word lists load when a password is first set, not at every start
     hints = [hint for hint in (name, email, (email or "").split("@")[0], SITE_NAME) if hint]
     estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=hints)
     if estimate["score"] >= MIN_SCORE:

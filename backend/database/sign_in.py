@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from backend.database.audit import SECRET_CHANGED
-from backend.database.directory import Directory
 from backend.database.groups import name_set
 from backend.errors import Forbidden, NotAuthenticated
 from backend.logs import SESSION, log
@@ -86,6 +85,8 @@ class SignIn:
         self.transactions.end_read()  # nothing held open while the directory is asked
         entry = None
         if self.mode() == AUTH_LDAP:
+            # Here, not at the top: python-ldap loads on a site that signs in through a directory only.
+            from backend.database.directory import Directory
             entry = Directory({key: self.transactions.setting(key) for key in LDAP_SETTINGS}).authenticate(
                 canonical(name), password)
         if entry is None:

@@ -2,7 +2,6 @@
 import re
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
 from wtforms import Field, IntegerField
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -87,6 +86,8 @@ class IntranetEmail:
     message = "Invalid email address."
 
     def __call__(self, form, field):
+        # Here, not at the top: its tables load on the first address checked, not at every start.
+        from email_validator import EmailNotValidError, validate_email
         local, at, domain = (field.data or "").rpartition("@")
         if not at or not local or not domain:
             raise ValidationError(self.message)

@@ -12,7 +12,6 @@ from flask import current_app, request, session
 from flask_login import current_user, login_user
 
 from backend.database import get_database
-from backend.database.directory import group_name
 from backend.database.sign_in import Identity, setting_names
 from backend.models.names import canonical
 from backend.models.user import AUTH_LOCAL, AUTH_REMOTE_USER
@@ -51,6 +50,7 @@ def _first_variable(setting):
 
 def remote_identity(name):
     """Who Apache says the person is: their name, and what its module adds in the environ."""
+    from backend.database.directory import group_name  # here: python-ldap loads where groups are read
     groups = _first_variable("RESERVIA_REMOTE_USER_GROUPS_VAR") or ""
     separator = current_app.config["RESERVIA_REMOTE_USER_GROUPS_SEPARATOR"]
     return Identity(name=name, auth=AUTH_REMOTE_USER, email=_first_variable("RESERVIA_REMOTE_USER_EMAIL_VAR"),
