@@ -143,8 +143,14 @@ def app_settings(request):
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory, _database_engine):
-    """The run's database at the newest migration, which each `app` starts from a copy of."""
-    return MigratedTemplate(tmp_path_factory.mktemp("migrated"), databases_under_test)
+    """The run's database at the newest migration, with the first administrator an application
+    on the test settings creates (so each `app` skips that: a count, a password check and a write),
+    which each `app` starts from a copy of."""
+    folder = tmp_path_factory.mktemp("migrated")
+    template = MigratedTemplate(folder, databases_under_test)
+    url = template.url or f"sqlite:///{template.sqlite_file}"
+    dispose(create_app(settings_for(folder / "first-start", RESERVIA_DATABASE_URL=url)))
+    return template
 
 
 @contextmanager

@@ -28,11 +28,12 @@ class MigratedTemplate:
         self.name = name
         if databases.cluster is None:
             self.sqlite_file = Path(folder) / SQLITE_FILE
-            url = f"sqlite:///{self.sqlite_file}"
+            self.url = None
+            engine = create_engine(f"sqlite:///{self.sqlite_file}")
         else:
             self.sqlite_file = None
-            url = databases.cluster.create_database(name)
-        engine = create_engine(url)
+            self.url = databases.cluster.create_database(name)
+            engine = create_engine(self.url)
         try:
             if prepare is not None:
                 prepare(engine)
