@@ -6,7 +6,8 @@ from deploy.apache_site import ADMIN_PASSWORD
 from tests.deploy.conftest import running_site
 from tests.deploy.pages import read_page
 
-pytestmark = pytest.mark.deploy
+# The mount point is Apache's and the cookie's business, not the engine's: run once (on SQLite).
+pytestmark = [pytest.mark.deploy, pytest.mark.slow, pytest.mark.once]
 
 
 @pytest.fixture(scope="module")

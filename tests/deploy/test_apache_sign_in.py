@@ -13,7 +13,9 @@ from tests.test_docs_walkthrough import contains, shell_steps
 
 WALKTHROUGH = Path(__file__).resolve().parents[2] / "docs" / "sign-in.md"
 
-pytestmark = [pytest.mark.deploy, pytest.mark.slow]
+# Apache's and the directory's part: the accounts it makes are the engine runs' business
+# (tests/test_remote_user.py, tests/test_ldap_sign_in.py). Run once (on SQLite).
+pytestmark = [pytest.mark.deploy, pytest.mark.slow, pytest.mark.once]
 
 POSING = {"Remote-User": "dave", "X-Remote-User": "dave", "X-Forwarded-User": "dave"}
 

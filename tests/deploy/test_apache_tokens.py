@@ -7,7 +7,8 @@ import pytest
 
 from deploy.apache_site import ADMIN_PASSWORD, REPO
 
-pytestmark = pytest.mark.deploy
+# What is tested is mod_wsgi passing the header on, whatever the engine: run once (on SQLite).
+pytestmark = [pytest.mark.deploy, pytest.mark.slow, pytest.mark.once]
 
 CLIENT = REPO / "client" / "reservia.py"
 
