@@ -6,7 +6,10 @@
 #   own_sqlite (Reservia on SQLite files of their own whatever the run's engine). Those also marked
 #   slow (the quick benchmark, the CI client waiting out leases, Apache) mostly wait on servers and
 #   clocks: they have a run of their own ("slow"), the others another ("once").
-#   The engine runs take the rest: what the data layer stores, decides and locks.
+#   The engine runs take the rest: what the data layer stores, decides and locks. The PostgreSQL
+#   run is two processes (pytest-xdist, a test file each at a time, each with a cluster of its
+#   own): one spends much of its time waiting for the server's answers, and alone it finished a
+#   minute after the others.
 # Side by side, because much of each run waits on servers, browsers and clocks: on two cores, four
 # runs keep both cores busy where two left a third of the time idle. The SQLite run prints as it
 # goes; the other runs' output follows it. Every run always finishes; the script fails if any
@@ -37,7 +40,7 @@ timed_run() {
 }
 
 started=$EPOCHREALTIME
-timed_run postgresql --database=postgresql -m "not ($once_only)" "$@" > "$scratch/postgresql.log" 2>&1 &
+timed_run postgresql --database=postgresql -n 2 --dist loadfile -m "not ($once_only)" "$@" > "$scratch/postgresql.log" 2>&1 &
 timed_run once -m "($once_only) and not slow" "$@" > "$scratch/once.log" 2>&1 &
 timed_run slow -m "($once_only) and slow" "$@" > "$scratch/slow.log" 2>&1 &
 timed_run sqlite -m "not ($once_only)" "$@"

@@ -93,6 +93,7 @@ def test_a_grandchild_ignoring_sigterm_is_killed_after_the_grace(jobs, tmp_path)
     assert jobs.active(bench) == []
 
 
+@pytest.mark.slow
 def test_a_client_killed_with_sigkill_takes_its_command_along_and_the_next_job_waits_for_the_lease(
         served, clock, tmp_path):
     jobs, _ = served
