@@ -8,7 +8,8 @@ does; the server process holds no thread, connection or application to inherit.
 """
 import multiprocessing
 
-PRELOADED = ["backend", "tests.conftest"]
+# PostgreSQL's driver too: Reservia imports it where it first connects, which each process would.
+PRELOADED = ["backend", "tests.conftest", "psycopg"]
 
 
 def process_context():
