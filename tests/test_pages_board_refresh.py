@@ -1,5 +1,6 @@
 """The board the dashboard's script fetches every few seconds: `304 Not Modified` while nothing it
 shows has changed, the new board as soon as something has."""
+import re
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -129,3 +130,55 @@ def test_an_unchanged_refresh_renders_nothing_and_reads_no_more_than_the_session
     status = record_statements(lambda: alice.get("/session/status"))
     assert rendered == []
     assert len(refresh) <= len(status) and all(statement in status for statement in refresh)
+
+
+def _less_token(answer):
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', answer.get_data(as_text=True))
+
+
+def test_readers_who_hold_nothing_share_one_rendering_each_with_forms_of_their_own(app, accounts, bench, clock):
+    readers = [accounts.user(name) for name in ("alice", "bob", "carol")]
+    accounts.add_resource("scope-2")  # a change: every board is new
+    with rendered_templates(app) as rendered:
+        boards = [board(reader) for reader in readers]
+    assert rendered.count("reservation/_board.html") == 1
+    assert len({_less_token(answer) for answer in boards}) == 1
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', answer.get_data(as_text=True)).group(1)
+              for answer in boards]
+    assert len(set(tokens)) == 3
+    # Each reader's own token works for them, from the page rendered for another.
+    answer = readers[2].post("/reservation/request", headers={"Accept": "application/json"},
+                             data={"csrf_token": tokens[2], "resource_id": bench})
+    assert answer.status_code == 201, answer.json
+    # And their validator is their own: another's tells them nothing.
+    assert board(readers[1], boards[0].headers["ETag"]).status_code == 200
+
+
+def test_a_shared_board_is_byte_for_byte_the_board_rendered_for_its_reader(app, accounts, bench, clock):
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    accounts.add_resource("scope-2")
+    board(alice)  # rendered for alice, kept for everyone alike
+    shared = board(bob)
+    accounts.add_user("zed")  # a commit that changes nothing on the board
+    with rendered_templates(app) as rendered:
+        own = board(bob)
+    assert rendered == ["reservation/_board.html"]
+    assert _less_token(shared) == _less_token(own)
+    assert shared.headers["ETag"] == own.headers["ETag"]
+
+
+def test_whoever_holds_or_waits_gets_a_board_of_their_own(app, accounts, bench, clock):
+    alice, bob, carol, dave = (accounts.user(name) for name in ("alice", "bob", "carol", "dave"))
+    accounts.add_resource("scope-2", labels=["scope"])
+    taken = accounts.add_resource("scope-3", labels=["scope"])
+    bob.post("/reservation/request", json={"resource_id": taken})
+    carol.post("/reservation/request", json={"resource_id": taken})
+    assert dave.post("/reservation/request", json={"labels": ["scope"], "count": 2}).status_code == 201
+    with rendered_templates(app) as rendered:
+        pages = {name: board(client).get_data(as_text=True)
+                 for name, client in (("alice", alice), ("bob", bob), ("carol", carol), ("dave", dave))}
+    assert rendered.count("reservation/_board.html") == 4
+    assert "Approved — you hold it." in pages["bob"]
+    assert "You are <strong>position 1</strong> in the queue." in pages["carol"]
+    assert "Kept for <strong>dave</strong> (you)" in pages["dave"] and 'id="request-' in pages["dave"]
+    assert "(you)" not in pages["alice"] and "You hold nothing and wait for nothing" in pages["alice"]

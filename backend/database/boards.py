@@ -101,6 +101,16 @@ class Boards:
         _, deadline = self.reservations.active_until()
         return deadline, deadline
 
+    def involves(self, user_id):
+        """Whether the user holds, waits for or has something kept for them, by name or by label:
+        a dashboard of someone who does none of these is the same for everyone alike (the pages
+        share it, web/conditional.py)."""
+        return user_id in self.transactions.cached(("users with active requests",), self._active_users)
+
+    def _active_users(self):
+        entries, until = self.reservations.active_until()
+        return frozenset(entry.reservation.user_id for entry in entries), until
+
     def of_user(self, user_id):
         """(board, the user's entry) for every resource the user holds or waits for."""
         return [(board, board.entry_for(user_id)) for board in self.all(include_inactive=True)

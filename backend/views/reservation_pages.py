@@ -86,9 +86,18 @@ class BoardView(MethodView):
         response = page_unless_unchanged(
             ("board", current_user.id, filters),
             lambda: render_template("reservation/_board.html", **_board_context(for_script=True)),
-            lambda: get_database().boards.next_change(), also=notices)
+            lambda: get_database().boards.next_change(), also=notices, shared=_shared_board(filters))
         response.headers["Reservia-Notices"] = quote_etag(notices, weak=True)  # as the feed's ETag
         return response
+
+
+def _shared_board(filters):
+    """What the reader's board depends on when it is everyone's alike: theirs holds and waits for
+    nothing, so it differs from another's only by what they may use and see; None otherwise."""
+    database = get_database()
+    if database.boards.involves(current_user.id):
+        return None
+    return ("board", filters, current_user.is_admin, database.policies.barred(current_user.id), request.script_root)
 
 
 class MyReservationsView(MethodView):

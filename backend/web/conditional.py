@@ -9,10 +9,16 @@ several processes keeps its 304s, and a page from an earlier session (whose form
 refused) never validates. The validator is kept in the read cache under the commit count (SQLite)
 or data version (PostgreSQL, read_cache.py) and until the first deadline of what the page shows:
 an unchanged refresh then reads the validator and renders nothing.
+
+A page that is the same for many readers but for the CSRF token (the board of everyone who holds
+and waits for nothing) is rendered once per change and kept cut at the token, with the digest of
+what is around it: each reader's page is the pieces joined with their own token, and their
+validator the digest keyed with their secret (the same validator as of the page rendered for them).
 """
 import hashlib
 
 from flask import current_app, g, make_response, request, session
+from flask_wtf.csrf import generate_csrf
 from werkzeug.http import parse_etags
 
 from backend.database import get_database
@@ -22,25 +28,52 @@ from backend.database import get_database
 CSRF_FIELD = "csrf_token"
 
 
-def page_unless_unchanged(key, render, until, also=None):
+def page_unless_unchanged(key, render, until, also=None, shared=None):
     """The page `render()` makes, or 304 if the request's If-None-Match names it.
 
     `key` says what the page shows besides the data (its query, its reader); `until()` is the
     first moment it changes without a commit (None: only a commit changes it). `also` is the
     validator of something else the answer tells the page's script (the reader's notices): the
-    ETag names both, so a 304 says that neither changed.
+    ETag names both, so a 304 says that neither changed. `shared`, if given, says everything the
+    page depends on when it is the same for every reader with that key but for the CSRF token:
+    it is then rendered once per change and kept for them all (SharedPage).
     """
-    rendered = {}
+    if shared is not None:
+        page = get_database().transactions.cached(("shared page", *shared),
+                                                  lambda: (SharedPage(render()), until()))
+        token = generate_csrf() if page.needs_token else None
+        validator = _keyed(page.digest)
+        body = lambda: page.body(token)  # noqa: E731 - the answer, made only when it is sent
+    else:
+        rendered = {}
 
-    def build():
-        # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
-        rendered["page"] = render().encode()
-        return _validator(rendered["page"]), until()
+        def build():
+            # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
+            rendered["page"] = render().encode()
+            return _validator(rendered["page"]), until()
 
-    validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
+        validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
+        body = lambda: rendered["page"] if "page" in rendered else render()  # noqa: E731
     if also is not None:
         validator = f"{validator}.{also}"
-    return answer_unless_unchanged(validator, lambda: rendered["page"] if "page" in rendered else render())
+    return answer_unless_unchanged(validator, body)
+
+
+class SharedPage:
+    """A page rendered for one reader, cut where that request's CSRF token stood, and the digest
+    of the rest: any reader's page is the pieces joined with their own token."""
+
+    __slots__ = ("pieces", "digest", "needs_token")
+
+    def __init__(self, text):
+        body = text.encode()
+        token = g.get(CSRF_FIELD)
+        self.pieces = body.split(token.encode()) if token else [body]
+        self.needs_token = len(self.pieces) > 1
+        self.digest = _digest(b"".join(self.pieces))
+
+    def body(self, token):
+        return token.encode().join(self.pieces) if self.needs_token else self.pieces[0]
 
 
 def answer_unless_unchanged(validator, answer):
@@ -68,10 +101,20 @@ def _session_secret():
 
 
 def _validator(body):
-    """A digest of the page's UTF-8 body less this request's signed CSRF token (Flask-WTF signs it
-    once per request, so every form of the page carries the same text), keyed with the session's
-    secret. The token is ASCII: the digest is the same as of the text less the token, encoded."""
+    """The validator of a page's UTF-8 body for this session: see _digest and _keyed."""
     token = g.get(CSRF_FIELD)
     if token:
         body = body.replace(token.encode(), b"")
-    return hashlib.blake2b(body, digest_size=16, key=_session_secret().encode()[:64]).hexdigest()
+    return _keyed(_digest(body))
+
+
+def _digest(body):
+    """A digest of a page's UTF-8 body less this request's signed CSRF token (Flask-WTF signs it
+    once per request, so every form of the page carries the same text). The token is ASCII: the
+    digest is the same as of the text less the token, encoded."""
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+def _keyed(digest):
+    """A page's digest keyed with the session's CSRF secret: the session's validator of it."""
+    return hashlib.blake2b(digest, digest_size=16, key=_session_secret().encode()[:64]).hexdigest()

@@ -128,3 +128,21 @@ def test_a_notice_leaving_the_window_costs_one_look_that_finds_nothing_new(clock
     later = look(bob, shown.headers["ETag"], since="2026-11-25T09:01:00+00:00")
     assert later.status_code == 200 and later.json["notifications"] == []
     assert look(bob, later.headers["ETag"], since=later.json["now"]).status_code == 304
+
+
+def test_a_resource_change_moves_every_administrators_validator_and_nobody_elses(clock, accounts):
+    bench = accounts.add_resource("bench-1")
+    other_admin = accounts.user("root2", role="admin")
+    alice = accounts.user("alice")
+    before = {name: look(client) for name, client in (("admin", accounts.admin), ("root2", other_admin),
+                                                        ("alice", alice))}
+    clock.advance(minutes=1)
+    assert accounts.admin.post("/admin/resource/modify",
+                               json={"resource_id": bench, "maintenance": True}).status_code == 200
+    after = {name: look(client, before[name].headers["ETag"], since=before[name].json["now"])
+             for name, client in (("admin", accounts.admin), ("root2", other_admin), ("alice", alice))}
+    assert after["alice"].status_code == 304
+    for name in ("admin", "root2"):
+        # Shown only to those who turned it on for their browser: the others' look finds nothing new.
+        assert after[name].status_code == 200, name
+        assert after[name].headers["ETag"] != before[name].headers["ETag"], name
