@@ -86,16 +86,16 @@ class Policies:
 
     def barred(self, user_id):
         """The ids of the resources restricted to groups the user is not in (none for an
-        administrator); kept until the next commit, as the dashboard asks on every refresh."""
-        return self.transactions.cached(("barred", user_id), lambda: (self._barred(user_id), None))
-
-    def _barred(self, user_id):
-        connection = self.transactions.session.connection()
-        allowed, members, admins = read_access(connection)
+        administrator). Every dashboard refresh asks: who may use what is read once per commit
+        for everyone, not once per reader (which opened a transaction for each refresh)."""
+        allowed, members, admins = self.transactions.cached(("access",), self._access)
         if user_id in admins:
             return frozenset()
         mine = members.get(user_id, frozenset())
         return frozenset(rid for rid, groups in allowed.items() if not groups & mine)
+
+    def _access(self):
+        return read_access(self.transactions.session.connection()), None
 
     def group_ids(self, connection, user_id):
         return frozenset(connection.execute(GROUPS_OF, {"user_id": user_id}).scalars())
