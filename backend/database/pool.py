@@ -160,10 +160,10 @@ class Pool:
             if row.state == APPROVED:
                 places[row.id] = 0
                 continue
-            wanted = self.resources_for(row)
-            mine, wanted_set = key(row), frozenset(wanted)
+            wanted = serves(row)
+            mine = key(row)
             ahead = {r.id for rid in wanted for r in waiting(rid) if r is not row and key(r) < mine}
-            ahead |= {r.id for r in labelled if r is not row and key(r) < mine and serves(r) & wanted_set}
+            ahead |= {r.id for r in labelled if r is not row and key(r) < mine and serves(r) & wanted}
             places[row.id] = 1 + len(ahead)
         return places
 
