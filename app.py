@@ -4,8 +4,10 @@ import socket
 
 from backend import create_app
 from backend.notifications.worker import DeliveryWorker
+from backend.web.server_memory import tune_garbage_collection
 
 application = create_app()
+tune_garbage_collection()
 
 if __name__ == "__main__":
     host = os.environ.get("RESERVIA_HOST", "127.0.0.1")

@@ -12,8 +12,11 @@ def _build(environ):
         if name.startswith("RESERVIA_"):
             os.environ[name] = value
     from backend import create_app
+    from backend.web.server_memory import tune_garbage_collection
 
-    return create_app()
+    application = create_app()
+    tune_garbage_collection()
+    return application
 
 
 def application(environ, start_response):
