@@ -38,25 +38,33 @@ def page_unless_unchanged(key, render, until, also=None, shared=None):
     page depends on when it is the same for every reader with that key but for the CSRF token:
     it is then rendered once per change and kept for them all (SharedPage).
     """
-    if shared is not None:
-        page = get_database().transactions.cached(("shared page", *shared),
-                                                  lambda: (SharedPage(render()), until()))
-        token = generate_csrf() if page.needs_token else None
-        validator = _keyed(page.digest)
-        body = lambda: page.body(token)  # noqa: E731 - the answer, made only when it is sent
-    else:
-        rendered = {}
-
-        def build():
-            # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
-            rendered["page"] = render().encode()
-            return _validator(rendered["page"]), until()
-
-        validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
-        body = lambda: rendered["page"] if "page" in rendered else render()  # noqa: E731
+    validator, body = (_shared(shared, render, until) if shared is not None
+                       else _own(key, render, until))
     if also is not None:
         validator = f"{validator}.{also}"
     return answer_unless_unchanged(validator, body)
+
+
+def _own(key, render, until):
+    """(the reader's validator of their own page, its body when asked): the validator is kept,
+    the page rendered only when the validator is not (or when it is sent)."""
+    rendered = {}
+
+    def build():
+        # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
+        rendered["page"] = render().encode()
+        return _validator(rendered["page"]), until()
+
+    validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
+    return validator, lambda: rendered["page"] if "page" in rendered else render()
+
+
+def _shared(shared, render, until):
+    """(the reader's validator of the page kept for everyone under `shared`, their body of it)."""
+    page = get_database().transactions.cached(("shared page", *shared), lambda: (SharedPage(render()), until()))
+    # Asked before the validator: the session's CSRF secret is made with the first token.
+    token = generate_csrf() if page.needs_token else None
+    return _keyed(page.digest), lambda: page.body(token)
 
 
 class SharedPage:
@@ -109,9 +117,9 @@ def _validator(body):
 
 
 def _digest(body):
-    """A digest of a page's UTF-8 body less this request's signed CSRF token (Flask-WTF signs it
-    once per request, so every form of the page carries the same text). The token is ASCII: the
-    digest is the same as of the text less the token, encoded."""
+    """A digest of a page's UTF-8 body, less the request's signed CSRF token (Flask-WTF signs it
+    once per request, so every form of the page carries the same text; the caller takes it out).
+    The token is ASCII: the digest is the same as of the text less the token, encoded."""
     return hashlib.blake2b(body, digest_size=16).digest()
 
 
