@@ -154,7 +154,12 @@ class Pool:
             if found is None:
                 found = served_by[id(request)] = frozenset(self.resources_for(request))
             return found
-        labelled = self.waiting_label_requests()
+        # The waiting label requests each resource could serve: a row competes only with those
+        # of the resources it wants (most queues by name have none).
+        labelled = {}
+        for request in self.waiting_label_requests():
+            for rid in serves(request):
+                labelled.setdefault(rid, []).append(request)
         places = {}
         for row in rows:
             if row.state == APPROVED:
@@ -163,7 +168,7 @@ class Pool:
             wanted = serves(row)
             mine = key(row)
             ahead = {r.id for rid in wanted for r in waiting(rid) if r is not row and key(r) < mine}
-            ahead |= {r.id for r in labelled if r is not row and key(r) < mine and serves(r) & wanted}
+            ahead |= {r.id for rid in wanted for r in labelled.get(rid, ()) if r is not row and key(r) < mine}
             places[row.id] = 1 + len(ahead)
         return places
 
