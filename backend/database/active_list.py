@@ -1,5 +1,7 @@
 """The active list as people and scripts read it: every hold and queued request with names,
 its place in line, and for label requests their labels and how far they got."""
+from operator import itemgetter
+
 from sqlalchemy import select, text
 
 from backend.database.pool import Pool
@@ -19,6 +21,9 @@ ACTIVE_LIST = (
     .order_by(Reservation.resource_id.nulls_last(), Reservation.id)
 )
 ROW_NAMES = tuple(ReservationRow.__dataclass_fields__)
+# A row's values in ReservationRow's order, taken by position: by name, one attribute at a time,
+# it was a fifth of building the list with label requests in it.
+_ROW_VALUES = itemgetter(*(list(ACTIVE_LIST.selected_columns.keys()).index(name) for name in ROW_NAMES))
 
 
 def read_active(session, resource_id=None, now=None, aging=None, access=None):
@@ -67,7 +72,7 @@ def _with_label_requests(session, rows, now, aging, access):
     user_groups, admins = {}, frozenset()
     if access is not None:
         resources, user_groups, admins = access(resources)
-    plain = {row.id: ReservationRow(*(getattr(row, n) for n in ROW_NAMES)) for row in rows}
+    plain = {row.id: ReservationRow(*_ROW_VALUES(row)) for row in rows}
     pool = Pool(resources, list(plain.values()), now=now, aging=aging, user_groups=user_groups, admins=admins)
     requests = {row.id: row for row in rows if row.resource_id is None}
     places = pool.positions(plain.values())
