@@ -88,14 +88,17 @@ class Policies:
         """The ids of the resources restricted to groups the user is not in (none for an
         administrator). Every dashboard refresh asks: who may use what is read once per commit
         for everyone, not once per reader (which opened a transaction for each refresh)."""
-        allowed, members, admins = self.transactions.cached(("access",), self._access)
+        allowed, members, admins = self.access()
         if user_id in admins:
             return frozenset()
         mine = members.get(user_id, frozenset())
         return frozenset(rid for rid, groups in allowed.items() if not groups & mine)
 
-    def _access(self):
-        return read_access(self.transactions.session.connection()), None
+    def access(self):
+        """({resource id: the groups it is restricted to}, {user id: their groups}, the
+        administrators' ids), read once per commit (queue.read_access)."""
+        return self.transactions.cached(("access",),
+                                        lambda: (read_access(self.transactions.session.connection()), None))
 
     def group_ids(self, connection, user_id):
         return frozenset(connection.execute(GROUPS_OF, {"user_id": user_id}).scalars())

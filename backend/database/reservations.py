@@ -7,7 +7,6 @@ from sqlalchemy import select, text
 from backend.database import rules
 from backend.database.active_list import read_active
 from backend.database.policies import asked_for
-from backend.database.queue import read_access
 from backend.database.results import KeptAlive, QueueEntry, ReleaseOutcome, RequestOutcome, first_deadline
 from backend.domain.durations import duration_text
 from backend.domain.policies import next_rise
@@ -241,7 +240,8 @@ class Reservations:
 
     def _read_active(self, session, resource_id, now):
         def access(resources):
-            allowed, members, admins = read_access(session.connection())
+            # The same read the dashboards' `barred` makes: once per commit for both.
+            allowed, members, admins = self.policies.access()
             return [replace(r, allowed=allowed.get(r.id)) for r in resources], members, admins
         return read_active(session, resource_id, now, self.queue.aging(), access)
 
