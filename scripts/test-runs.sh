@@ -5,7 +5,9 @@
 #   (a part above the engine: pages, the command line, the CI client, ...) and those marked
 #   own_sqlite (Reservia on SQLite files of their own whatever the run's engine). Those also marked
 #   slow (the quick benchmark, the CI client waiting out leases, Apache) mostly wait on servers and
-#   clocks: they have a run of their own ("slow"), the others another ("once").
+#   clocks: they have a run of their own ("slow"), the others another ("once"). The slow run is two
+#   processes (a test file each at a time): one alone waited out its clocks a test after another
+#   and finished last, with both cores to spare.
 #   The engine runs take the rest: what the data layer stores, decides and locks. The PostgreSQL
 #   run is two processes (pytest-xdist, a test file each at a time, each with a cluster of its
 #   own): one spends much of its time waiting for the server's answers, and alone it finished a
@@ -29,6 +31,11 @@ scratch=$(mktemp -d "$scratch_parent/reservia-tests.XXXXXX")
 mkdir "$scratch/tmp"
 chmod 755 "$scratch" && chmod 1777 "$scratch/tmp"  # as /tmp is: servers running as other accounts reach their files
 export TMPDIR="$scratch/tmp"
+# Every Python process the runs start (the runs, the servers, the CLI and the CI client under test:
+# hundreds) reads its modules' compiled forms from __pycache__ (which .gitignore leaves out), even
+# where the environment asks Python not to write them: compiling every module afresh in each was
+# some tenth of the suite's time.
+unset PYTHONDONTWRITEBYTECODE
 once_only="browser or own_sqlite or once"
 
 timed_run() {
@@ -42,7 +49,7 @@ timed_run() {
 started=$EPOCHREALTIME
 timed_run postgresql --database=postgresql -n 2 --dist loadfile -m "not ($once_only)" "$@" > "$scratch/postgresql.log" 2>&1 &
 timed_run once -m "($once_only) and not slow" "$@" > "$scratch/once.log" 2>&1 &
-timed_run slow -m "($once_only) and slow" "$@" > "$scratch/slow.log" 2>&1 &
+timed_run slow -n 2 --dist loadfile -m "($once_only) and slow" "$@" > "$scratch/slow.log" 2>&1 &
 timed_run sqlite -m "not ($once_only)" "$@"
 wait
 together=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')

@@ -37,6 +37,7 @@ from tests.fixed_clock import START, install_clock
 from tests.migrated_template import MigratedTemplate
 from tests.postgres import databases_under_test
 from tests.route_builders import keep_route_builders
+from tests.shared_dialects import share_dialects
 from tests.shared_templates import SHARED_TEMPLATES
 
 __all__ = ["ADMIN_PASSWORD", "USER_PASSWORD", "Accounts"]  # re-exported: tests import them from here
@@ -73,6 +74,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     keep_route_builders()
+    share_dialects()
 
 
 def pytest_collection_finish(session):
