@@ -26,6 +26,22 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
 
+    def result_processor(self, dialect, coltype):
+        """On SQLite, the stored text straight to an aware datetime in one step: every list of
+        reservations reads a thousand or so of these, and parsing the text, then making it aware,
+        each through a processor of its own took a fifth of building the active list."""
+        if dialect.name == "sqlite":
+            return _utc_from_sqlite_text
+        return super().result_processor(dialect, coltype)
+
+
+def _utc_from_sqlite_text(value):
+    """SQLite keeps a UTC moment as ISO text without offset ("2026-12-03 14:25:23.123456")."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
 
 def utcnow() -> datetime:
     """The current time, aware and in UTC."""
