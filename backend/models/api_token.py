@@ -30,7 +30,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Recorded at most once a minute per token, so that reading with a token writes nothing else.
+    # Recorded at most once every five minutes per token, so that reading with a token writes nothing else.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # full: whatever its user may do; metrics: nothing but scraping /metrics.
     scope: Mapped[str] = mapped_column(String(20), default=FULL, server_default=FULL)
