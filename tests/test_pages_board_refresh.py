@@ -162,12 +162,15 @@ def test_a_shared_board_is_byte_for_byte_the_board_rendered_for_its_reader(app, 
     accounts.add_user("zed")  # a commit that changes nothing on the board
     with rendered_templates(app) as rendered:
         own = board(bob)
-    assert rendered == ["reservation/_board.html"]
+    assert rendered == ["reservation/_mine.html", "reservation/_board.html"]  # the parts, once
     assert _less_token(shared) == _less_token(own)
     assert shared.headers["ETag"] == own.headers["ETag"]
 
 
-def test_whoever_holds_or_waits_gets_a_board_of_their_own(app, accounts, bench, clock):
+def test_whoever_holds_or_waits_gets_everyones_board_with_their_own_section_and_cards(app, accounts, bench,
+                                                                                      clock):
+    """The board is rendered once; each reader on something renders only their "Yours" section
+    (tests/test_pages_dashboard_cards.py checks each gets the bytes of their board rendered whole)."""
     alice, bob, carol, dave = (accounts.user(name) for name in ("alice", "bob", "carol", "dave"))
     accounts.add_resource("scope-2", labels=["scope"])
     taken = accounts.add_resource("scope-3", labels=["scope"])
@@ -177,7 +180,8 @@ def test_whoever_holds_or_waits_gets_a_board_of_their_own(app, accounts, bench, 
     with rendered_templates(app) as rendered:
         pages = {name: board(client).get_data(as_text=True)
                  for name, client in (("alice", alice), ("bob", bob), ("carol", carol), ("dave", dave))}
-    assert rendered.count("reservation/_board.html") == 4
+    assert rendered.count("reservation/_board.html") == 1
+    assert rendered.count("reservation/_mine.html") == 4  # everyone's, bob's, carol's, dave's
     assert "Approved — you hold it." in pages["bob"]
     assert "You are <strong>position 1</strong> in the queue." in pages["carol"]
     assert "Kept for <strong>dave</strong> (you)" in pages["dave"] and 'id="request-' in pages["dave"]

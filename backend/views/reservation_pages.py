@@ -18,7 +18,7 @@ from backend.forms.query import query_paging
 from backend.views.booking_pages import upcoming_bookings
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
-from backend.web.cards import board_cards
+from backend.web.board_parts import board_context, board_html, kept
 from backend.web.conditional import page_unless_unchanged
 from backend.web.moments import day_clock
 from backend.web.notices import notices_version
@@ -34,15 +34,11 @@ def _page_helpers():
     return {"administrators_on_default_password": lambda: get_database().users.names_to_change_password()}
 
 
-def _board_context(for_script=False):
+def _board_context():
     """The template names of the user's dashboard under the query string's filters."""
     filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
-    database = get_database()
-    dashboard = database.boards.dashboard(current_user.id, filters, for_script)
-    cards = board_cards(dashboard, database.health_checks.health_by_resource(), current_user.id,
-                        current_user.is_admin)
-    return {**vars(dashboard), "board_query": dashboard.board_query, "me": current_user.id, "cards": cards,
-            "refresh_seconds": current_app.config["RESERVIA_REFRESH_SECONDS"]}
+    dashboard = get_database().boards.dashboard(current_user.id, filters)
+    return board_context(dashboard, current_user.id, current_user.is_admin)
 
 
 class DashboardView(MethodView):
@@ -83,21 +79,18 @@ class BoardView(MethodView):
         """The dashboard's cards, which its script fetches."""
         filters = dashboard_filters(request.args) if request.query_string else NO_FILTERS
         notices = notices_version()
+        database = get_database()
+        me, admin = current_user.id, current_user.is_admin
+        # What a board depends on besides its reader's own holds and requests (web/board_parts.py).
+        key = ("board", filters, admin, database.policies.barred(me), request.script_root)
+        involved = database.boards.involves(me)
+
         response = page_unless_unchanged(
-            ("board", current_user.id, filters),
-            lambda: render_template("reservation/_board.html", **_board_context(for_script=True)),
-            lambda: get_database().boards.next_change(), also=notices, shared=_shared_board(filters))
+            ("board", me, filters),
+            lambda: board_html(key, database.boards.dashboard(me, filters, for_script=True), me, admin, involved),
+            lambda: database.boards.next_change(), also=notices, shared=None if involved or not kept() else key)
         response.headers["Reservia-Notices"] = quote_etag(notices, weak=True)  # as the feed's ETag
         return response
-
-
-def _shared_board(filters):
-    """What the reader's board depends on when it is everyone's alike: theirs holds and waits for
-    nothing, so it differs from another's only by what they may use and see; None otherwise."""
-    database = get_database()
-    if database.boards.involves(current_user.id):
-        return None
-    return ("board", filters, current_user.is_admin, database.policies.barred(current_user.id), request.script_root)
 
 
 class MyReservationsView(MethodView):

@@ -59,10 +59,15 @@ class Cards:
 
     def board(self, boards, health, choices, maxima, me, admin, restricted, board_query):
         """The HTML of the cards of one reader's board: each card with the board's indentation."""
+        return Markup("".join(self.pieces(boards, health, choices, maxima, me, admin, restricted, board_query)))
+
+    def pieces(self, boards, health, choices, maxima, me, admin, restricted, board_query):
+        """Each of `boards` as the board shows it to the reader `me` (None: a reader on no card),
+        with the board's indentation."""
         context = _Request(me, admin, restricted, board_query)
         card = self._kept_card if self.keep else self._rendered_card
-        return Markup("".join([BEFORE_CARD + card(board, health.get(board.resource.id), choices, maxima, context)
-                               + AFTER_CARD for board in boards]))
+        return [BEFORE_CARD + card(board, health.get(board.resource.id), choices, maxima, context) + AFTER_CARD
+                for board in boards]
 
     def _kept_card(self, board, health, choices, maxima, context):
         # The read cache hands out the same boards until the next commit: their facts are worked
@@ -186,11 +191,10 @@ def cards_of(app):
     return cards
 
 
-def board_cards(dashboard, health, me, admin):
-    """The cards of one reader's dashboard page (a Dashboard), as the board shows them."""
-    return cards_of(current_app._get_current_object()).board(
-        dashboard.boards, health, dashboard.choices, dashboard.maxima, me, admin, dashboard.restricted,
-        dashboard.board_query)
+def card_pieces(dashboard, boards, health, me, admin):
+    """Some of the cards of a reader's dashboard page (`me` None: as a reader on none of them)."""
+    return cards_of(current_app._get_current_object()).pieces(
+        boards, health, dashboard.choices, dashboard.maxima, me, admin, dashboard.restricted, dashboard.board_query)
 
 
 def _template(name):
