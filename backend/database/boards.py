@@ -101,6 +101,27 @@ class Boards:
         _, deadline = self.reservations.active_until()
         return deadline, deadline
 
+    def _entries_by_user(self):
+        """{user id: [(index of a board, the user's entry on it as entry_for finds it)], in the
+        boards' order}, worked out once per change: each reader's dashboard looked through every
+        board for their entries."""
+        return self.transactions.cached(("boards' entries by user",), self._index_entries)
+
+    def _index_entries(self):
+        by_user = {}
+        for i, board in enumerate(self.all()):
+            holder = board.holder
+            on_board = set()
+            if holder is not None and holder.reservation.parent_id is None:
+                on_board.add(holder.reservation.user_id)
+                by_user.setdefault(holder.reservation.user_id, []).append((i, holder))
+            for entry in board.queue:
+                user_id = entry.reservation.user_id
+                if user_id not in on_board:
+                    on_board.add(user_id)
+                    by_user.setdefault(user_id, []).append((i, entry))
+        return by_user, self.next_change()
+
     def involves(self, user_id):
         """Whether the user holds, waits for or has something kept for them, by name or by label:
         a dashboard of someone who does none of these is the same for everyone alike (the pages
@@ -126,7 +147,7 @@ class Boards:
         last shows the last. `for_script`: for the board the page's script fetches, whose "until
         the end of the day" the script works out in the reader's zone."""
         boards = self.all()
-        mine = [(b, entry) for b in boards if (entry := b.entry_for(user_id)) is not None]
+        mine = [(boards[i], entry) for i, entry in self._entries_by_user().get(user_id, ())]
         mine.sort(key=lambda pair: pair[1].position != 0)  # holds first, then requests
         shown = [b for b in boards if filters.matches(b)]
         pages = page_count(len(shown))
