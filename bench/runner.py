@@ -48,7 +48,7 @@ class Sizes:
 # Checks that the whole course works, every kind of figure once, in under half a minute: the figures
 # themselves mean little. One server process: each process compiles the templates on its first
 # page, which on a busy machine (the test suite's other run beside it) outlasted a whole figure.
-QUICK = Sizes(warmup=0.1, duration=0.2, clients=[2], users=6, resources=5, per_resource=2,
+QUICK = Sizes(warmup=0.05, duration=0.1, clients=[2], users=6, resources=5, per_resource=2,
               history_steps=[1000], big_resources=12, big_waiting=3, growth_clients=[2],
               mix_clients=2, open_dashboards=6, refresh_seconds=0.05, quiet_wait=0, quiet_sample=0.05,
               password_method="pbkdf2:sha256:1000", processes=1, at_least_one=5.0)

@@ -133,8 +133,9 @@ def _percentiles(seconds):
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-def measure(engine, tmp, waiters, benches, idle_seconds):
-    """Figures for one engine: {"idle_cores", "told", "webhook", "release": [seconds, ...]}."""
+def measure(engine, tmp, waiters, benches, idle_seconds, processes=None):
+    """Figures for one engine: {"idle_cores", "told", "webhook", "release": [seconds, ...]}.
+    `processes`: the server's (default: deploy/'s)."""
     home = tmp / engine
     env = {**server_env(home, Sizes(password_method="pbkdf2:sha256:1000")), **deploy_settings()}
     cluster = None
@@ -145,7 +146,8 @@ def measure(engine, tmp, waiters, benches, idle_seconds):
         env["RESERVIA_DATABASE_URL"] = cluster.create_database("reservia_told")
     workdir = tmp / f"{engine}-server"
     workdir.mkdir(parents=True)
-    processes, threads = worker_settings()
+    deployed, threads = worker_settings()
+    processes = processes or deployed
     server = GunicornServer(workdir, env, processes, threads)
     receiver = Receiver()
     worker = None
@@ -203,13 +205,13 @@ def measure(engine, tmp, waiters, benches, idle_seconds):
             cluster.stop()
 
 
-def told_phase(engines, tmp, waiters=WAITERS, benches=BENCHES, idle_seconds=5.0, log=print):
+def told_phase(engines, tmp, waiters=WAITERS, benches=BENCHES, idle_seconds=5.0, log=print, processes=None):
     """Each engine in turn: [{"engine", "waiters", "idle_cores", and for "release", "told" and
     "webhook": {"p50_ms", "p99_ms", "count"}, "met" for the last two}], each printed as it ends."""
     runs = []
     for engine in engines:
         log(f"Being told: {engine}, {waiters} jobs waiting")
-        figures = measure(engine, Path(tmp), waiters, benches, idle_seconds)
+        figures = measure(engine, Path(tmp), waiters, benches, idle_seconds, processes)
         log(report(engine, figures, waiters))
         run = {"engine": engine, "waiters": waiters, "idle_cores": round(figures["idle_cores"], 3)}
         for name in ("release", "told", "webhook"):
