@@ -35,6 +35,11 @@ class ResourceBoard:
         """The entry holding or keeping the resource, or None."""
         return self.holder or self.kept
 
+    @property
+    def user_ids(self):
+        """Who is on the card: its holder, whoever it is kept for, and its queue."""
+        return {entry.reservation.user_id for entry in (self.holder, self.kept, *self.queue) if entry is not None}
+
     def entry_for(self, user_id):
         """The user's own request by name on this resource (held or waiting), or None; what a
         label request of theirs holds is acted on as the whole request."""
@@ -110,15 +115,9 @@ class Boards:
     def _index_entries(self):
         by_user = {}
         for i, board in enumerate(self.all()):
-            holder = board.holder
-            on_board = set()
-            if holder is not None and holder.reservation.parent_id is None:
-                on_board.add(holder.reservation.user_id)
-                by_user.setdefault(holder.reservation.user_id, []).append((i, holder))
-            for entry in board.queue:
-                user_id = entry.reservation.user_id
-                if user_id not in on_board:
-                    on_board.add(user_id)
+            for user_id in board.user_ids:
+                entry = board.entry_for(user_id)
+                if entry is not None:
                     by_user.setdefault(user_id, []).append((i, entry))
         return by_user, self.next_change()
 

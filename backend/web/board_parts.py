@@ -8,7 +8,7 @@ change and key and kept cut into its parts: the text around the "Yours" section 
 that section as such a reader sees it, and each card. Such a reader's board is the parts joined
 (conditional.py keeps it whole for them all); a reader who holds or waits gets the same parts
 with their own "Yours" section and their own cards in their places, which costs a fraction of
-rendering their whole board, and is byte for byte that board (tests/test_pages_board_refresh.py).
+rendering their whole board, and is byte for byte that board (tests/test_pages_dashboard_cards.py).
 The kept parts carry the CSRF token of the request that rendered them; each reader's board
 carries their own.
 """
@@ -45,7 +45,7 @@ def board_html(key, dashboard, me, admin, involved):
         return parts.page(parts.nobody_mine, parts.cards, generate_csrf())
     mine = render_template(MINE_TEMPLATE, **_names(dashboard))
     cards = list(parts.cards)
-    on = [i for i, board in enumerate(dashboard.boards) if me in _readers_on(board)]
+    on = [i for i, board in enumerate(dashboard.boards) if me in board.user_ids]
     health = get_database().health_checks.health_by_resource()
     for i, text in zip(on, card_pieces(dashboard, [dashboard.boards[i] for i in on], health, me, admin),
                        strict=True):
@@ -57,11 +57,6 @@ def kept():
     """Whether boards are made from kept parts (False: each rendered whole for its reader, as
     before they were kept; tests compare the two)."""
     return cards_of(current_app._get_current_object()).keep
-
-
-def _readers_on(board):
-    """Who is on a card: its holder, whoever it is kept for, and its queue."""
-    return {entry.reservation.user_id for entry in (board.holder, board.kept, *board.queue) if entry is not None}
 
 
 def _names(dashboard):
