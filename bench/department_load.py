@@ -70,8 +70,7 @@ async def drive(spec):
     deadline = time.monotonic() + OPEN_WAIT_SECONDS
     while tally.pages_open < len(readers) and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-    window.start = time.monotonic()
-    window.stop = window.start + spec["duration"]
+    window.open(time.monotonic(), spec["duration"])
     before = (_own_cpu(), tree_ticks(servers), tree_ticks(database) if database else 0)
     pages_open = tally.pages_open
     await asyncio.sleep(max(0.0, window.stop - time.monotonic()))
