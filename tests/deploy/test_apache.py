@@ -1,4 +1,6 @@
 """Reservia served by a real Apache with mod_wsgi, under the /reservia prefix, over HTTPS."""
+import subprocess
+
 import pytest
 
 from backend.version import __version__
@@ -120,3 +122,16 @@ def test_style_sheet_is_served_by_apache_not_python(apache):
     assert response.content == (REPO / "frontend/static/css/reservia.css").read_bytes()
     assert "/static/css/reservia.css" in apache.access_log.read_text()
     assert "/static/" not in apache.reservia_log.read_text()
+
+
+def test_requests_beyond_the_daemons_threads_wait_their_turn(apache):
+    """While every daemon thread is busy (a thousand people opening their dashboards at nine), the
+    requests Apache's workers hand over wait on the daemons' socket; with mod_wsgi's queue of 100
+    the rest were answered with Apache's own 503. The queue must hold what Debian's mpm_event can
+    hand over at once (MaxRequestWorkers 150) beyond the daemons' threads."""
+    assert apache.session().get(apache.url("/info/is_alive")).status_code == 200  # the daemons listen
+    listening = subprocess.run(["ss", "--unix", "--listening", "--numeric", "--no-header"],
+                               capture_output=True, text=True, check=True).stdout
+    queues = [int(line.split()[3]) for line in listening.splitlines() if f"{apache.run}/wsgi" in line]
+    assert queues, listening
+    assert min(queues) >= 150
