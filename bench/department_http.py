@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from bench.load import REQUEST_TIMEOUT, HttpConnection
 
-_TIMING = re.compile(rb"cpu;dur=([0-9.]+)")
+_TIMING = re.compile(rb"cpu;dur=([0-9.]+)(?:, app;dur=([0-9.]+))?")
 
 
 @dataclass
@@ -21,6 +21,8 @@ class Answer:
     headers: dict = field(default_factory=dict)
     body: bytes = b""
     cpu_ms: float | None = None
+    # Wall time in Reservia (Server-Timing app): the rest of `seconds` was spent before or after it.
+    app_ms: float | None = None
     # What was asked ("GET /path", query left off): a failure's report names it.
     asked: str = ""
 
@@ -126,8 +128,9 @@ class Browser:
             name, _, value = cookie.split(";", 1)[0].partition("=")
             self.cookies[name.strip()] = value.strip()
         timing = _TIMING.search(headers.get("server-timing", "").encode())
-        return Answer(status, time.monotonic() - began, headers, payload,
-                      float(timing.group(1)) if timing else None, asked)
+        return Answer(status, time.monotonic() - began, headers, payload, asked=asked,
+                      cpu_ms=float(timing.group(1)) if timing else None,
+                      app_ms=float(timing.group(2)) if timing and timing.group(2) else None)
 
     def close(self):
         if self.connection is not None:

@@ -32,6 +32,7 @@ def _own_cpu():
 
 def summarise(kind, figures, seconds):
     values = sorted(figures["latencies"])
+    in_app = sorted(figures.get("in_app", ()))
 
     def ms(value):
         return round(value * 1000, 2) if value is not None else None
@@ -40,6 +41,7 @@ def summarise(kind, figures, seconds):
     return {"kind": kind, "requests": requests, "per_s": round(requests / seconds, 2), "errors": figures["errors"],
             "error_kinds": figures["error_kinds"], "p50_ms": ms(percentile(values, 0.5)),
             "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(values[-1] if values else None),
+            "app_p50_ms": ms(percentile(in_app, 0.5)), "app_p99_ms": ms(percentile(in_app, 0.99)),
             "cpu_ms": round(figures["cpu_ms"], 1), "timed": figures["timed"],
             "cpu_ms_per_request": round(figures["cpu_ms"] / figures["timed"], 3) if figures["timed"] else None}
 

@@ -100,6 +100,8 @@ def test_the_department_scenario_runs_every_member_and_reports_against_the_goal(
     assert 0 < run["refreshes_answered"] and 0 < run["refreshes_asked"]
     # Each answer told its CPU time (RESERVIA_SERVER_TIMING): the split by kind is a real one.
     assert all(kind["timed"] == kind["requests"] and is_number(kind["cpu_ms"]) for kind in run["kinds"])
+    # ... and its time in Reservia, within the time the client waited for it.
+    assert all(is_number(kind["app_p50_ms"]) and kind["app_p50_ms"] <= kind["p50_ms"] for kind in run["kinds"])
     assert all(is_number(run[k]) for k in ("server_cores", "database_cores", "client_cores", "other_cores"))
     for what in ("server + database CPU", "dashboard refresh p99", "write p99", "errors = 0"):
         assert re.search(rf"^  {re.escape(what)}.*\s(met|NOT MET)$", text, re.MULTILINE), what

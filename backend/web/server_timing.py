@@ -1,5 +1,7 @@
-"""`Server-Timing: cpu;dur=MS` on every answer when RESERVIA_SERVER_TIMING is on: the benchmark's
-measure of what each kind of request costs the server, from the thread that served it."""
+"""`Server-Timing: cpu;dur=MS, app;dur=MS` on every answer when RESERVIA_SERVER_TIMING is on: the
+benchmark's measure of what each kind of request costs the server (the CPU of the thread that
+served it) and how long it spent in Reservia (wall time), which told apart from the latency the
+client saw is the time spent waiting before Reservia (the server's queues, the network)."""
 import time
 
 
@@ -16,11 +18,12 @@ class ServerTiming:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
-        started = time.thread_time()
+        started, arrived = time.thread_time(), time.perf_counter()
 
         def timed_start_response(status, headers, exc_info=None):
             spent = (time.thread_time() - started) * 1000
-            headers = [*headers, ("Server-Timing", f"cpu;dur={spent:.3f}")]
+            inside = (time.perf_counter() - arrived) * 1000
+            headers = [*headers, ("Server-Timing", f"cpu;dur={spent:.3f}, app;dur={inside:.3f}")]
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, timed_start_response)
