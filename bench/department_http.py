@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from bench.load import REQUEST_TIMEOUT, HttpConnection
 
-_TIMING = re.compile(rb"cpu;dur=([0-9.]+)(?:, app;dur=([0-9.]+))?")
+_TIMING = re.compile(rb"cpu;dur=([0-9.]+)(?:, app;dur=([0-9.]+))?(?:, queue;dur=([0-9.]+))?")
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Answer:
     cpu_ms: float | None = None
     # Wall time in Reservia (Server-Timing app): the rest of `seconds` was spent before or after it.
     app_ms: float | None = None
+    # Under mod_wsgi: from Apache accepting the request to Reservia starting on it.
+    queued_ms: float | None = None
     # What was asked ("GET /path", query left off): a failure's report names it.
     asked: str = ""
 
@@ -130,7 +132,8 @@ class Browser:
         timing = _TIMING.search(headers.get("server-timing", "").encode())
         return Answer(status, time.monotonic() - began, headers, payload, asked=asked,
                       cpu_ms=float(timing.group(1)) if timing else None,
-                      app_ms=float(timing.group(2)) if timing and timing.group(2) else None)
+                      app_ms=float(timing.group(2)) if timing and timing.group(2) else None,
+                      queued_ms=float(timing.group(3)) if timing and timing.group(3) else None)
 
     def close(self):
         if self.connection is not None:

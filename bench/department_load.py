@@ -33,6 +33,7 @@ def _own_cpu():
 def summarise(kind, figures, seconds):
     values = sorted(figures["latencies"])
     in_app = sorted(figures.get("in_app", ()))
+    queued = sorted(figures.get("queued", ()))
 
     def ms(value):
         return round(value * 1000, 2) if value is not None else None
@@ -42,6 +43,7 @@ def summarise(kind, figures, seconds):
             "error_kinds": figures["error_kinds"], "p50_ms": ms(percentile(values, 0.5)),
             "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(values[-1] if values else None),
             "app_p50_ms": ms(percentile(in_app, 0.5)), "app_p99_ms": ms(percentile(in_app, 0.99)),
+            "queued_p50_ms": ms(percentile(queued, 0.5)),
             "cpu_ms": round(figures["cpu_ms"], 1), "timed": figures["timed"],
             "cpu_ms_per_request": round(figures["cpu_ms"] / figures["timed"], 3) if figures["timed"] else None}
 

@@ -39,14 +39,15 @@ def run_text(run):
         f"database {run['database_cores']:.2f}, load generator {run['client_cores']:.2f}, "
         f"other programs {run['other_cores']:.2f}",
         f"  {'kind':<20} {'req/s':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-        f"{'CPU ms/req':>10} {'cores':>6} {'in app p50':>10} {'p99 ms':>8}",
+        f"{'CPU ms/req':>10} {'cores':>6} {'in app p50':>10} {'p99 ms':>8} {'queued p50':>10}",
     ]
     for kind in run["kinds"]:
         cores = kind["cpu_ms"] / 1000 / run["seconds"]
         lines.append(f"  {kind['kind']:<20} {kind['per_s']:>7.2f} {kind['errors']:>6} {_value(kind['p50_ms']):>8} "
                      f"{_value(kind['p99_ms']):>8} {_value(kind['max_ms']):>8} "
                      f"{_value(kind['cpu_ms_per_request']):>10} {cores:>6.3f} "
-                     f"{_value(kind.get('app_p50_ms')):>10} {_value(kind.get('app_p99_ms')):>8}")
+                     f"{_value(kind.get('app_p50_ms')):>10} {_value(kind.get('app_p99_ms')):>8} "
+                     f"{_value(kind.get('queued_p50_ms')):>10}")
     for what, measured, met in verdicts(run):
         lines.append(f"  {what:<36} {measured:<24} {'met' if met else 'NOT MET'}")
     lines += failures_text(run)
