@@ -38,6 +38,7 @@ def run_text(run):
         f"  CPU cores: web server {run['server_cores']:.2f} (in Reservia's request code {timed:.2f}), "
         f"database {run['database_cores']:.2f}, load generator {run['client_cores']:.2f}, "
         f"other programs {run['other_cores']:.2f}",
+        *_lateness_line(run),
         f"  {'kind':<20} {'req/s':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
         f"{'CPU ms/req':>10} {'cores':>6} {'in app p50':>10} {'p99 ms':>8} {'queued p50':>10}",
     ]
@@ -52,6 +53,14 @@ def run_text(run):
         lines.append(f"  {what:<36} {measured:<24} {'met' if met else 'NOT MET'}")
     lines += failures_text(run)
     return "\n".join(lines)
+
+
+def _lateness_line(run):
+    late = run.get("client_late_ms")
+    if not late:
+        return []
+    return [f"  load generator's own lateness (a task woken late): p50 {_value(late['p50'], ' ms')}, "
+            f"p99 {_value(late['p99'], ' ms')}"]
 
 
 def failures_text(run):

@@ -103,6 +103,8 @@ def test_the_department_scenario_runs_every_member_and_reports_against_the_goal(
     # ... and its time in Reservia, within the time the client waited for it.
     assert all(is_number(kind["app_p50_ms"]) and kind["app_p50_ms"] <= kind["p50_ms"] for kind in run["kinds"])
     assert all(is_number(run[k]) for k in ("server_cores", "database_cores", "client_cores", "other_cores"))
+    # How late the load generator itself was, sampled through the window.
+    assert is_number(run["client_late_ms"]["p50"]) and is_number(run["client_late_ms"]["p99"])
     for what in ("server + database CPU", "dashboard refresh p99", "write p99", "errors = 0"):
         assert re.search(rf"^  {re.escape(what)}.*\s(met|NOT MET)$", text, re.MULTILINE), what
 
