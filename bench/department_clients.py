@@ -72,7 +72,7 @@ class Tally:
         if not self.window.counts(began, ended):
             return
         figures = self.kinds.setdefault(kind, {"latencies": [], "errors": 0, "error_kinds": {}, "cpu_ms": 0.0,
-                                               "timed": 0, "in_app": [], "queued": []})
+                                               "timed": 0, "in_app": [], "queued": [], "connected": 0})
         if failed:
             figures["errors"] += 1
             figures["error_kinds"][str(answer.status)] = figures["error_kinds"].get(str(answer.status), 0) + 1
@@ -83,6 +83,7 @@ class Tally:
             figures["timed"] += 1
         if answer.app_ms is not None and not failed:
             figures["in_app"].append(answer.app_ms / 1000)
+        figures["connected"] += answer.connected > 0
         if answer.queued_ms is not None and not failed:
             figures["queued"].append(answer.queued_ms / 1000)
 

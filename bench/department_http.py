@@ -25,6 +25,8 @@ class Answer:
     app_ms: float | None = None
     # Under mod_wsgi: from Apache accepting the request to Reservia starting on it.
     queued_ms: float | None = None
+    # Connections opened for it (0: sent on a kept-alive one; 2: the kept one had been closed).
+    connected: int = 0
     # What was asked ("GET /path", query left off): a failure's report names it.
     asked: str = ""
 
@@ -110,10 +112,12 @@ class Browser:
             lines.append(f"Content-Length: {len(body or b'')}")
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
         began = time.monotonic()
+        connected = 0
         for attempt in (1, 2):
             reused = self.connection is not None and not self.connection.transport.is_closing()
             try:
                 if not reused:
+                    connected += 1
                     _, self.connection = await asyncio.get_running_loop().create_connection(
                         HttpConnection, self.host, self.port, ssl=self.tls)
                 status, keep_alive = await asyncio.wait_for(self.connection.send(raw), REQUEST_TIMEOUT)
@@ -133,7 +137,8 @@ class Browser:
         return Answer(status, time.monotonic() - began, headers, payload, asked=asked,
                       cpu_ms=float(timing.group(1)) if timing else None,
                       app_ms=float(timing.group(2)) if timing and timing.group(2) else None,
-                      queued_ms=float(timing.group(3)) if timing and timing.group(3) else None)
+                      queued_ms=float(timing.group(3)) if timing and timing.group(3) else None,
+                      connected=connected)
 
     def close(self):
         if self.connection is not None:

@@ -48,6 +48,7 @@ def summarise(kind, figures, seconds):
             "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(values[-1] if values else None),
             "app_p50_ms": ms(percentile(in_app, 0.5)), "app_p99_ms": ms(percentile(in_app, 0.99)),
             "queued_p50_ms": ms(percentile(queued, 0.5)),
+            "on_new_connection": figures.get("connected", 0),
             "cpu_ms": round(figures["cpu_ms"], 1), "timed": figures["timed"],
             "cpu_ms_per_request": round(figures["cpu_ms"] / figures["timed"], 3) if figures["timed"] else None}
 
