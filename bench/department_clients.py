@@ -125,7 +125,8 @@ async def sign_in(browser, name, password, tally):
 
 class OpenDashboard:
     """dashboard.js and notifications.js on one open dashboard: the board every `seconds` after the
-    previous answer, with If-None-Match; the notices feed at 0.5 s, then only when the board's
+    previous answer, with If-None-Match and the cards it holds (Reservia-Cards: a changed board
+    comes without them); the notices feed at 0.5 s, then only when the board's
     Reservia-Notices names a version the feed has not told, or the page was silent too long."""
 
     def __init__(self, browser, page, tally, window):
@@ -137,6 +138,7 @@ class OpenDashboard:
         self.since = datetime.fromisoformat(_attribute(page, "data-since").replace("Z", "+00:00"))
         self.since_at = time.monotonic()
         self.validator = self.version = self.board_version = self.looked_at = None
+        self.cards_held = ""
 
     def _recent(self, sent):
         return self.looked_at is not None and sent - self.looked_at <= self.gap
@@ -162,7 +164,7 @@ class OpenDashboard:
     async def refresh(self):
         """One board refresh; True when the feed must be asked now."""
         sent = time.monotonic()
-        headers = dict(HTML)
+        headers = dict(HTML, **{"Reservia-Cards": self.cards_held})
         if self.validator:
             headers["If-None-Match"] = self.validator
         answer = await self.browser.request("GET", self.board_url, headers)
@@ -173,6 +175,7 @@ class OpenDashboard:
             self.tally.refreshes_answered += 1
         if answer.status == 200:
             self.validator = answer.headers.get("etag")
+            self.cards_held = answer.headers.get("reservia-cards", "")
             self.board_version = answer.headers.get("reservia-notices")
         if self.board_version and self.board_version == self.version and self._recent(sent):
             self._current(sent)

@@ -18,6 +18,7 @@ from backend.forms.query import query_paging
 from backend.views.booking_pages import upcoming_bookings
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
+from backend.web.board_cards_sent import answer_with_cards_the_page_has, asked
 from backend.web.board_parts import board_context, board_html, kept
 from backend.web.conditional import page_unless_unchanged
 from backend.web.moments import day_clock
@@ -70,7 +71,8 @@ class BoardView(MethodView):
     while nothing they show has changed (see conditional.py). The same refresh tells the page's
     notices whether one arrived (web/notices.py): the ETag names the reader's notices validator
     too, and a sent board carries it in Reservia-Notices, so the open dashboard makes one
-    request per interval, not one for the board and one for the notices."""
+    request per interval, not one for the board and one for the notices. A changed board leaves
+    out the cards the page says it already shows (web/board_cards_sent.py)."""
 
     decorators = [login_required]
 
@@ -90,7 +92,8 @@ class BoardView(MethodView):
             lambda: board_html(key, database.boards.dashboard(me, filters, for_script=True), me, admin, involved),
             lambda: database.boards.next_change(), also=notices, shared=None if involved or not kept() else key)
         response.headers["Reservia-Notices"] = quote_etag(notices, weak=True)  # as the feed's ETag
-        return response
+        has = asked(request.headers)
+        return response if has is None else answer_with_cards_the_page_has(response, has)
 
 
 class MyReservationsView(MethodView):

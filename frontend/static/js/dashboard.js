@@ -4,6 +4,8 @@
 // notices (each answer tells notifications.js whether one arrived, so that it need not ask); each
 // hold's remaining time counts down; Request, Cancel, Release and Keep alive are posted from the
 // page and the board redrawn around the card that was used, so the reader stays where they were.
+// The page names the cards it holds (Reservia-Cards): a changed board comes back with the cards
+// it already has left out, which it puts back from the board it holds (web/board_cards_sent.py).
 // Without JavaScript the forms post as usual and the answer comes back to the same card.
 (function () {
   "use strict";
@@ -23,6 +25,8 @@
   var status = document.getElementById("board-status");
   var shown = null;     // the last board the server sent
   var validator = null; // its ETag, sent back as If-None-Match
+  var received = null;  // the last board received whole (shown, or waiting to be)
+  var cardsHeld = "";   // its cards, as its Reservia-Cards named them
   var pending = null;   // a board waiting for the reader to leave a field they are filling in
   var timer = null;
 
@@ -140,12 +144,41 @@
     return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
+  // Each card of a board, by its id, as its text stands in the board.
+  function cardsOf(html) {
+    var cards = {};
+    var pattern = /<article [^>]*?id="(resource-\d+)"[\s\S]*?<\/article>/g;
+    var found;
+    while ((found = pattern.exec(html)) !== null) {
+      cards[found[1]] = found[0];
+    }
+    return cards;
+  }
+
+  // A board sent without the cards the page holds, whole again; null if one is missing.
+  function whole(html) {
+    if (html.indexOf("<template data-same=") < 0) {
+      return html;
+    }
+    var held = cardsOf(received || "");
+    var missing = false;
+    var text = html.replace(/<template data-same="(resource-\d+)"><\/template>/g, function (all, id) {
+      if (!held[id]) {
+        missing = true;
+        return all;
+      }
+      return held[id];
+    });
+    return missing ? null : text;
+  }
+
   // The board as the server has it now: the one shown when it answers 304 Not Modified.
   function fetchBoard(fresh) {
     var headers = { Accept: "text/html" };
     if (validator && !fresh) {
       headers["If-None-Match"] = validator;
     }
+    headers["Reservia-Cards"] = fresh ? "" : cardsHeld;
     // The board's answer also tells the notices whether one arrived (notifications.js).
     var tellNotices = window.ReserviaNotices ? window.ReserviaNotices.asking() : null;
     return fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
@@ -163,8 +196,17 @@
         if (!response.ok) {
           return null;
         }
-        validator = response.headers.get("ETag");
-        return response.text();
+        var cards = response.headers.get("Reservia-Cards");
+        return response.text().then(function (sent) {
+          var text = whole(sent);
+          if (text === null) {
+            return fetchBoard(true);  // the page no longer holds a card it named: the whole board
+          }
+          validator = response.headers.get("ETag");
+          received = text;
+          cardsHeld = cards || "";
+          return text;
+        });
       });
   }
 

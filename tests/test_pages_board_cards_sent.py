@@ -1,0 +1,84 @@
+"""A refreshed board leaves out the cards the page says it shows (Reservia-Cards): the page puts
+its own copies back and has exactly the board sent whole, but for the CSRF tokens."""
+import re
+
+import pytest
+
+from tests.pages import HTML
+
+pytestmark = pytest.mark.once
+
+TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
+PLACEHOLDER = re.compile(r'<template data-same="(resource-\d+)"></template>')
+CARD = re.compile(r'<article [^>]*?id="(resource-\d+)"[\s\S]*?</article>')
+
+
+def board(client, cards=None):
+    headers = dict(HTML, **({"Reservia-Cards": cards} if cards is not None else {}))
+    return client.get("/reservation/board", headers=headers)
+
+
+def put_back(sent, held):
+    """What dashboard.js does: each placeholder replaced by the page's copy of that card."""
+    cards = {found.group(1): found.group(0) for found in CARD.finditer(held)}
+    return PLACEHOLDER.sub(lambda found: cards[found.group(1)], sent)
+
+
+def same_but_tokens(one, other):
+    return TOKEN.sub("", one) == TOKEN.sub("", other)
+
+
+@pytest.fixture
+def benches(accounts):
+    return [accounts.add_resource(f"bench-{n}") for n in range(1, 6)]
+
+
+@pytest.mark.parametrize("reader", ["someone on no card", "the holder"])
+def test_a_change_sends_only_the_cards_it_changed(accounts, benches, reader):
+    holder = accounts.user("hana")
+    holder.post("/reservation/request", json={"resource_id": benches[0]})
+    client = holder if reader == "the holder" else accounts.user("ivo")
+    first = board(client, "")
+    assert first.status_code == 200
+    held = first.get_data(as_text=True)
+    assert not PLACEHOLDER.search(held)  # a page that holds nothing gets every card
+    named = first.headers["Reservia-Cards"].split(",")
+    assert [name.split(":")[0] for name in named] == [f"resource-{rid}" for rid in benches]
+
+    accounts.user("jon").post("/reservation/request", json={"resource_id": benches[2]})
+    changed = board(client, first.headers["Reservia-Cards"])
+    sent = changed.get_data(as_text=True)
+    assert set(PLACEHOLDER.findall(sent)) == {f"resource-{rid}" for rid in benches if rid != benches[2]}
+    assert "jon" in sent and len(sent) < len(held) / 2
+    assert "Reservia-Cards" in changed.headers["Vary"]
+    whole = board(client).get_data(as_text=True)  # the same board, asked without naming any card
+    assert same_but_tokens(put_back(sent, held), whole)
+    # The names it sends are those of the whole board: the next refresh compares with them.
+    assert changed.headers["Reservia-Cards"] != first.headers["Reservia-Cards"]
+    assert changed.headers["Reservia-Cards"].split(",")[0] == named[0]
+
+
+def test_a_card_named_wrongly_is_sent_whole(accounts, benches):
+    client = accounts.user("ivo")
+    named = board(client, "").headers["Reservia-Cards"].split(",")
+    wrong = [named[0].split(":")[0] + ":" + "0" * 16, *named[1:]]
+    sent = board(client, ",".join(wrong)).get_data(as_text=True)
+    assert PLACEHOLDER.findall(sent) == [name.split(":")[0] for name in named[1:]]
+
+
+@pytest.mark.parametrize("cards", ["garbage", "resource-1", "resource-x:zz, ,,", "resource-1:" + "a" * 5000,
+                                   ",".join(["resource-1:0123456789abcdef"] * 5000)])
+def test_a_header_it_cannot_read_gets_the_whole_board(accounts, benches, cards):
+    client = accounts.user("ivo")
+    answer = board(client, cards)
+    assert answer.status_code == 200
+    assert not PLACEHOLDER.search(answer.get_data(as_text=True))
+    assert len(answer.headers["Reservia-Cards"].split(",")) == len(benches)
+
+
+def test_an_unchanged_board_is_still_a_304(accounts, benches):
+    client = accounts.user("ivo")
+    first = board(client, "")
+    again = client.get("/reservation/board", headers=dict(
+        HTML, **{"If-None-Match": first.headers["ETag"], "Reservia-Cards": first.headers["Reservia-Cards"]}))
+    assert again.status_code == 304 and again.get_data() == b""
