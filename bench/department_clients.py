@@ -72,7 +72,8 @@ class Tally:
         if not self.window.counts(began, ended):
             return
         figures = self.kinds.setdefault(kind, {"latencies": [], "errors": 0, "error_kinds": {}, "cpu_ms": 0.0,
-                                               "timed": 0, "in_app": [], "queued": [], "connected": 0})
+                                               "timed": 0, "in_app": [], "queued": [], "connected": 0,
+                                               "told_to_close": 0})
         if failed:
             figures["errors"] += 1
             figures["error_kinds"][str(answer.status)] = figures["error_kinds"].get(str(answer.status), 0) + 1
@@ -84,6 +85,7 @@ class Tally:
         if answer.app_ms is not None and not failed:
             figures["in_app"].append(answer.app_ms / 1000)
         figures["connected"] += answer.connected > 0
+        figures["told_to_close"] += answer.headers.get("connection", "").lower() == "close"
         if answer.queued_ms is not None and not failed:
             figures["queued"].append(answer.queued_ms / 1000)
 

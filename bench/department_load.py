@@ -49,6 +49,7 @@ def summarise(kind, figures, seconds):
             "app_p50_ms": ms(percentile(in_app, 0.5)), "app_p99_ms": ms(percentile(in_app, 0.99)),
             "queued_p50_ms": ms(percentile(queued, 0.5)),
             "on_new_connection": figures.get("connected", 0),
+            "told_to_close": figures.get("told_to_close", 0),
             "cpu_ms": round(figures["cpu_ms"], 1), "timed": figures["timed"],
             "cpu_ms_per_request": round(figures["cpu_ms"] / figures["timed"], 3) if figures["timed"] else None}
 

@@ -40,7 +40,8 @@ def run_text(run):
         f"other programs {run['other_cores']:.2f}",
         *_lateness_line(run),
         f"  {'kind':<20} {'req/s':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-        f"{'CPU ms/req':>10} {'cores':>6} {'in app p50':>10} {'p99 ms':>8} {'queued p50':>10} {'new conn.':>9}",
+        f"{'CPU ms/req':>10} {'cores':>6} {'in app p50':>10} {'p99 ms':>8} {'queued p50':>10} {'new conn.':>9} "
+        f"{'closed':>6}",
     ]
     for kind in run["kinds"]:
         cores = kind["cpu_ms"] / 1000 / run["seconds"]
@@ -48,7 +49,8 @@ def run_text(run):
                      f"{_value(kind['p99_ms']):>8} {_value(kind['max_ms']):>8} "
                      f"{_value(kind['cpu_ms_per_request']):>10} {cores:>6.3f} "
                      f"{_value(kind.get('app_p50_ms')):>10} {_value(kind.get('app_p99_ms')):>8} "
-                     f"{_value(kind.get('queued_p50_ms')):>10} {_value(kind.get('on_new_connection')):>9}")
+                     f"{_value(kind.get('queued_p50_ms')):>10} {_value(kind.get('on_new_connection')):>9} "
+                     f"{_value(kind.get('told_to_close')):>6}")
     for what, measured, met in verdicts(run):
         lines.append(f"  {what:<36} {measured:<24} {'met' if met else 'NOT MET'}")
     lines += failures_text(run)
