@@ -15,7 +15,10 @@ def _system_ticks():
 
 
 def tree_ticks(root_pids):
-    """CPU ticks used so far by the live processes descended from root_pids (a server and its workers)."""
+    """CPU ticks used so far by the processes descended from root_pids (a server and its workers),
+    those that ended included: each live process's own and its waited-for children's. A
+    PostgreSQL backend ends with its connection; counting the live ones only, the CPU of every
+    connection that ended within the window was lost to "other programs"."""
     parents, ticks = {}, {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -27,7 +30,7 @@ def tree_ticks(root_pids):
         fields = raw.rsplit(")", 1)[1].split()
         pid = int(entry.name)
         parents[pid] = int(fields[1])
-        ticks[pid] = int(fields[11]) + int(fields[12])
+        ticks[pid] = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     used = 0
     for pid, own in ticks.items():
         ancestor = pid
