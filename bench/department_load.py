@@ -38,18 +38,14 @@ def _ms(value):
 
 def summarise(kind, figures, seconds):
     values = sorted(figures["latencies"])
-    in_app = sorted(figures.get("in_app", ()))
-    queued = sorted(figures.get("queued", ()))
-
-    ms = _ms
+    in_app, queued = sorted(figures["in_app"]), sorted(figures["queued"])
     requests = len(values) + figures["errors"]
     return {"kind": kind, "requests": requests, "per_s": round(requests / seconds, 2), "errors": figures["errors"],
-            "error_kinds": figures["error_kinds"], "p50_ms": ms(percentile(values, 0.5)),
-            "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(values[-1] if values else None),
-            "app_p50_ms": ms(percentile(in_app, 0.5)), "app_p99_ms": ms(percentile(in_app, 0.99)),
-            "queued_p50_ms": ms(percentile(queued, 0.5)),
-            "on_new_connection": figures.get("connected", 0),
-            "told_to_close": figures.get("told_to_close", 0),
+            "error_kinds": figures["error_kinds"], "p50_ms": _ms(percentile(values, 0.5)),
+            "p99_ms": _ms(percentile(values, 0.99)), "max_ms": _ms(values[-1] if values else None),
+            "app_p50_ms": _ms(percentile(in_app, 0.5)), "app_p99_ms": _ms(percentile(in_app, 0.99)),
+            "queued_p50_ms": _ms(percentile(queued, 0.5)),
+            "on_new_connection": figures["connected"], "told_to_close": figures["told_to_close"],
             "cpu_ms": round(figures["cpu_ms"], 1), "timed": figures["timed"],
             "cpu_ms_per_request": round(figures["cpu_ms"] / figures["timed"], 3) if figures["timed"] else None}
 
