@@ -2,6 +2,7 @@
 import logging
 import os
 import re
+import stat
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -61,6 +62,22 @@ class PrivateRotatingFileHandler(_PrivateFile, RotatingFileHandler):
         if line is None:
             line = record._reservia_line = super().format(record)
         return line
+
+    def _open(self):
+        stream = super()._open()
+        self._regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+        return stream
+
+    def shouldRollover(self, record):
+        """The standard check, but whether the log is a regular file (the only kind it rotates)
+        is asked once when it is opened: the standard handler asked with two stat() calls per
+        line, a third of what writing an access line cost."""
+        if self.stream is None:
+            self.stream = self._open()
+        if self.maxBytes <= 0 or not self._regular:
+            return False
+        self.stream.seek(0, 2)  # other processes append to the same file
+        return self.stream.tell() + len(self.format(record)) + 1 >= self.maxBytes
 
 
 def configure_logging(app):
