@@ -58,6 +58,29 @@ def test_a_change_sends_only_the_cards_it_changed(accounts, benches, reader):
     assert changed.headers["Reservia-Cards"].split(",")[0] == named[0]
 
 
+def test_readers_of_one_board_each_get_it_with_their_own_forms(accounts, benches):
+    """Everyone on no card shares one board, cut at its cards once per change: each still gets
+    it with the token of their own session, whose forms work."""
+    readers = [accounts.user("ivo"), accounts.user("kim")]
+    held = {reader: board(reader, "") for reader in readers}
+    accounts.user("jon").post("/reservation/request", json={"resource_id": benches[2]})
+    tokens = []
+    for asked_so_far, reader in enumerate(readers, start=2):
+        sent = board(reader, held[reader].headers["Reservia-Cards"]).get_data(as_text=True)
+        assert PLACEHOLDER.search(sent)
+        whole = board(reader).get_data(as_text=True)
+        assert same_but_tokens(put_back(sent, held[reader].get_data(as_text=True)), whole)
+        own = set(TOKEN.findall(sent))
+        assert len(own) == 1
+        tokens.append(own.pop())
+        token = tokens[-1].split('value="')[1][:-1]
+        answer = reader.post("/reservation/request", headers=HTML,
+                             data={"csrf_token": token, "resource_id": benches[3], "next": "/"})
+        assert answer.status_code == 302
+        assert reader.get("/reservation/active").json["count"] == asked_so_far  # jon's and theirs
+    assert tokens[0] != tokens[1]
+
+
 def test_a_card_named_wrongly_is_sent_whole(accounts, benches):
     client = accounts.user("ivo")
     named = board(client, "").headers["Reservia-Cards"].split(",")

@@ -87,13 +87,14 @@ class BoardView(MethodView):
         key = ("board", filters, admin, database.policies.barred(me), request.script_root)
         involved = database.boards.involves(me)
 
+        shared = None if involved or not kept() else key
         response = page_unless_unchanged(
             ("board", me, filters),
             lambda: board_html(key, database.boards.dashboard(me, filters, for_script=True), me, admin, involved),
-            lambda: database.boards.next_change(), also=notices, shared=None if involved or not kept() else key)
+            lambda: database.boards.next_change(), also=notices, shared=shared)
         response.headers["Reservia-Notices"] = quote_etag(notices, weak=True)  # as the feed's ETag
         has = asked(request.headers)
-        return response if has is None else answer_with_cards_the_page_has(response, has)
+        return response if has is None else answer_with_cards_the_page_has(response, has, shared)
 
 
 class MyReservationsView(MethodView):

@@ -9,8 +9,8 @@ card it already has replaced by a placeholder it fills in from the board it hold
 
 The page asks with `Reservia-Cards: resource-1:DIGEST,resource-2:DIGEST,...` (empty the first
 time); every board answer to such a request names its own cards the same way, in that header.
-A card's digest is of its text less the request's CSRF token: the token is signed afresh for each
-answer, and any of them is good for the whole session (WTF_CSRF_TIME_LIMIT is None). Digests are
+A card's digest is of its text less the request's CSRF token: each process signs its own token
+for the session (csrf_tokens.py), and any of them is good for the whole session. Digests are
 kept by card text, so the readers after the first find them rather than work them out. A kept card
 is `<template data-same="resource-N"></template>` in place of its `<article>`...`</article>`, so
 the page's copy of it put there makes the board exactly as sent whole but for the tokens.
@@ -32,8 +32,14 @@ _TOKEN_STAND_IN = b"<\x00csrf\x00>"
 NAMES_LIMIT = 1024
 _names = {}
 _ENTRY = re.compile(r"(resource-\d{1,12}):([0-9a-f]{16})")
+# A header as the page's script writes it: entries and commas alone, read in one go.
+_AS_WRITTEN = re.compile(r"(?:resource-\d{1,12}:[0-9a-f]{16},)*resource-\d{1,12}:[0-9a-f]{16}")
 # More than any board page shows: what is beyond it is ignored, not read.
 MOST_ENTRIES = 2000
+# Shared boards' cuts by their key, for the readers after the first; past the limit the memory
+# starts again empty (a cut is about twice its board: some 300 KB for fifty cards).
+CUTS_LIMIT = 16
+_cuts = {}
 
 
 def asked(headers):
@@ -41,7 +47,10 @@ def asked(headers):
     value = headers.get(HEADER)
     if value is None:
         return None
-    has = {}
+    if _AS_WRITTEN.fullmatch(value):
+        parts = value.replace(",", ":").split(":", 2 * MOST_ENTRIES)[:2 * MOST_ENTRIES]
+        return dict(zip(parts[0::2], parts[1::2], strict=True))
+    has = {}  # anything else, entry by entry; what is not an entry is skipped
     for entry in value.split(",", MOST_ENTRIES)[:MOST_ENTRIES]:
         found = _ENTRY.fullmatch(entry.strip())
         if found:
@@ -49,25 +58,53 @@ def asked(headers):
     return has
 
 
-def without_cards_the_page_has(body, has):
-    """(the board `body` (bytes) with the cards in `has` left out, the header naming all its cards)."""
+def without_cards_the_page_has(body, has, shared=None):
+    """(the board `body` (bytes) with the cards in `has` left out, the header naming all its cards).
+
+    `shared`: the key of a board the same for many readers but for the token (conditional.py),
+    whose cut is then kept for the next of them."""
     token = generate_csrf().encode()
     text = body.replace(token, _TOKEN_STAND_IN)
-    pieces, names = [], []
-    done = 0
-    while True:
-        start = text.find(CARD_START, done)
-        if start < 0:
-            break
-        end = text.index(CARD_END, start) + len(CARD_END)
-        card = text[start:end]
-        card_id, digest = _named(card)
-        names.append(f"{card_id}:{digest}")
-        pieces.append(text[done:start])
-        pieces.append(PLACEHOLDER % card_id.encode() if has.get(card_id) == digest else card)
-        done = end
-    pieces.append(text[done:])
-    return b"".join(pieces).replace(_TOKEN_STAND_IN, token), ",".join(names)
+    cut = _shared_cut(text, shared) if shared is not None else BoardCut(text)
+    pieces = []
+    for before, card_id, digest, card, placeholder in cut.cards:
+        pieces.append(before)
+        pieces.append(placeholder if has.get(card_id) == digest else card)
+    pieces.append(cut.tail)
+    return b"".join(pieces).replace(_TOKEN_STAND_IN, token), cut.names
+
+
+def _shared_cut(text, key):
+    """The cut of a shared board, made by its first reader after a change."""
+    cut = _cuts.get(key)
+    if cut is None or cut.text != text:
+        if len(_cuts) >= CUTS_LIMIT:
+            _cuts.clear()
+        cut = _cuts[key] = BoardCut(text)
+    return cut
+
+
+class BoardCut:
+    """A board's text (its token stood in for) cut at its cards: for each card, the text before
+    it, its id, digest, text and placeholder; the text after the last; the header naming them."""
+
+    __slots__ = ("text", "cards", "tail", "names")
+
+    def __init__(self, text):
+        self.text = text
+        self.cards = []
+        done = 0
+        while True:
+            start = text.find(CARD_START, done)
+            if start < 0:
+                break
+            end = text.index(CARD_END, start) + len(CARD_END)
+            card = text[start:end]
+            card_id, digest = _named(card)
+            self.cards.append((text[done:start], card_id, digest, card, PLACEHOLDER % card_id.encode()))
+            done = end
+        self.tail = text[done:]
+        self.names = ",".join(f"{card_id}:{digest}" for _, card_id, digest, _, _ in self.cards)
 
 
 def _named(card):
@@ -82,13 +119,13 @@ def _named(card):
     return named
 
 
-def answer_with_cards_the_page_has(response, has):
+def answer_with_cards_the_page_has(response, has, shared=None):
     """The board answer `response` made to name its cards and leave out those in `has`; a 304 as
-    it is (the page keeps what it shows)."""
+    it is (the page keeps what it shows). `shared`: as for without_cards_the_page_has."""
     response.vary.add(HEADER)
     if response.status_code != 200:
         return response
-    body, names = without_cards_the_page_has(response.get_data(), has)
+    body, names = without_cards_the_page_has(response.get_data(), has, shared)
     response.set_data(body)
     response.headers[HEADER] = names
     return response

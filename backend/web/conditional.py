@@ -3,7 +3,7 @@ again, while nothing they show has changed: the board the dashboard fetches (pag
 notices feed every page asks (its validator is known without building it: notices.py).
 
 The validator (a weak ETag) is a digest of the page as rendered, less the request's CSRF token
-(signed afresh on every render), keyed with the session's own CSRF secret: every process that
+(each process signs its own: csrf_tokens.py), keyed with the session's own CSRF secret: every process that
 renders the same page for the same session finds the same validator, so a browser served by
 several processes keeps its 304s, and a page from an earlier session (whose forms would be
 refused) never validates. The validator is kept in the read cache under the commit count (SQLite)
@@ -22,10 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.http import parse_etags
 
 from backend.database import get_database
-
-# Where Flask-WTF keeps the session's CSRF secret and, in `g`, the request's signed token
-# (WTF_CSRF_FIELD_NAME, which Reservia leaves at its default).
-CSRF_FIELD = "csrf_token"
+from backend.web.csrf_tokens import CSRF_FIELD
 
 
 def page_unless_unchanged(key, render, until, also=None, shared=None):
@@ -117,8 +114,8 @@ def _validator(body):
 
 
 def _digest(body):
-    """A digest of a page's UTF-8 body, less the request's signed CSRF token (Flask-WTF signs it
-    once per request, so every form of the page carries the same text; the caller takes it out).
+    """A digest of a page's UTF-8 body, less the request's signed CSRF token (one per request, so
+    every form of the page carries the same text; the caller takes it out).
     The token is ASCII: the digest is the same as of the text less the token, encoded."""
     return hashlib.blake2b(body, digest_size=16).digest()
 

@@ -12,6 +12,7 @@ from backend.extensions import csrf
 from backend.forms.binding import is_form_post
 from backend.logs import ACCESS, log
 from backend.web.bearer import authenticate_bearer, bearer_token_id, uses_token
+from backend.web.csrf_tokens import keep_signed_token, reuse_signed_token
 from backend.web.headers import add_security_headers
 from backend.web.remote_user import sign_in_remote_user
 from backend.web.responses import wants_json
@@ -27,6 +28,7 @@ _NO_DATABASE = {"info.is_alive", "info.openapi", "static"}
 def start_request():
     """Everything before the view, in one hook: Flask pays a call per hook on every request."""
     g.started = time.perf_counter()
+    reuse_signed_token()
     if request.endpoint not in _NO_DATABASE:
         # The read cache needs the commit count before the request runs its first query.
         get_database().transactions.read_cache.start_request()
@@ -81,6 +83,7 @@ _NOT_LOGGED = {"info.is_alive"}
 def finish_request(response):
     """Everything after the view, in one hook: the security headers, then the access log line."""
     add_security_headers(response, request.endpoint)
+    keep_signed_token()
     if request.endpoint in _NOT_LOGGED and response.status_code == 200:
         return response
     # One look through the proxy: each attribute read through current_user costs a lookup.
