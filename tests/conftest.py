@@ -277,6 +277,14 @@ def count_statements(record_statements):
     return lambda action: len(record_statements(action))
 
 
+def signed_in_again(client):
+    """The client, after a request that reads who its session is: a sign-in by anyone since its
+    last request makes its next one read that again (the sign-in version, 0019), which a test
+    counting a request's statements may want out of the count."""
+    assert client.get("/session/status").status_code == 200
+    return client
+
+
 def post_action(client, action, resource_id):
     """POST /reservation/ACTION (request, release, cancel, keep_alive) for one resource, which must be
     accepted; returns the answer."""

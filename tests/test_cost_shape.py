@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from backend.extensions import db
-from tests.conftest import active
+from tests.conftest import active, signed_in_again
 
 
 def _fill(accounts, prefix, resources, users_per_resource):
@@ -32,6 +32,7 @@ def test_a_booking_ahead_costs_the_queue_writes_no_statement_until_it_begins(acc
         return [count_statements(lambda action=action: alice.post(f"/reservation/{action}",
                                                                   json={"resource_id": resource_id}))
                 for action in ("request", "release")]
+    cycle(free)  # the first reads who alice's session is again: bob signed in since her last request
     assert cycle(booked) == cycle(free)
     # Once it has begun, the write reads the bookings: bob holds it, alice waits.
     clock.advance(days=1, minutes=1)
@@ -44,8 +45,10 @@ def test_a_booking_ahead_costs_the_queue_writes_no_statement_until_it_begins(acc
                                   "/info/resources"])
 def test_listing_costs_the_same_statements_whatever_the_size(app, accounts, count_statements, path):
     small = _fill(accounts, "small", resources=1, users_per_resource=2)
+    signed_in_again(small)
     few = count_statements(lambda: small.get(path))
     _fill(accounts, "more", resources=6, users_per_resource=4)
+    signed_in_again(small)
     many = count_statements(lambda: small.get(path))
     assert small.get(path).status_code == 200
     assert many == few
@@ -67,21 +70,21 @@ def test_a_write_request_opens_no_transaction_before_its_write(accounts, record_
                                                                sqlite_only):
     """Who is asking is the only thing a write request reads before it takes the write lock; on
     SQLite that lookup reads the newest commit by itself, with no snapshot opened and closed."""
-    bench, other = accounts.add_resource("bench-1"), accounts.add_resource("bench-2")
-    alice, bob = accounts.user("alice"), accounts.user("bob")
+    bench = accounts.add_resource("bench-1")
+    alice = accounts.user("alice")
     alice.get("/reservation/active")
-    # A commit by someone else: alice's login lookup can no longer come from the read cache.
-    bob.post("/reservation/request", json={"resource_id": other})
+    # Someone else signs in: alice's login lookup can no longer come from what was kept.
+    accounts.user("bob")
     responses = []
     statements = record_statements(lambda: responses.append(
         alice.post("/reservation/request", json={"resource_id": bench})))
     assert responses[0].status_code == 201
-    assert "login_sessions" in statements[0]
+    assert "sign_in_version" in statements[0] and "login_sessions" in statements[1]
     assert not [s for s in statements if s.strip().upper().startswith(("BEGIN", "COMMIT"))]
     # The write itself: the resource, its queue, how many open requests alice has (from the
     # partial index of open requests), the new row (BEGIN IMMEDIATE and COMMIT go to the driver
     # directly).
-    assert len(statements) == 5
+    assert len(statements) == 6
 
 
 def _statements_with_parameters(app, action):
@@ -159,8 +162,10 @@ def _fill_with_label_requests(accounts, prefix, resources):
 @pytest.mark.parametrize("path", ["/reservation/active", "/info/labels"])
 def test_label_requests_cost_the_same_statements_whatever_their_number(accounts, count_statements, path):
     reader = _fill_with_label_requests(accounts, "small", resources=2)
+    signed_in_again(reader)
     few = count_statements(lambda: reader.get(path))
     _fill_with_label_requests(accounts, "more", resources=6)
+    signed_in_again(reader)
     many = count_statements(lambda: reader.get(path))
     assert reader.get(path).status_code == 200
     assert many == few

@@ -11,9 +11,11 @@ from datetime import datetime, timezone
 
 import pytest
 from flask import g
+from sqlalchemy import text
 
 from backend.database import read_cache
 from backend.database.read_cache import _REQUEST_REVISION, ReadCache
+from backend.extensions import db
 from tests.client_runs import eventually
 from tests.conftest import Accounts
 
@@ -112,6 +114,31 @@ def test_deactivated_user_is_refused_at_once(accounts, other_app):
     user_id = next(u["id"] for u in admin_elsewhere.get("/info/users").json["users"] if u["name"] == "alice")
     assert admin_elsewhere.post("/admin/user/modify", json={"user_id": user_id, "active": False}).status_code == 200
     assert alice.get("/reservation/active").status_code == 401
+
+
+def test_a_commit_that_changes_no_sign_in_keeps_who_each_session_is(accounts, record_statements):
+    """Who a session belongs to is kept until the sign-in version moves (0019), not until the next
+    commit: after someone else's request, the next request reads that number, not the session."""
+    bench = accounts.add_resource("bench-1")
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    assert alice.get("/reservation/active").status_code == 200
+    assert bob.post("/reservation/request", json={"resource_id": bench}).status_code == 201
+    statements = record_statements(lambda: alice.get("/reservation/active"))
+    assert "sign_in_version" in statements[0]
+    assert not [s for s in statements if "login_sessions" in s]
+
+
+@pytest.mark.parametrize("change", ["UPDATE users SET active = false WHERE name = 'alice'",
+                                    "DELETE FROM login_sessions WHERE user_id = "
+                                    "(SELECT id FROM users WHERE name = 'alice')"])
+def test_a_sign_in_changed_straight_in_the_database_is_seen_at_once(app, accounts, change):
+    """The number moves in the database itself (triggers), whoever writes users or sessions."""
+    alice, bob = accounts.user("alice"), accounts.user("bob")
+    assert alice.get("/reservation/active").status_code == 200
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text(change))
+    assert alice.get("/reservation/active").status_code == 401
+    assert bob.get("/reservation/active").status_code == 200
 
 
 def test_session_ages_out_while_nobody_writes(accounts, clock):

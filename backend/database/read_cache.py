@@ -28,6 +28,12 @@ Why this is safe:
 - the login lookup, when it must be read, is read on that same connection in autocommit
   (`read_latest`), after the number: it is as new as anything else the request builds.
 An in-memory database has no counter worth keeping: there every call builds its answer afresh.
+
+Who a session belongs to is kept longer, under the sign-in version rather than the commit count
+(Transactions.cached_until_sign_ins_change): a number in the database that triggers move with
+every write to users or login sessions (migrations/versions/0019_sign_in_version.py). It is read
+under the commit count, once per commit and process, on the same connection and after the count;
+the session's row is read after it: the same reasoning holds with the number in the count's place.
 """
 import os
 import sqlite3
@@ -142,11 +148,22 @@ class ReadCache:
         if has_app_context():
             g.pop(_REQUEST_REVISION, None)
 
-    def get(self, key, build, now, writing=False):
-        """The stored answer for `key`, or `build()` -> (answer, expires_at or None), stored."""
-        revision = g.get(_REQUEST_REVISION) if has_app_context() and not writing else None
+    @staticmethod
+    def revision(writing=False):
+        """The commit count read at the start of this request; None when nothing may be kept or
+        served (see the module docstring)."""
+        return g.get(_REQUEST_REVISION) if has_app_context() and not writing else None
+
+    def get(self, key, build, now, writing=False, kept_under=None):
+        """The stored answer for `key`, or `build()` -> (answer, expires_at or None), stored.
+
+        `kept_under`: a number read (under this request's commit count) that moves with every
+        commit that could change the answer, to keep it under instead of the commit count."""
+        revision = self.revision(writing)
         if revision is None:
             return build()[0]
+        if kept_under is not None:
+            revision = kept_under
         with self._lock:
             found = self._found(self._entries(revision), key, now)
             if found is not None:

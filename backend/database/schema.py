@@ -19,9 +19,9 @@ FIRST_REVISION = "0001"
 # whole, between processes. SQLite needs neither: its write transaction locks the whole file.
 SCHEMA_LOCK_ID = 7_346_201
 STARTUP_LOCK_ID = 7_346_202
-# Tables the migrations keep outside the models: PostgreSQL's data version (0018), which no model
-# reads or writes through the ORM and SQLite has no use for.
-NOT_MODELLED = frozenset({"data_version"})
+# Tables the migrations keep outside the models, which no model reads or writes through the ORM:
+# PostgreSQL's data version (0018; SQLite has no use for it) and the sign-in version (0019).
+NOT_MODELLED = frozenset({"data_version", "sign_in_version"})
 
 
 def modelled(name, type_, _parent_names):

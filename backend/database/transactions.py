@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from backend.database.change_watchers import watcher_for
@@ -18,6 +18,8 @@ from backend.models.types import utcnow
 
 # Key in the session's info dict holding the write transaction's moment (None until first read).
 _WRITE_TIME = "reservia_write_time"
+# The number that moves with every write to users or login sessions (the 0019 migration).
+SIGN_IN_VERSION = text("SELECT version FROM sign_in_version")
 
 
 class NestedWrite(RuntimeError):
@@ -33,6 +35,7 @@ class Transactions:
         self.clock = clock
         # Replaced by bind() with the ones made for the application's engine.
         self.read_cache = ReadCache(counter=None)
+        self.sign_in_cache = ReadCache(counter=None)
         self.write_queue = NoWriteQueue()
         self.changes = ChangeSignal(watcher=None)
 
@@ -41,6 +44,7 @@ class Transactions:
         made for it."""
         self.write_queue = configure_engine(engine, busy_timeout_seconds)
         self.read_cache = read_cache = ReadCache(commit_counter_for(engine))
+        self.sign_in_cache = ReadCache(read_cache.counter)
         self.changes = changes = ChangeSignal(watcher_for(engine))
 
         @event.listens_for(engine, "engine_disposed")
@@ -121,6 +125,19 @@ class Transactions:
         """`build()` -> (answer, expires_at or None), run only when no answer for `key` is still
         valid: nothing committed since and expires_at not reached (see read_cache.py)."""
         return self.read_cache.get(key, build, self.now, writing=_WRITE_TIME in _session_info())
+
+    def cached_until_sign_ins_change(self, key, build):
+        """As `cached`, but kept across commits until the sign-in version moves (with any write to
+        users or login sessions: migrations/versions/0019_sign_in_version.py). For who a session
+        belongs to, which every signed-in request asks and nearly no commit changes: kept until
+        the next commit, it was read again by every session after every commit."""
+        if self.read_cache.revision(writing=_WRITE_TIME in _session_info()) is None:
+            return build()[0]
+        version = self.read_cache.get(("sign-in version",), self._sign_in_version, self.now)
+        return self.sign_in_cache.get(key, build, self.now, kept_under=version)
+
+    def _sign_in_version(self):
+        return self.read_latest(SIGN_IN_VERSION, {})[0], None
 
     def read_latest(self, statement, parameters):
         """The first row of one read, as of the newest commit, without opening a transaction.

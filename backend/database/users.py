@@ -198,11 +198,12 @@ class Users:
     def for_session(self, token):
         """The active user behind a session token, or None once it was closed or has aged out.
 
-        Every logged-in request asks this first; the answer is kept until the next commit (a
-        logout, a password change, a deactivation is one) or until the session ages out.
+        Every logged-in request asks this first; the answer is kept until the next write to users
+        or login sessions (a login, a logout, a password change, a deactivation is one) or until
+        the session ages out.
         """
         digest = token_hash(token)
-        found = self.transactions.cached(("login", digest), lambda: self._session_user(digest))
+        found = self.transactions.cached_until_sign_ins_change(("login", digest), lambda: self._session_user(digest))
         if found is None:
             return None
         return SignedInUser(*found, session_token=token)

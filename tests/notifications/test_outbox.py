@@ -10,6 +10,7 @@ from backend.database.rules import ReservationRow, approve, end
 from backend.extensions import db
 from backend.models import NotificationEvent
 from backend.models.states import CANCELLED, EXPIRED, RELEASED, REQUESTED
+from tests.conftest import signed_in_again
 from tests.notifications.conftest import START, add_webhook, deliver
 
 
@@ -94,7 +95,9 @@ def test_an_event_costs_one_statement(app, clock, accounts, count_statements):
     other = accounts.add_resource("bench-2")
     carol = accounts.user("carol")
     carol.post("/reservation/request", json={"resource_id": other})
+    signed_in_again(carol)
     alone = count_statements(lambda: carol.post("/reservation/release", json={"resource_id": other}))
+    signed_in_again(alice)
     with_next = count_statements(lambda: alice.post("/reservation/release", json={"resource_id": bench}))
     # The next holder's approval (one UPDATE), its name for the message (one SELECT), its event.
     assert with_next == alone + 3
