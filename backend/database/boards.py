@@ -1,6 +1,7 @@
 """The Boards part: resources with their holder and queue, shaped for the dashboard and the
 administrators' resource pages."""
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from backend.database.results import QueueEntry
 from backend.domain.dashboard import PAGE_SIZE, DashboardFilters, page_count
@@ -35,9 +36,10 @@ class ResourceBoard:
         """The entry holding or keeping the resource, or None."""
         return self.holder or self.kept
 
-    @property
+    @cached_property
     def user_ids(self):
-        """Who is on the card: its holder, whoever it is kept for, and its queue."""
+        """Who is on the card: its holder, whoever it is kept for, and its queue (worked out once
+        per board: each holder's and waiter's refresh asks it of every card)."""
         return {entry.reservation.user_id for entry in (self.holder, self.kept, *self.queue) if entry is not None}
 
     def entry_for(self, user_id):

@@ -204,10 +204,21 @@ class Reservations:
         deadline has passed since the last write, the affected resources are settled first. The
         list is kept until the next commit or its first deadline (see read_cache.py).
         """
+        if user_id is not None and resource_id is None:
+            return list(self.transactions.cached(("active by user",), self._active_by_user).get(user_id, ()))
         entries, _ = self.active_until(resource_id)
         if user_id is not None:
             entries = [e for e in entries if e.reservation.user_id == user_id]
         return entries
+
+    def _active_by_user(self):
+        """({user id: their entries of the active list, in its order}, when the list changes by
+        itself): each holder's and waiter's dashboard asks for theirs after every change."""
+        entries, until = self.active_until()
+        by_user = {}
+        for entry in entries:
+            by_user.setdefault(entry.reservation.user_id, []).append(entry)
+        return by_user, until
 
     def active_until(self, resource_id=None):
         """(the active list, the first moment it changes by itself: a deadline, a booking's start)."""
