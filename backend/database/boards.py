@@ -73,6 +73,26 @@ class Dashboard:
         return self.filters.query(page=self.page)
 
 
+class DashboardPage:
+    """One page of cards as every reader sees it, with the hold lengths each card offers. One
+    menu per longest hold: most resources share the site's, and the cards' kept feet are found
+    by their menu (web/cards.py)."""
+
+    def __init__(self, cards, total, page, pages, chips, maxima, site_minutes, now):
+        self.cards, self.total, self.page, self.pages, self.chips = cards, total, page, pages, chips
+        self.maxima = maxima
+        self._site_minutes, self._now = site_minutes, now
+        self._menus = {}
+        self.choices = {rid: self.menu(longest) for rid, longest in maxima.items()}
+
+    def menu(self, longest):
+        """The hold menu of a resource whose longest hold is `longest` minutes."""
+        found = self._menus.get(longest)
+        if found is None:
+            found = self._menus[longest] = hold_choices(longest, self._site_minutes, self._now)
+        return found
+
+
 class Boards:
     def __init__(self, transactions, reservations, resources, booking_reads=None, policies=None):
         self.transactions = transactions
@@ -150,22 +170,38 @@ class Boards:
         boards = self.all()
         mine = [(boards[i], entry) for i, entry in self._entries_by_user().get(user_id, ())]
         mine.sort(key=lambda pair: pair[1].position != 0)  # holds first, then requests
+        if for_script:
+            # The same for every reader with these filters until the boards change: worked out
+            # once per change rather than in each holder's and waiter's refresh.
+            common = self.transactions.cached(("dashboard page", filters),
+                                              lambda: (self._page(boards, filters, None), self.next_change()))
+        else:
+            common = self._page(boards, filters, self.transactions.now())
+        maxima, choices = common.maxima, common.choices
+        missing = [b.resource for b, _ in mine if b.resource.id not in maxima]
+        if missing:
+            # Hold lengths for the reader's own entries beyond the page's cards.
+            maxima, choices = dict(maxima), dict(choices)
+            for resource in missing:
+                maxima[resource.id] = longest = self.resources.max_hold_minutes(resource)
+                choices[resource.id] = common.menu(longest)
+        restricted = self.policies.barred(user_id) if self.policies is not None else frozenset()
+        return Dashboard(filters, common.cards, common.total, len(boards), common.page, common.pages, common.chips,
+                         mine, self.label_requests(user_id), maxima, choices, restricted)
+
+    def _page(self, boards, filters, now):
+        """What one page of cards under `filters` shows every reader alike (`now`: for the hold
+        menus' "until the end of the day"; None: the script works that out)."""
         shown = [b for b in boards if filters.matches(b)]
         pages = page_count(len(shown))
         page = min(filters.page, pages)
         cards = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
         # Hold lengths are worked out only for what the page shows: with a thousand resources the
         # menus were most of its cost.
-        maxima = {b.resource.id: self.resources.max_hold_minutes(b.resource) for b in cards + [b for b, _ in mine]}
-        site_minutes, now = self.transactions.setting("RESERVIA_HOLD_MINUTES"), self.transactions.now()
-        # One menu per longest hold: most resources share the site's, and the cards' kept feet are
-        # found by their menu (web/cards.py).
-        menus = {m: hold_choices(m, site_minutes, None if for_script else now) for m in set(maxima.values())}
-        choices = {rid: menus[m] for rid, m in maxima.items()}
+        maxima = {b.resource.id: self.resources.max_hold_minutes(b.resource) for b in cards}
         chips = label_summary((b.resource.labels, b.state == FREE) for b in boards)
-        restricted = self.policies.barred(user_id) if self.policies is not None else frozenset()
-        return Dashboard(filters, cards, len(shown), len(boards), page, pages, chips, mine,
-                         self.label_requests(user_id), maxima, choices, restricted)
+        return DashboardPage(cards, len(shown), page, pages, chips, maxima,
+                             self.transactions.setting("RESERVIA_HOLD_MINUTES"), now)
 
     def label_requests(self, user_id):
         """The user's label requests, each as (its entry, the entries of the resources it holds
