@@ -18,6 +18,7 @@ the page's copy of it put there makes the board exactly as sent whole but for th
 import hashlib
 import re
 
+from flask import make_response
 from flask_wtf.csrf import generate_csrf
 
 HEADER = "Reservia-Cards"
@@ -36,10 +37,6 @@ _ENTRY = re.compile(r"(resource-\d{1,12}):([0-9a-f]{16})")
 _AS_WRITTEN = re.compile(r"(?:resource-\d{1,12}:[0-9a-f]{16},)*resource-\d{1,12}:[0-9a-f]{16}")
 # More than any board page shows: what is beyond it is ignored, not read.
 MOST_ENTRIES = 2000
-# Shared boards' cuts by their key, for the readers after the first; past the limit the memory
-# starts again empty (a cut is about twice its board: some 300 KB for fifty cards).
-CUTS_LIMIT = 16
-_cuts = {}
 
 
 def asked(headers):
@@ -58,40 +55,35 @@ def asked(headers):
     return has
 
 
-def without_cards_the_page_has(body, has, shared=None):
-    """(the board `body` (bytes) with the cards in `has` left out, the header naming all its cards).
-
-    `shared`: the key of a board the same for many readers but for the token (conditional.py),
-    whose cut is then kept for the next of them."""
+def without_cards_the_page_has(body, has):
+    """(the board `body` (bytes) with the cards in `has` left out, the header naming all its cards)."""
     token = generate_csrf().encode()
-    text = body.replace(token, _TOKEN_STAND_IN)
-    cut = _shared_cut(text, shared) if shared is not None else BoardCut(text)
-    pieces = []
-    for before, card_id, digest, card, placeholder in cut.cards:
-        pieces.append(before)
-        pieces.append(placeholder if has.get(card_id) == digest else card)
-    pieces.append(cut.tail)
-    return b"".join(pieces).replace(_TOKEN_STAND_IN, token), cut.names
+    cut = BoardCut(body.replace(token, _TOKEN_STAND_IN))
+    return cut.without(has).replace(_TOKEN_STAND_IN, token), cut.names
 
 
-def _shared_cut(text, key):
-    """The cut of a shared board, made by its first reader after a change."""
-    cut = _cuts.get(key)
-    if cut is None or cut.text != text:
-        if len(_cuts) >= CUTS_LIMIT:
-            _cuts.clear()
-        cut = _cuts[key] = BoardCut(text)
-    return cut
+def shared_board_answer(has):
+    """page_unless_unchanged's answer for a board kept for everyone on no card (conditional.py's
+    SharedPage): the reader's board with the cards in `has` left out, from the page's cut, which
+    its first reader makes once for all of them."""
+    def answer(page, token):
+        cut = page.derived.get("cut")
+        if cut is None:
+            cut = page.derived["cut"] = BoardCut(page.text_with(_TOKEN_STAND_IN))
+        body = cut.without(has)
+        response = make_response(body.replace(_TOKEN_STAND_IN, token.encode()) if token else body)
+        response.headers[HEADER] = cut.names
+        return response
+    return answer
 
 
 class BoardCut:
     """A board's text (its token stood in for) cut at its cards: for each card, the text before
     it, its id, digest, text and placeholder; the text after the last; the header naming them."""
 
-    __slots__ = ("text", "cards", "tail", "names")
+    __slots__ = ("cards", "tail", "names")
 
     def __init__(self, text):
-        self.text = text
         self.cards = []
         done = 0
         while True:
@@ -106,6 +98,15 @@ class BoardCut:
         self.tail = text[done:]
         self.names = ",".join(f"{card_id}:{digest}" for _, card_id, digest, _, _ in self.cards)
 
+    def without(self, has):
+        """The text with the cards in `has` (as the page named them) as placeholders."""
+        pieces = []
+        for before, card_id, digest, card, placeholder in self.cards:
+            pieces.append(before)
+            pieces.append(placeholder if has.get(card_id) == digest else card)
+        pieces.append(self.tail)
+        return b"".join(pieces)
+
 
 def _named(card):
     """(the card's id, its digest), worked out once per card text: the same cards are sent to
@@ -119,13 +120,14 @@ def _named(card):
     return named
 
 
-def answer_with_cards_the_page_has(response, has, shared=None):
+def answer_with_cards_the_page_has(response, has, shared=False):
     """The board answer `response` made to name its cards and leave out those in `has`; a 304 as
-    it is (the page keeps what it shows). `shared`: as for without_cards_the_page_has."""
+    it is (the page keeps what it shows). `shared`: it is a board kept for everyone on no card,
+    answered so already (shared_board_answer)."""
     response.vary.add(HEADER)
-    if response.status_code != 200:
+    if response.status_code != 200 or shared:
         return response
-    body, names = without_cards_the_page_has(response.get_data(), has, shared)
+    body, names = without_cards_the_page_has(response.get_data(), has)
     response.set_data(body)
     response.headers[HEADER] = names
     return response

@@ -25,7 +25,7 @@ from backend.database import get_database
 from backend.web.csrf_tokens import CSRF_FIELD
 
 
-def page_unless_unchanged(key, render, until, also=None, shared=None):
+def page_unless_unchanged(key, render, until, also=None, shared=None, shared_answer=None):
     """The page `render()` makes, or 304 if the request's If-None-Match names it.
 
     `key` says what the page shows besides the data (its query, its reader); `until()` is the
@@ -33,9 +33,10 @@ def page_unless_unchanged(key, render, until, also=None, shared=None):
     validator of something else the answer tells the page's script (the reader's notices): the
     ETag names both, so a 304 says that neither changed. `shared`, if given, says everything the
     page depends on when it is the same for every reader with that key but for the CSRF token:
-    it is then rendered once per change and kept for them all (SharedPage).
+    it is then rendered once per change and kept for them all (SharedPage); `shared_answer(page,
+    token)` then makes the reader's answer from it (by default its body with their token).
     """
-    validator, body = (_shared(shared, render, until) if shared is not None
+    validator, body = (_shared(shared, render, until, shared_answer) if shared is not None
                        else _own(key, render, until))
     if also is not None:
         validator = f"{validator}.{also}"
@@ -56,19 +57,19 @@ def _own(key, render, until):
     return validator, lambda: rendered["page"] if "page" in rendered else render()
 
 
-def _shared(shared, render, until):
-    """(the reader's validator of the page kept for everyone under `shared`, their body of it)."""
+def _shared(shared, render, until, answer=None):
+    """(the reader's validator of the page kept for everyone under `shared`, their answer of it)."""
     page = get_database().transactions.cached(("shared page", *shared), lambda: (SharedPage(render()), until()))
     # Asked before the validator: the session's CSRF secret is made with the first token.
     token = generate_csrf() if page.needs_token else None
-    return _keyed(page.digest), lambda: page.body(token)
+    return _keyed(page.digest), (lambda: answer(page, token)) if answer else (lambda: page.body(token))
 
 
 class SharedPage:
     """A page rendered for one reader, cut where that request's CSRF token stood, and the digest
     of the rest: any reader's page is the pieces joined with their own token."""
 
-    __slots__ = ("pieces", "digest", "needs_token")
+    __slots__ = ("pieces", "digest", "needs_token", "derived")
 
     def __init__(self, text):
         body = text.encode()
@@ -76,9 +77,15 @@ class SharedPage:
         self.pieces = body.split(token.encode()) if token else [body]
         self.needs_token = len(self.pieces) > 1
         self.digest = _digest(b"".join(self.pieces))
+        # What the page's callers work out from it once for all its readers, by name.
+        self.derived = {}
 
     def body(self, token):
-        return token.encode().join(self.pieces) if self.needs_token else self.pieces[0]
+        return self.text_with(token.encode()) if self.needs_token else self.pieces[0]
+
+    def text_with(self, stand_in):
+        """The page's body (bytes) with `stand_in` where the token stood."""
+        return stand_in.join(self.pieces)
 
 
 def answer_unless_unchanged(validator, answer):
