@@ -14,6 +14,8 @@ for the session (csrf_tokens.py), and any of them is good for the whole session.
 kept by card text, so the readers after the first find them rather than work them out. A kept card
 is `<template data-same="resource-N"></template>` in place of its `<article>`...`</article>`, so
 the page's copy of it put there makes the board exactly as sent whole but for the tokens.
+The board kept for everyone on no card (conditional.py's SharedPage) is cut at its cards by its
+first reader after a change, and the cut kept with it for the others (shared_board_answer).
 """
 import hashlib
 import re

@@ -3,9 +3,9 @@ again, while nothing they show has changed: the board the dashboard fetches (pag
 notices feed every page asks (its validator is known without building it: notices.py).
 
 The validator (a weak ETag) is a digest of the page as rendered, less the request's CSRF token
-(each process signs its own: csrf_tokens.py), keyed with the session's own CSRF secret: every process that
-renders the same page for the same session finds the same validator, so a browser served by
-several processes keeps its 304s, and a page from an earlier session (whose forms would be
+(each process signs its own: csrf_tokens.py), keyed with the session's own CSRF secret: every
+process that renders the same page for the same session finds the same validator, so a browser
+served by several processes keeps its 304s, and a page from an earlier session (whose forms would be
 refused) never validates. The validator is kept in the read cache under the commit count (SQLite)
 or data version (PostgreSQL, read_cache.py) and until the first deadline of what the page shows:
 an unchanged refresh then reads the validator and renders nothing.
