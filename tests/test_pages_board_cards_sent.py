@@ -99,9 +99,34 @@ def test_a_header_it_cannot_read_gets_the_whole_board(accounts, benches, cards):
     assert len(answer.headers["Reservia-Cards"].split(",")) == len(benches)
 
 
-def test_an_unchanged_board_is_still_a_304(accounts, benches):
-    client = accounts.user("ivo")
+def refresh(client, last):
+    """The page's next refresh after the answer `last`: its validator and the cards it shows."""
+    return client.get("/reservation/board", headers=dict(
+        HTML, **{"If-None-Match": last.headers["ETag"], "Reservia-Cards": last.headers["Reservia-Cards"]}))
+
+
+@pytest.mark.parametrize("reader", ["someone on no card", "the holder"])
+def test_an_unchanged_board_is_still_a_304(accounts, benches, reader):
+    holder = accounts.user("hana")
+    holder.post("/reservation/request", json={"resource_id": benches[0]})
+    client = holder if reader == "the holder" else accounts.user("ivo")
     first = board(client, "")
-    again = client.get("/reservation/board", headers=dict(
-        HTML, **{"If-None-Match": first.headers["ETag"], "Reservia-Cards": first.headers["Reservia-Cards"]}))
+    again = refresh(client, first)
     assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_the_holders_own_card_changed_is_sent_and_only_it(accounts, benches):
+    """A holder's board is made of everyone's parts and their own: a change on their own card
+    moves their validator and sends that card, with them and the newcomer on it."""
+    holder = accounts.user("hana")
+    holder.post("/reservation/request", json={"resource_id": benches[0]})
+    first = board(holder, "")
+    accounts.user("jon").post("/reservation/request", json={"resource_id": benches[0]})
+    changed = refresh(holder, first)
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    sent = changed.get_data(as_text=True)
+    assert PLACEHOLDER.findall(sent) == [f"resource-{rid}" for rid in benches[1:]]
+    own = CARD.search(sent).group(0)
+    assert "Approved — you hold it." in own and "jon" in own
+    assert same_but_tokens(put_back(sent, first.get_data(as_text=True)), board(holder).get_data(as_text=True))
+    assert refresh(holder, changed).status_code == 304

@@ -18,8 +18,8 @@ from backend.forms.query import query_paging
 from backend.views.booking_pages import upcoming_bookings
 from backend.views.reservation import blueprint
 from backend.web.access import login_required
-from backend.web.board_cards_sent import answer_with_cards_the_page_has, asked, shared_board_answer
-from backend.web.board_parts import board_context, board_html, kept
+from backend.web.board_cards_sent import answer_with_cards_the_page_has, asked, cut_board_answer, shared_board_answer
+from backend.web.board_parts import board_context, board_page, kept
 from backend.web.conditional import page_unless_unchanged
 from backend.web.moments import day_clock
 from backend.web.notices import notices_version
@@ -89,13 +89,14 @@ class BoardView(MethodView):
 
         shared = None if involved or not kept() else key
         has = asked(request.headers)
+        answer = None if has is None or not kept() else (
+            shared_board_answer(has) if shared is not None else cut_board_answer(has))
         response = page_unless_unchanged(
             ("board", me, filters),
-            lambda: board_html(key, database.boards.dashboard(me, filters, for_script=True), me, admin, involved),
-            lambda: database.boards.next_change(), also=notices, shared=shared,
-            shared_answer=None if has is None else shared_board_answer(has))
+            lambda: board_page(key, database.boards.dashboard(me, filters, for_script=True), me, admin, involved),
+            lambda: database.boards.next_change(), also=notices, shared=shared, answer=answer)
         response.headers["Reservia-Notices"] = quote_etag(notices, weak=True)  # as the feed's ETag
-        return response if has is None else answer_with_cards_the_page_has(response, has, shared is not None)
+        return response if has is None else answer_with_cards_the_page_has(response, has, answer is not None)
 
 
 class MyReservationsView(MethodView):

@@ -79,13 +79,26 @@ def shared_board_answer(has):
     return answer
 
 
+def cut_board_answer(has):
+    """page_unless_unchanged's answer for a board made of cut parts (a CutBoard: the board of a
+    reader on some card, board_parts.py): the board with the cards in `has` left out."""
+    def answer(board, token):
+        body, names = board.without(has, token)
+        response = make_response(body)
+        response.headers[HEADER] = names
+        return response
+    return answer
+
+
 class BoardCut:
     """A board's text (its token stood in for) cut at its cards: for each card, the text before
-    it, its id, digest, text and placeholder; the text after the last; the header naming them."""
+    it, its id, digest, text and placeholder; the text after the last; the header naming them;
+    the digest of the whole text."""
 
-    __slots__ = ("cards", "tail", "names")
+    __slots__ = ("cards", "tail", "names", "digest")
 
     def __init__(self, text):
+        self.digest = hashlib.blake2b(text, digest_size=16).digest()
         self.cards = []
         done = 0
         while True:
@@ -110,6 +123,33 @@ class BoardCut:
         return b"".join(pieces)
 
 
+class CutBoard:
+    """A board joined from parts each already cut at its cards (BoardCuts, their token stood in
+    for): what a reader on some card is sent, made from the parts every reader shares (cut once per
+    change) and the few of their own. Its digest is of its parts' digests, so neither the
+    validator nor the answer joins, digests and cuts the whole board again for each reader."""
+
+    __slots__ = ("parts", "digest")
+
+    def __init__(self, parts):
+        self.parts = parts
+        self.digest = hashlib.blake2b(b"".join(part.digest for part in parts), digest_size=16).digest()
+
+    def body(self, token):
+        """The whole board, carrying `token`."""
+        return self.without({}, token)[0]
+
+    def without(self, has, token):
+        """(the board carrying `token` with the cards in `has` left out, the header naming all its cards)."""
+        body = b"".join(part.without(has) for part in self.parts)
+        return body.replace(_TOKEN_STAND_IN, token.encode()), ",".join(part.names for part in self.parts if part.names)
+
+
+def cut_part(text, token):
+    """A part of a board (str) cut at its cards, with `token` (the CSRF token it carries) stood in for."""
+    return BoardCut(text.replace(token, _TOKEN_STAND_IN.decode()).encode())
+
+
 def _named(card):
     """(the card's id, its digest), worked out once per card text: the same cards are sent to
     every reader until they change."""
@@ -122,12 +162,12 @@ def _named(card):
     return named
 
 
-def answer_with_cards_the_page_has(response, has, shared=False):
+def answer_with_cards_the_page_has(response, has, answered=False):
     """The board answer `response` made to name its cards and leave out those in `has`; a 304 as
-    it is (the page keeps what it shows). `shared`: it is a board kept for everyone on no card,
-    answered so already (shared_board_answer)."""
+    it is (the page keeps what it shows). `answered`: it was made so already, from a board kept
+    cut (shared_board_answer, cut_board_answer)."""
     response.vary.add(HEADER)
-    if response.status_code != 200 or shared:
+    if response.status_code != 200 or answered:
         return response
     body, names = without_cards_the_page_has(response.get_data(), has)
     response.set_data(body)

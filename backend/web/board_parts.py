@@ -17,6 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from backend.database import get_database
+from backend.web.board_cards_sent import CutBoard, cut_part
 from backend.web.cards import card_pieces, cards_of
 
 BOARD_TEMPLATE = "reservation/_board.html"
@@ -35,22 +36,21 @@ def board_context(dashboard, me, admin):
     return context
 
 
-def board_html(key, dashboard, me, admin, involved):
+def board_page(key, dashboard, me, admin, involved):
     """The board of the reader `me` (`involved`: on some card, or with a label request), with
-    this request's CSRF token: everyone's parts, with their own where they are on the board."""
+    this request's CSRF token: everyone's parts, with their own where they are on the board.
+    Its text; for a reader on some card, a CutBoard (board_cards_sent.py) of the parts, which
+    conditional.py and the cards sent answer from without cutting the whole board again."""
     if not kept():
         return render_template(BOARD_TEMPLATE, **board_context(dashboard, me, admin))
     parts = _parts(key, dashboard, admin)
     if not involved:
         return parts.page(parts.nobody_mine, parts.cards, generate_csrf())
     mine = render_template(MINE_TEMPLATE, **_names(dashboard))
-    cards = list(parts.cards)
     on = [i for i, board in enumerate(dashboard.boards) if me in board.user_ids]
     health = get_database().health_checks.health_by_resource()
-    for i, text in zip(on, card_pieces(dashboard, [dashboard.boards[i] for i in on], health, me, admin),
-                       strict=True):
-        cards[i] = text
-    return parts.page(mine, cards, generate_csrf())
+    own_cards = card_pieces(dashboard, [dashboard.boards[i] for i in on], health, me, admin)
+    return parts.cut_board(mine, dict(zip(on, own_cards, strict=True)), generate_csrf())
 
 
 def kept():
@@ -74,10 +74,11 @@ def _parts(key, dashboard, admin):
 class BoardParts:
     """One key's board cut for assembly (see the module's docstring)."""
 
-    __slots__ = ("head", "middle", "tail", "nobody_mine", "cards", "token")
+    __slots__ = ("head", "middle", "tail", "nobody_mine", "cards", "token", "_cut")
 
     def __init__(self, dashboard, admin):
         self.token = generate_csrf()
+        self._cut = None
         context = _names(dashboard)
         health = get_database().health_checks.health_by_resource()
         self.cards = card_pieces(dashboard, dashboard.boards, health, None, admin)
@@ -96,3 +97,22 @@ class BoardParts:
         else:
             text = "".join((self.head, mine, self.middle, *cards, self.tail))
         return text if token == self.token else text.replace(self.token, token)
+
+    def cut_board(self, mine, own_cards, token):
+        """The board with this "Yours" section and, at their places ({index: text}), these cards,
+        both carrying `token`, as a CutBoard."""
+        head, middle, tail, cards = self._cuts()
+        if not self.middle and not self.tail:
+            return CutBoard([head])
+        cards = list(cards)
+        for i, text in own_cards.items():
+            cards[i] = cut_part(text, token)
+        return CutBoard([head, cut_part(mine, token), middle, *cards, tail])
+
+    def _cuts(self):
+        """The parts cut at their cards, token stood in for: by the first reader on some card
+        after a change, for all of them (two at once make the same)."""
+        if self._cut is None:
+            self._cut = (*(cut_part(text, self.token) for text in (self.head, self.middle, self.tail)),
+                         [cut_part(text, self.token) for text in self.cards])
+        return self._cut

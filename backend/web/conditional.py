@@ -3,7 +3,8 @@ again, while nothing they show has changed: the board the dashboard fetches (pag
 notices feed every page asks (its validator is known without building it: notices.py).
 
 The validator (a weak ETag) is a digest of the page as rendered, less the request's CSRF token
-(each process signs its own: csrf_tokens.py), keyed with the session's own CSRF secret: every
+(each process signs its own: csrf_tokens.py), or of the digests of its parts for a page made of
+parts (a board of a reader on some card), keyed with the session's own CSRF secret: every
 process that renders the same page for the same session finds the same validator, so a browser
 served by several processes keeps its 304s, and a page from an earlier session (whose forms would be
 refused) never validates. The validator is kept in the read cache under the commit count (SQLite)
@@ -25,7 +26,7 @@ from backend.database import get_database
 from backend.web.csrf_tokens import CSRF_FIELD
 
 
-def page_unless_unchanged(key, render, until, also=None, shared=None, shared_answer=None):
+def page_unless_unchanged(key, render, until, also=None, shared=None, answer=None):
     """The page `render()` makes, or 304 if the request's If-None-Match names it.
 
     `key` says what the page shows besides the data (its query, its reader); `until()` is the
@@ -33,28 +34,38 @@ def page_unless_unchanged(key, render, until, also=None, shared=None, shared_ans
     validator of something else the answer tells the page's script (the reader's notices): the
     ETag names both, so a 304 says that neither changed. `shared`, if given, says everything the
     page depends on when it is the same for every reader with that key but for the CSRF token:
-    it is then rendered once per change and kept for them all (SharedPage); `shared_answer(page,
-    token)` then makes the reader's answer from it (by default its body with their token).
+    it is then rendered once per change and kept for them all (SharedPage). `render()` returns the
+    page's text, or a page made of parts (its `digest` less the token, its `body(token)`: a
+    CutBoard); `answer(page, token)` makes the reader's answer from such a page or a SharedPage
+    (by default its body with their token).
     """
-    validator, body = (_shared(shared, render, until, shared_answer) if shared is not None
-                       else _own(key, render, until))
+    validator, body = (_shared(shared, render, until, answer) if shared is not None
+                       else _own(key, render, until, answer))
     if also is not None:
         validator = f"{validator}.{also}"
     return answer_unless_unchanged(validator, body)
 
 
-def _own(key, render, until):
+def _own(key, render, until, answer=None):
     """(the reader's validator of their own page, its body when asked): the validator is kept,
     the page rendered only when the validator is not (or when it is sent)."""
     rendered = {}
 
     def build():
-        # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
-        rendered["page"] = render().encode()
-        return _validator(rendered["page"]), until()
+        page = rendered["page"] = render()
+        if isinstance(page, str):
+            # Encoded here once, for the digest and as the answer's body (Flask would encode it again).
+            page = rendered["page"] = page.encode()
+            return _validator(page), until()
+        return _keyed(page.digest), until()
 
-    validator = get_database().transactions.cached(("page validator", _session_secret(), *key), build)
-    return validator, lambda: rendered["page"] if "page" in rendered else render()
+    def body():
+        page = rendered["page"] if "page" in rendered else render()
+        if isinstance(page, str | bytes):
+            return page
+        return answer(page, generate_csrf()) if answer else page.body(generate_csrf())
+
+    return get_database().transactions.cached(("page validator", _session_secret(), *key), build), body
 
 
 def _shared(shared, render, until, answer=None):
